@@ -1,0 +1,130 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Custody",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "custodyd", targets: ["custodyd"]),
+        .executable(name: "custody", targets: ["custody"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+    ],
+    targets: [
+        // System libraries: a modulemap and a shim header each.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+
+        .target(name: "CSystemShims"),
+
+        // Libraries, lowest layer first (see ../shared/DESIGN.md §3).
+        .target(name: "CustodyCore", swiftSettings: strict),
+        .target(
+            name: "EvidenceCrypto",
+            dependencies: ["CustodyCore", "COpenSSL"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "EvidenceStore",
+            dependencies: [
+                "CustodyCore", "EvidenceCrypto", "CSystemShims",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "CustodyCore", "EvidenceCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Ingest",
+            dependencies: [
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CustodyDaemon",
+            dependencies: [
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Executables: thin @main wrappers.
+        .executableTarget(
+            name: "custodyd",
+            dependencies: [
+                "CustodyDaemon", "CustodyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "custody",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "custody-bench",
+            dependencies: [
+                "CustodyCore", "EvidenceCrypto", "Catalog", "CustodyDaemon",
+            ],
+            path: "Benchmarks/CustodyBench",
+            swiftSettings: strict
+        ),
+
+        // Test support and tests.
+        .target(
+            name: "CustodyTesting",
+            dependencies: ["CustodyCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EvidenceCryptoTests",
+            dependencies: ["EvidenceCrypto", "CustodyCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "EvidenceStoreTests",
+            dependencies: ["EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: ["Catalog", "CustodyCore", "CustodyTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CustodydTests",
+            dependencies: ["CustodyTesting", "CustodyCore"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,104 @@
+import CustodyCore
+import Foundation
+import GRDB
+
+/// One evidence item as the catalog holds it.
+public struct ItemRecord: Sendable, Equatable {
+    public var id: EvidenceID
+    public var state: ItemState
+    /// SHA-256 of the plaintext, computed while the source was read.
+    public var sha256: SHA256Digest
+    /// SHA-256 of the object file: also its name in the store.
+    public var ciphertextSHA256: SHA256Digest
+    public var size: Int64
+    public var ciphertextSize: Int64
+    /// The data key wrapped by the KEK (never shown).
+    public var wrappedKey: [UInt8]
+    public var source: SourceReference
+    public var ingestedAt: Date
+    public var verifiedAt: Date?
+
+    /// Creates a record.
+    public init(
+        id: EvidenceID, state: ItemState, sha256: SHA256Digest, ciphertextSHA256: SHA256Digest, size: Int64,
+        ciphertextSize: Int64, wrappedKey: [UInt8], source: SourceReference, ingestedAt: Date, verifiedAt: Date?
+    ) {
+        self.id = id
+        self.state = state
+        self.sha256 = sha256
+        self.ciphertextSHA256 = ciphertextSHA256
+        self.size = size
+        self.ciphertextSize = ciphertextSize
+        self.wrappedKey = wrappedKey
+        self.source = source
+        self.ingestedAt = ingestedAt
+        self.verifiedAt = verifiedAt
+    }
+}
+
+extension ItemRecord: FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "item"
+
+    /// Column names, for queries.
+    public enum Columns {
+        static let id = Column("id")
+        static let state = Column("state")
+        static let sha256 = Column("sha256")
+        static let ciphertextSHA256 = Column("ciphertext_sha256")
+        static let sourceDevice = Column("source_device")
+        static let sourceRoot = Column("source_root")
+        static let sourcePath = Column("source_path")
+        static let sourceSize = Column("source_size")
+        static let sourceModificationTime = Column("source_mtime_ns")
+        static let ingestedAt = Column("ingested_at")
+        static let verifiedAt = Column("verified_at")
+    }
+
+    public init(row: Row) throws {
+        let idText: String = row["id"]
+        guard let id = EvidenceID(idText),
+            let state = ItemState(rawValue: row["state"]),
+            let sha256 = SHA256Digest(bytes: row["sha256"] as Data),
+            let ciphertextSHA256 = SHA256Digest(bytes: row["ciphertext_sha256"] as Data)
+        else {
+            throw CatalogError(code: .database, message: "catalog row for item \(idText) is malformed")
+        }
+        self.init(
+            id: id, state: state, sha256: sha256, ciphertextSHA256: ciphertextSHA256, size: row["size"],
+            ciphertextSize: row["ciphertext_size"], wrappedKey: Array(row["wrapped_key"] as Data),
+            source: SourceReference(
+                deviceID: row["source_device"], root: row["source_root"],
+                path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
+                modificationTimeNanoseconds: row["source_mtime_ns"]),
+            ingestedAt: Date(catalogMilliseconds: row["ingested_at"]),
+            verifiedAt: (row["verified_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
+    }
+
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id.description
+        container["state"] = state.rawValue
+        container["sha256"] = Data(sha256.bytes)
+        container["ciphertext_sha256"] = Data(ciphertextSHA256.bytes)
+        container["size"] = size
+        container["ciphertext_size"] = ciphertextSize
+        container["wrapped_key"] = Data(wrappedKey)
+        container["source_device"] = source.deviceID
+        container["source_root"] = source.root
+        container["source_path"] = Data(source.path.bytes)
+        container["source_path_display"] = source.path.displayString
+        container["source_size"] = source.size
+        container["source_mtime_ns"] = source.modificationTimeNanoseconds
+        container["ingested_at"] = ingestedAt.catalogMilliseconds
+        container["verified_at"] = verifiedAt?.catalogMilliseconds
+    }
+}
+
+extension Date {
+    /// Milliseconds since the Unix epoch: how the catalog stores instants, so ranges are integer compares.
+    public var catalogMilliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The instant `milliseconds` after the Unix epoch.
+    public init(catalogMilliseconds milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
