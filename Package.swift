@@ -73,8 +73,8 @@ let package = Package(
         // Executables: thin @main wrappers.
         .executableTarget(
             name: "custodyd",
-            dependencies: [
-                "CustodyDaemon", "CustodyCore",
+                dependencies: [
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,0 +1,119 @@
+import Catalog
+import CustodyCore
+import EvidenceStore
+import Foundation
+
+/// Re-checks stored evidence (invariant 4 of ../shared/DESIGN.md §1).
+///
+/// A shallow check hashes every object file and compares it with the hash recorded at ingest (no key
+/// needed). A deep check also decrypts every segment and compares the plaintext SHA-256. Both also
+/// look for objects on disk that no item claims. The outcome is audited.
+public struct FixityCheck {
+    /// One item or object that failed.
+    public struct Problem: Sendable, Equatable, Codable {
+        /// The item, when the problem is with a catalogued item.
+        public var itemID: String?
+        /// The object file.
+        public var object: String
+        /// What is wrong.
+        public var problem: String
+
+        enum CodingKeys: String, CodingKey {
+            case itemID = "id"
+            case object, problem
+        }
+    }
+
+    /// What a check found.
+    public struct Report: Sendable, Equatable, Codable {
+        public var deep: Bool
+        public var checked: Int
+        public var passed: Int
+        public var problems: [Problem]
+        /// True when nothing is wrong.
+        public var ok: Bool { problems.isEmpty }
+
+        enum CodingKeys: String, CodingKey { case deep, checked, passed, problems, ok }
+
+        public init(deep: Bool, checked: Int, passed: Int, problems: [Problem]) {
+            self.deep = deep
+            self.checked = checked
+            self.passed = passed
+            self.problems = problems
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                deep: try container.decode(Bool.self, forKey: .deep), checked: try container.decode(Int.self, forKey: .checked),
+                passed: try container.decode(Int.self, forKey: .passed),
+                problems: try container.decode([Problem].self, forKey: .problems))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(deep, forKey: .deep)
+            try container.encode(checked, forKey: .checked)
+            try container.encode(passed, forKey: .passed)
+            try container.encode(problems, forKey: .problems)
+            try container.encode(ok, forKey: .ok)
+        }
+    }
+
+    private let state: StateDirectory
+
+    /// Creates a check over `state`.
+    public init(state: StateDirectory) { self.state = state }
+
+    /// Checks every item; `deep` also decrypts. `progress` is called after each item.
+    /// - Throws: `CatalogError` or `StoreError` only when the sweep itself cannot run.
+    public func run(deep: Bool, progress: (Int) -> Void = { _ in }) throws -> Report {
+        let verifier = ObjectVerifier(store: state.store)
+        let key = deep ? try state.requireKey() : nil
+        var report = Report(deep: deep, checked: 0, passed: 0, problems: [])
+        var known = Set<String>()
+        try state.catalog.forEachItem { items in
+            for item in items {
+                known.insert(item.ciphertextSHA256.hex)
+                report.checked += 1
+                do {
+                    if let key {
+                        let dataKey = try key.unwrap(item.wrappedKey, for: item.id)
+                        try verifier.verifyContent(
+                            objectHash: item.ciphertextSHA256, plaintextHash: item.sha256, size: item.size, id: item.id,
+                            dataKey: dataKey)
+                    } else {
+                        try verifier.verifyObjectHash(item.ciphertextSHA256, id: item.id)
+                    }
+                    report.passed += 1
+                } catch {
+                    report.problems.append(
+                        Problem(
+                            itemID: item.id.description, object: state.store.objectPath(for: item.ciphertextSHA256).string,
+                            problem: "\(error)"))
+                }
+                progress(report.checked)
+            }
+        }
+        for name in try state.store.committedObjectNames() where !known.contains(name) {
+            guard let hash = SHA256Digest(hex: name) else {
+                report.problems.append(Problem(itemID: nil, object: name, problem: "a file in objects/ that is not a Custody object name"))
+                continue
+            }
+            report.problems.append(
+                Problem(itemID: nil, object: state.store.objectPath(for: hash).string, problem: "an object no catalogued item claims"))
+        }
+        var events = [
+            AuditEvent(action: deep ? "fixity.deep" : "fixity.checked", detail: [
+                "checked": "\(report.checked)", "passed": "\(report.passed)", "problems": "\(report.problems.count)",
+            ])
+        ]
+        events += report.problems.map { problem in
+            AuditEvent(
+                action: "fixity.failed", itemID: problem.itemID.flatMap(EvidenceID.init),
+                detail: ["object": problem.object, "problem": problem.problem])
+        }
+        try state.catalog.audit(events)
+        return report
+    }
+}

@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Catalog
+import CustodyCore
+import EvidenceCrypto
+import EvidenceStore
+import Foundation
+import Ingest
+import Logging
+import SystemPackage
+
+/// An opened Custody state directory: the store, the catalog and the KEK, checked to belong together.
+///
+/// Reading commands use it directly; writing commands go through `withWriteAccess`, which takes the
+/// store lock and runs recovery first.
+public struct StateDirectory: Sendable {
+    /// The directory.
+    public let root: FilePath
+    /// The object store.
+    public let store: EvidenceStore
+    /// The catalog.
+    public let catalog: EvidenceCatalog
+    /// The key-encryption key, when the command needed it (reading the catalog and checking object
+    /// hashes does not).
+    public let keyEncryptionKey: KeyEncryptionKey?
+
+    /// The default state directory: `$STATE_DIRECTORY` (set by systemd's `StateDirectory=`), else
+    /// `/var/lib/custody`.
+    public static func defaultRoot(environment: [String: String]) -> FilePath {
+        if let fromSystemd = environment["STATE_DIRECTORY"]?.split(separator: ":").first, !fromSystemd.isEmpty {
+            return FilePath(String(fromSystemd))
+        }
+        return "/var/lib/custody"
+    }
+
+    /// The catalog file of a state directory.
+    public static func catalogPath(in root: FilePath) -> FilePath { root.appending("catalog.sqlite") }
+
+    /// Creates a state directory: `objects/`, `tmp/`, a new KEK at `keyPath` and an empty catalog.
+    /// - Throws: `DaemonError.stateDirectory` when one already exists there; `.keyFile` when a key
+    ///   file is already at `keyPath`. Nothing is overwritten.
+    public static func initialise(at root: FilePath, keyPath: FilePath, actor: AuditActor) throws -> StateDirectory {
+        let catalogPath = Self.catalogPath(in: root)
+        guard !FileManager.default.fileExists(atPath: catalogPath.string) else {
+            throw DaemonError(
+                code: .stateDirectory, message: "\(root) is already a Custody state directory; refusing to initialise it again")
+        }
+        if FileManager.default.fileExists(atPath: keyPath.string) {
+            throw DaemonError(
+                code: .keyFile,
+                message: "a key file already exists at \(keyPath); refusing to overwrite it (a lost KEK makes every item unreadable)")
+        }
+        let store = try EvidenceStore.create(at: root)
+        let key = try KeyFile.create(at: keyPath)
+        let catalog = try EvidenceCatalog.create(path: catalogPath.string, actor: actor, keyFingerprint: key.fingerprint)
+        return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: key)
+    }
+
+    private init(root: FilePath, store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey?) {
+        self.root = root
+        self.store = store
+        self.catalog = catalog
+        self.keyEncryptionKey = keyEncryptionKey
+    }
+
+    /// Opens an existing state directory, with the KEK at `keyPath` when one is given.
+    /// - Throws: `StoreError.notAStore`, `CatalogError.unavailable`, `DaemonError.keyFile`, or
+    ///   `DaemonError.wrongKey` when the KEK's fingerprint is not the store's. Nothing is written.
+    public static func open(at root: FilePath, keyPath: FilePath?, actor: AuditActor) throws -> StateDirectory {
+        let store = try EvidenceStore(root: root)
+        let catalog = try EvidenceCatalog(path: catalogPath(in: root).string, actor: actor)
+        guard let keyPath else { return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: nil) }
+        let key = try KeyFile.load(from: keyPath)
+        let expected = try catalog.keyFingerprint()
+        guard key.fingerprint == expected else {
+            throw DaemonError(
+                code: .wrongKey,
+                message: "the key at \(keyPath) (fingerprint \(Hex.encode(key.fingerprint))) is not this store's key (fingerprint \(Hex.encode(expected))); give the right one with --key-file")
+        }
+        return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: key)
+    }
+
+    /// Takes the store lock, runs recovery, then calls `body`. The lock is released when it returns.
+    /// - Throws: `StoreError.locked` when another process writes; recovery's errors; `body`'s.
+    public func withWriteAccess<T>(logger: Logger, _ body: (Recovery.Report) throws -> T) throws -> T {
+        let key = try requireKey()
+        let lock = try StoreLock(store: store)
+        defer { withExtendedLifetime(lock) {} }
+        let report = try Recovery(store: store, catalog: catalog, keyEncryptionKey: key, logger: logger).run()
+        return try body(report)
+    }
+
+    /// The KEK.
+    /// - Throws: `DaemonError.keyFile` when the state was opened without one.
+    public func requireKey() throws -> KeyEncryptionKey {
+        guard let keyEncryptionKey else {
+            throw DaemonError(code: .keyFile, message: "this operation needs the store's key-encryption key")
+        }
+        return keyEncryptionKey
+    }
+}

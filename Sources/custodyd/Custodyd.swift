@@ -1,0 +1,88 @@
+import ArgumentParser
+import Catalog
+import CustodyDaemon
+import EvidenceCrypto
+import EvidenceStore
+import Ingest
+import Foundation
+import Logging
+
+/// `custodyd`: the evidence daemon and its local administration commands.
+@main
+struct Custodyd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "custodyd",
+        abstract: "Custody evidence daemon: ingest, store, verify and catalogue evidence.",
+        discussion: """
+            Exit status: 0 success; 1 the command ran but found problems (files not ingested, items \
+            failing verification, a broken audit chain); 2 a failure that stopped the command; 64 bad usage.
+            """,
+        subcommands: [InitCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self, ShowCommand.self,
+                      AuditCommand.self]
+    )
+
+    static func main() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = ProcessInfo.processInfo.environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            return handler
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch where isDomainError(error) {
+            FileHandle.standardError.write(Data("custodyd: \(error)\n".utf8))
+            Foundation.exit(2)
+        } catch {
+            Self.exit(withError: error)
+        }
+    }
+
+    /// Errors of Custody's own domains: their message names the thing and the fix, so print it alone.
+    private static func isDomainError(_ error: any Error) -> Bool {
+        error is DaemonError || error is StoreError || error is CatalogError || error is CryptoError || error is IngestError
+    }
+}
+
+/// Options every command that touches a state directory takes.
+struct StateOptions: ParsableArguments {
+    @Option(name: .long, help: "State directory (default: $STATE_DIRECTORY, else /var/lib/custody).")
+    var state: String?
+
+    @Option(
+        name: .customLong("key-file"),
+        help: "Key-encryption key file (default: $CREDENTIALS_DIRECTORY/custody.kek if present, else STATE/custody.kek).")
+    var keyFile: String?
+
+    var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var root: FilePathString { FilePathString(state.map(absolute) ?? StateDirectory.defaultRoot(environment: environment).string) }
+
+    /// Opens the state directory; with `needsKey`, loads and checks the KEK too.
+    func open(needsKey: Bool) throws -> StateDirectory {
+        let keyPath = needsKey ? KeyFile.location(explicit: keyFile, stateDirectory: .init(root.value), environment: environment) : nil
+        return try StateDirectory.open(at: .init(root.value), keyPath: keyPath, actor: .currentProcess)
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
+
+/// A path as the CLI passes it around.
+struct FilePathString {
+    var value: String
+    init(_ value: String) { self.value = value }
+}
+
+/// Prints `value` as pretty, key-sorted JSON on standard output.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// The logger commands hand to the library.
+let commandLogger = Logger(label: "custodyd")

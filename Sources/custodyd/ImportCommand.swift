@@ -1,0 +1,142 @@
+import ArgumentParser
+import CustodyCore
+import CustodyDaemon
+import Foundation
+import Ingest
+import SystemPackage
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Ingest every regular file under a directory: hash, encrypt, store, read back, verify.",
+        discussion: "Symbolic links are never followed; FIFOs, devices and sockets are skipped and audited.")
+
+    @OptionGroup var options: StateOptions
+
+    @Argument(help: "Directory to import (a mounted card, a copied camera volume, a share).")
+    var path: String
+
+    @Option(help: "Device id to record on every item (camera serial or volume label).")
+    var device: String?
+
+    @Flag(help: "Print one JSON object per event on standard output as the import runs.")
+    var events = false
+
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let device, device.isEmpty || device.count > 128 || device.contains(where: \.isNewline) {
+            throw ValidationError("--device must be 1 to 128 characters on one line")
+        }
+    }
+
+    func run() throws {
+        let root = try ImportRoot.resolve(path)
+        let state = try options.open(needsKey: true)
+        let streaming = events
+        let printer = EventPrinter(json: streaming, quiet: json)
+        let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
+            if recovery != Recovery.Report() { printer.recovery(recovery) }
+            let importer = Importer(
+                store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(), logger: commandLogger)
+            return try importer.importDirectory(at: root, deviceID: device, events: printer.print)
+        }
+        if json {
+            try printJSON(ImportSummaryView(summary))
+        } else {
+            print("\(summary.verified) verified, \(summary.duplicates) already stored, \(summary.skipped) skipped, \(summary.failures.count) failed (\(summary.bytes) bytes)")
+        }
+        if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Resolves and checks the directory given to `import`.
+enum ImportRoot {
+    static func resolve(_ path: String) throws -> FilePath {
+        guard let resolved = realpath(path, nil) else {
+            throw DaemonError(code: .invalidArgument, message: "import: \(path) does not exist")
+        }
+        defer { free(resolved) }
+        let absolute = String(cString: resolved)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DaemonError(
+                code: .invalidArgument,
+                message: "import: \(path) is not a directory; give the folder that holds the camera's files")
+        }
+        return FilePath(absolute)
+    }
+}
+
+/// Prints import events: a line per file for people, or NDJSON for scripts and tests.
+struct EventPrinter: Sendable {
+    let json: Bool
+    let quiet: Bool
+
+    func recovery(_ report: Recovery.Report) {
+        guard !quiet else { return }
+        let line = "recovered: \(report.temporaryObjectsRemoved) partial objects removed, \(report.intentsDiscarded) uncatalogued objects removed, \(report.itemsVerified) items verified, \(report.itemsDiscarded) items discarded"
+        json ? emit(["event": "recovered", "detail": line]) : Swift.print(line)
+    }
+
+    func print(_ event: ImportEvent) {
+        if json {
+            emit(Self.fields(of: event))
+        } else if !quiet {
+            switch event {
+            case .verified(let path, let id, let sha256, _): Swift.print("verified  \(id)  \(sha256.hex.prefix(16))  \(path.displayString)")
+            case .duplicate(let path, let existing): Swift.print("stored    \(existing)  (already)  \(path.displayString)")
+            case .skipped(let path, let reason): Swift.print("skipped   \(path.displayString): \(reason)")
+            case .failed(let path, let reason): Swift.print("FAILED    \(path.displayString): \(reason)")
+            default: break
+            }
+        }
+    }
+
+    private func emit(_ fields: [String: String]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = (try? encoder.encode(fields)) ?? Data()
+        line.append(0x0a)
+        // Unbuffered, so a reader (or a test that kills us at an event) sees each event as it happens.
+        FileHandle.standardOutput.write(line)
+    }
+
+    static func fields(of event: ImportEvent) -> [String: String] {
+        switch event {
+        case .reading(let path, let size): ["event": "reading", "path": path.displayString, "size": "\(size)"]
+        case .progress(let path, let bytes): ["event": "progress", "path": path.displayString, "bytes": "\(bytes)"]
+        case .sealed(let path, let id): ["event": "sealed", "path": path.displayString, "id": id.description]
+        case .intentsRecorded(let count): ["event": "intents", "count": "\(count)"]
+        case .renamed(let count): ["event": "renamed", "count": "\(count)"]
+        case .stored(let count): ["event": "stored", "count": "\(count)"]
+        case .verified(let path, let id, let sha256, let size):
+            ["event": "verified", "path": path.displayString, "id": id.description, "sha256": sha256.hex, "size": "\(size)"]
+        case .duplicate(let path, let existing): ["event": "duplicate", "path": path.displayString, "id": existing.description]
+        case .skipped(let path, let reason): ["event": "skipped", "path": path.displayString, "reason": reason]
+        case .failed(let path, let reason): ["event": "failed", "path": path.displayString, "reason": reason]
+        }
+    }
+}
+
+/// The JSON shape of an import summary (docs/cli-json.md).
+struct ImportSummaryView: Encodable {
+    struct Failure: Encodable {
+        var path: String
+        var reason: String
+    }
+    var verified: Int
+    var duplicates: Int
+    var skipped: Int
+    var failed: [Failure]
+    var bytes: Int64
+
+    init(_ summary: ImportSummary) {
+        verified = summary.verified
+        duplicates = summary.duplicates
+        skipped = summary.skipped
+        failed = summary.failures.map { Failure(path: $0.path, reason: $0.reason) }
+        bytes = summary.bytes
+    }
+}

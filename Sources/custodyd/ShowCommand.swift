@@ -1,0 +1,67 @@
+import ArgumentParser
+import Catalog
+import CustodyDaemon
+
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one item and its audit trail.")
+
+    @OptionGroup var options: StateOptions
+
+    @Argument(help: "Item id, or its first 8 or more characters.")
+    var id: String
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        let state = try options.open(needsKey: false)
+        let record = try state.catalog.item(matching: id)
+        try state.catalog.audit([AuditEvent(action: "item.viewed", itemID: record.id)])
+        let trail = try state.catalog.auditEntries(for: record.id).map(AuditEntryView.init)
+        let item = ItemView(record)
+        if json {
+            try printJSON(ItemDetailView(item: item, audit: trail))
+            return
+        }
+        print("""
+            id                 \(item.id)
+            state              \(item.state)
+            sha256             \(item.sha256)
+            size               \(item.size)
+            ciphertext sha256  \(item.ciphertextSHA256)
+            object             \(state.store.objectPath(for: record.ciphertextSHA256))
+            device             \(item.source.device ?? "-")
+            source root        \(item.source.root)
+            source path        \(item.source.path)
+            source modified    \(item.source.modified)
+            ingested at        \(item.ingestedAt)
+            verified at        \(item.verifiedAt ?? "-")
+            audit trail:
+            """)
+        for entry in trail { print("  #\(entry.seq)  \(entry.at)  \(entry.actor)  \(entry.action)  \(entry.detail)") }
+    }
+}
+
+/// The JSON shape of `show --json`.
+struct ItemDetailView: Encodable {
+    var item: ItemView
+    var audit: [AuditEntryView]
+}
+
+/// One audit entry as the CLI prints it.
+struct AuditEntryView: Encodable {
+    var seq: Int64
+    var at: String
+    var actor: String
+    var action: String
+    var detail: String
+
+    init(_ entry: AuditEntry) {
+        seq = entry.sequence
+        at = Timestamps.rfc3339(entry.at)
+        actor = entry.actor
+        action = entry.action
+        detail = entry.detail
+    }
+}

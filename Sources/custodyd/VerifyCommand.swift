@@ -1,0 +1,31 @@
+import ArgumentParser
+import CustodyDaemon
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Fixity check: hash every stored object and compare with the catalog (no key needed).",
+        discussion: "With --deep, also decrypt every item and compare its plaintext SHA-256 (needs the key). Exit status 1 when anything fails.")
+
+    @OptionGroup var options: StateOptions
+
+    @Flag(help: "Also decrypt every item and re-check its plaintext SHA-256.")
+    var deep = false
+
+    @Flag(help: "Print the report as JSON.")
+    var json = false
+
+    func run() throws {
+        let state = try options.open(needsKey: deep)
+        let report = try FixityCheck(state: state).run(deep: deep)
+        if json {
+            try printJSON(report)
+        } else {
+            for problem in report.problems {
+                print("FAILED  \(problem.itemID ?? "(no item)")  \(problem.object)\n        \(problem.problem)")
+            }
+            print("\(report.checked) items checked\(deep ? " (deep)" : ""), \(report.passed) passed, \(report.problems.count) problems")
+        }
+        if !report.ok { throw ExitCode(1) }
+    }
+}
