@@ -97,7 +97,7 @@ let package = Package(
         // Test support and tests.
         .target(
             name: "CustodyTesting",
-            dependencies: ["CustodyCore"],
+            dependencies: ["CustodyCore", "EvidenceCrypto"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -25,7 +25,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
+    @Option(name: .customLong("batch-files"), help: ArgumentHelp("Files per commit batch (tuning).", visibility: .hidden))
+    var batchFiles = Importer.BatchLimits().files
+
     func validate() throws {
+        guard batchFiles >= 1 else { throw ValidationError("--batch-files must be at least 1") }
         if let device, device.isEmpty || device.count > 128 || device.contains(where: \.isNewline) {
             throw ValidationError("--device must be 1 to 128 characters on one line")
         }
@@ -39,7 +43,8 @@ struct ImportCommand: ParsableCommand {
         let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
             if recovery != Recovery.Report() { printer.recovery(recovery) }
             let importer = Importer(
-                store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(), logger: commandLogger)
+                store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(), logger: commandLogger,
+                limits: Importer.BatchLimits(files: batchFiles))
             return try importer.importDirectory(at: root, deviceID: device, events: printer.print)
         }
         if json {

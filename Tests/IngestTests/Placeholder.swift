@@ -1,1 +1,1 @@
-// placeholder
+// Filled in below.

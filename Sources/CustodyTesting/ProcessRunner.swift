@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// What a finished child process left.
+public struct ProcessResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+}
+
+/// Runs the built executables of this package (end-to-end tests drive them as a user would).
+public enum BuiltProducts {
+    /// The directory the test bundle was built into; the executables sit beside it.
+    public static var directory: URL {
+        if let explicit = ProcessInfo.processInfo.environment["CUSTODY_BIN_DIR"] {
+            return URL(fileURLWithPath: explicit)
+        }
+        var url = Bundle.main.bundleURL
+        while url.path != "/" {
+            if FileManager.default.isExecutableFile(atPath: url.appendingPathComponent("custodyd").path) { return url }
+            url.deleteLastPathComponent()
+        }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug")
+    }
+
+    /// The `custodyd` executable.
+    public static var custodyd: String { directory.appendingPathComponent("custodyd").path }
+}
+
+/// Runs `executable` with `arguments` to completion and captures its output.
+public func run(
+    _ executable: String, _ arguments: [String], environment: [String: String]? = nil, input: Data? = nil
+) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    if let environment { process.environment = environment }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
+    let errors = DataBox()
+    let group = DispatchGroup()
+    let errHandle = err.fileHandleForReading
+    DispatchQueue.global().async(group: group) { errors.data = errHandle.readDataToEndOfFile() }
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    process.waitUntilExit()
+    return ProcessResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errors.data, as: UTF8.self))
+}
+
+/// Bytes handed from a reader thread; written once before `group.wait()` returns.
+private final class DataBox: @unchecked Sendable {
+    var data = Data()
+}
+
+/// Runs `custodyd` with `arguments`.
+public func custodyd(_ arguments: String..., environment: [String: String]? = nil) throws -> ProcessResult {
+    try run(BuiltProducts.custodyd, arguments, environment: environment)
+}
+
+/// Runs `custodyd` with `arguments`.
+public func custodyd(arguments: [String], environment: [String: String]? = nil) throws -> ProcessResult {
+    try run(BuiltProducts.custodyd, arguments, environment: environment)
+}
+
+/// A running child whose standard output is read line by line, so a test can act at a chosen line.
+public final class LineReadingProcess {
+    private let process = Process()
+    private let output = Pipe()
+    private var buffer = Data()
+
+    /// Starts `executable`; standard error goes to /dev/null.
+    public init(_ executable: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The next line, or nil at end of output.
+    public func nextLine() -> String? {
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0a) {
+                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
+                buffer.removeSubrange(buffer.startIndex...newline)
+                return line
+            }
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { return nil }
+            buffer.append(chunk)
+        }
+    }
+
+    /// Sends SIGKILL and reaps the process.
+    public func kill() {
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Waits for a normal end and returns the exit status.
+    public func wait() -> Int32 {
+        while nextLine() != nil {}
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

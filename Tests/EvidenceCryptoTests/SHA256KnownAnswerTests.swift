@@ -1,0 +1,30 @@
+import CustodyCore
+import EvidenceCrypto
+import Testing
+
+/// FIPS 180-4 / NIST CAVP example vectors for SHA-256.
+@Suite struct SHA256KnownAnswerTests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+    ])
+    func oneShot(message: String, expected: String) {
+        #expect(SHA256Hasher.hash(Array(message.utf8)).hex == expected)
+    }
+
+    @Test func millionAsInUnevenChunks() {
+        let hasher = SHA256Hasher()
+        let block = [UInt8](repeating: UInt8(ascii: "a"), count: 9973)
+        var remaining = 1_000_000
+        while remaining > 0 {
+            let n = min(remaining, block.count)
+            hasher.update(block[..<n])
+            remaining -= n
+        }
+        #expect(hasher.finalize().hex == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+}
