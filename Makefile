@@ -26,8 +26,9 @@ demo: build
 
 ## test: every test (unit, integration, end-to-end, crash, interop).
 test: deps
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
+	python3 -m pytest -q -p no:cacheprovider Tests/Interop
 
 ## bench: performance figures on a release build (not part of the tests).
 bench: deps

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages given as arguments if any is missing, and Python's `cryptography`
-# (the independent reader in Tests/Interop uses it). Quiet when everything is already there.
+# and `pytest` (the independent reader in Tests/Interop and its own tests use them). Quiet when everything is already there.
 set -euo pipefail
 
 missing=()
@@ -15,3 +15,4 @@ if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 python3 -c 'import cryptography' 2>/dev/null || python3 -m pip install -q cryptography
+python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest

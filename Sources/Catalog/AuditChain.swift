@@ -25,7 +25,8 @@ enum AuditChain {
                 itemID: event.itemID?.description, detail: detail, previousHash: previous, hash: [])
             let hash = self.hash(of: entry)
             try db.execute(
-                sql: "INSERT INTO audit (seq, at, actor, action, item_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO audit (seq, at, actor, action, item_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 arguments: [
                     sequence, date.catalogMilliseconds, entry.actor, entry.action, entry.itemID, detail,
                     Data(previous), Data(hash),
@@ -66,7 +67,8 @@ public struct AuditChainReport: Sendable, Equatable {
 
     public static func == (lhs: AuditChainReport, rhs: AuditChainReport) -> Bool {
         lhs.entries == rhs.entries && lhs.headHash == rhs.headHash
-            && lhs.firstBroken?.sequence == rhs.firstBroken?.sequence && lhs.firstBroken?.reason == rhs.firstBroken?.reason
+            && lhs.firstBroken?.sequence == rhs.firstBroken?.sequence
+            && lhs.firstBroken?.reason == rhs.firstBroken?.reason
     }
 }
 

@@ -43,7 +43,8 @@ public struct EvidenceCatalog: Sendable {
     /// - Throws: `CatalogError.unavailable` if one already exists there.
     public static func create(path: String, actor: AuditActor, keyFingerprint: [UInt8]) throws -> EvidenceCatalog {
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw CatalogError(code: .unavailable, message: "a catalog already exists at \(path); refusing to replace it")
+            throw CatalogError(
+                code: .unavailable, message: "a catalog already exists at \(path); refusing to replace it")
         }
         let catalog = try EvidenceCatalog(opening: path, actor: actor)
         try catalog.write { db in
@@ -219,7 +220,8 @@ public struct EvidenceCatalog: Sendable {
             throw CatalogError(code: .notFound, message: "no item has an id starting with \(text); see `custodyd list`")
         }
         guard matches.count == 1 else {
-            throw CatalogError(code: .ambiguous, message: "more than one item id starts with \(text); give more characters")
+            throw CatalogError(
+                code: .ambiguous, message: "more than one item id starts with \(text); give more characters")
         }
         return first
     }
@@ -238,7 +240,8 @@ public struct EvidenceCatalog: Sendable {
     /// Audit entries about one item, oldest first.
     public func auditEntries(for id: EvidenceID) throws -> [AuditEntry] {
         try read { db in
-            try AuditEntry.fetchAll(db, sql: "SELECT * FROM audit WHERE item_id = ? ORDER BY seq", arguments: [id.description])
+            try AuditEntry.fetchAll(
+                db, sql: "SELECT * FROM audit WHERE item_id = ? ORDER BY seq", arguments: [id.description])
         }
     }
 
@@ -250,14 +253,17 @@ public struct EvidenceCatalog: Sendable {
             let cursor = try AuditEntry.fetchCursor(db, sql: "SELECT * FROM audit ORDER BY seq")
             while let entry = try cursor.next() {
                 func broken(_ reason: String) -> AuditChainReport {
-                    AuditChainReport(entries: expectedSequence - 1, headHash: Hex.encode(previous),
-                                     firstBroken: (entry.sequence, reason))
+                    AuditChainReport(
+                        entries: expectedSequence - 1, headHash: Hex.encode(previous),
+                        firstBroken: (entry.sequence, reason))
                 }
                 guard entry.sequence == expectedSequence else {
                     return broken("entry \(expectedSequence) is missing (next is \(entry.sequence))")
                 }
                 guard entry.previousHash == previous else {
-                    return broken("it does not link to entry \(expectedSequence - 1): an entry before it was changed, removed or reordered")
+                    return broken(
+                        "it does not link to entry \(expectedSequence - 1): an entry before it was changed, removed or reordered"
+                    )
                 }
                 guard AuditChain.hash(of: entry) == entry.hash else {
                     return broken("its contents do not match its hash: the entry was altered")
@@ -292,7 +298,8 @@ public struct EvidenceCatalog: Sendable {
         if error.resultCode == .SQLITE_FULL {
             return CatalogError(
                 code: .database,
-                message: "the catalog at \(path) cannot grow: its disk is full; free space, then retry — nothing already recorded was lost",
+                message:
+                    "the catalog at \(path) cannot grow: its disk is full; free space, then retry — nothing already recorded was lost",
                 cause: error)
         }
         return CatalogError(code: .database, message: "the catalog at \(path) refused the operation", cause: error)

@@ -46,7 +46,8 @@ public struct ItemFilter: Sendable, Equatable {
         }
         if let sha256Prefix {
             let bounds = try Self.hashBounds(forPrefix: sha256Prefix)
-            request = request.filter(ItemRecord.Columns.sha256 >= bounds.lower && ItemRecord.Columns.sha256 <= bounds.upper)
+            request = request.filter(
+                ItemRecord.Columns.sha256 >= bounds.lower && ItemRecord.Columns.sha256 <= bounds.upper)
         }
         if let state { request = request.filter(ItemRecord.Columns.state == state.rawValue) }
         return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)

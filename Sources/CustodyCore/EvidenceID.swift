@@ -24,10 +24,11 @@ public struct EvidenceID: Hashable, Sendable, Comparable, CustomStringConvertibl
     public init?(bytes: some Collection<UInt8>) {
         let array = Array(bytes)
         guard array.count == 16 else { return nil }
-        self.uuid = UUID(uuid: (
-            array[0], array[1], array[2], array[3], array[4], array[5], array[6], array[7],
-            array[8], array[9], array[10], array[11], array[12], array[13], array[14], array[15]
-        ))
+        self.uuid = UUID(
+            uuid: (
+                array[0], array[1], array[2], array[3], array[4], array[5], array[6], array[7],
+                array[8], array[9], array[10], array[11], array[12], array[13], array[14], array[15]
+            ))
     }
 
     /// The 16 raw bytes in RFC 4122 order.

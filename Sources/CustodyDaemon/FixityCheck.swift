@@ -45,7 +45,8 @@ public struct FixityCheck {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(
-                deep: try container.decode(Bool.self, forKey: .deep), checked: try container.decode(Int.self, forKey: .checked),
+                deep: try container.decode(Bool.self, forKey: .deep),
+                checked: try container.decode(Int.self, forKey: .checked),
                 passed: try container.decode(Int.self, forKey: .passed),
                 problems: try container.decode([Problem].self, forKey: .problems))
         }
@@ -89,7 +90,8 @@ public struct FixityCheck {
                 } catch {
                     report.problems.append(
                         Problem(
-                            itemID: item.id.description, object: state.store.objectPath(for: item.ciphertextSHA256).string,
+                            itemID: item.id.description,
+                            object: state.store.objectPath(for: item.ciphertextSHA256).string,
                             problem: "\(error)"))
                 }
                 progress(report.checked)
@@ -97,16 +99,22 @@ public struct FixityCheck {
         }
         for name in try state.store.committedObjectNames() where !known.contains(name) {
             guard let hash = SHA256Digest(hex: name) else {
-                report.problems.append(Problem(itemID: nil, object: name, problem: "a file in objects/ that is not a Custody object name"))
+                report.problems.append(
+                    Problem(itemID: nil, object: name, problem: "a file in objects/ that is not a Custody object name"))
                 continue
             }
             report.problems.append(
-                Problem(itemID: nil, object: state.store.objectPath(for: hash).string, problem: "an object no catalogued item claims"))
+                Problem(
+                    itemID: nil, object: state.store.objectPath(for: hash).string,
+                    problem: "an object no catalogued item claims"))
         }
         var events = [
-            AuditEvent(action: deep ? "fixity.deep" : "fixity.checked", detail: [
-                "checked": "\(report.checked)", "passed": "\(report.passed)", "problems": "\(report.problems.count)",
-            ])
+            AuditEvent(
+                action: deep ? "fixity.deep" : "fixity.checked",
+                detail: [
+                    "checked": "\(report.checked)", "passed": "\(report.passed)",
+                    "problems": "\(report.problems.count)",
+                ])
         ]
         events += report.problems.map { problem in
             AuditEvent(

@@ -61,7 +61,8 @@ public struct ItemView: Codable, Sendable, Equatable {
 public enum Timestamps {
     /// `2024-05-01T10:00:00.123Z`.
     public static func rfc3339(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
     }
 
     /// `2024-05-01T10:00:00.123456789Z` from nanoseconds since the epoch.
@@ -69,7 +70,8 @@ public enum Timestamps {
         let seconds = nanoseconds >= 0 ? nanoseconds / 1_000_000_000 : (nanoseconds - 999_999_999) / 1_000_000_000
         let fraction = nanoseconds - seconds * 1_000_000_000
         let base = Date(timeIntervalSince1970: Double(seconds))
-            .formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+            .formatted(
+                .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
         return String(base.dropLast()) + "." + String(format: "%09lld", fraction) + "Z"
     }
 
@@ -82,6 +84,7 @@ public enum Timestamps {
         if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
         throw DaemonError(
             code: .invalidArgument,
-            message: "\(argument) '\(text)' is not a date; use 2024-05-01 or 2024-05-01T10:00:00Z (UTC) or with an offset")
+            message:
+                "\(argument) '\(text)' is not a date; use 2024-05-01 or 2024-05-01T10:00:00Z (UTC) or with an offset")
     }
 }

@@ -1,15 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import EvidenceCrypto
 import Foundation
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The key-encryption key file: exactly 32 raw bytes, readable by its owner only
 /// (docs/store-format.md §2). Never read from the command line or the environment.
 public enum KeyFile {
     /// Where the KEK is looked for: `--key-file`, else the systemd credential, else the state directory.
-    public static func location(explicit: String?, stateDirectory: FilePath, environment: [String: String]) -> FilePath {
+    public static func location(explicit: String?, stateDirectory: FilePath, environment: [String: String]) -> FilePath
+    {
         if let explicit { return FilePath(explicit) }
         if let credentials = environment["CREDENTIALS_DIRECTORY"], !credentials.isEmpty {
             let credential = FilePath(credentials).appending("custody.kek")
@@ -29,7 +31,9 @@ public enum KeyFile {
         } catch Errno.fileExists {
             throw DaemonError(
                 code: .keyFile,
-                message: "a key file already exists at \(path); refusing to overwrite it (a lost KEK makes every item unreadable)")
+                message:
+                    "a key file already exists at \(path); refusing to overwrite it (a lost KEK makes every item unreadable)"
+            )
         } catch {
             throw DaemonError(code: .keyFile, message: "cannot create key file \(path): \(error)")
         }
@@ -56,7 +60,9 @@ public enum KeyFile {
         } catch Errno.noSuchFileOrDirectory {
             throw DaemonError(
                 code: .keyFile,
-                message: "no key file at \(path); give the store's KEK with --key-file, or create a new store with `custodyd init`")
+                message:
+                    "no key file at \(path); give the store's KEK with --key-file, or create a new store with `custodyd init`"
+            )
         } catch {
             throw DaemonError(code: .keyFile, message: "cannot open key file \(path): \(error)")
         }
@@ -68,12 +74,15 @@ public enum KeyFile {
         guard info.st_mode & 0o077 == 0 else {
             throw DaemonError(
                 code: .keyFile,
-                message: "key file \(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)`")
+                message:
+                    "key file \(path) is readable by group or others (mode \(String(info.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)`"
+            )
         }
         guard info.st_size == off_t(SecretKey.length) else {
             throw DaemonError(
                 code: .keyFile,
-                message: "key file \(path) is \(info.st_size) bytes; a Custody KEK is exactly \(SecretKey.length) raw bytes")
+                message:
+                    "key file \(path) is \(info.st_size) bytes; a Custody KEK is exactly \(SecretKey.length) raw bytes")
         }
         var bytes = [UInt8](repeating: 0, count: SecretKey.length)
         defer { _ = bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }

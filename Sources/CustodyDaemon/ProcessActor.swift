@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Catalog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension AuditActor {
     /// The user this process runs as, from the kernel (real uid), with its name from the user database.

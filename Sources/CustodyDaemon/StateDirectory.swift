@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Catalog
 import CustodyCore
 import EvidenceCrypto
@@ -9,6 +6,10 @@ import Foundation
 import Ingest
 import Logging
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// An opened Custody state directory: the store, the catalog and the KEK, checked to belong together.
 ///
@@ -44,16 +45,20 @@ public struct StateDirectory: Sendable {
         let catalogPath = Self.catalogPath(in: root)
         guard !FileManager.default.fileExists(atPath: catalogPath.string) else {
             throw DaemonError(
-                code: .stateDirectory, message: "\(root) is already a Custody state directory; refusing to initialise it again")
+                code: .stateDirectory,
+                message: "\(root) is already a Custody state directory; refusing to initialise it again")
         }
         if FileManager.default.fileExists(atPath: keyPath.string) {
             throw DaemonError(
                 code: .keyFile,
-                message: "a key file already exists at \(keyPath); refusing to overwrite it (a lost KEK makes every item unreadable)")
+                message:
+                    "a key file already exists at \(keyPath); refusing to overwrite it (a lost KEK makes every item unreadable)"
+            )
         }
         let store = try EvidenceStore.create(at: root)
         let key = try KeyFile.create(at: keyPath)
-        let catalog = try EvidenceCatalog.create(path: catalogPath.string, actor: actor, keyFingerprint: key.fingerprint)
+        let catalog = try EvidenceCatalog.create(
+            path: catalogPath.string, actor: actor, keyFingerprint: key.fingerprint)
         return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: key)
     }
 
@@ -70,13 +75,17 @@ public struct StateDirectory: Sendable {
     public static func open(at root: FilePath, keyPath: FilePath?, actor: AuditActor) throws -> StateDirectory {
         let store = try EvidenceStore(root: root)
         let catalog = try EvidenceCatalog(path: catalogPath(in: root).string, actor: actor)
-        guard let keyPath else { return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: nil) }
+        guard let keyPath else {
+            return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: nil)
+        }
         let key = try KeyFile.load(from: keyPath)
         let expected = try catalog.keyFingerprint()
         guard key.fingerprint == expected else {
             throw DaemonError(
                 code: .wrongKey,
-                message: "the key at \(keyPath) (fingerprint \(Hex.encode(key.fingerprint))) is not this store's key (fingerprint \(Hex.encode(expected))); give the right one with --key-file")
+                message:
+                    "the key at \(keyPath) (fingerprint \(Hex.encode(key.fingerprint))) is not this store's key (fingerprint \(Hex.encode(expected))); give the right one with --key-file"
+            )
         }
         return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: key)
     }

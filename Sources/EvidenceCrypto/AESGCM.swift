@@ -53,13 +53,17 @@ public final class AESGCM {
             throw CryptoError.openSSL("AES-256-GCM nonce setup")
         }
         if aad.count > 0 {
-            guard EVP_EncryptUpdate(context, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count)) == 1
+            guard
+                EVP_EncryptUpdate(context, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
+                    == 1
             else { throw CryptoError.openSSL("AES-256-GCM associated data") }
         }
         var written = 0
         if plaintext.count > 0 {
-            guard EVP_EncryptUpdate(
-                context, out, &length, plaintext.bindMemory(to: UInt8.self).baseAddress, Int32(plaintext.count)) == 1
+            guard
+                EVP_EncryptUpdate(
+                    context, out, &length, plaintext.bindMemory(to: UInt8.self).baseAddress, Int32(plaintext.count))
+                    == 1
             else { throw CryptoError.openSSL("AES-256-GCM encryption") }
             written = Int(length)
         }
@@ -92,7 +96,9 @@ public final class AESGCM {
             throw CryptoError.openSSL("AES-256-GCM nonce setup")
         }
         if aad.count > 0 {
-            guard EVP_DecryptUpdate(context, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count)) == 1
+            guard
+                EVP_DecryptUpdate(context, nil, &length, aad.bindMemory(to: UInt8.self).baseAddress, Int32(aad.count))
+                    == 1
             else { throw CryptoError.openSSL("AES-256-GCM associated data") }
         }
         var written = 0

@@ -71,7 +71,9 @@ public struct KeyEncryptionKey: Sendable {
         } catch let error as CryptoError where error.code == .authenticationFailed {
             throw CryptoError(
                 code: .authenticationFailed,
-                message: "the data key of item \(id) does not unwrap: the key-encryption key is not the one that wrapped it, or the catalog row was altered")
+                message:
+                    "the data key of item \(id) does not unwrap: the key-encryption key is not the one that wrapped it, or the catalog row was altered"
+            )
         }
         return try SecretKey(bytes: plain)
     }

@@ -44,4 +44,3 @@ public final class SHA256Hasher {
         return hasher.finalize()
     }
 }
-

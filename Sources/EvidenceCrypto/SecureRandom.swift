@@ -18,7 +18,9 @@ public enum SecureRandom {
         guard status == 1 else {
             throw CryptoError(
                 code: .randomUnavailable,
-                message: "the system random generator failed (\(OpenSSLErrorQueue.drain())); check that /dev/urandom and getrandom(2) work")
+                message:
+                    "the system random generator failed (\(OpenSSLErrorQueue.drain())); check that /dev/urandom and getrandom(2) work"
+            )
         }
     }
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CustodyCore
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The on-disk object store under a state directory: `objects/XY/HASH` and `tmp/` (docs/store-format.md §1).
 ///
@@ -23,7 +24,9 @@ public struct EvidenceStore: Sendable {
         for directory in [objectsDirectory, temporaryDirectory] where !Self.isDirectory(directory) {
             throw StoreError(
                 code: .notAStore,
-                message: "\(root) is not a Custody state directory (no \(directory.lastComponent!)/); create one with `custodyd init`")
+                message:
+                    "\(root) is not a Custody state directory (no \(directory.lastComponent!)/); create one with `custodyd init`"
+            )
         }
     }
 
@@ -151,7 +154,8 @@ public struct EvidenceStore: Sendable {
         if let errno = error as? Errno, errno.meansDiskFull {
             return StoreError(
                 code: .diskFull,
-                message: "the evidence store at \(root) is full (writing \(path)); free space on that filesystem, then import again — nothing already stored was affected",
+                message:
+                    "the evidence store at \(root) is full (writing \(path)); free space on that filesystem, then import again — nothing already stored was affected",
                 cause: errno)
         }
         return StoreError(code: .io, message: "writing \(path) failed", cause: error as? Errno)

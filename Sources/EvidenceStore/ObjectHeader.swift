@@ -1,4 +1,5 @@
 import CustodyCore
+import EvidenceCrypto
 
 /// The 64-byte header at the start of every object file (docs/store-format.md §4).
 ///
@@ -58,7 +59,9 @@ public struct ObjectHeader: Equatable, Sendable {
     public func nonce(forSegment index: Int64) -> [UInt8] {
         precondition(index >= 0 && index < segmentCount && index <= Int64(UInt32.max))
         let value = UInt32(index)
-        return noncePrefix + [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
+        return noncePrefix + [
+            UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff),
+        ]
             + [index == segmentCount - 1 ? 1 : 0]
     }
 
@@ -99,8 +102,6 @@ public struct ObjectHeader: Equatable, Sendable {
             itemID: EvidenceID(bytes: bytes[24..<40])!, noncePrefix: Array(bytes[40..<47]))
     }
 }
-
-import EvidenceCrypto
 
 private func bigEndianBytes<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
     withUnsafeBytes(of: value.bigEndian) { Array($0) }

@@ -40,7 +40,9 @@ public final class ObjectReader {
             guard size == header.objectLength else {
                 throw StoreError(
                     code: .corruptObject,
-                    message: "object \(path) is \(size) bytes but its header implies \(header.objectLength): truncated or extended")
+                    message:
+                        "object \(path) is \(size) bytes but its header implies \(header.objectLength): truncated or extended"
+                )
             }
             guard header.itemID == id else {
                 throw StoreError(
@@ -98,7 +100,9 @@ public final class ObjectReader {
         let got: Int
         do {
             got = try sealed.withUnsafeMutableBytes {
-                try fd.read(fromAbsoluteOffset: header.offset(ofSegment: index), into: UnsafeMutableRawBufferPointer(rebasing: $0[..<sealedLength]))
+                try fd.read(
+                    fromAbsoluteOffset: header.offset(ofSegment: index),
+                    into: UnsafeMutableRawBufferPointer(rebasing: $0[..<sealedLength]))
             }
         } catch {
             throw StoreError(code: .io, message: "reading object \(path) failed", cause: error as? Errno)
@@ -113,7 +117,8 @@ public final class ObjectReader {
                     try sealed.withUnsafeBytes { sealed in
                         try plain.withUnsafeMutableBytes { plain in
                             try opener.open(
-                                nonce: nonce, aad: aad, sealed: UnsafeRawBufferPointer(rebasing: sealed[..<sealedLength]),
+                                nonce: nonce, aad: aad,
+                                sealed: UnsafeRawBufferPointer(rebasing: sealed[..<sealedLength]),
                                 into: plain)
                         }
                     }
@@ -122,7 +127,9 @@ public final class ObjectReader {
         } catch let error as CryptoError where error.code == .authenticationFailed {
             throw StoreError(
                 code: .corruptObject,
-                message: "object \(path) of item \(header.itemID): segment \(index) failed authentication (altered bytes or wrong key)")
+                message:
+                    "object \(path) of item \(header.itemID): segment \(index) failed authentication (altered bytes or wrong key)"
+            )
         }
         cachedSegment = index
     }

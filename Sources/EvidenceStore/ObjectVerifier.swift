@@ -33,7 +33,9 @@ public struct ObjectVerifier: Sendable {
         guard actual == hash else {
             throw StoreError(
                 code: .corruptObject,
-                message: "object \(path) of item \(id) has SHA-256 \(actual.hex), not the \(hash.hex) it was stored with: its bytes changed")
+                message:
+                    "object \(path) of item \(id) has SHA-256 \(actual.hex), not the \(hash.hex) it was stored with: its bytes changed"
+            )
         }
     }
 
@@ -50,7 +52,8 @@ public struct ObjectVerifier: Sendable {
         let headerLength = try headerBytes.withUnsafeMutableBytes { try readBlock(fd, path: path, at: 0, into: $0) }
         let header = try ObjectHeader(decoding: Array(headerBytes.prefix(headerLength)), objectName: path.string)
         guard header.itemID == id else {
-            throw StoreError(code: .corruptObject, message: "object \(path) belongs to item \(header.itemID), not to item \(id)")
+            throw StoreError(
+                code: .corruptObject, message: "object \(path) belongs to item \(header.itemID), not to item \(id)")
         }
         guard header.plaintextLength == size else {
             throw StoreError(
@@ -61,7 +64,9 @@ public struct ObjectVerifier: Sendable {
         guard fileSize == header.objectLength else {
             throw StoreError(
                 code: .corruptObject,
-                message: "object \(path) of item \(id) is \(fileSize) bytes but its header implies \(header.objectLength): truncated or extended")
+                message:
+                    "object \(path) of item \(id) is \(fileSize) bytes but its header implies \(header.objectLength): truncated or extended"
+            )
         }
 
         let opener = try AESGCM(key: dataKey, encrypting: false)
@@ -70,8 +75,10 @@ public struct ObjectVerifier: Sendable {
         objectHasher.update(headerBytes)
         let sealedSegment = header.segmentSize + AESGCM.tagLength
         let segmentsPerBlock = 8
-        let sealed = UnsafeMutableRawBufferPointer.allocate(byteCount: sealedSegment * segmentsPerBlock, alignment: 4096)
-        let plain = UnsafeMutableRawBufferPointer.allocate(byteCount: header.segmentSize * segmentsPerBlock, alignment: 4096)
+        let sealed = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: sealedSegment * segmentsPerBlock, alignment: 4096)
+        let plain = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: header.segmentSize * segmentsPerBlock, alignment: 4096)
         defer {
             plain.initializeMemory(as: UInt8.self, repeating: 0)
             sealed.deallocate()
@@ -88,7 +95,8 @@ public struct ObjectVerifier: Sendable {
                 fd, path: path, at: header.offset(ofSegment: segment),
                 into: UnsafeMutableRawBufferPointer(rebasing: sealed[..<sealedLength]))
             guard got == sealedLength else {
-                throw StoreError(code: .corruptObject, message: "object \(path) of item \(id) ends inside segment \(segment)")
+                throw StoreError(
+                    code: .corruptObject, message: "object \(path) of item \(id) ends inside segment \(segment)")
             }
             let first = segment
             try headerBytes.withUnsafeBytes { aad in
@@ -106,12 +114,15 @@ public struct ObjectVerifier: Sendable {
                                         nonce: nonce, aad: aad,
                                         sealed: UnsafeRawBufferPointer(
                                             rebasing: sealed[sealedOffset..<sealedOffset + length + AESGCM.tagLength]),
-                                        into: UnsafeMutableRawBufferPointer(rebasing: plain[plainOffset..<plainOffset + length]))
+                                        into: UnsafeMutableRawBufferPointer(
+                                            rebasing: plain[plainOffset..<plainOffset + length]))
                                 }
                             } catch let error as CryptoError where error.code == .authenticationFailed {
                                 throw StoreError(
                                     code: .corruptObject,
-                                    message: "object \(path) of item \(id): segment \(index) failed authentication (altered bytes or wrong key)")
+                                    message:
+                                        "object \(path) of item \(id): segment \(index) failed authentication (altered bytes or wrong key)"
+                                )
                             }
                             sealedOffset += length + AESGCM.tagLength
                             plainOffset += length
@@ -125,13 +136,17 @@ public struct ObjectVerifier: Sendable {
         guard actualObject == objectHash else {
             throw StoreError(
                 code: .corruptObject,
-                message: "object \(path) of item \(id) has SHA-256 \(actualObject.hex), not the \(objectHash.hex) it was stored with: its bytes changed")
+                message:
+                    "object \(path) of item \(id) has SHA-256 \(actualObject.hex), not the \(objectHash.hex) it was stored with: its bytes changed"
+            )
         }
         let actualPlain = plaintextHasher.finalize()
         guard actualPlain == plaintextHash else {
             throw StoreError(
                 code: .corruptObject,
-                message: "item \(id) decrypts to content with SHA-256 \(actualPlain.hex), not the \(plaintextHash.hex) recorded at ingest")
+                message:
+                    "item \(id) decrypts to content with SHA-256 \(actualPlain.hex), not the \(plaintextHash.hex) recorded at ingest"
+            )
         }
     }
 

@@ -72,7 +72,9 @@ public struct ObjectWriter {
             guard filled == wanted else {
                 throw StoreError(
                     code: .sourceChanged,
-                    message: "the source ended after \(consumed + Int64(filled)) of \(expectedLength) bytes: it shrank while it was read")
+                    message:
+                        "the source ended after \(consumed + Int64(filled)) of \(expectedLength) bytes: it shrank while it was read"
+                )
             }
             let block = UnsafeRawBufferPointer(rebasing: input[..<filled])
             var sealedLength = 0
@@ -98,7 +100,8 @@ public struct ObjectWriter {
                         objectHasher.update(UnsafeRawBufferPointer(rebasing: output[..<sealedLength]))
                     })
             }
-            try store.writeAll(UnsafeRawBufferPointer(rebasing: output[..<sealedLength]), to: fd, at: writeOffset, path: path)
+            try store.writeAll(
+                UnsafeRawBufferPointer(rebasing: output[..<sealedLength]), to: fd, at: writeOffset, path: path)
             writeOffset += Int64(sealedLength)
             consumed += Int64(filled)
             progress(consumed)
@@ -109,7 +112,9 @@ public struct ObjectWriter {
         guard extra == 0 else {
             throw StoreError(
                 code: .sourceChanged,
-                message: "the source has more than the \(expectedLength) bytes it had when reading began: it grew while it was read")
+                message:
+                    "the source has more than the \(expectedLength) bytes it had when reading began: it grew while it was read"
+            )
         }
         precondition(writeOffset == header.objectLength && segment == header.segmentCount)
         let wrappedKey = try keyEncryptionKey.wrap(dataKey, for: id)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The store's write lock: an exclusive `flock` on `STATE/lock`, held by the one process that may
 /// write objects, run recovery or change lifecycle state. Released when the process exits, however
@@ -25,7 +26,9 @@ public final class StoreLock: Sendable {
             if error == .wouldBlock {
                 throw StoreError(
                     code: .locked,
-                    message: "another custodyd process is writing to \(store.root); wait for it to finish (or stop the daemon) and retry")
+                    message:
+                        "another custodyd process is writing to \(store.root); wait for it to finish (or stop the daemon) and retry"
+                )
             }
             throw StoreError(code: .io, message: "cannot lock \(path)", cause: error)
         }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CustodyCore
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One thing found under an import root.
 public struct FoundEntry {
@@ -43,7 +44,8 @@ public struct DirectoryWalker {
         guard fd >= 0 else {
             throw IngestError(
                 code: .sourceUnavailable,
-                message: "cannot open import directory \(root): \(Errno(rawValue: errno)); check the path and permissions")
+                message:
+                    "cannot open import directory \(root): \(Errno(rawValue: errno)); check the path and permissions")
         }
         var visited = Set<[UInt64]>()
         try walk(directory: FileDescriptor(rawValue: fd), path: RawPath(bytes: []), visited: &visited, visit)
@@ -100,7 +102,9 @@ public struct DirectoryWalker {
         let duplicate = dup(directory.rawValue)
         guard duplicate >= 0, let stream = fdopendir(duplicate) else {
             if duplicate >= 0 { close(duplicate) }
-            throw IngestError(code: .sourceUnavailable, message: "cannot list directory \(path.displayString): \(Errno(rawValue: errno))")
+            throw IngestError(
+                code: .sourceUnavailable,
+                message: "cannot list directory \(path.displayString): \(Errno(rawValue: errno))")
         }
         defer { closedir(stream) }
         var names: [[UInt8]] = []

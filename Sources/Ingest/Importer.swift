@@ -1,5 +1,5 @@
-import CustodyCore
 import Catalog
+import CustodyCore
 import EvidenceCrypto
 import EvidenceStore
 import Foundation
@@ -52,7 +52,9 @@ public struct Importer {
             store: store, catalog: catalog, writer: ObjectWriter(store: store, keyEncryptionKey: keyEncryptionKey),
             verifier: ObjectVerifier(store: store), keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: limits, root: root.string, deviceID: deviceID, events: events)
-        try catalog.audit([AuditEvent(action: "import.started", detail: ["root": root.string, "device": deviceID ?? ""])])
+        try catalog.audit([
+            AuditEvent(action: "import.started", detail: ["root": root.string, "device": deviceID ?? ""])
+        ])
         do {
             try DirectoryWalker(root: root).walk { item in
                 switch item {
@@ -64,17 +66,22 @@ public struct Importer {
         } catch {
             // Objects already sealed are good evidence: try to commit them before giving up.
             try? run.commitBatch()
-            try? catalog.audit([AuditEvent(action: "import.interrupted", detail: ["root": root.string, "error": "\(error)"])])
+            try? catalog.audit([
+                AuditEvent(action: "import.interrupted", detail: ["root": root.string, "error": "\(error)"])
+            ])
             throw IngestError(
                 code: .interrupted,
                 message: "import of \(root) stopped after \(run.summary.verified) verified items",
                 cause: error)
         }
         try catalog.audit([
-            AuditEvent(action: "import.finished", detail: [
-                "root": root.string, "verified": "\(run.summary.verified)", "duplicates": "\(run.summary.duplicates)",
-                "skipped": "\(run.summary.skipped)", "failed": "\(run.summary.failures.count)",
-            ])
+            AuditEvent(
+                action: "import.finished",
+                detail: [
+                    "root": root.string, "verified": "\(run.summary.verified)",
+                    "duplicates": "\(run.summary.duplicates)",
+                    "skipped": "\(run.summary.skipped)", "failed": "\(run.summary.failures.count)",
+                ])
         ])
         return run.summary
     }
@@ -101,14 +108,18 @@ private struct ImportRun {
         summary.skipped += 1
         events(.skipped(path: path, reason: reason))
         logger.info("skipped", metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
-        try catalog.audit([AuditEvent(action: "import.skipped", detail: ["root": root, "path": path.displayString, "reason": reason])])
+        try catalog.audit([
+            AuditEvent(action: "import.skipped", detail: ["root": root, "path": path.displayString, "reason": reason])
+        ])
     }
 
     mutating func fail(_ path: RawPath, reason: String) throws {
         summary.failures.append(.init(path: path.displayString, reason: reason))
         events(.failed(path: path, reason: reason))
         logger.warning("file not ingested", metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
-        try catalog.audit([AuditEvent(action: "import.failed", detail: ["root": root, "path": path.displayString, "reason": reason])])
+        try catalog.audit([
+            AuditEvent(action: "import.failed", detail: ["root": root, "path": path.displayString, "reason": reason])
+        ])
     }
 
     mutating func ingest(_ entry: FoundEntry) throws {
@@ -165,12 +176,16 @@ private struct ImportRun {
         guard total == existing.size, hasher.finalize() == existing.sha256 else {
             throw StoreError(
                 code: .sourceChanged,
-                message: "\(file.path.displayString) has the size and time of item \(existing.id) but different content; it will be ingested as a new item on the next import")
+                message:
+                    "\(file.path.displayString) has the size and time of item \(existing.id) but different content; it will be ingested as a new item on the next import"
+            )
         }
         summary.duplicates += 1
         events(.duplicate(path: file.path, existing: existing.id))
         try catalog.audit([
-            AuditEvent(action: "import.duplicate", itemID: existing.id, detail: ["root": root, "path": file.path.displayString])
+            AuditEvent(
+                action: "import.duplicate", itemID: existing.id,
+                detail: ["root": root, "path": file.path.displayString])
         ])
     }
 
@@ -197,10 +212,12 @@ private struct ImportRun {
         try catalog.recordStored(
             records,
             events: records.map { record in
-                AuditEvent(action: "item.stored", itemID: record.id, detail: [
-                    "root": record.source.root, "path": record.source.path.displayString,
-                    "device": record.source.deviceID ?? "", "size": "\(record.size)", "sha256": record.sha256.hex,
-                ])
+                AuditEvent(
+                    action: "item.stored", itemID: record.id,
+                    detail: [
+                        "root": record.source.root, "path": record.source.path.displayString,
+                        "device": record.source.deviceID ?? "", "size": "\(record.size)", "sha256": record.sha256.hex,
+                    ])
             })
         events(.stored(count: records.count))
 
@@ -210,7 +227,8 @@ private struct ImportRun {
             do {
                 try ReadBack.verify(record, verifier: verifier, keyEncryptionKey: keyEncryptionKey)
                 verifiedIDs.append(record.id)
-                verifiedEvents.append(AuditEvent(action: "item.verified", itemID: record.id, detail: ["sha256": record.sha256.hex]))
+                verifiedEvents.append(
+                    AuditEvent(action: "item.verified", itemID: record.id, detail: ["sha256": record.sha256.hex]))
             } catch {
                 try ReadBack.discard(record, reason: "\(error)", store: store, catalog: catalog)
                 try fail(record.source.path, reason: "stored copy failed read-back verification: \(error)")

@@ -44,7 +44,8 @@ public struct Recovery {
         let intents = try catalog.pendingObjects()
         for intent in intents { try store.removeObject(intent.ciphertextSHA256) }
         if !intents.isEmpty {
-            try catalog.discardIntents(intents.map(\.id), reason: "ingest was interrupted before the item was catalogued")
+            try catalog.discardIntents(
+                intents.map(\.id), reason: "ingest was interrupted before the item was catalogued")
             report.intentsDiscarded = intents.count
         }
 
@@ -55,14 +56,17 @@ public struct Recovery {
                 try ReadBack.verify(record, verifier: verifier, keyEncryptionKey: keyEncryptionKey)
                 verified.append(record.id)
             } catch {
-                logger.error("stored item failed read-back during recovery", metadata: ["item.id": "\(record.id)", "error": "\(error)"])
+                logger.error(
+                    "stored item failed read-back during recovery",
+                    metadata: ["item.id": "\(record.id)", "error": "\(error)"])
                 try ReadBack.discard(
                     record, reason: "read-back during recovery failed: \(error)", store: store, catalog: catalog)
                 report.itemsDiscarded += 1
             }
         }
         try catalog.recordVerified(
-            verified, events: verified.map { AuditEvent(action: "item.verified", itemID: $0, detail: ["by": "recovery"]) })
+            verified,
+            events: verified.map { AuditEvent(action: "item.verified", itemID: $0, detail: ["by": "recovery"]) })
         report.itemsVerified = verified.count
         if report != Report() {
             logger.notice(

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CustodyCore
 import EvidenceStore
 import SystemPackage
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A regular source file opened for reading, checked to be the file the walk found and, after it is
 /// read, checked not to have changed.
@@ -52,7 +53,8 @@ final class SourceFile {
         do {
             return try fd.read(into: buffer, retryOnInterrupt: true)
         } catch {
-            throw StoreError(code: .sourceUnreadable, message: "cannot read \(path.displayString)", cause: error as? Errno)
+            throw StoreError(
+                code: .sourceUnreadable, message: "cannot read \(path.displayString)", cause: error as? Errno)
         }
     }
 
@@ -61,7 +63,8 @@ final class SourceFile {
     func checkUnchanged() throws {
         var now = stat()
         guard fstat(fd.rawValue, &now) == 0 else {
-            throw StoreError(code: .sourceUnreadable, message: "cannot stat \(path.displayString): \(Errno(rawValue: errno))")
+            throw StoreError(
+                code: .sourceUnreadable, message: "cannot stat \(path.displayString): \(Errno(rawValue: errno))")
         }
         guard now.st_size == status.st_size, now.st_mtim.tv_sec == status.st_mtim.tv_sec,
             now.st_mtim.tv_nsec == status.st_mtim.tv_nsec, now.st_ctim.tv_sec == status.st_ctim.tv_sec,
@@ -69,7 +72,9 @@ final class SourceFile {
         else {
             throw StoreError(
                 code: .sourceChanged,
-                message: "\(path.displayString) changed while it was read (size or modification time moved); it will be retried on the next import")
+                message:
+                    "\(path.displayString) changed while it was read (size or modification time moved); it will be retried on the next import"
+            )
         }
     }
 }

@@ -3,8 +3,8 @@ import Catalog
 import CustodyDaemon
 import EvidenceCrypto
 import EvidenceStore
-import Ingest
 import Foundation
+import Ingest
 import Logging
 
 /// `custodyd`: the evidence daemon and its local administration commands.
@@ -17,14 +17,18 @@ struct Custodyd: ParsableCommand {
             Exit status: 0 success; 1 the command ran but found problems (files not ingested, items \
             failing verification, a broken audit chain); 2 a failure that stopped the command; 64 bad usage.
             """,
-        subcommands: [InitCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self, ShowCommand.self,
-                      AuditCommand.self]
+        subcommands: [
+            InitCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self, ShowCommand.self,
+            AuditCommand.self,
+        ]
     )
 
     static func main() {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = ProcessInfo.processInfo.environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+            handler.logLevel =
+                ProcessInfo.processInfo.environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+                ?? .warning
             return handler
         }
         do {
@@ -32,7 +36,7 @@ struct Custodyd: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch where isDomainError(error) {
+        } catch  where isDomainError(error) {
             FileHandle.standardError.write(Data("custodyd: \(error)\n".utf8))
             Foundation.exit(2)
         } catch {
@@ -42,7 +46,8 @@ struct Custodyd: ParsableCommand {
 
     /// Errors of Custody's own domains: their message names the thing and the fix, so print it alone.
     private static func isDomainError(_ error: any Error) -> Bool {
-        error is DaemonError || error is StoreError || error is CatalogError || error is CryptoError || error is IngestError
+        error is DaemonError || error is StoreError || error is CatalogError || error is CryptoError
+            || error is IngestError
     }
 }
 
@@ -53,16 +58,21 @@ struct StateOptions: ParsableArguments {
 
     @Option(
         name: .customLong("key-file"),
-        help: "Key-encryption key file (default: $CREDENTIALS_DIRECTORY/custody.kek if present, else STATE/custody.kek).")
+        help:
+            "Key-encryption key file (default: $CREDENTIALS_DIRECTORY/custody.kek if present, else STATE/custody.kek).")
     var keyFile: String?
 
     var environment: [String: String] { ProcessInfo.processInfo.environment }
 
-    var root: FilePathString { FilePathString(state.map(absolute) ?? StateDirectory.defaultRoot(environment: environment).string) }
+    var root: FilePathString {
+        FilePathString(state.map(absolute) ?? StateDirectory.defaultRoot(environment: environment).string)
+    }
 
     /// Opens the state directory; with `needsKey`, loads and checks the KEK too.
     func open(needsKey: Bool) throws -> StateDirectory {
-        let keyPath = needsKey ? KeyFile.location(explicit: keyFile, stateDirectory: .init(root.value), environment: environment) : nil
+        let keyPath =
+            needsKey
+            ? KeyFile.location(explicit: keyFile, stateDirectory: .init(root.value), environment: environment) : nil
         return try StateDirectory.open(at: .init(root.value), keyPath: keyPath, actor: .currentProcess)
     }
 

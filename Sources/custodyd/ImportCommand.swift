@@ -25,7 +25,8 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    @Option(name: .customLong("batch-files"), help: ArgumentHelp("Files per commit batch (tuning).", visibility: .hidden))
+    @Option(
+        name: .customLong("batch-files"), help: ArgumentHelp("Files per commit batch (tuning).", visibility: .hidden))
     var batchFiles = Importer.BatchLimits().files
 
     func validate() throws {
@@ -43,14 +44,17 @@ struct ImportCommand: ParsableCommand {
         let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
             if recovery != Recovery.Report() { printer.recovery(recovery) }
             let importer = Importer(
-                store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(), logger: commandLogger,
+                store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(),
+                logger: commandLogger,
                 limits: Importer.BatchLimits(files: batchFiles))
             return try importer.importDirectory(at: root, deviceID: device, events: printer.print)
         }
         if json {
             try printJSON(ImportSummaryView(summary))
         } else {
-            print("\(summary.verified) verified, \(summary.duplicates) already stored, \(summary.skipped) skipped, \(summary.failures.count) failed (\(summary.bytes) bytes)")
+            print(
+                "\(summary.verified) verified, \(summary.duplicates) already stored, \(summary.skipped) skipped, \(summary.failures.count) failed (\(summary.bytes) bytes)"
+            )
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
@@ -81,7 +85,8 @@ struct EventPrinter: Sendable {
 
     func recovery(_ report: Recovery.Report) {
         guard !quiet else { return }
-        let line = "recovered: \(report.temporaryObjectsRemoved) partial objects removed, \(report.intentsDiscarded) uncatalogued objects removed, \(report.itemsVerified) items verified, \(report.itemsDiscarded) items discarded"
+        let line =
+            "recovered: \(report.temporaryObjectsRemoved) partial objects removed, \(report.intentsDiscarded) uncatalogued objects removed, \(report.itemsVerified) items verified, \(report.itemsDiscarded) items discarded"
         json ? emit(["event": "recovered", "detail": line]) : Swift.print(line)
     }
 
@@ -90,8 +95,10 @@ struct EventPrinter: Sendable {
             emit(Self.fields(of: event))
         } else if !quiet {
             switch event {
-            case .verified(let path, let id, let sha256, _): Swift.print("verified  \(id)  \(sha256.hex.prefix(16))  \(path.displayString)")
-            case .duplicate(let path, let existing): Swift.print("stored    \(existing)  (already)  \(path.displayString)")
+            case .verified(let path, let id, let sha256, _):
+                Swift.print("verified  \(id)  \(sha256.hex.prefix(16))  \(path.displayString)")
+            case .duplicate(let path, let existing):
+                Swift.print("stored    \(existing)  (already)  \(path.displayString)")
             case .skipped(let path, let reason): Swift.print("skipped   \(path.displayString): \(reason)")
             case .failed(let path, let reason): Swift.print("FAILED    \(path.displayString): \(reason)")
             default: break
@@ -117,8 +124,12 @@ struct EventPrinter: Sendable {
         case .renamed(let count): ["event": "renamed", "count": "\(count)"]
         case .stored(let count): ["event": "stored", "count": "\(count)"]
         case .verified(let path, let id, let sha256, let size):
-            ["event": "verified", "path": path.displayString, "id": id.description, "sha256": sha256.hex, "size": "\(size)"]
-        case .duplicate(let path, let existing): ["event": "duplicate", "path": path.displayString, "id": existing.description]
+            [
+                "event": "verified", "path": path.displayString, "id": id.description, "sha256": sha256.hex,
+                "size": "\(size)",
+            ]
+        case .duplicate(let path, let existing):
+            ["event": "duplicate", "path": path.displayString, "id": existing.description]
         case .skipped(let path, let reason): ["event": "skipped", "path": path.displayString, "reason": reason]
         case .failed(let path, let reason): ["event": "failed", "path": path.displayString, "reason": reason]
         }

@@ -35,20 +35,25 @@ struct ListCommand: ParsableCommand {
         let filter = try makeFilter()
         let stateDirectory = try options.open(needsKey: false)
         let items = try stateDirectory.catalog.items(matching: filter)
-        try stateDirectory.catalog.audit([AuditEvent(action: "catalog.listed", detail: filterDetail(count: items.count))])
+        try stateDirectory.catalog.audit([
+            AuditEvent(action: "catalog.listed", detail: filterDetail(count: items.count))
+        ])
         if json {
             try printJSON(ItemListView(items: items.map(ItemView.init), count: items.count))
             return
         }
         for item in items.map(ItemView.init) {
-            print("\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(item.ingestedAt)  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)")
+            print(
+                "\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(item.ingestedAt)  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)"
+            )
         }
         print("\(items.count) item\(items.count == 1 ? "" : "s")")
     }
 
     func makeFilter() throws -> ItemFilter {
         if let itemState, ItemState(rawValue: itemState) == nil {
-            throw DaemonError(code: .invalidArgument, message: "--item-state '\(itemState)' is not one of: stored, verified")
+            throw DaemonError(
+                code: .invalidArgument, message: "--item-state '\(itemState)' is not one of: stored, verified")
         }
         return ItemFilter(
             deviceID: device, ingestedFrom: try from.map { try Timestamps.parse($0, argument: "--from") },

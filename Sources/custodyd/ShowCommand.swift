@@ -24,7 +24,8 @@ struct ShowCommand: ParsableCommand {
             try printJSON(ItemDetailView(item: item, audit: trail))
             return
         }
-        print("""
+        print(
+            """
             id                 \(item.id)
             state              \(item.state)
             sha256             \(item.sha256)

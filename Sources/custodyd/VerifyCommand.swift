@@ -5,7 +5,9 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Fixity check: hash every stored object and compare with the catalog (no key needed).",
-        discussion: "With --deep, also decrypt every item and compare its plaintext SHA-256 (needs the key). Exit status 1 when anything fails.")
+        discussion:
+            "With --deep, also decrypt every item and compare its plaintext SHA-256 (needs the key). Exit status 1 when anything fails."
+    )
 
     @OptionGroup var options: StateOptions
 
@@ -24,7 +26,9 @@ struct VerifyCommand: ParsableCommand {
             for problem in report.problems {
                 print("FAILED  \(problem.itemID ?? "(no item)")  \(problem.object)\n        \(problem.problem)")
             }
-            print("\(report.checked) items checked\(deep ? " (deep)" : ""), \(report.passed) passed, \(report.problems.count) problems")
+            print(
+                "\(report.checked) items checked\(deep ? " (deep)" : ""), \(report.passed) passed, \(report.problems.count) problems"
+            )
         }
         if !report.ok { throw ExitCode(1) }
     }

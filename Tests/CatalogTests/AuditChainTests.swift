@@ -37,8 +37,12 @@ import Testing
 
     @Test func theSchemaRefusesToRewriteHistory() throws {
         let queue = try DatabaseQueue(path: directory.file("catalog.sqlite"))
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "UPDATE audit SET detail = '{}' WHERE seq = 2") } }
-        #expect(throws: DatabaseError.self) { try queue.write { try $0.execute(sql: "DELETE FROM audit WHERE seq = 6") } }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "UPDATE audit SET detail = '{}' WHERE seq = 2") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try queue.write { try $0.execute(sql: "DELETE FROM audit WHERE seq = 6") }
+        }
     }
 
     @Test func anAlteredEntryIsNamed() throws {

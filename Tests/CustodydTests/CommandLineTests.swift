@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CustodyTesting
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 @Suite(.serialized) struct CommandLineTests {
     @Test func importListShowAndVerifyTheDemoShapes() throws {
@@ -64,7 +65,8 @@ import Testing
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("no key file at"))
 
-        let exposed = try fixture.directory.write(Array(try Data(contentsOf: URL(fileURLWithPath: fixture.key))), to: "exposed.kek")
+        let exposed = try fixture.directory.write(
+            Array(try Data(contentsOf: URL(fileURLWithPath: fixture.key))), to: "exposed.kek")
         chmod(exposed, 0o644)
         let open = try fixture.run("import", "--key-file", exposed, fixture.source)
         #expect(open.status == 2)
@@ -87,7 +89,8 @@ import Testing
         try fixture.put("b.mp4", testBytes(count: 50_000, seed: 4))
         #expect(try fixture.run("import", fixture.source).status == 0)
         let item = try #require(try fixture.itemsByPath()["b.mp4"])
-        let object = fixture.state + "/objects/" + String((item["ciphertext_sha256"] as! String).prefix(2)) + "/"
+        let object =
+            fixture.state + "/objects/" + String((item["ciphertext_sha256"] as! String).prefix(2)) + "/"
             + (item["ciphertext_sha256"] as! String)
         let handle = try #require(FileHandle(forUpdatingAtPath: object))
         try handle.seek(toOffset: 1000)
@@ -118,11 +121,16 @@ import Testing
         if geteuid() == 0 {
             // Root reads anything: drop to an unprivileged user that owns the state but not the file.
             let nobody: UInt32 = 65534
-            for path in try [fixture.directory.path] + FileManager.default.subpathsOfDirectory(atPath: fixture.directory.path).map({ fixture.directory.path + "/" + $0 }) {
+            for path in try [fixture.directory.path]
+                + FileManager.default.subpathsOfDirectory(atPath: fixture.directory.path).map({
+                    fixture.directory.path + "/" + $0
+                })
+            {
                 chown(path, nobody, nobody)
             }
             chown(fixture.source + "/b-locked.mp4", 0, 0)
-            arguments = ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", BuiltProducts.custodyd] + arguments
+            arguments =
+                ["--reuid=\(nobody)", "--regid=\(nobody)", "--clear-groups", BuiltProducts.custodyd] + arguments
             executable = "/usr/bin/setpriv"
         }
         let result = try CustodyTesting.run(executable, arguments)

@@ -30,7 +30,8 @@ import Testing
         // A full run first, to learn how many event lines an import prints.
         let probe = try CLIFixture("crashProbe")
         _ = try Self.makeSource(probe)
-        let counter = try LineReadingProcess(BuiltProducts.custodyd, Self.importArguments + ["--state", probe.state, probe.source])
+        let counter = try LineReadingProcess(
+            BuiltProducts.custodyd, Self.importArguments + ["--state", probe.state, probe.source])
         var total = 0
         while counter.nextLine() != nil { total += 1 }
         #expect(counter.wait() == 0)
@@ -43,7 +44,8 @@ import Testing
         for point in points {
             let fixture = try CLIFixture("crashAt\(point)")
             _ = try Self.makeSource(fixture)
-            let child = try LineReadingProcess(BuiltProducts.custodyd, Self.importArguments + ["--state", fixture.state, fixture.source])
+            let child = try LineReadingProcess(
+                BuiltProducts.custodyd, Self.importArguments + ["--state", fixture.state, fixture.source])
             var seen = 0
             while seen < point, child.nextLine() != nil { seen += 1 }
             child.kill()
@@ -78,8 +80,15 @@ import Testing
         let strays = problems.filter { $0["id"] == nil }.count
         if strays > 0 {
             let pending = try run(
-                "/usr/bin/env", ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from pending_object').fetchone()[0])", fixture.state + "/catalog.sqlite"])
-            #expect(Int(pending.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= strays, "kill at \(point): objects without rows or intents")
+                "/usr/bin/env",
+                [
+                    "python3", "-c",
+                    "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from pending_object').fetchone()[0])",
+                    fixture.state + "/catalog.sqlite",
+                ])
+            #expect(
+                Int(pending.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= strays,
+                "kill at \(point): objects without rows or intents")
         }
     }
 }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CustodyTesting
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The store on a size-limited tmpfs: an import that does not fit stops with an error that says so,
 /// nothing already verified is harmed, and no partial object survives the next run.

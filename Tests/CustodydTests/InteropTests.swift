@@ -22,7 +22,10 @@ import Testing
             let out = fixture.directory.file("out-\(path)")
             let result = try run(
                 "/usr/bin/env",
-                ["python3", Self.reader, "--state", fixture.state, "--key-file", fixture.key, "--item", item["id"] as! String, "--out", out])
+                [
+                    "python3", Self.reader, "--state", fixture.state, "--key-file", fixture.key, "--item",
+                    item["id"] as! String, "--out", out,
+                ])
             #expect(result.status == 0, "\(path): \(result.stderr)")
             #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: out))) == originals[path], "\(path)")
         }
@@ -30,10 +33,14 @@ import Testing
         let big = try #require(try fixture.itemsByPath()["f5.bin"])
         let range = try run(
             "/usr/bin/env",
-            ["python3", Self.reader, "--state", fixture.state, "--key-file", fixture.key, "--item", big["id"] as! String,
-             "--range", "\((1 << 20) - 10)", "30", "--out", fixture.directory.file("range.bin")])
+            [
+                "python3", Self.reader, "--state", fixture.state, "--key-file", fixture.key, "--item",
+                big["id"] as! String,
+                "--range", "\((1 << 20) - 10)", "30", "--out", fixture.directory.file("range.bin"),
+            ])
         #expect(range.status == 0, "\(range.stderr)")
-        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture.directory.file("range.bin"))))
-            == Array(originals["f5.bin"]![((1 << 20) - 10)..<((1 << 20) + 20)]))
+        #expect(
+            try [UInt8](Data(contentsOf: URL(fileURLWithPath: fixture.directory.file("range.bin"))))
+                == Array(originals["f5.bin"]![((1 << 20) - 10)..<((1 << 20) + 20)]))
     }
 }

@@ -27,7 +27,9 @@ import Testing
             read: { buffer in
                 // Deliver in odd-sized pieces, as a slow source would.
                 let n = min(buffer.count, bytes.count - offset, 3001)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
+                bytes.withUnsafeBytes {
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n]))
+                }
                 offset += n
                 return n
             })
@@ -41,7 +43,9 @@ import Testing
         let bytes = testBytes(count: size, seed: UInt64(size) + 1)
         let object = try store(bytes)
         #expect(object.sha256.hex == sha256Hex(bytes))
-        #expect(object.ciphertextSHA256.hex == (try sha256Hex(ofFile: store.objectPath(for: object.ciphertextSHA256).string)))
+        #expect(
+            object.ciphertextSHA256.hex
+                == (try sha256Hex(ofFile: store.objectPath(for: object.ciphertextSHA256).string)))
         let segments = max(1, (size + Self.segment - 1) / Self.segment)
         #expect(object.ciphertextSize == Int64(64 + size + 16 * segments))
 
@@ -59,7 +63,9 @@ import Testing
         let reader = try ObjectReader(
             path: store.objectPath(for: object.ciphertextSHA256), id: object.id,
             dataKey: try kek.unwrap(object.wrappedKey, for: object.id))
-        for (offset, count) in [(0, 1), (4095, 2), (4096, 4096), (5000, 9000), (bytes.count - 5, 100), (bytes.count, 10)] {
+        for (offset, count) in [
+            (0, 1), (4095, 2), (4096, 4096), (5000, 9000), (bytes.count - 5, 100), (bytes.count, 10),
+        ] {
             let expected = Array(bytes[min(offset, bytes.count)..<min(offset + count, bytes.count)])
             #expect(try reader.read(at: Int64(offset), count: count) == expected, "range \(offset)+\(count)")
         }
@@ -75,7 +81,9 @@ import Testing
         try Data(raw).write(to: URL(fileURLWithPath: path))
         let key = try kek.unwrap(object.wrappedKey, for: object.id)
         let verifier = ObjectVerifier(store: store)
-        let shallow = #expect(throws: StoreError.self) { try verifier.verifyObjectHash(object.ciphertextSHA256, id: object.id) }
+        let shallow = #expect(throws: StoreError.self) {
+            try verifier.verifyObjectHash(object.ciphertextSHA256, id: object.id)
+        }
         #expect(shallow?.code == .corruptObject)
         #expect(shallow?.message.contains(path) == true)
         let deep = #expect(throws: StoreError.self) {
@@ -109,7 +117,9 @@ import Testing
 
         // Drop the last segment: the size no longer fits the header.
         try Data(raw[..<(64 + 2 * sealed)]).write(to: URL(fileURLWithPath: path))
-        let error = #expect(throws: StoreError.self) { try ObjectReader(path: FilePath(path), id: object.id, dataKey: key) }
+        let error = #expect(throws: StoreError.self) {
+            try ObjectReader(path: FilePath(path), id: object.id, dataKey: key)
+        }
         #expect(error?.message.contains("truncated") == true)
     }
 
@@ -130,7 +140,9 @@ import Testing
                 id: EvidenceID(), expectedLength: Int64(declared),
                 read: { buffer in
                     let n = min(buffer.count, bytes.count - offset)
-                    bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
+                    bytes.withUnsafeBytes {
+                        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n]))
+                    }
                     offset += n
                     return n
                 })
@@ -140,7 +152,8 @@ import Testing
     }
 
     @Test func headerRoundTripsAndRejectsNonsense() throws {
-        let header = ObjectHeader(segmentSize: 1 << 20, plaintextLength: 5, itemID: EvidenceID(), noncePrefix: [1, 2, 3, 4, 5, 6, 7])
+        let header = ObjectHeader(
+            segmentSize: 1 << 20, plaintextLength: 5, itemID: EvidenceID(), noncePrefix: [1, 2, 3, 4, 5, 6, 7])
         #expect(try ObjectHeader(decoding: header.encoded, objectName: "x") == header)
         for (offset, value) in [(0, UInt8(0x41)), (9, 2), (11, 9), (12, 0xff), (50, 1)] {
             var bytes = header.encoded

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Catalog
 import CustodyCore
 import CustodyTesting
@@ -9,11 +6,16 @@ import Ingest
 import SystemPackage
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite struct DirectoryImportTests {
     @Test func ingestsEveryRegularFileVerifiedWithMatchingHashes() throws {
         let fixture = try ImportFixture("ingestsEveryRegularFile")
         var expected: [String: String] = [:]
-        expected["DCIM/100MEDIA/A.MP4"] = try fixture.put("DCIM/100MEDIA/A.MP4", testBytes(count: 3 << 20 | 77, seed: 1))
+        expected["DCIM/100MEDIA/A.MP4"] = try fixture.put(
+            "DCIM/100MEDIA/A.MP4", testBytes(count: 3 << 20 | 77, seed: 1))
         expected["DCIM/100MEDIA/B.JPG"] = try fixture.put("DCIM/100MEDIA/B.JPG", testBytes(count: 5000, seed: 2))
         expected["EMPTY.DAT"] = try fixture.put("EMPTY.DAT", [])
         expected["深/录像 01.mp4"] = try fixture.put("深/录像 01.mp4", testBytes(count: 10, seed: 3))
@@ -59,7 +61,8 @@ import Testing
         #expect(symlink(outside, fixture.source + "/link-out.mp4") == 0)
         #expect(symlink(fixture.directory.file("outside-dir"), fixture.source + "/linkdir") == 0)
         #expect(mkfifo(fixture.source + "/pipe", 0o600) == 0)
-        let madeDevice = geteuid() == 0 && mknod(fixture.source + "/null-device", S_IFCHR | 0o600, dev_t(1 << 8 | 3)) == 0
+        let madeDevice =
+            geteuid() == 0 && mknod(fixture.source + "/null-device", S_IFCHR | 0o600, dev_t(1 << 8 | 3)) == 0
 
         let (summary, events) = try fixture.runImport()
         #expect(summary.verified == 1)
@@ -94,7 +97,8 @@ import Testing
         }
         #expect(summary.verified == 1)
         #expect(summary.failures.map(\.path).sorted() == ["grows.mp4", "shrinks.mp4"])
-        #expect(summary.failures.allSatisfy { $0.reason.contains("while it was read") || $0.reason.contains("changed") })
+        #expect(
+            summary.failures.allSatisfy { $0.reason.contains("while it was read") || $0.reason.contains("changed") })
         #expect(try fixture.itemsByPath().keys.sorted() == ["steady.mp4"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.store.temporaryDirectory.string).isEmpty)
 
@@ -129,7 +133,10 @@ import Testing
         #expect(again.duplicates == 1)
         let item = try #require(try fixture.itemsByPath()["a.mp4"])
         #expect(events.contains { if case .duplicate(_, let id) = $0 { id == item.id } else { false } })
-        #expect(try fixture.catalog.auditEntries(for: item.id).map(\.action) == ["item.stored", "item.verified", "import.duplicate"])
+        #expect(
+            try fixture.catalog.auditEntries(for: item.id).map(\.action) == [
+                "item.stored", "item.verified", "import.duplicate",
+            ])
     }
 
     @Test func sameNameSizeAndTimeButNewContentIsANewItem() throws {

@@ -36,13 +36,17 @@ final class ImportFixture {
     }
 
     func importer(batchFiles: Int = 256) -> Importer {
-        Importer(store: store, catalog: catalog, keyEncryptionKey: kek, logger: logger, limits: .init(files: batchFiles))
+        Importer(
+            store: store, catalog: catalog, keyEncryptionKey: kek, logger: logger, limits: .init(files: batchFiles))
     }
 
     /// Imports the source folder, collecting events.
-    func runImport(batchFiles: Int = 256, onEvent: @escaping (ImportEvent) -> Void = { _ in }) throws -> (ImportSummary, [ImportEvent]) {
+    func runImport(batchFiles: Int = 256, onEvent: @escaping (ImportEvent) -> Void = { _ in }) throws -> (
+        ImportSummary, [ImportEvent]
+    ) {
         let collected = EventLog()
-        let summary = try importer(batchFiles: batchFiles).importDirectory(at: FilePath(source), deviceID: "CAM1") { event in
+        let summary = try importer(batchFiles: batchFiles).importDirectory(at: FilePath(source), deviceID: "CAM1") {
+            event in
             collected.events.append(event)
             onEvent(event)
         }
@@ -63,7 +67,8 @@ final class ImportFixture {
     /// Decrypts an item fully through the random-access reader.
     func plaintext(of item: ItemRecord) throws -> [UInt8] {
         let reader = try ObjectReader(
-            path: store.objectPath(for: item.ciphertextSHA256), id: item.id, dataKey: try kek.unwrap(item.wrappedKey, for: item.id))
+            path: store.objectPath(for: item.ciphertextSHA256), id: item.id,
+            dataKey: try kek.unwrap(item.wrappedKey, for: item.id))
         return try reader.read(at: 0, count: Int(item.size))
     }
 }

@@ -15,7 +15,9 @@ import Testing
             id: EvidenceID(), expectedLength: Int64(bytes.count),
             read: { buffer in
                 let n = min(buffer.count, bytes.count - offset)
-                bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
+                bytes.withUnsafeBytes {
+                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n]))
+                }
                 offset += n
                 return n
             })
@@ -23,9 +25,12 @@ import Testing
 
     func record(_ object: WrittenObject) -> ItemRecord {
         ItemRecord(
-            id: object.id, state: .stored, sha256: object.sha256, ciphertextSHA256: object.ciphertextSHA256, size: object.size,
+            id: object.id, state: .stored, sha256: object.sha256, ciphertextSHA256: object.ciphertextSHA256,
+            size: object.size,
             ciphertextSize: object.ciphertextSize, wrappedKey: object.wrappedKey,
-            source: SourceReference(deviceID: nil, root: "/src", path: RawPath("\(object.id)"), size: object.size, modificationTimeNanoseconds: 0),
+            source: SourceReference(
+                deviceID: nil, root: "/src", path: RawPath("\(object.id)"), size: object.size,
+                modificationTimeNanoseconds: 0),
             ingestedAt: Date(), verifiedAt: nil)
     }
 
