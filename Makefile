@@ -28,7 +28,7 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
-	python3 -m pytest -q -p no:cacheprovider Tests/Interop
+	python3 -m pytest -q -p no:cacheprovider -p no:benchmark Tests/Interop
 
 ## bench: performance figures on a release build (not part of the tests).
 bench: deps

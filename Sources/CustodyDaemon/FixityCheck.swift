@@ -97,6 +97,8 @@ public struct FixityCheck {
                 progress(report.checked)
             }
         }
+        // Objects with a recorded intent belong to an import in progress (or to recovery): not strays.
+        known.formUnion(try state.catalog.pendingObjects().map(\.ciphertextSHA256.hex))
         for name in try state.store.committedObjectNames() where !known.contains(name) {
             guard let hash = SHA256Digest(hex: name) else {
                 report.problems.append(
