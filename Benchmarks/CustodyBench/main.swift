@@ -10,9 +10,6 @@
 // Kept free of ArgumentParser on purpose: the benchmark should not pull in more than it measures.
 // Run it through Benchmarks/run.sh, which builds it in release mode.
 
-#if canImport(Glibc)
-import Glibc
-#endif
 import Catalog
 import CustodyCore
 import CustodyDaemon
@@ -20,16 +17,22 @@ import EvidenceCrypto
 import Foundation
 import SystemPackage
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 // MARK: - Helpers
 
 /// Prints a message on standard error and exits with status 64 (bad usage).
 func usage(_ message: String? = nil) -> Never {
     if let message { FileHandle.standardError.write(Data("custody-bench: \(message)\n".utf8)) }
-    FileHandle.standardError.write(Data("""
-        usage: custody-bench seed-catalog STATE_DIR COUNT [DEVICES=50] [DAYS=365]
-               custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT=100]
+    FileHandle.standardError.write(
+        Data(
+            """
+            usage: custody-bench seed-catalog STATE_DIR COUNT [DEVICES=50] [DAYS=365]
+                   custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT=100]
 
-        """.utf8))
+            """.utf8))
     exit(64)
 }
 
@@ -87,7 +90,8 @@ func syntheticItem(index: Int, count: Int, devices: Int, days: Int) -> ItemRecor
     let size = Int64(100 << 10) + Int64(sha256.bytes[0]) << 16 + Int64(sha256.bytes[1]) << 8
     let segments = max(1, (size + (1 << 20) - 1) >> 20)
     let deviceID = "DEV" + String(format: "%04d", device)
-    let path = RawPath("DCIM/\(100 + Int(slot / 9999) % 900)CAMRA/IMG_\(String(format: "%04d", Int(slot % 9999) + 1)).JPG")
+    let path = RawPath(
+        "DCIM/\(100 + Int(slot / 9999) % 900)CAMRA/IMG_\(String(format: "%04d", Int(slot % 9999) + 1)).JPG")
     return ItemRecord(
         id: EvidenceID(), state: .stored, sha256: sha256, ciphertextSHA256: ciphertextSHA256, size: size,
         ciphertextSize: 64 + size + 16 * segments, wrappedKey: wrappedKey,
@@ -123,12 +127,16 @@ func seedCatalog(_ arguments: [String]) throws {
         if clock.now - lastReport > .seconds(10) || inserted == count {
             lastReport = clock.now
             let elapsed = (clock.now - started).milliseconds / 1000
-            print("seeded \(inserted)/\(count) items in \(format(elapsed, 1)) s (\(Int(Double(inserted) / elapsed)) items/s)")
+            print(
+                "seeded \(inserted)/\(count) items in \(format(elapsed, 1)) s (\(Int(Double(inserted) / elapsed)) items/s)"
+            )
         }
     }
     let elapsed = (clock.now - started).milliseconds / 1000
     let lastDay = seedEpoch.addingTimeInterval(Double(days - 1) * 86_400)
-    print("seed-catalog: \(count) items, \(devices) devices (DEV0000...DEV\(String(format: "%04d", devices - 1))), days \(Timestamps.rfc3339(seedEpoch).prefix(10))...\(Timestamps.rfc3339(lastDay).prefix(10)), \(format(elapsed, 1)) s")
+    print(
+        "seed-catalog: \(count) items, \(devices) devices (DEV0000...DEV\(String(format: "%04d", devices - 1))), days \(Timestamps.rfc3339(seedEpoch).prefix(10))...\(Timestamps.rfc3339(lastDay).prefix(10)), \(format(elapsed, 1)) s"
+    )
 }
 
 // MARK: - list-latency
@@ -146,9 +154,11 @@ func listLatency(_ arguments: [String]) throws {
     // Opening the catalog (WAL, migrations check) is timed apart: the CLI pays it once per process.
     var catalog: EvidenceCatalog?
     let openTime = try clock.measure {
-        catalog = try EvidenceCatalog(path: StateDirectory.catalogPath(in: FilePath(root)).string, actor: .currentProcess)
+        catalog = try EvidenceCatalog(
+            path: StateDirectory.catalogPath(in: FilePath(root)).string, actor: .currentProcess)
     }
-    let filter = ItemFilter(deviceID: device, ingestedFrom: day, ingestedBefore: day.addingTimeInterval(86_400), limit: limit)
+    let filter = ItemFilter(
+        deviceID: device, ingestedFrom: day, ingestedBefore: day.addingTimeInterval(86_400), limit: limit)
 
     var samples: [Double] = []
     var results = 0
@@ -166,9 +176,12 @@ func listLatency(_ arguments: [String]) throws {
     }
     samples.sort()
     print("open catalog: \(format(openTime.milliseconds)) ms")
-    print("list-latency: device \(device), day \(arguments[2]), \(results) items, \(runs) runs: median \(format(quantile(samples, 0.5))) ms, p95 \(format(quantile(samples, 0.95))) ms, min \(format(samples.first!)) ms, max \(format(samples.last!)) ms")
+    print(
+        "list-latency: device \(device), day \(arguments[2]), \(results) items, \(runs) runs: median \(format(quantile(samples, 0.5))) ms, p95 \(format(quantile(samples, 0.95))) ms, min \(format(samples.first!)) ms, max \(format(samples.last!)) ms"
+    )
     // A line for scripts: key=value, milliseconds.
-    print("RESULT median_ms=\(format(quantile(samples, 0.5))) p95_ms=\(format(quantile(samples, 0.95))) items=\(results)")
+    print(
+        "RESULT median_ms=\(format(quantile(samples, 0.5))) p95_ms=\(format(quantile(samples, 0.95))) items=\(results)")
 }
 
 // MARK: - Entry point

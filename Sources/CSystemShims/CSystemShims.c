@@ -3,3 +3,4 @@
 #include "CSystemShims.h"
 
 int CSystemShims_syncfs(int fd) { return syncfs(fd); }
+

@@ -2,13 +2,21 @@ import CustodyCore
 import EvidenceCrypto
 import SystemPackage
 
-/// Reads a committed object back from disk and checks it against the hashes recorded at ingest.
+/// Reads committed objects back from disk and checks them against the hashes recorded at ingest.
 ///
-/// `verifyObjectHash` needs no key (fixity); `verifyContent` also decrypts every segment and re-hashes
-/// the plaintext (read-back verification, `verify --deep`). Both drop the file's cached pages first,
-/// so what is checked is what the disk holds, not what the page cache remembers.
-public struct ObjectVerifier: Sendable {
+/// `verifyObjectHash` needs no key (fixity). `verifyContent` decrypts every segment — which proves,
+/// through the GCM tags, that the bytes on disk are the bytes written — and re-hashes the plaintext;
+/// with `checkObjectHash` it also re-hashes the object file (a deep fixity check). Both drop the
+/// file's cached pages first, so what is checked is what the disk holds, not what the page cache
+/// remembers. Reading the next block overlaps decrypting this one and hashing the last. Buffers are
+/// reused across objects; one owner at a time.
+public final class ObjectVerifier {
+    /// Segments per block: 2 MiB reads with the default segment size (read-back runs beside sealing,
+    /// so its buffers are kept small to hold the import under 64 MiB).
+    static let segmentsPerBlock = 2
     private let store: EvidenceStore
+    private var buffers: (sealed: BufferPair, plain: BufferPair, segmentSize: Int)?
+    private let stages = ParallelStages()
 
     /// Creates a verifier over `store`.
     public init(store: EvidenceStore) { self.store = store }
@@ -20,14 +28,22 @@ public struct ObjectVerifier: Sendable {
         let fd = try openObject(path, id: id)
         defer { try? fd.close() }
         let hasher = SHA256Hasher()
-        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 4096)
-        defer { block.deallocate() }
+        let (blocks, _) = buffers(for: ObjectHeader.defaultSegmentSize)
+        let size = blocks.capacity
         var offset: Int64 = 0
-        while true {
-            let got = try readBlock(fd, path: path, at: offset, into: block)
-            if got == 0 { break }
-            hasher.update(UnsafeRawBufferPointer(rebasing: block[..<got]))
-            offset += Int64(got)
+        var block: Int64 = 0
+        var got = try readBlock(fd, path: path, at: 0, into: blocks[0, size])
+        while got > 0 {
+            let current = block
+            let length = got
+            try stages.run(
+                { hasher.update(UnsafeRawBufferPointer(blocks[current, length])) },
+                {
+                    got = try self.readBlock(
+                        fd, path: path, at: offset + Int64(length), into: blocks[current + 1, size])
+                })
+            offset += Int64(length)
+            block += 1
         }
         let actual = hasher.finalize()
         guard actual == hash else {
@@ -39,11 +55,12 @@ public struct ObjectVerifier: Sendable {
         }
     }
 
-    /// Reads the whole object, checks the object hash, decrypts every segment and checks the plaintext
-    /// hash and length.
+    /// Reads the whole object, decrypts every segment and checks the plaintext hash and length; with
+    /// `checkObjectHash`, also the object file's hash.
     /// - Throws: `StoreError.missingObject`, `.corruptObject`, `.io`.
     public func verifyContent(
-        objectHash: SHA256Digest, plaintextHash: SHA256Digest, size: Int64, id: EvidenceID, dataKey: SecretKey
+        objectHash: SHA256Digest, plaintextHash: SHA256Digest, size: Int64, id: EvidenceID, dataKey: SecretKey,
+        checkObjectHash: Bool = true
     ) throws {
         let path = store.objectPath(for: objectHash)
         let fd = try openObject(path, id: id)
@@ -73,72 +90,82 @@ public struct ObjectVerifier: Sendable {
         let objectHasher = SHA256Hasher()
         let plaintextHasher = SHA256Hasher()
         objectHasher.update(headerBytes)
-        let sealedSegment = header.segmentSize + AESGCM.tagLength
-        let segmentsPerBlock = 8
-        let sealed = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: sealedSegment * segmentsPerBlock, alignment: 4096)
-        let plain = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: header.segmentSize * segmentsPerBlock, alignment: 4096)
-        defer {
-            plain.initializeMemory(as: UInt8.self, repeating: 0)
-            sealed.deallocate()
-            plain.deallocate()
+        let (sealed, plain) = buffers(for: header.segmentSize)
+        let perBlock = Int64(Self.segmentsPerBlock)
+        let blockCount = (header.segmentCount + perBlock - 1) / perBlock
+        func segments(_ block: Int64) -> Range<Int64> {
+            block * perBlock..<min(header.segmentCount, (block + 1) * perBlock)
         }
-        var segment: Int64 = 0
-        while segment < header.segmentCount {
-            let count = Int(min(Int64(segmentsPerBlock), header.segmentCount - segment))
-            var sealedLength = 0
-            for index in segment..<segment + Int64(count) {
-                sealedLength += header.plaintextLength(ofSegment: index) + AESGCM.tagLength
-            }
+        func plainLength(_ block: Int64) -> Int {
+            segments(block).reduce(0) { $0 + header.plaintextLength(ofSegment: $1) }
+        }
+        func sealedLength(_ block: Int64) -> Int { plainLength(block) + AESGCM.tagLength * segments(block).count }
+
+        func readSealed(_ block: Int64) throws {
+            let length = sealedLength(block)
             let got = try readBlock(
-                fd, path: path, at: header.offset(ofSegment: segment),
-                into: UnsafeMutableRawBufferPointer(rebasing: sealed[..<sealedLength]))
-            guard got == sealedLength else {
+                fd, path: path, at: header.offset(ofSegment: segments(block).lowerBound), into: sealed[block, length])
+            guard got == length else {
                 throw StoreError(
-                    code: .corruptObject, message: "object \(path) of item \(id) ends inside segment \(segment)")
+                    code: .corruptObject,
+                    message: "object \(path) of item \(id) ends inside segment \(segments(block).lowerBound)")
             }
-            let first = segment
-            try headerBytes.withUnsafeBytes { aad in
-                try runInParallel(
-                    { objectHasher.update(UnsafeRawBufferPointer(rebasing: sealed[..<sealedLength])) },
-                    {
-                        var sealedOffset = 0
-                        var plainOffset = 0
-                        for index in first..<first + Int64(count) {
-                            let length = header.plaintextLength(ofSegment: index)
-                            let nonce = header.nonce(forSegment: index)
-                            do {
-                                try nonce.withUnsafeBytes { nonce in
-                                    try opener.open(
-                                        nonce: nonce, aad: aad,
-                                        sealed: UnsafeRawBufferPointer(
-                                            rebasing: sealed[sealedOffset..<sealedOffset + length + AESGCM.tagLength]),
-                                        into: UnsafeMutableRawBufferPointer(
-                                            rebasing: plain[plainOffset..<plainOffset + length]))
-                                }
-                            } catch let error as CryptoError where error.code == .authenticationFailed {
-                                throw StoreError(
-                                    code: .corruptObject,
-                                    message:
-                                        "object \(path) of item \(id): segment \(index) failed authentication (altered bytes or wrong key)"
-                                )
-                            }
-                            sealedOffset += length + AESGCM.tagLength
-                            plainOffset += length
-                        }
-                        plaintextHasher.update(UnsafeRawBufferPointer(rebasing: plain[..<plainOffset]))
-                    })
-            }
-            segment += Int64(count)
         }
-        let actualObject = objectHasher.finalize()
-        guard actualObject == objectHash else {
-            throw StoreError(
-                code: .corruptObject,
-                message:
-                    "object \(path) of item \(id) has SHA-256 \(actualObject.hex), not the \(objectHash.hex) it was stored with: its bytes changed"
-            )
+        func open(_ block: Int64, aad: UnsafeRawBufferPointer) throws {
+            let input = sealed[block, sealedLength(block)]
+            let output = plain[block, plainLength(block)]
+            var sealedOffset = 0
+            var plainOffset = 0
+            for segment in segments(block) {
+                let length = header.plaintextLength(ofSegment: segment)
+                do {
+                    try header.nonce(forSegment: segment).withUnsafeBytes { nonce in
+                        try opener.open(
+                            nonce: nonce, aad: aad,
+                            sealed: UnsafeRawBufferPointer(
+                                rebasing: input[sealedOffset..<sealedOffset + length + AESGCM.tagLength]),
+                            into: UnsafeMutableRawBufferPointer(rebasing: output[plainOffset..<plainOffset + length]))
+                    }
+                } catch let error as CryptoError where error.code == .authenticationFailed {
+                    throw StoreError(
+                        code: .corruptObject,
+                        message:
+                            "object \(path) of item \(id): segment \(segment) failed authentication (altered bytes or wrong key)"
+                    )
+                }
+                sealedOffset += length + AESGCM.tagLength
+                plainOffset += length
+            }
+        }
+
+        try readSealed(0)
+        try headerBytes.withUnsafeBytes { aad in
+            for block in 0..<blockCount {
+                try stages.run(
+                    inline: blockCount == 1,
+                    {
+                        if checkObjectHash {
+                            objectHasher.update(UnsafeRawBufferPointer(sealed[block, sealedLength(block)]))
+                        }
+                        if block > 0 {
+                            plaintextHasher.update(UnsafeRawBufferPointer(plain[block - 1, plainLength(block - 1)]))
+                        }
+                    },
+                    { try open(block, aad: aad) },
+                    { if block + 1 < blockCount { try readSealed(block + 1) } })
+            }
+        }
+        plaintextHasher.update(UnsafeRawBufferPointer(plain[blockCount - 1, plainLength(blockCount - 1)]))
+
+        if checkObjectHash {
+            let actualObject = objectHasher.finalize()
+            guard actualObject == objectHash else {
+                throw StoreError(
+                    code: .corruptObject,
+                    message:
+                        "object \(path) of item \(id) has SHA-256 \(actualObject.hex), not the \(objectHash.hex) it was stored with: its bytes changed"
+                )
+            }
         }
         let actualPlain = plaintextHasher.finalize()
         guard actualPlain == plaintextHash else {
@@ -148,6 +175,15 @@ public struct ObjectVerifier: Sendable {
                     "item \(id) decrypts to content with SHA-256 \(actualPlain.hex), not the \(plaintextHash.hex) recorded at ingest"
             )
         }
+    }
+
+    /// The reusable buffers for this segment size, made on first use.
+    private func buffers(for segmentSize: Int) -> (BufferPair, BufferPair) {
+        if let buffers, buffers.segmentSize == segmentSize { return (buffers.sealed, buffers.plain) }
+        let sealed = BufferPair(capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock)
+        let plain = BufferPair(capacity: segmentSize * Self.segmentsPerBlock)
+        buffers = (sealed, plain, segmentSize)
+        return (sealed, plain)
     }
 
     private func openObject(_ path: FilePath, id: EvidenceID) throws -> FileDescriptor {

@@ -2,17 +2,20 @@ import CustodyCore
 import EvidenceCrypto
 import SystemPackage
 
-/// Seals one item into a partial object in `tmp/`, reading its source exactly once.
+/// Seals items into partial objects in `tmp/`, reading each source exactly once.
 ///
-/// Each block read from the source is hashed (plaintext SHA-256) on one core while it is sealed into
-/// segments and the result hashed (object SHA-256) on the other; then the sealed block is written.
-/// Memory stays at two blocks however large the item.
-public struct ObjectWriter {
-    /// Segments per block: 8 MiB reads and writes with the default segment size.
-    static let segmentsPerBlock = 8
+/// Blocks of a few segments flow through three overlapped stages: block n+1 is read from the source
+/// while block n is sealed and its segments hashed (object SHA-256) on one core and hashed as
+/// plaintext, with block n-1 written out, on the other. Buffers are reused from item to item, so memory
+/// stays at four blocks however large or numerous the items. One owner at a time.
+public final class ObjectWriter {
+    /// Segments per block: 4 MiB reads and writes with the default segment size.
+    static let segmentsPerBlock = 4
 
     private let store: EvidenceStore
     private let keyEncryptionKey: KeyEncryptionKey
+    private var buffers: (input: BufferPair, output: BufferPair, segmentSize: Int)?
+    private let stages = ParallelStages()
 
     /// Creates a writer for `store`, wrapping data keys with `keyEncryptionKey`.
     public init(store: EvidenceStore, keyEncryptionKey: KeyEncryptionKey) {
@@ -22,9 +25,10 @@ public struct ObjectWriter {
 
     /// Reads `expectedLength` bytes through `read` and seals them as item `id`.
     ///
-    /// `read` fills as much of the buffer as it can and returns the count, 0 at end of input. Exactly
-    /// `expectedLength` bytes must come, then end of input; anything else means the source changed
-    /// while it was read, and nothing is kept. `progress` is called after each block with the bytes so far.
+    /// `read` fills as much of the buffer as it can and returns the count, 0 at end of input; it is
+    /// called from a worker thread, never concurrently with itself. Exactly `expectedLength` bytes must
+    /// come, then end of input; anything else means the source changed while it was read, and nothing
+    /// is kept. `progress` is called after each block with the bytes so far.
     /// - Throws: `StoreError` (`.sourceChanged`, `.diskFull`, `.io`), or whatever `read` throws. On
     ///   any error the partial object is removed.
     public func write(
@@ -55,68 +59,83 @@ public struct ObjectWriter {
         objectHasher.update(headerBytes)
         try store.writeAll(headerBytes, to: fd, at: 0, path: path)
 
+        let (input, output) = buffers(for: segmentSize)
         let blockSize = segmentSize * Self.segmentsPerBlock
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: blockSize, alignment: 4096)
-        let output = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: blockSize + Self.segmentsPerBlock * AESGCM.tagLength, alignment: 4096)
-        defer {
-            input.deallocate()
-            output.deallocate()
+        let blockCount = max(1, (expectedLength + Int64(blockSize) - 1) / Int64(blockSize))
+        func blockLength(_ block: Int64) -> Int {
+            Int(min(Int64(blockSize), expectedLength - block * Int64(blockSize)))
         }
-        var consumed: Int64 = 0
-        var segment: Int64 = 0
-        var writeOffset = Int64(ObjectHeader.length)
-        repeat {
-            let wanted = Int(min(Int64(blockSize), expectedLength - consumed))
-            let filled = try fill(input, upTo: wanted, using: read)
+        func sealedLength(_ block: Int64) -> Int {
+            let plain = blockLength(block)
+            return plain + AESGCM.tagLength * max(1, (plain + segmentSize - 1) / segmentSize)
+        }
+
+        // Stage: fill the input buffer of `block` completely, or report the source as changed.
+        func readBlock(_ block: Int64) throws {
+            let wanted = blockLength(block)
+            let filled = try fill(input[block, wanted], using: read)
             guard filled == wanted else {
                 throw StoreError(
                     code: .sourceChanged,
                     message:
-                        "the source ended after \(consumed + Int64(filled)) of \(expectedLength) bytes: it shrank while it was read"
+                        "the source ended after \(block * Int64(blockSize) + Int64(filled)) of \(expectedLength) bytes: it shrank while it was read"
                 )
             }
-            let block = UnsafeRawBufferPointer(rebasing: input[..<filled])
-            var sealedLength = 0
-            try headerBytes.withUnsafeBytes { aad in
-                try runInParallel(
-                    { plaintextHasher.update(block) },
-                    {
-                        var offset = 0
-                        repeat {
-                            let count = min(segmentSize, filled - offset)
-                            let nonce = header.nonce(forSegment: segment)
-                            try nonce.withUnsafeBytes { nonce in
-                                try sealer.seal(
-                                    nonce: nonce, aad: aad,
-                                    plaintext: UnsafeRawBufferPointer(rebasing: block[offset..<offset + count]),
-                                    into: UnsafeMutableRawBufferPointer(
-                                        rebasing: output[sealedLength..<sealedLength + count + AESGCM.tagLength]))
-                            }
-                            sealedLength += count + AESGCM.tagLength
-                            offset += count
-                            segment += 1
-                        } while offset < filled
-                        objectHasher.update(UnsafeRawBufferPointer(rebasing: output[..<sealedLength]))
-                    })
-            }
-            try store.writeAll(
-                UnsafeRawBufferPointer(rebasing: output[..<sealedLength]), to: fd, at: writeOffset, path: path)
-            writeOffset += Int64(sealedLength)
-            consumed += Int64(filled)
-            progress(consumed)
-        } while consumed < expectedLength
-
-        // One more read must find the end: a source longer than it said it was grew while we read.
-        let extra = try fill(input, upTo: 1, using: read)
-        guard extra == 0 else {
-            throw StoreError(
-                code: .sourceChanged,
-                message:
-                    "the source has more than the \(expectedLength) bytes it had when reading began: it grew while it was read"
-            )
         }
-        precondition(writeOffset == header.objectLength && segment == header.segmentCount)
+        // Stage: after the last block, one more read must find the end.
+        func checkEnd() throws {
+            guard try fill(input[blockCount, 1], using: read) == 0 else {
+                throw StoreError(
+                    code: .sourceChanged,
+                    message:
+                        "the source has more than the \(expectedLength) bytes it had when reading began: it grew while it was read"
+                )
+            }
+        }
+        // Stage: seal every segment of `block` into its output buffer and hash the result.
+        func sealBlock(_ block: Int64, aad: UnsafeRawBufferPointer) throws {
+            let plain = UnsafeRawBufferPointer(input[block, blockLength(block)])
+            let sealed = output[block, sealedLength(block)]
+            var segment = block * Int64(Self.segmentsPerBlock)
+            var offset = 0
+            var sealedOffset = 0
+            repeat {
+                let count = min(segmentSize, plain.count - offset)
+                try header.nonce(forSegment: segment).withUnsafeBytes { nonce in
+                    try sealer.seal(
+                        nonce: nonce, aad: aad,
+                        plaintext: UnsafeRawBufferPointer(rebasing: plain[offset..<offset + count]),
+                        into: UnsafeMutableRawBufferPointer(
+                            rebasing: sealed[sealedOffset..<sealedOffset + count + AESGCM.tagLength]))
+                }
+                offset += count
+                sealedOffset += count + AESGCM.tagLength
+                segment += 1
+            } while offset < plain.count
+            objectHasher.update(UnsafeRawBufferPointer(sealed))
+        }
+        func writeBlock(_ block: Int64) throws {
+            let offset = header.offset(ofSegment: block * Int64(Self.segmentsPerBlock))
+            try store.writeAll(
+                UnsafeRawBufferPointer(output[block, sealedLength(block)]), to: fd, at: offset, path: path)
+        }
+
+        try readBlock(0)
+        try headerBytes.withUnsafeBytes { aad in
+            for block in 0..<blockCount {
+                try stages.run(
+                    inline: blockCount == 1,
+                    {
+                        plaintextHasher.update(UnsafeRawBufferPointer(input[block, blockLength(block)]))
+                        if block > 0 { try writeBlock(block - 1) }
+                    },
+                    { try sealBlock(block, aad: aad) },
+                    { block + 1 < blockCount ? try readBlock(block + 1) : try checkEnd() })
+                progress(min(expectedLength, (block + 1) * Int64(blockSize)))
+            }
+        }
+        try writeBlock(blockCount - 1)
+
         let wrappedKey = try keyEncryptionKey.wrap(dataKey, for: id)
         keep = true
         return WrittenObject(
@@ -125,14 +144,22 @@ public struct ObjectWriter {
             ciphertextSize: header.objectLength, wrappedKey: wrappedKey)
     }
 
-    /// Calls `read` until `count` bytes are in `buffer` or it reports the end.
+    /// The reusable buffers for this segment size, made on first use.
+    private func buffers(for segmentSize: Int) -> (BufferPair, BufferPair) {
+        if let buffers, buffers.segmentSize == segmentSize { return (buffers.input, buffers.output) }
+        let input = BufferPair(capacity: segmentSize * Self.segmentsPerBlock)
+        let output = BufferPair(capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock)
+        buffers = (input, output, segmentSize)
+        return (input, output)
+    }
+
+    /// Calls `read` until `buffer` is full or it reports the end.
     private func fill(
-        _ buffer: UnsafeMutableRawBufferPointer, upTo count: Int,
-        using read: (UnsafeMutableRawBufferPointer) throws -> Int
+        _ buffer: UnsafeMutableRawBufferPointer, using read: (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws -> Int {
         var filled = 0
-        while filled < count {
-            let got = try read(UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<count]))
+        while filled < buffer.count {
+            let got = try read(UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
             if got == 0 { break }
             filled += got
         }

@@ -53,7 +53,8 @@ public struct Recovery {
         var verified: [EvidenceID] = []
         for record in try catalog.items(in: .stored) {
             do {
-                try ReadBack.verify(record, verifier: verifier, keyEncryptionKey: keyEncryptionKey)
+                try ReadBack.verify(
+                    record, verifier: verifier, keyEncryptionKey: keyEncryptionKey, checkObjectHash: true)
                 verified.append(record.id)
             } catch {
                 logger.error(
