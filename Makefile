@@ -4,7 +4,8 @@
 SWIFT        ?= swift
 DEMO_STATE   ?= $(CURDIR)/demo/state
 CUSTODYD      = $(CURDIR)/.build/debug/custodyd
-APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config ffmpeg python3 python3-pip e2fsprogs util-linux time
+APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount
+BENCH_PACKAGES = time
 
 .PHONY: deps build demo test bench clean
 
@@ -32,6 +33,7 @@ test: deps
 
 ## bench: performance figures on a release build (not part of the tests).
 bench: deps
+	@bash scripts/install-deps.sh $(BENCH_PACKAGES)
 	bash Benchmarks/run.sh
 
 clean:

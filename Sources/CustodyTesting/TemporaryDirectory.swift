@@ -50,3 +50,15 @@ public func testBytes(count: Int, seed: UInt64) -> [UInt8] {
     }
     return out
 }
+
+/// A source for `ObjectWriter.write(read:)` that hands out `bytes` in pieces of at most `piece` bytes,
+/// as a slow or chunked device would.
+public func feeding(_ bytes: [UInt8], piece: Int = .max) -> (UnsafeMutableRawBufferPointer) -> Int {
+    nonisolated(unsafe) var offset = 0
+    return { buffer in
+        let n = min(buffer.count, bytes.count - offset, piece)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
+        offset += n
+        return n
+    }
+}

@@ -1,5 +1,6 @@
 import CustodyCore
 import EvidenceCrypto
+import SystemPackage
 
 /// The 64-byte header at the start of every object file (docs/store-format.md §4).
 ///
@@ -111,4 +112,43 @@ private func readBigEndian<T: FixedWidthInteger>(_ bytes: [UInt8], at offset: In
     var value: T = 0
     for byte in bytes[offset..<offset + MemoryLayout<T>.size] { value = value << 8 | T(byte) }
     return value
+}
+
+extension ObjectHeader {
+    /// Reads the header of an open object file and checks it in the order docs/store-format.md §4
+    /// gives: format fields, file size against the header, item id, and the plaintext length when the
+    /// catalog's is known.
+    /// - Throws: `StoreError.corruptObject` naming the object and what is wrong; `.io` on a read error.
+    static func read(
+        from fd: FileDescriptor, path: FilePath, id: EvidenceID, expectedLength: Int64?
+    ) throws -> (header: ObjectHeader, bytes: [UInt8]) {
+        var bytes = [UInt8](repeating: 0, count: length)
+        let got: Int
+        do {
+            got = try bytes.withUnsafeMutableBytes { try fd.read(fromAbsoluteOffset: 0, into: $0) }
+        } catch {
+            throw StoreError(code: .io, message: "reading object \(path) failed", cause: error as? Errno)
+        }
+        let header = try ObjectHeader(decoding: Array(bytes.prefix(got)), objectName: path.string)
+        let fileSize = try Syscalls.fileSize(fd)
+        guard fileSize == header.objectLength else {
+            throw StoreError(
+                code: .corruptObject,
+                message:
+                    "object \(path) of item \(id) is \(fileSize) bytes but its header implies \(header.objectLength): truncated or extended"
+            )
+        }
+        guard header.itemID == id else {
+            throw StoreError(
+                code: .corruptObject, message: "object \(path) belongs to item \(header.itemID), not to item \(id)")
+        }
+        if let expectedLength, header.plaintextLength != expectedLength {
+            throw StoreError(
+                code: .corruptObject,
+                message:
+                    "object \(path) of item \(id) holds \(header.plaintextLength) bytes, not the \(expectedLength) recorded"
+            )
+        }
+        return (header, bytes)
+    }
 }

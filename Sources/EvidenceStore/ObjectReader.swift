@@ -32,22 +32,7 @@ public final class ObjectReader {
         self.fd = fd
         self.path = path
         do {
-            var bytes = [UInt8](repeating: 0, count: ObjectHeader.length)
-            let got = try bytes.withUnsafeMutableBytes { try fd.read(fromAbsoluteOffset: 0, into: $0) }
-            header = try ObjectHeader(decoding: Array(bytes.prefix(got)), objectName: path.string)
-            headerBytes = bytes
-            let size = try Syscalls.fileSize(fd)
-            guard size == header.objectLength else {
-                throw StoreError(
-                    code: .corruptObject,
-                    message:
-                        "object \(path) is \(size) bytes but its header implies \(header.objectLength): truncated or extended"
-                )
-            }
-            guard header.itemID == id else {
-                throw StoreError(
-                    code: .corruptObject, message: "object \(path) belongs to item \(header.itemID), not to item \(id)")
-            }
+            (header, headerBytes) = try ObjectHeader.read(from: fd, path: path, id: id, expectedLength: nil)
             opener = try AESGCM(key: dataKey, encrypting: false)
         } catch {
             try? fd.close()

@@ -45,14 +45,7 @@ public final class ObjectVerifier {
             offset += Int64(length)
             block += 1
         }
-        let actual = hasher.finalize()
-        guard actual == hash else {
-            throw StoreError(
-                code: .corruptObject,
-                message:
-                    "object \(path) of item \(id) has SHA-256 \(actual.hex), not the \(hash.hex) it was stored with: its bytes changed"
-            )
-        }
+        try Self.check(hasher.finalize(), equals: hash, path: path, id: id)
     }
 
     /// Reads the whole object, decrypts every segment and checks the plaintext hash and length; with
@@ -65,26 +58,7 @@ public final class ObjectVerifier {
         let path = store.objectPath(for: objectHash)
         let fd = try openObject(path, id: id)
         defer { try? fd.close() }
-        var headerBytes = [UInt8](repeating: 0, count: ObjectHeader.length)
-        let headerLength = try headerBytes.withUnsafeMutableBytes { try readBlock(fd, path: path, at: 0, into: $0) }
-        let header = try ObjectHeader(decoding: Array(headerBytes.prefix(headerLength)), objectName: path.string)
-        guard header.itemID == id else {
-            throw StoreError(
-                code: .corruptObject, message: "object \(path) belongs to item \(header.itemID), not to item \(id)")
-        }
-        guard header.plaintextLength == size else {
-            throw StoreError(
-                code: .corruptObject,
-                message: "object \(path) of item \(id) holds \(header.plaintextLength) bytes, not the \(size) recorded")
-        }
-        let fileSize = try Syscalls.fileSize(fd)
-        guard fileSize == header.objectLength else {
-            throw StoreError(
-                code: .corruptObject,
-                message:
-                    "object \(path) of item \(id) is \(fileSize) bytes but its header implies \(header.objectLength): truncated or extended"
-            )
-        }
+        let (header, headerBytes) = try ObjectHeader.read(from: fd, path: path, id: id, expectedLength: size)
 
         let opener = try AESGCM(key: dataKey, encrypting: false)
         let objectHasher = SHA256Hasher()
@@ -158,14 +132,7 @@ public final class ObjectVerifier {
         plaintextHasher.update(UnsafeRawBufferPointer(plain[blockCount - 1, plainLength(blockCount - 1)]))
 
         if checkObjectHash {
-            let actualObject = objectHasher.finalize()
-            guard actualObject == objectHash else {
-                throw StoreError(
-                    code: .corruptObject,
-                    message:
-                        "object \(path) of item \(id) has SHA-256 \(actualObject.hex), not the \(objectHash.hex) it was stored with: its bytes changed"
-                )
-            }
+            try Self.check(objectHasher.finalize(), equals: objectHash, path: path, id: id)
         }
         let actualPlain = plaintextHasher.finalize()
         guard actualPlain == plaintextHash else {
@@ -173,6 +140,18 @@ public final class ObjectVerifier {
                 code: .corruptObject,
                 message:
                     "item \(id) decrypts to content with SHA-256 \(actualPlain.hex), not the \(plaintextHash.hex) recorded at ingest"
+            )
+        }
+    }
+
+    private static func check(_ actual: SHA256Digest, equals expected: SHA256Digest, path: FilePath, id: EvidenceID)
+        throws
+    {
+        guard actual == expected else {
+            throw StoreError(
+                code: .corruptObject,
+                message:
+                    "object \(path) of item \(id) has SHA-256 \(actual.hex), not the \(expected.hex) it was stored with: its bytes changed"
             )
         }
     }

@@ -21,18 +21,10 @@ import Testing
 
     /// Writes `bytes` as a new committed object and returns it.
     func store(_ bytes: [UInt8], segmentSize: Int = segment) throws -> WrittenObject {
-        var offset = 0
         let object = try ObjectWriter(store: store, keyEncryptionKey: kek).write(
             id: EvidenceID(), expectedLength: Int64(bytes.count), segmentSize: segmentSize,
-            read: { buffer in
-                // Deliver in odd-sized pieces, as a slow source would.
-                let n = min(buffer.count, bytes.count - offset, 3001)
-                bytes.withUnsafeBytes {
-                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n]))
-                }
-                offset += n
-                return n
-            })
+            // Odd-sized pieces, as a slow source would deliver them.
+            read: feeding(bytes, piece: 3001))
         try store.makeDurable()
         _ = try store.commit(object)
         return object
@@ -134,18 +126,9 @@ import Testing
     @Test(arguments: [(100, 50), (100, 150)])
     func aSourceThatChangesLengthIsRefusedAndLeavesNothing(declared: Int, actual: Int) throws {
         let bytes = testBytes(count: actual, seed: 6)
-        var offset = 0
         let error = #expect(throws: StoreError.self) {
             try ObjectWriter(store: store, keyEncryptionKey: kek).write(
-                id: EvidenceID(), expectedLength: Int64(declared),
-                read: { buffer in
-                    let n = min(buffer.count, bytes.count - offset)
-                    bytes.withUnsafeBytes {
-                        buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n]))
-                    }
-                    offset += n
-                    return n
-                })
+                id: EvidenceID(), expectedLength: Int64(declared), read: feeding(bytes))
         }
         #expect(error?.code == .sourceChanged)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.temporaryDirectory.string).isEmpty)

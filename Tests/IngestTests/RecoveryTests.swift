@@ -10,17 +10,8 @@ import Testing
 /// Each interrupted state the commit protocol can leave, built directly, then recovered.
 @Suite struct RecoveryTests {
     func sealed(_ fixture: ImportFixture, _ bytes: [UInt8]) throws -> WrittenObject {
-        var offset = 0
-        return try ObjectWriter(store: fixture.store, keyEncryptionKey: fixture.kek).write(
-            id: EvidenceID(), expectedLength: Int64(bytes.count),
-            read: { buffer in
-                let n = min(buffer.count, bytes.count - offset)
-                bytes.withUnsafeBytes {
-                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n]))
-                }
-                offset += n
-                return n
-            })
+        try ObjectWriter(store: fixture.store, keyEncryptionKey: fixture.kek).write(
+            id: EvidenceID(), expectedLength: Int64(bytes.count), read: feeding(bytes))
     }
 
     func record(_ object: WrittenObject) -> ItemRecord {
