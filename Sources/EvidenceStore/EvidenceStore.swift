@@ -30,10 +30,17 @@ public struct EvidenceStore: Sendable {
         }
     }
 
-    /// Creates `objects/` and `tmp/` under `root` (mode 0700).
+    /// Creates `root` (and its missing parents) and `objects/` and `tmp/` under it, mode 0700.
     /// - Throws: `StoreError.io`.
     public static func create(at root: FilePath) throws -> EvidenceStore {
-        for directory in [root, root.appending("objects"), root.appending("tmp")] where !isDirectory(directory) {
+        var parents: [FilePath] = []
+        var parent = root.removingLastComponent()
+        while !parent.isEmpty, parent != "/", !isDirectory(parent) {
+            parents.insert(parent, at: 0)
+            parent = parent.removingLastComponent()
+        }
+        for directory in parents + [root, root.appending("objects"), root.appending("tmp")]
+        where !isDirectory(directory) {
             guard mkdir(directory.string, 0o700) == 0 || errno == EEXIST else {
                 throw StoreError(code: .io, message: "cannot create \(directory): \(Errno(rawValue: errno))")
             }

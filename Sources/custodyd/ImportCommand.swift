@@ -39,6 +39,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let root = try ImportRoot.resolve(path)
         let state = try options.open(needsKey: true)
+        try ImportRoot.checkSeparate(root, from: state.root)
         let streaming = events
         let printer = EventPrinter(json: streaming, quiet: json)
         let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
@@ -75,6 +76,19 @@ enum ImportRoot {
                 message: "import: \(path) is not a directory; give the folder that holds the camera's files")
         }
         return FilePath(absolute)
+    }
+
+    /// Refuses an import directory that holds the store or lies inside it: the walk would read the
+    /// store's own files while writing them.
+    static func checkSeparate(_ root: FilePath, from state: FilePath) throws {
+        guard let resolved = realpath(state.string, nil) else { return }
+        defer { free(resolved) }
+        let store = FilePath(String(cString: resolved))
+        if store.starts(with: root) || root.starts(with: store) {
+            throw DaemonError(
+                code: .invalidArgument,
+                message: "import: \(root) overlaps the state directory \(store); import the camera's own folder")
+        }
     }
 }
 

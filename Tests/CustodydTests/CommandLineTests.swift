@@ -39,6 +39,13 @@ import Testing
         #expect(chain["ok"] as? Bool == true)
     }
 
+    @Test func initCreatesMissingParents() throws {
+        let fixture = try CLIFixture("initParents", initialise: false)
+        let state = fixture.directory.file("a/b/state")
+        #expect(try custodyd("init", "--state", state).status == 0)
+        #expect(try custodyd("verify", "--state", state).stdout.contains("0 items checked"))
+    }
+
     @Test func initRefusesToOverwriteAStateOrAKey() throws {
         let fixture = try CLIFixture("initRefuses")
         let before = try Data(contentsOf: URL(fileURLWithPath: fixture.key))
@@ -152,6 +159,8 @@ import Testing
         #expect(importFile.status == 2)
         #expect(importFile.stderr.contains("is not a directory"))
         #expect(try fixture.run("import", fixture.directory.file("missing")).stderr.contains("does not exist"))
+        #expect(try fixture.run("import", fixture.directory.path).stderr.contains("overlaps the state directory"))
+        #expect(try fixture.run("import", fixture.state + "/objects").stderr.contains("overlaps the state directory"))
         #expect(try fixture.run("show", "abc").stderr.contains("at least its first 8"))
         #expect(try fixture.run("show", "00000000").stderr.contains("no item has an id"))
         #expect(try fixture.run("list", "--to", "yesterday").stderr.contains("is not a date"))
