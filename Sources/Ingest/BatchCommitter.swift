@@ -5,16 +5,17 @@ import EvidenceCrypto
 import EvidenceStore
 import Foundation
 
-/// Commits and verifies sealed batches on a thread of its own, in order, while the import thread
+/// Commits and verifies sealed batches on threads of their own, in order, while the import thread
 /// seals the next batch (docs/store-format.md §5, steps 2–6).
 ///
-/// For each batch: intents, renames, one `syncfs`, the `stored` rows, then read-back of every item;
-/// those that match are marked verified in one transaction, those that do not are removed with their
-/// objects (audited) so their sources are ingested again. Steps and their order are exactly those of
-/// the commit protocol; only the thread differs, so a crash anywhere still leaves either no item or a
-/// complete one, and nothing verified early. At most two batches wait, so sealed-but-uncommitted data
-/// stays bounded. After a failure (a full disk, say) no further batch is touched: recovery removes
-/// their partial objects.
+/// The commit thread takes each batch through intents, renames, one `syncfs` and the `stored` rows,
+/// then hands it to the read-back thread, which reads every item back: those that match are marked
+/// verified in one transaction, those that do not are removed with their objects (audited) so their
+/// sources are ingested again. Two threads, so the disk keeps writing batch n+1 while batch n is read
+/// back. Steps and their order per batch are exactly those of the commit protocol, so a crash anywhere
+/// still leaves either no item or a complete one, and nothing verified early. At most two batches wait
+/// to be committed, so sealed-but-uncommitted data stays bounded. After a failure (a full disk, say) no
+/// further batch is touched: recovery removes their partial objects.
 final class BatchCommitter: @unchecked Sendable {
     /// Something that happened to a batch or an item, reported to the import thread in order.
     enum Outcome {
@@ -23,12 +24,13 @@ final class BatchCommitter: @unchecked Sendable {
         case failed(ItemRecord, reason: String)
     }
 
-    // Touched only on `queue`.
+    // The verifier is touched only on `readBackQueue`.
     private let verifier: ObjectVerifier
     private let store: EvidenceStore
     private let catalog: EvidenceCatalog
     private let keyEncryptionKey: KeyEncryptionKey
-    private let queue = DispatchQueue(label: "custody.ingest.commit")
+    private let commitQueue = DispatchQueue(label: "custody.ingest.commit")
+    private let readBackQueue = DispatchQueue(label: "custody.ingest.read-back")
     private let slots = DispatchSemaphore(value: 2)
 
     // Shared with the import thread, under `lock`.
@@ -46,14 +48,22 @@ final class BatchCommitter: @unchecked Sendable {
     /// Queues a sealed batch; waits while two batches are already queued.
     func submit(_ batch: [(object: WrittenObject, source: SourceReference)]) {
         slots.wait()
-        queue.async {
+        commitQueue.async {
             defer { self.slots.signal() }
-            guard !self.failed else { return }
-            do {
-                try self.commitAndVerify(batch)
-            } catch {
-                self.lock.withLock { if self.error == nil { self.error = error } }
+            self.guarded {
+                let records = try self.commit(batch)
+                self.readBackQueue.async { self.guarded { try self.readBack(records) } }
             }
+        }
+    }
+
+    /// Runs `step` unless an earlier step failed; records its failure.
+    private func guarded(_ step: () throws -> Void) {
+        guard !failed else { return }
+        do {
+            try step()
+        } catch {
+            lock.withLock { if self.error == nil { self.error = error } }
         }
     }
 
@@ -71,7 +81,8 @@ final class BatchCommitter: @unchecked Sendable {
     /// Waits for every queued batch, then returns the remaining outcomes.
     /// - Throws: as `collect()`, once the outcomes before the failure were returned.
     func drain() throws -> [Outcome] {
-        queue.sync {}
+        commitQueue.sync {}
+        readBackQueue.sync {}
         return try collect()
     }
 
@@ -81,7 +92,7 @@ final class BatchCommitter: @unchecked Sendable {
         lock.withLock { outcomes += new }
     }
 
-    private func commitAndVerify(_ batch: [(object: WrittenObject, source: SourceReference)]) throws {
+    private func commit(_ batch: [(object: WrittenObject, source: SourceReference)]) throws -> [ItemRecord] {
         try catalog.recordIntents(batch.map { ($0.object.id, $0.object.ciphertextSHA256) })
         report([.step(.intentsRecorded(count: batch.count))])
         for entry in batch { _ = try store.commit(entry.object) }
@@ -108,7 +119,10 @@ final class BatchCommitter: @unchecked Sendable {
                     ])
             })
         report([.step(.stored(count: records.count))])
+        return records
+    }
 
+    private func readBack(_ records: [ItemRecord]) throws {
         var verified: [ItemRecord] = []
         var failures: [Outcome] = []
         for record in records {
