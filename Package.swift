@@ -26,6 +26,11 @@ let package = Package(
             providers: [.apt(["libssl-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CAVFormat",
+            pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]
+        ),
         .target(name: "CSystemShims"),
 
         // Libraries, lowest layer first (see ../shared/DESIGN.md §3).
@@ -52,9 +57,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "MediaProbe",
+            dependencies: ["CustodyCore", "CAVFormat"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Ingest",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "MediaProbe",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -118,6 +128,11 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: ["Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MediaProbeTests",
+            dependencies: ["MediaProbe", "CustodyCore", "CustodyTesting"],
             swiftSettings: strict
         ),
         .testTarget(
