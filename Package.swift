@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "CustodyDaemon",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "custodyd",
                 dependencies: [
-                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest",
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

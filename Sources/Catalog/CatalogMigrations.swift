@@ -79,6 +79,28 @@ enum CatalogMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("media: metadata") { db in
+            try db.execute(
+                sql: """
+                    -- What probing found. Typed columns for what reviewers filter on; the rest as JSON.
+                    -- Filled after verification (and again by reprobe), so not covered by item_write_once.
+                    ALTER TABLE item ADD COLUMN media_kind TEXT
+                        CHECK (media_kind IS NULL OR media_kind IN ('video', 'audio', 'photo', 'other'));
+                    ALTER TABLE item ADD COLUMN recorded_at INTEGER;
+                    ALTER TABLE item ADD COLUMN recorded_at_source TEXT
+                        CHECK (recorded_at_source IS NULL OR recorded_at_source IN ('container', 'exif', 'file_name', 'filesystem'));
+                    ALTER TABLE item ADD COLUMN duration_ms INTEGER CHECK (duration_ms IS NULL OR duration_ms >= 0);
+                    ALTER TABLE item ADD COLUMN officer_id TEXT;
+                    ALTER TABLE item ADD COLUMN has_location INTEGER CHECK (has_location IS NULL OR has_location IN (0, 1));
+                    ALTER TABLE item ADD COLUMN media_damaged TEXT;
+                    ALTER TABLE item ADD COLUMN metadata TEXT CHECK (metadata IS NULL OR json_valid(metadata));
+                    CREATE INDEX item_by_recorded ON item (recorded_at);
+                    CREATE INDEX item_by_officer_recorded ON item (officer_id, recorded_at);
+                    CREATE INDEX item_by_device_recorded ON item (source_device, recorded_at);
+                    CREATE INDEX item_by_kind_recorded ON item (media_kind, recorded_at);
+                    CREATE INDEX item_with_location ON item (recorded_at) WHERE has_location = 1;
+                    """)
+        }
         return migrator
     }
 }

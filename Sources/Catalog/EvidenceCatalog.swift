@@ -164,6 +164,50 @@ public struct EvidenceCatalog: Sendable {
         }
     }
 
+    /// Records what probing found for each item, and audits it, in one transaction.
+    public func recordMedia(_ results: [(id: EvidenceID, metadata: MediaMetadata)], reprobe: Bool = false) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        try write { db in
+            for (id, metadata) in results {
+                let summary = MediaSummary(metadata)
+                try db.execute(
+                    sql: """
+                        UPDATE item SET media_kind = ?, recorded_at = ?, recorded_at_source = ?, duration_ms = ?,
+                            officer_id = ?, has_location = ?, media_damaged = ?, metadata = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        summary.kind.rawValue, summary.recordedAt?.catalogMilliseconds, summary.recordedAtSource,
+                        summary.durationMilliseconds, summary.officerID, summary.hasLocation ? 1 : 0, summary.damage,
+                        String(decoding: try encoder.encode(metadata), as: UTF8.self), id.description,
+                    ])
+                guard db.changesCount == 1 else {
+                    throw CatalogError(code: .notFound, message: "no item \(id) to record media metadata for")
+                }
+                var detail = ["kind": summary.kind.rawValue]
+                detail["damage"] = summary.damage
+                detail["unreadable"] = metadata.unreadable
+                detail["recorded_at_source"] = summary.recordedAtSource
+                try AuditChain.append(
+                    [AuditEvent(action: reprobe ? "item.reprobed" : "item.probed", itemID: id, detail: detail)],
+                    actor: actor, at: Date(), in: db)
+            }
+        }
+    }
+
+    /// The full media metadata recorded for an item, if it was probed.
+    public func mediaMetadata(for id: EvidenceID) throws -> MediaMetadata? {
+        let text = try read { db in
+            try String.fetchOne(db, sql: "SELECT metadata FROM item WHERE id = ?", arguments: [id.description])
+        }
+        guard let text else { return nil }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(MediaMetadata.self, from: Data(text.utf8))
+    }
+
     /// Writes audit entries on their own.
     public func audit(_ events: [AuditEvent]) throws {
         try write { db in try AuditChain.append(events, actor: actor, at: Date(), in: db) }

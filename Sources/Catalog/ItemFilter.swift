@@ -14,14 +14,30 @@ public struct ItemFilter: Sendable, Equatable {
     public var sha256Prefix: String?
     /// Only items in this state.
     public var state: ItemState?
+    /// Only items recorded at or after this instant.
+    public var recordedFrom: Date?
+    /// Only items recorded before this instant.
+    public var recordedBefore: Date?
+    /// Only items of this officer (from the file name, or later the device registry).
+    public var officerID: String?
+    /// Only items of this media kind.
+    public var kind: MediaMetadata.Kind?
+    /// Only items with (true) or without (false) a location.
+    public var hasLocation: Bool?
     /// At most this many items, newest first.
     public var limit: Int
 
     /// Creates a filter.
     public init(
         deviceID: String? = nil, ingestedFrom: Date? = nil, ingestedBefore: Date? = nil,
-        sha256Prefix: String? = nil, state: ItemState? = nil, limit: Int = 100
+        sha256Prefix: String? = nil, state: ItemState? = nil, recordedFrom: Date? = nil, recordedBefore: Date? = nil,
+        officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100
     ) {
+        self.recordedFrom = recordedFrom
+        self.recordedBefore = recordedBefore
+        self.officerID = officerID
+        self.kind = kind
+        self.hasLocation = hasLocation
         self.deviceID = deviceID
         self.ingestedFrom = ingestedFrom
         self.ingestedBefore = ingestedBefore
@@ -50,6 +66,19 @@ public struct ItemFilter: Sendable, Equatable {
                 ItemRecord.Columns.sha256 >= bounds.lower && ItemRecord.Columns.sha256 <= bounds.upper)
         }
         if let state { request = request.filter(ItemRecord.Columns.state == state.rawValue) }
+        if let officerID { request = request.filter(ItemRecord.Columns.officerID == officerID) }
+        if let kind { request = request.filter(ItemRecord.Columns.mediaKind == kind.rawValue) }
+        if let hasLocation { request = request.filter(ItemRecord.Columns.hasLocation == (hasLocation ? 1 : 0)) }
+        if let recordedFrom {
+            request = request.filter(ItemRecord.Columns.recordedAt >= recordedFrom.catalogMilliseconds)
+        }
+        if let recordedBefore {
+            request = request.filter(ItemRecord.Columns.recordedAt < recordedBefore.catalogMilliseconds)
+        }
+        // A recorded-at filter orders by recording time (its index); otherwise newest ingest first.
+        if recordedFrom != nil || recordedBefore != nil {
+            return request.order(ItemRecord.Columns.recordedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+        }
         return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
     }
 

@@ -17,6 +17,8 @@ public struct ItemRecord: Sendable, Equatable {
     public var source: SourceReference
     public var ingestedAt: Date
     public var verifiedAt: Date?
+    /// The probed media summary; nil until the item is probed.
+    public var media: MediaSummary?
 
     /// Creates a record.
     public init(
@@ -52,6 +54,10 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let sourceModificationTime = Column("source_mtime_ns")
         static let ingestedAt = Column("ingested_at")
         static let verifiedAt = Column("verified_at")
+        static let mediaKind = Column("media_kind")
+        static let recordedAt = Column("recorded_at")
+        static let officerID = Column("officer_id")
+        static let hasLocation = Column("has_location")
     }
 
     public init(row: Row) throws {
@@ -72,6 +78,13 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 modificationTimeNanoseconds: row["source_mtime_ns"]),
             ingestedAt: Date(catalogMilliseconds: row["ingested_at"]),
             verifiedAt: (row["verified_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
+        if row.hasColumn("media_kind"), let kind = (row["media_kind"] as String?).flatMap(MediaMetadata.Kind.init) {
+            media = MediaSummary(
+                kind: kind, recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
+                recordedAtSource: row["recorded_at_source"], durationMilliseconds: row["duration_ms"],
+                officerID: row["officer_id"], hasLocation: (row["has_location"] as Int?) == 1,
+                damage: row["media_damaged"])
+        }
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -100,5 +113,42 @@ extension Date {
     /// The instant `milliseconds` after the Unix epoch.
     public init(catalogMilliseconds milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+}
+
+/// The typed media columns of an item: what reviewers filter and sort on.
+public struct MediaSummary: Sendable, Equatable {
+    public var kind: MediaMetadata.Kind
+    /// The recorded-at time (corrected by the dock's clock offset when there was one).
+    public var recordedAt: Date?
+    /// Where `recordedAt` came from: `container`, `exif`, `file_name` or `filesystem`.
+    public var recordedAtSource: String?
+    public var durationMilliseconds: Int64?
+    public var officerID: String?
+    public var hasLocation: Bool
+    /// Why the media looks damaged, if it does.
+    public var damage: String?
+
+    public init(_ metadata: MediaMetadata) {
+        kind = metadata.kind
+        recordedAt = metadata.recordedAt.map { $0.corrected ?? $0.time }
+        recordedAtSource = metadata.recordedAt?.source.rawValue
+        durationMilliseconds = metadata.durationSeconds.map { Int64(($0 * 1000).rounded()) }
+        officerID = metadata.nameFields?.officerID
+        hasLocation = metadata.location != nil
+        damage = metadata.damage
+    }
+
+    init(
+        kind: MediaMetadata.Kind, recordedAt: Date?, recordedAtSource: String?, durationMilliseconds: Int64?,
+        officerID: String?, hasLocation: Bool, damage: String?
+    ) {
+        self.kind = kind
+        self.recordedAt = recordedAt
+        self.recordedAtSource = recordedAtSource
+        self.durationMilliseconds = durationMilliseconds
+        self.officerID = officerID
+        self.hasLocation = hasLocation
+        self.damage = damage
     }
 }

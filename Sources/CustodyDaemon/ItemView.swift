@@ -31,9 +31,30 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var source: Source
     public var ingestedAt: String
     public var verifiedAt: String?
+    /// The probed media summary; absent until the item is probed.
+    public var media: Media?
+
+    /// The typed media fields (docs/cli-json.md).
+    public struct Media: Codable, Sendable, Equatable {
+        public var kind: String
+        public var recordedAt: String?
+        public var recordedAtSource: String?
+        public var durationSeconds: Double?
+        public var officer: String?
+        public var hasLocation: Bool
+        public var damaged: String?
+
+        enum CodingKeys: String, CodingKey {
+            case kind, officer, damaged
+            case recordedAt = "recorded_at"
+            case recordedAtSource = "recorded_at_source"
+            case durationSeconds = "duration_seconds"
+            case hasLocation = "has_location"
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, sha256, size, source
+        case id, state, sha256, size, source, media
         case ciphertextSHA256 = "ciphertext_sha256"
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"
@@ -54,6 +75,13 @@ public struct ItemView: Codable, Sendable, Equatable {
             modified: Timestamps.rfc3339(nanoseconds: record.source.modificationTimeNanoseconds))
         ingestedAt = Timestamps.rfc3339(record.ingestedAt)
         verifiedAt = record.verifiedAt.map(Timestamps.rfc3339)
+        media = record.media.map { summary in
+            Media(
+                kind: summary.kind.rawValue, recordedAt: summary.recordedAt.map(Timestamps.rfc3339),
+                recordedAtSource: summary.recordedAtSource,
+                durationSeconds: summary.durationMilliseconds.map { Double($0) / 1000 }, officer: summary.officerID,
+                hasLocation: summary.hasLocation, damaged: summary.damage)
+        }
     }
 }
 

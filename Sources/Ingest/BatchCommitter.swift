@@ -4,6 +4,7 @@ import Dispatch
 import EvidenceCrypto
 import EvidenceStore
 import Foundation
+import MediaProbe
 
 /// Commits and verifies sealed batches on threads of their own, in order, while the import thread
 /// seals the next batch (docs/store-format.md §5, steps 2–6).
@@ -11,7 +12,7 @@ import Foundation
 /// The commit thread takes each batch through intents, renames, one `syncfs` and the `stored` rows,
 /// then hands it to the read-back thread, which reads every item back: those that match are marked
 /// verified in one transaction, those that do not are removed with their objects (audited) so their
-/// sources are ingested again. Two threads, so the disk keeps writing batch n+1 while batch n is read
+/// sources are ingested again; the verified ones are then probed for media metadata. Two threads, so the disk keeps writing batch n+1 while batch n is read
 /// back. Steps and their order per batch are exactly those of the commit protocol, so a crash anywhere
 /// still leaves either no item or a complete one, and nothing verified early. At most two batches wait
 /// to be committed, so sealed-but-uncommitted data stays bounded. After a failure (a full disk, say) no
@@ -29,6 +30,7 @@ final class BatchCommitter: @unchecked Sendable {
     private let store: EvidenceStore
     private let catalog: EvidenceCatalog
     private let keyEncryptionKey: KeyEncryptionKey
+    private let probing: MediaProbing
     private let commitQueue = DispatchQueue(label: "custody.ingest.commit")
     private let readBackQueue = DispatchQueue(label: "custody.ingest.read-back")
     private let slots = DispatchSemaphore(value: 2)
@@ -38,8 +40,9 @@ final class BatchCommitter: @unchecked Sendable {
     private var outcomes: [Outcome] = []
     private var error: (any Error)?
 
-    init(store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey) {
+    init(store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, prober: MediaProber) {
         self.verifier = ObjectVerifier(store: store)
+        self.probing = MediaProbing(store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober)
         self.store = store
         self.catalog = catalog
         self.keyEncryptionKey = keyEncryptionKey
@@ -141,5 +144,7 @@ final class BatchCommitter: @unchecked Sendable {
                 AuditEvent(action: "item.verified", itemID: $0.id, detail: ["sha256": $0.sha256.hex])
             })
         report(verified.map(Outcome.verified) + failures)
+        // Metadata comes from the verified copy, read through the store: never from a plaintext file.
+        try probing.probe(verified)
     }
 }

@@ -4,6 +4,7 @@ import EvidenceCrypto
 import EvidenceStore
 import Foundation
 import Logging
+import MediaProbe
 import SystemPackage
 
 /// Ingests every regular file under a directory into the store, honouring the lifecycle invariants of
@@ -29,12 +30,14 @@ public struct Importer {
     private let keyEncryptionKey: KeyEncryptionKey
     private let logger: Logger
     private let limits: BatchLimits
+    private let prober: MediaProber
 
     /// Creates an importer. The caller holds the store lock and has run `Recovery`.
     public init(
         store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, logger: Logger,
-        limits: BatchLimits = BatchLimits()
+        limits: BatchLimits = BatchLimits(), prober: MediaProber = MediaProber()
     ) {
+        self.prober = prober
         self.store = store
         self.catalog = catalog
         self.keyEncryptionKey = keyEncryptionKey
@@ -50,7 +53,8 @@ public struct Importer {
     ) throws -> ImportSummary {
         var run = ImportRun(
             store: store, catalog: catalog, writer: ObjectWriter(store: store, keyEncryptionKey: keyEncryptionKey),
-            committer: BatchCommitter(store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey),
+            committer: BatchCommitter(
+                store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: limits, root: root.string, deviceID: deviceID, events: events)
         try catalog.audit([

@@ -1,4 +1,5 @@
 import CAVFormat
+import Foundation
 
 /// Decides whether media looks damaged, cheaply: from the packet index when there is one, else by
 /// reading a few packets near the stated end. Damaged media is still evidence; this only labels it.
@@ -18,7 +19,8 @@ enum DamageCheck {
             indexed = true
             let end = last.pointee.pos + Int64(last.pointee.size)
             if end > length {
-                return "stream \(index)'s index refers to data up to byte \(end) but the file ends at byte \(length): truncated"
+                return
+                    "stream \(index)'s index refers to data up to byte \(end) but the file ends at byte \(length): truncated"
             }
         }
         // An index that fits the file settles it (MP4, MOV, and AVI or MKV files with an index).
@@ -26,9 +28,12 @@ enum DamageCheck {
         guard let duration, duration > 2 * tolerance else { return nil }
 
         let target = Int64((duration - 2 * tolerance) * Double(CAVFormat_time_base()))
-        guard av_seek_frame(context, -1, target, AVSEEK_FLAG_BACKWARD) >= 0 || av_seek_frame(context, -1, target, AVSEEK_FLAG_ANY) >= 0
+        guard
+            av_seek_frame(context, -1, target, AVSEEK_FLAG_BACKWARD) >= 0
+                || av_seek_frame(context, -1, target, AVSEEK_FLAG_ANY) >= 0
         else {
-            return "cannot seek to \(String(format: "%.1f", duration - 2 * tolerance)) s of a stated \(String(format: "%.3f", duration)) s"
+            return
+                "cannot seek to \(String(format: "%.1f", duration - 2 * tolerance)) s of a stated \(String(format: "%.3f", duration)) s"
         }
         guard let packet = av_packet_alloc() else { return nil }
         var packetPointer: UnsafeMutablePointer<AVPacket>? = packet
@@ -49,10 +54,9 @@ enum DamageCheck {
             return "no packets can be read near the stated end (\(String(format: "%.3f", duration)) s): truncated"
         }
         if lastEnd < duration - tolerance {
-            return "packets end at \(String(format: "%.3f", lastEnd)) s but the stated duration is \(String(format: "%.3f", duration)) s: truncated"
+            return
+                "packets end at \(String(format: "%.3f", lastEnd)) s but the stated duration is \(String(format: "%.3f", duration)) s: truncated"
         }
         return nil
     }
 }
-
-import Foundation

@@ -93,22 +93,25 @@ final class DemuxerSession {
     /// matters is recorded in the metadata instead.
     private static let silenceLibraryLog: Void = { av_log_set_level(AV_LOG_QUIET) }()
 
-    private static let readPacket: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt8>?, Int32) -> Int32 = {
-        opaque, buffer, size in
-        let box = Unmanaged<SourceBox>.fromOpaque(opaque!).takeUnretainedValue()
-        guard let buffer, size > 0 else { return CAVFormat_averror(EINVAL) }
-        do {
-            let got = try box.source.read(at: box.position, into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(size)))
-            if got == 0 { return CAVFormat_averror_eof() }
-            box.position += Int64(got)
-            return Int32(got)
-        } catch {
-            box.failure = error
-            return CAVFormat_averror(EIO)
+    private static let readPacket:
+        @convention(c) (UnsafeMutableRawPointer?, UnsafeMutablePointer<UInt8>?, Int32) -> Int32 = {
+            opaque, buffer, size in
+            let box = Unmanaged<SourceBox>.fromOpaque(opaque!).takeUnretainedValue()
+            guard let buffer, size > 0 else { return CAVFormat_averror(EINVAL) }
+            do {
+                let got = try box.source.read(
+                    at: box.position, into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(size)))
+                if got == 0 { return CAVFormat_averror_eof() }
+                box.position += Int64(got)
+                return Int32(got)
+            } catch {
+                box.failure = error
+                return CAVFormat_averror(EIO)
+            }
         }
-    }
 
-    private static let seek: @convention(c) (UnsafeMutableRawPointer?, Int64, Int32) -> Int64 = { opaque, offset, whence in
+    private static let seek: @convention(c) (UnsafeMutableRawPointer?, Int64, Int32) -> Int64 = {
+        opaque, offset, whence in
         let box = Unmanaged<SourceBox>.fromOpaque(opaque!).takeUnretainedValue()
         let length = box.source.length
         switch whence & ~Int32(AVSEEK_FORCE) {
@@ -124,5 +127,5 @@ final class DemuxerSession {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

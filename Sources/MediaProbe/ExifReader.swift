@@ -1,3 +1,5 @@
+import Foundation
+
 /// A small, bounded reader of the EXIF block of a JPEG: the fields reviewers need (camera, original
 /// time, GPS) and the image size. Every offset and count is checked against the block; IFDs are
 /// followed at most once each, so a hostile file cannot make it loop or allocate without limit.
@@ -70,7 +72,8 @@ struct ExifReader {
             else { continue }
             for index in 0..<Int(count) {
                 let entry = offset + 2 + index * 12
-                guard let tag = reader.u16(entry), let type = reader.u16(entry + 2), let n = reader.u32(entry + 4) else {
+                guard let tag = reader.u16(entry), let type = reader.u16(entry + 2), let n = reader.u32(entry + 4)
+                else {
                     break
                 }
                 if !isGPS, tag == 0x8769 || tag == 0x8825, let pointer = reader.u32(entry + 8) {
@@ -88,14 +91,18 @@ struct ExifReader {
         if let height = result.fields["PixelYDimension"].flatMap(Int.init) { result.height = result.height ?? height }
         result.gps = gps(gpsFields)
         if result.gps != nil {
-            result.gpsRaw = ["GPSLatitudeRef", "GPSLatitude", "GPSLongitudeRef", "GPSLongitude", "GPSAltitudeRef", "GPSAltitude"]
-                .compactMap { key in gpsFields[key].map { "\(key)=\($0)" } }.joined(separator: "; ")
+            result.gpsRaw = [
+                "GPSLatitudeRef", "GPSLatitude", "GPSLongitudeRef", "GPSLongitude", "GPSAltitudeRef", "GPSAltitude",
+            ]
+            .compactMap { key in gpsFields[key].map { "\(key)=\($0)" } }.joined(separator: "; ")
         }
     }
 
     private static func gps(_ fields: [String: String]) -> MediaMetadataLocation? {
         func degrees(_ text: String?) -> Double? {
-            guard let parts = text?.split(separator: " ").compactMap({ Double($0) }), parts.count == 3 else { return nil }
+            guard let parts = text?.split(separator: " ").compactMap({ Double($0) }), parts.count == 3 else {
+                return nil
+            }
             return parts[0] + parts[1] / 60 + parts[2] / 3600
         }
         guard var latitude = degrees(fields["GPSLatitude"]), var longitude = degrees(fields["GPSLongitude"]) else {
@@ -148,12 +155,16 @@ private struct TIFFBytes {
         case 1, 7: return count == 1 ? "\(bytes[start])" : nil
         case 3: return (0..<count).compactMap { u16(start + $0 * 2).map { "\($0)" } }.joined(separator: " ")
         case 4: return (0..<count).compactMap { u32(start + $0 * 4).map { "\($0)" } }.joined(separator: " ")
-        case 9: return (0..<count).compactMap { u32(start + $0 * 4).map { "\(Int32(bitPattern: $0))" } }.joined(separator: " ")
+        case 9:
+            return (0..<count).compactMap { u32(start + $0 * 4).map { "\(Int32(bitPattern: $0))" } }.joined(
+                separator: " ")
         default:
             return (0..<count).compactMap { index -> String? in
-                guard let numerator = u32(start + index * 8), let denominator = u32(start + index * 8 + 4), denominator != 0
+                guard let numerator = u32(start + index * 8), let denominator = u32(start + index * 8 + 4),
+                    denominator != 0
                 else { return nil }
-                let value = type == 10
+                let value =
+                    type == 10
                     ? Double(Int32(bitPattern: numerator)) / Double(Int32(bitPattern: denominator))
                     : Double(numerator) / Double(denominator)
                 return "\(value)"
@@ -161,5 +172,3 @@ private struct TIFFBytes {
         }
     }
 }
-
-import Foundation

@@ -35,7 +35,9 @@ public struct FileNameRule: Sendable, Equatable, CustomStringConvertible {
         func invalid(_ why: String) -> ProbeError {
             ProbeError(
                 code: .invalidRule,
-                message: "file-name rule '\(name)' (\(template)): \(why); fields are {date} {time} {datetime} {seq} {device} {officer} {any}")
+                message:
+                    "file-name rule '\(name)' (\(template)): \(why); fields are {date} {time} {datetime} {seq} {device} {officer} {any}"
+            )
         }
         var pattern = "^"
         var used = Set<String>()
@@ -77,7 +79,8 @@ public struct FileNameRule: Sendable, Equatable, CustomStringConvertible {
         if let date = group("date"), let time = group("time") { dateTime = date + time }
         if let dateTime, Self.date(fromDigits: dateTime, zone: TimeZone(identifier: "UTC")!) == nil { return nil }
         return MediaMetadata.NameFields(
-            rule: name, deviceID: group("device"), officerID: group("officer"), dateTime: dateTime, sequence: group("seq"))
+            rule: name, deviceID: group("device"), officerID: group("officer"), dateTime: dateTime,
+            sequence: group("seq"))
     }
 
     /// The instant `yyyyMMddHHmmss` denotes in `zone`, or nil for an impossible date or time.
@@ -90,7 +93,8 @@ public struct FileNameRule: Sendable, Equatable, CustomStringConvertible {
         (components.year, components.month, components.day) = (values[0], values[1], values[2])
         (components.hour, components.minute, components.second) = (values[3], values[4], values[5])
         components.timeZone = zone
-        guard components.isValidDate(in: Calendar(identifier: .gregorian)), values[3] < 24, values[4] < 60, values[5] < 60
+        guard components.isValidDate(in: Calendar(identifier: .gregorian)), values[3] < 24, values[4] < 60,
+            values[5] < 60
         else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone

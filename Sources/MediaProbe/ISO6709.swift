@@ -1,3 +1,5 @@
+import Foundation
+
 /// Parses ISO 6709 point strings as cameras and QuickTime write them (`+37.7749-122.4194+010.000/`),
 /// in decimal degrees, degrees-minutes (`+3746.49`) or degrees-minutes-seconds (`+374629.6`) form.
 enum ISO6709 {
@@ -48,5 +50,3 @@ struct MediaMetadataLocation: Equatable {
     var longitude: Double
     var altitude: Double?
 }
-
-import Foundation

@@ -54,7 +54,8 @@ public struct MediaProber: Sendable {
             session = try DemuxerSession(source: source)
         } catch let failure as DemuxerSession.OpenFailure {
             if let container = Self.recognisedContainer(head) {
-                metadata.damage = "\(container) that FFmpeg cannot open (\(failure.message)): its index or header is missing or broken"
+                metadata.damage =
+                    "\(container) that FFmpeg cannot open (\(failure.message)): its index or header is missing or broken"
             } else {
                 metadata.kind = .other
                 metadata.unreadable = "not a recognised media file (\(failure.message))"
@@ -80,7 +81,8 @@ public struct MediaProber: Sendable {
         if let raw = metadata.tags["location"] ?? metadata.tags["com.apple.quicktime.location.ISO6709"],
             let point = ISO6709.parse(raw)
         {
-            metadata.location = .init(latitude: point.latitude, longitude: point.longitude, altitude: point.altitude, raw: raw)
+            metadata.location = .init(
+                latitude: point.latitude, longitude: point.longitude, altitude: point.altitude, raw: raw)
         }
 
         let isStill = metadata.container.map { $0.hasSuffix("_pipe") || $0 == "image2" } ?? false
@@ -91,7 +93,9 @@ public struct MediaProber: Sendable {
                 metadata.make = metadata.make ?? exif.fields["Make"]
                 metadata.model = metadata.model ?? exif.fields["Model"]
                 if let gps = exif.gps {
-                    metadata.location = .init(latitude: gps.latitude, longitude: gps.longitude, altitude: gps.altitude, raw: exif.gpsRaw ?? "")
+                    metadata.location = .init(
+                        latitude: gps.latitude, longitude: gps.longitude, altitude: gps.altitude, raw: exif.gpsRaw ?? ""
+                    )
                 }
             }
         } else if metadata.streams.contains(where: { $0.kind == "video" }) {

@@ -19,7 +19,7 @@ struct Custodyd: ParsableCommand {
             """,
         subcommands: [
             InitCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self, ShowCommand.self,
-            AuditCommand.self,
+            ReprobeCommand.self, AuditCommand.self,
         ]
     )
 

@@ -25,6 +25,21 @@ struct ListCommand: ParsableCommand {
     @Option(name: .customLong("item-state"), help: "Only items in this lifecycle state (stored, verified).")
     var itemState: String?
 
+    @Option(name: .customLong("recorded-from"), help: "Only items recorded at or after this time.")
+    var recordedFrom: String?
+
+    @Option(name: .customLong("recorded-to"), help: "Only items recorded before this time.")
+    var recordedTo: String?
+
+    @Option(help: "Only items of this officer id.")
+    var officer: String?
+
+    @Option(help: "Only items of this media kind (video, audio, photo, other).")
+    var kind: String?
+
+    @Flag(inversion: .prefixedNo, help: "Only items with (or, with --no-location, without) a recorded location.")
+    var location: Bool?
+
     @Option(help: "At most this many items.")
     var limit = 100
 
@@ -44,7 +59,7 @@ struct ListCommand: ParsableCommand {
         }
         for item in items.map(ItemView.init) {
             print(
-                "\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(item.ingestedAt)  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)"
+                "\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \((item.media?.kind ?? "-").padding(toLength: 5, withPad: " ", startingAt: 0))  \(item.media?.recordedAt ?? "-")  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)"
             )
         }
         print("\(items.count) item\(items.count == 1 ? "" : "s")")
@@ -55,10 +70,17 @@ struct ListCommand: ParsableCommand {
             throw DaemonError(
                 code: .invalidArgument, message: "--item-state '\(itemState)' is not one of: stored, verified")
         }
+        if let kind, MediaMetadata.Kind(rawValue: kind) == nil {
+            throw DaemonError(
+                code: .invalidArgument, message: "--kind '\(kind)' is not one of: video, audio, photo, other")
+        }
         return ItemFilter(
             deviceID: device, ingestedFrom: try from.map { try Timestamps.parse($0, argument: "--from") },
             ingestedBefore: try to.map { try Timestamps.parse($0, argument: "--to") }, sha256Prefix: sha256Prefix,
-            state: itemState.flatMap(ItemState.init), limit: limit)
+            state: itemState.flatMap(ItemState.init),
+            recordedFrom: try recordedFrom.map { try Timestamps.parse($0, argument: "--recorded-from") },
+            recordedBefore: try recordedTo.map { try Timestamps.parse($0, argument: "--recorded-to") },
+            officerID: officer, kind: kind.flatMap(MediaMetadata.Kind.init), hasLocation: location, limit: limit)
     }
 
     private func filterDetail(count: Int) -> [String: String] {
@@ -68,6 +90,11 @@ struct ListCommand: ParsableCommand {
         detail["to"] = to
         detail["sha256"] = sha256Prefix
         detail["state"] = itemState
+        detail["recorded_from"] = recordedFrom
+        detail["recorded_to"] = recordedTo
+        detail["officer"] = officer
+        detail["kind"] = kind
+        detail["location"] = location.map { "\($0)" }
         return detail
     }
 }

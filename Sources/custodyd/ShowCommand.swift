@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CustodyCore
 import CustodyDaemon
 
 struct ShowCommand: ParsableCommand {
@@ -20,8 +21,9 @@ struct ShowCommand: ParsableCommand {
         try state.catalog.audit([AuditEvent(action: "item.viewed", itemID: record.id)])
         let trail = try state.catalog.auditEntries(for: record.id).map(AuditEntryView.init)
         let item = ItemView(record)
+        let metadata = try state.catalog.mediaMetadata(for: record.id)
         if json {
-            try printJSON(ItemDetailView(item: item, audit: trail))
+            try printJSON(ItemDetailView(item: item, metadata: metadata, audit: trail))
             return
         }
         print(
@@ -38,8 +40,9 @@ struct ShowCommand: ParsableCommand {
             source modified    \(item.source.modified)
             ingested at        \(item.ingestedAt)
             verified at        \(item.verifiedAt ?? "-")
-            audit trail:
             """)
+        if let metadata { print(MediaDescription(metadata).text) }
+        print("audit trail:")
         for entry in trail { print("  #\(entry.seq)  \(entry.at)  \(entry.actor)  \(entry.action)  \(entry.detail)") }
     }
 }
@@ -47,6 +50,8 @@ struct ShowCommand: ParsableCommand {
 /// The JSON shape of `show --json`.
 struct ItemDetailView: Encodable {
     var item: ItemView
+    /// Everything probing found, whole.
+    var metadata: MediaMetadata?
     var audit: [AuditEntryView]
 }
 
