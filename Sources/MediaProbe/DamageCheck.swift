@@ -1,4 +1,14 @@
 import CAVFormat
+/// A RIFF file (WAV, AVI) states its own size; demuxers quietly clip durations to what is there, so
+/// the header is the witness of a cut.
+private func riffSize(head: [UInt8], length: Int64) -> String? {
+    guard head.count >= 12, Array(head[0..<4]) == Array("RIFF".utf8) else { return nil }
+    let stated = Int64(head[4]) | Int64(head[5]) << 8 | Int64(head[6]) << 16 | Int64(head[7]) << 24
+    // 0 and 0xFFFFFFFF mean "unknown" (a recorder that streamed without finalising, or RF64).
+    guard stated != 0, stated != 0xffff_ffff, stated + 8 > length else { return nil }
+    return "its RIFF header states \(stated + 8) bytes but the file has \(length): truncated"
+}
+
 import Foundation
 
 /// Decides whether media looks damaged, cheaply: from the packet index when there is one, else by
@@ -7,10 +17,11 @@ enum DamageCheck {
     /// Missing more than this much of the stated duration counts as damage.
     static let tolerance = 1.0
 
-    /// The reason the media looks damaged, or nil.
-    static func run(_ session: DemuxerSession, stated duration: Double?) -> String? {
+    /// The reason the media looks damaged, or nil. `head` is the start of the file.
+    static func run(_ session: DemuxerSession, head: [UInt8], stated duration: Double?) -> String? {
         let context = session.context
         let length = session.sourceLength
+        if let damage = riffSize(head: head, length: length) { return damage }
         var indexed = false
         for index in 0..<Int(context.pointee.nb_streams) {
             guard let stream = context.pointee.streams[index] else { continue }

@@ -89,15 +89,12 @@ public struct FileNameRule: Sendable, Equatable, CustomStringConvertible {
         let values = [(0, 4), (4, 2), (6, 2), (8, 2), (10, 2), (12, 2)].map { start, length in
             Int(digits.dropFirst(start).prefix(length))!
         }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
         var components = DateComponents()
         (components.year, components.month, components.day) = (values[0], values[1], values[2])
         (components.hour, components.minute, components.second) = (values[3], values[4], values[5])
-        components.timeZone = zone
-        guard components.isValidDate(in: Calendar(identifier: .gregorian)), values[3] < 24, values[4] < 60,
-            values[5] < 60
-        else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = zone
+        guard components.isValidDate(in: calendar), values[3] < 24, values[4] < 60, values[5] < 60 else { return nil }
         return calendar.date(from: components)
     }
 }

@@ -103,7 +103,7 @@ public struct MediaProber: Sendable {
         } else if metadata.streams.contains(where: { $0.kind == "audio" }) {
             metadata.kind = .audio
         }
-        if !isStill { metadata.damage = DamageCheck.run(session, stated: metadata.durationSeconds) }
+        if !isStill { metadata.damage = DamageCheck.run(session, head: head, stated: metadata.durationSeconds) }
     }
 
     private func recordedAt(_ metadata: MediaMetadata, context: Context) -> MediaMetadata.RecordedAt? {
