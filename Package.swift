@@ -98,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "custody-bench",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "Catalog", "CustodyDaemon",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe",
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict

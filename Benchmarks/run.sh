@@ -8,6 +8,8 @@
 #   memory  one 4 GiB file: peak resident memory of `custodyd import`       target <= 64 MiB
 #   small   10,000 files of 64 KiB: files per second                         target >= 1,000/s
 #   list    `custodyd list` for one device-day on a 1,000,000-item catalog   target median <= 50 ms
+#   probe   media probe of a ~200 MB MP4 (faststart and moov at end) through the store: median
+#           time and bytes read (figures for issue 5; the test suite asserts < 2 % for faststart)
 #
 # Everything happens under $BENCH_DIR (default: bench-work/ in the repository, git-ignored), on the
 # same filesystem as the copies it compares against. Source data and stores are deleted at the end;
@@ -29,15 +31,15 @@ MiB=$((1 << 20))
 GiB=$((1 << 30))
 
 # --- which benchmarks ------------------------------------------------------------------------------
-ALL=(import memory small list)
+ALL=(import memory small list probe)
 if (($# == 0)); then
     SELECTED=("${ALL[@]}")
 else
     SELECTED=("$@")
     for name in "${SELECTED[@]}"; do
         case "$name" in
-            import | memory | small | list) ;;
-            *) echo "usage: $0 [import|memory|small|list]..." >&2; exit 64 ;;
+            import | memory | small | list | probe) ;;
+            *) echo "usage: $0 [import|memory|small|list|probe]..." >&2; exit 64 ;;
         esac
     done
 fi
@@ -254,6 +256,19 @@ if wants list; then
     ITEMS=$(sed -E 's/.*items=([0-9]+).*/\1/' <<<"$result")
 
     SUMMARY+=("list 1 device-day ($ITEMS items) of $CATALOG_ITEMS: CLI median $CLI_MEDIAN ms, p95 $CLI_P95 ms (target <= 50 ms: $(verdict "$CLI_MEDIAN" '<=' 50)); in-process median $IN_MEDIAN ms, p95 $IN_P95 ms (target <= 50 ms: $(verdict "$IN_MEDIAN" '<=' 50)); CLI on an empty catalog $EMPTY_MEDIAN ms")
+fi
+
+# --- e. media probe through the store ---------------------------------------------------------------
+if wants probe; then
+    note "probe: ~200 MB MP4, faststart and moov at end, probed through the decrypting store reader"
+    PROBE_SRC="$BENCH_DIR/probe-src"
+    rm -rf "$PROBE_SRC"
+    bash "$REPO/fixtures/make-probe-media.sh" "$PROBE_SRC" --large
+    fresh_state "$BENCH_DIR/state-probe"
+    "$CUSTODYD" import --state "$BENCH_DIR/state-probe" "$PROBE_SRC" >/dev/null
+    "$BENCH" probe-latency "$BENCH_DIR/state-probe" 9 | tee "$BENCH_DIR/probe.log"
+    while read -r line; do SUMMARY+=("$line"); done < <(grep '^probe ' "$BENCH_DIR/probe.log")
+    rm -rf "$PROBE_SRC" "$BENCH_DIR/state-probe"
 fi
 
 # --- summary ---------------------------------------------------------------------------------------

@@ -6,6 +6,9 @@
 //   custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT]
 //       Times the query behind `custodyd list --device DEVICE --from DAY --to DAY+1`, in-process,
 //       so the figure excludes process start-up, argument parsing and the audit write.
+//   custody-bench probe-latency STATE_DIR RUNS
+//       Probes every item of a state directory RUNS times through the store's decrypting reader,
+//       and prints each item's median probe time and the bytes the probe read.
 //
 // Kept free of ArgumentParser on purpose: the benchmark should not pull in more than it measures.
 // Run it through Benchmarks/run.sh, which builds it in release mode.
@@ -14,7 +17,10 @@ import Catalog
 import CustodyCore
 import CustodyDaemon
 import EvidenceCrypto
+import EvidenceStore
 import Foundation
+import Ingest
+import MediaProbe
 import SystemPackage
 
 #if canImport(Glibc)
@@ -31,6 +37,7 @@ func usage(_ message: String? = nil) -> Never {
             """
             usage: custody-bench seed-catalog STATE_DIR COUNT [DEVICES=50] [DAYS=365]
                    custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT=100]
+                   custody-bench probe-latency STATE_DIR RUNS
 
             """.utf8))
     exit(64)
@@ -184,6 +191,41 @@ func listLatency(_ arguments: [String]) throws {
         "RESULT median_ms=\(format(quantile(samples, 0.5))) p95_ms=\(format(quantile(samples, 0.95))) items=\(results)")
 }
 
+// MARK: - probe-latency
+
+func probeLatency(_ arguments: [String]) throws {
+    guard arguments.count == 2 else { usage("probe-latency takes STATE_DIR RUNS") }
+    let root = FilePath(arguments[0])
+    let runs = positiveInt(arguments[1], "RUNS")
+    let state = try StateDirectory.open(
+        at: root, keyPath: KeyFile.location(explicit: nil, stateDirectory: root, environment: [:]),
+        actor: .currentProcess)
+    let key = try state.requireKey()
+    let clock = ContinuousClock()
+    try state.catalog.forEachItem { items in
+        for item in items {
+            var samples: [Double] = []
+            var bytes: Int64 = 0
+            for _ in 0..<runs {
+                let reader = try ObjectReader(
+                    path: state.store.objectPath(for: item.ciphertextSHA256), id: item.id,
+                    dataKey: try key.unwrap(item.wrappedKey, for: item.id))
+                let counting = CountingSource(reader)
+                let elapsed = clock.measure {
+                    _ = MediaProber().probe(counting, context: .init(fileName: item.source.path.displayString))
+                }
+                samples.append(elapsed.milliseconds)
+                bytes = counting.bytesRead
+            }
+            samples.sort()
+            let percent = item.size > 0 ? 100 * Double(bytes) / Double(item.size) : 0
+            print(
+                "probe \(item.source.path.displayString): \(item.size) bytes, median \(format(quantile(samples, 0.5))) ms over \(runs) runs, read \(bytes) bytes (\(format(percent, 3)) %)"
+            )
+        }
+    }
+}
+
 // MARK: - Entry point
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -192,6 +234,7 @@ do {
     switch command {
     case "seed-catalog": try seedCatalog(Array(arguments.dropFirst()))
     case "list-latency": try listLatency(Array(arguments.dropFirst()))
+    case "probe-latency": try probeLatency(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }

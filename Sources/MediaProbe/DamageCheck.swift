@@ -1,4 +1,6 @@
 import CAVFormat
+import Foundation
+
 /// A RIFF file (WAV, AVI) states its own size; demuxers quietly clip durations to what is there, so
 /// the header is the witness of a cut.
 private func riffSize(head: [UInt8], length: Int64) -> String? {
@@ -8,8 +10,6 @@ private func riffSize(head: [UInt8], length: Int64) -> String? {
     guard stated != 0, stated != 0xffff_ffff, stated + 8 > length else { return nil }
     return "its RIFF header states \(stated + 8) bytes but the file has \(length): truncated"
 }
-
-import Foundation
 
 /// Decides whether media looks damaged, cheaply: from the packet index when there is one, else by
 /// reading a few packets near the stated end. Damaged media is still evidence; this only labels it.

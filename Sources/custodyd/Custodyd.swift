@@ -6,6 +6,7 @@ import EvidenceStore
 import Foundation
 import Ingest
 import Logging
+import MediaProbe
 
 /// `custodyd`: the evidence daemon and its local administration commands.
 @main

@@ -3,6 +3,7 @@ import CustodyCore
 import CustodyDaemon
 import Foundation
 import Ingest
+import MediaProbe
 import SystemPackage
 
 struct ImportCommand: ParsableCommand {
@@ -26,6 +27,19 @@ struct ImportCommand: ParsableCommand {
     var json = false
 
     @Option(
+        name: .customLong("name-rule"),
+        help:
+            "File-name rule to try before the built-in ones, e.g. '{date}_{time}_{seq}_{device}_{officer}' (repeatable)."
+    )
+    var nameRules: [String] = []
+
+    @Option(
+        name: .customLong("time-zone"),
+        help: "Time zone assumed for times stored without one (file names, EXIF without offset). Default: the system's."
+    )
+    var timeZone: String?
+
+    @Option(
         name: .customLong("batch-files"), help: ArgumentHelp("Files per commit batch (tuning).", visibility: .hidden))
     var batchFiles = Importer.BatchLimits().files
 
@@ -37,6 +51,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        let prober = try makeProber()
         let root = try ImportRoot.resolve(path)
         let state = try options.open(needsKey: true)
         try ImportRoot.checkSeparate(root, from: state.root)
@@ -47,7 +62,7 @@ struct ImportCommand: ParsableCommand {
             let importer = Importer(
                 store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(),
                 logger: commandLogger,
-                limits: Importer.BatchLimits(files: batchFiles))
+                limits: Importer.BatchLimits(files: batchFiles), prober: prober)
             return try importer.importDirectory(at: root, deviceID: device, events: printer.print)
         }
         if json {
@@ -58,6 +73,27 @@ struct ImportCommand: ParsableCommand {
             )
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+extension ImportCommand {
+    /// The prober the options describe.
+    /// - Throws: `ProbeError.invalidRule` for a rule that does not parse; `DaemonError` for an unknown zone.
+    func makeProber() throws -> MediaProber {
+        let custom = try nameRules.enumerated().map { index, template in
+            try FileNameRule(name: "custom-\(index + 1)", template: template)
+        }
+        var zone = TimeZone.current
+        if let timeZone {
+            guard let named = TimeZone(identifier: timeZone) else {
+                throw DaemonError(
+                    code: .invalidArgument,
+                    message:
+                        "--time-zone '\(timeZone)' is not a time zone; use an IANA name such as Asia/Shanghai or UTC")
+            }
+            zone = named
+        }
+        return MediaProber(nameRules: custom + FileNameRule.builtIn, assumedZone: zone)
     }
 }
 

@@ -25,7 +25,7 @@ import Testing
         let shown = try fixture.json("show", String(id.prefix(8)))
         #expect((shown["item"] as? [String: Any])?["id"] as? String == id)
         let actions = (shown["audit"] as? [[String: Any]])?.compactMap { $0["action"] as? String }
-        #expect(actions == ["item.stored", "item.verified", "item.viewed"])
+        #expect(actions == ["item.stored", "item.verified", "item.probed", "item.viewed"])
 
         let human = try fixture.run("list", "--device", "DEV0001", "--sha256", String(hash.prefix(6)))
         #expect(human.status == 0)
@@ -44,6 +44,24 @@ import Testing
         let state = fixture.directory.file("a/b/state")
         #expect(try custodyd("init", "--state", state).status == 0)
         #expect(try custodyd("verify", "--state", state).stdout.contains("0 items checked"))
+    }
+
+    @Test func customNameRulesAndZoneShapeTheRecordedAtTime() throws {
+        let fixture = try CLIFixture("nameRules")
+        try fixture.put("CAM7-OF42-20240501120000.dat", testBytes(count: 100, seed: 9))
+        let result = try fixture.run(
+            "import", "--name-rule", "{device}-{officer}-{datetime}", "--time-zone", "Asia/Shanghai", fixture.source)
+        #expect(result.status == 0, "\(result.stderr)")
+        let media = try #require(try fixture.itemsByPath()["CAM7-OF42-20240501120000.dat"]?["media"] as? [String: Any])
+        #expect(media["officer"] as? String == "OF42")
+        #expect(media["recorded_at"] as? String == "2024-05-01T04:00:00.000Z")
+        #expect(media["recorded_at_source"] as? String == "file_name")
+        let listed = try fixture.json(
+            "list", "--officer", "OF42", "--recorded-from", "2024-05-01", "--recorded-to", "2024-05-02")
+        #expect(listed["count"] as? Int == 1)
+        let shown = try fixture.json("show", String((listed["items"] as! [[String: Any]])[0]["id"] as! String))
+        #expect((shown["metadata"] as? [String: Any])?["nameFields"] != nil)
+        #expect(try fixture.run("reprobe").stdout.contains("1 item probed"))
     }
 
     @Test func initRefusesToOverwriteAStateOrAKey() throws {
@@ -161,6 +179,13 @@ import Testing
         #expect(try fixture.run("import", fixture.directory.file("missing")).stderr.contains("does not exist"))
         #expect(try fixture.run("import", fixture.directory.path).stderr.contains("overlaps the state directory"))
         #expect(try fixture.run("import", fixture.state + "/objects").stderr.contains("overlaps the state directory"))
+        #expect(
+            try fixture.run("import", "--name-rule", "{date}_{bogus}", fixture.source).stderr.contains(
+                "unknown field {bogus}"))
+        #expect(
+            try fixture.run("import", "--time-zone", "Mars/Olympus", fixture.source).stderr.contains(
+                "is not a time zone"))
+        #expect(try fixture.run("list", "--kind", "hologram").stderr.contains("is not one of"))
         #expect(try fixture.run("show", "abc").stderr.contains("at least its first 8"))
         #expect(try fixture.run("show", "00000000").stderr.contains("no item has an id"))
         #expect(try fixture.run("list", "--to", "yesterday").stderr.contains("is not a date"))

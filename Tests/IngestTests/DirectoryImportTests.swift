@@ -135,7 +135,7 @@ import Testing
         #expect(events.contains { if case .duplicate(_, let id) = $0 { id == item.id } else { false } })
         #expect(
             try fixture.catalog.auditEntries(for: item.id).map(\.action) == [
-                "item.stored", "item.verified", "import.duplicate",
+                "item.stored", "item.verified", "item.probed", "import.duplicate",
             ])
     }
 

@@ -12,7 +12,8 @@ import Testing
 /// and reads only the bytes it needs.
 @Suite(.serialized) struct ProbeThroughStoreTests {
     static let large: String = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custody-large-media-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custody-large-media-\(getpid())")
+            .path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fixtures/make-probe-media.sh").path
         let result = try! CustodyTesting.run("/bin/bash", [script, directory, "--large"])
@@ -49,7 +50,9 @@ import Testing
         let plaintext = try Data(contentsOf: URL(fileURLWithPath: fixture.source + "/" + name))
         let needle = plaintext.subdata(in: (8 << 20)..<((8 << 20) + 4096))
         for path in try Self.files(under: fixture.directory.file("state")) + new {
-            guard let contents = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else { continue }
+            guard let contents = try? Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) else {
+                continue
+            }
             #expect(contents.range(of: needle) == nil, "plaintext found in \(path)")
         }
     }
@@ -69,7 +72,10 @@ import Testing
         #expect(video.media?.durationMilliseconds == 3000)
         let metadata = try #require(try fixture.catalog.mediaMetadata(for: video.id))
         #expect(metadata.streams.map(\.codec) == ["h264", "aac"])
-        #expect(try fixture.catalog.auditEntries(for: video.id).map(\.action) == ["item.stored", "item.verified", "item.probed"])
+        #expect(
+            try fixture.catalog.auditEntries(for: video.id).map(\.action) == [
+                "item.stored", "item.verified", "item.probed",
+            ])
 
         let other = try #require(items["20240501_101000_0002_DEV0001_P1234.bin"])
         #expect(other.media?.kind == .other)

@@ -6,7 +6,10 @@ import Testing
 /// For every kind of media a dock meets, Custody's probe agrees with `ffprobe` on the same file:
 /// duration within 1 ms, container, codecs, profiles, dimensions, sample rates, channels and tags.
 @Suite struct FFprobeAgreementTests {
-    static let media = ["moov-at-end.mp4", "faststart.mp4", "with-location.mov", "clip.mkv", "clip.avi", "voice.wav", "voice.mp3", "photo.jpg"]
+    static let media = [
+        "moov-at-end.mp4", "faststart.mp4", "with-location.mov", "clip.mkv", "clip.avi", "voice.wav", "voice.mp3",
+        "photo.jpg",
+    ]
 
     func probe(_ name: String) throws -> MediaMetadata {
         MediaProber(assumedZone: TimeZone(identifier: "UTC")!)
@@ -30,7 +33,9 @@ import Testing
             let probed = try #require(ours.durationSeconds)
             #expect(abs(probed - duration) < 0.001, "\(name): \(probed) vs \(duration)")
         }
-        if !isStill, let bitRate = (format["bit_rate"] as? String).flatMap(Int64.init) { #expect(ours.bitRate == bitRate) }
+        if !isStill, let bitRate = (format["bit_rate"] as? String).flatMap(Int64.init) {
+            #expect(ours.bitRate == bitRate)
+        }
         #expect(ours.tags == (format["tags"] as? [String: String] ?? [:]))
         #expect(ours.streams.count == streams.count)
         for (mine, theirs) in zip(ours.streams, streams) {

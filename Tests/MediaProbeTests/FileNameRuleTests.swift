@@ -11,10 +11,18 @@ import Testing
     }
 
     @Test(arguments: [
-        Case(name: "20240501_100000_0001_DEV0001_P1234.MP4", device: "DEV0001", officer: "P1234", dateTime: "20240501100000", sequence: "0001"),
-        Case(name: "DCIM/100MEDIA/20240501_235959_12_CAM9_A77.mov", device: "CAM9", officer: "A77", dateTime: "20240501235959", sequence: "12"),
-        Case(name: "DEV0001_P1234_20240501100000_0001.mp4", device: "DEV0001", officer: "P1234", dateTime: "20240501100000", sequence: "0001"),
-        Case(name: "20240501100000_DEV0001_P1234.jpg", device: "DEV0001", officer: "P1234", dateTime: "20240501100000", sequence: nil),
+        Case(
+            name: "20240501_100000_0001_DEV0001_P1234.MP4", device: "DEV0001", officer: "P1234",
+            dateTime: "20240501100000", sequence: "0001"),
+        Case(
+            name: "DCIM/100MEDIA/20240501_235959_12_CAM9_A77.mov", device: "CAM9", officer: "A77",
+            dateTime: "20240501235959", sequence: "12"),
+        Case(
+            name: "DEV0001_P1234_20240501100000_0001.mp4", device: "DEV0001", officer: "P1234",
+            dateTime: "20240501100000", sequence: "0001"),
+        Case(
+            name: "20240501100000_DEV0001_P1234.jpg", device: "DEV0001", officer: "P1234", dateTime: "20240501100000",
+            sequence: nil),
     ])
     func builtInRulesExtractTheFields(_ test: Case) throws {
         let fields = try #require(FileNameRule.builtIn.lazy.compactMap { $0.fields(of: test.name) }.first)
@@ -24,7 +32,10 @@ import Testing
         #expect(fields.sequence == test.sequence)
     }
 
-    @Test(arguments: ["IMG_0001.JPG", "20241301_100000_0001_DEV0001_P1234.MP4", "20240501_250000_0001_DEV0001_P1234.MP4", "", "20240501_100000_0001_DEV-1_P1234.MP4", "DEV0001_P1234_20240230100000_0001.mp4"])
+    @Test(arguments: [
+        "IMG_0001.JPG", "20241301_100000_0001_DEV0001_P1234.MP4", "20240501_250000_0001_DEV0001_P1234.MP4", "",
+        "20240501_100000_0001_DEV-1_P1234.MP4", "DEV0001_P1234_20240230100000_0001.mp4",
+    ])
     func namesThatDoNotFitYieldNothing(_ name: String) {
         #expect(FileNameRule.builtIn.allSatisfy { $0.fields(of: name) == nil }, "\(name)")
     }
@@ -50,7 +61,8 @@ import Testing
 
     @Test func fileNameTimesUseTheAssumedZone() throws {
         let zone = try #require(TimeZone(identifier: "Asia/Shanghai"))
-        #expect(FileNameRule.date(fromDigits: "20240501100000", zone: zone) == Date(timeIntervalSince1970: 1_714_528_800))
+        #expect(
+            FileNameRule.date(fromDigits: "20240501100000", zone: zone) == Date(timeIntervalSince1970: 1_714_528_800))
         #expect(FileNameRule.date(fromDigits: "20240501", zone: zone) == nil)
     }
 }

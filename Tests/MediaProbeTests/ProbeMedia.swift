@@ -4,7 +4,8 @@ import Foundation
 /// The media made by fixtures/make-probe-media.sh, generated once per test process.
 enum ProbeMedia {
     static let directory: String = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custody-probe-media-\(getpid())").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("custody-probe-media-\(getpid())")
+            .path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("fixtures/make-probe-media.sh").path
         let result = try! CustodyTesting.run("/bin/bash", [script, directory])
