@@ -8,7 +8,7 @@ APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-li
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl
 BENCH_PACKAGES = time
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench fuzz-media clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -36,6 +36,20 @@ test: deps
 bench: deps
 	@bash scripts/install-deps.sh $(BENCH_PACKAGES)
 	bash Benchmarks/run.sh
+
+## fuzz-media: libFuzzer over MediaProbe's parsers for FUZZ_SECONDS (default 60); not part of CI.
+## The library modules are built instrumented by SwiftPM; the harness (no main of its own: libFuzzer
+## brings it) is linked by swiftc, which SwiftPM's executable linking does not allow.
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD    = .build-fuzz/debug
+fuzz-media: deps
+	$(SWIFT) build --scratch-path .build-fuzz --target MediaProbe -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
+	swiftc -sanitize=fuzzer -parse-as-library -enable-testing -I $(FUZZ_BUILD)/Modules -I Sources/CAVFormat \
+		Fuzz/MediaProbeFuzz/main.swift $(FUZZ_BUILD)/MediaProbe.build/*.o $(FUZZ_BUILD)/CustodyCore.build/*.o \
+		-lavformat -lavcodec -lavutil -o .build-fuzz/custody-fuzz-media
+	mkdir -p .build-fuzz/corpus-media
+	.build-fuzz/custody-fuzz-media .build-fuzz/corpus-media -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048
 
 clean:
 	rm -rf .build demo bench-work
