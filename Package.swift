@@ -52,9 +52,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CameraVolumes",
+            dependencies: [
+                "CustodyCore",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Ingest",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CameraVolumes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -63,7 +71,7 @@ let package = Package(
         .target(
             name: "CustodyDaemon",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "CameraVolumes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -74,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "custodyd",
                 dependencies: [
-                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest",
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "CameraVolumes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -117,7 +125,15 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting"],
+            dependencies: [
+                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting", "CameraVolumes",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CameraVolumesTests",
+            dependencies: ["CameraVolumes", "CustodyCore", "CustodyTesting"],
+            exclude: ["Corpus"],
             swiftSettings: strict
         ),
         .testTarget(
