@@ -62,9 +62,17 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CameraVolumes",
+            dependencies: [
+                "CustodyCore",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "Ingest",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "MediaProbe",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "MediaProbe", "CameraVolumes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -73,7 +81,7 @@ let package = Package(
         .target(
             name: "CustodyDaemon",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe", "CameraVolumes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -84,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "custodyd",
                 dependencies: [
-                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe", "CameraVolumes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -128,13 +136,19 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting", "MediaProbe",
+                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting", "MediaProbe", "CameraVolumes",
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "MediaProbeTests",
             dependencies: ["MediaProbe", "CustodyCore", "CustodyTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CameraVolumesTests",
+            dependencies: ["CameraVolumes", "CustodyCore", "CustodyTesting"],
+            exclude: ["Corpus"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -101,6 +101,20 @@ enum CatalogMigrations {
                     CREATE INDEX item_with_location ON item (recorded_at) WHERE has_location = 1;
                     """)
         }
+        migrator.registerMigration("volumes: source time zone") { db in
+            // FAT stores local time without a zone: keep the raw value and the zone the instant in
+            // source_mtime_ns was computed with. Write-once, like the rest of the provenance.
+            try db.execute(
+                sql: """
+                    ALTER TABLE item ADD COLUMN source_mtime_raw TEXT;
+                    ALTER TABLE item ADD COLUMN source_mtime_zone TEXT;
+                    CREATE TRIGGER item_source_time_write_once BEFORE UPDATE OF
+                        source_mtime_raw, source_mtime_zone ON item
+                    BEGIN
+                        SELECT RAISE(ABORT, 'item content and provenance are write-once');
+                    END;
+                    """)
+        }
         return migrator
     }
 }

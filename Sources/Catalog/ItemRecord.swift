@@ -75,7 +75,8 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
             source: SourceReference(
                 deviceID: row["source_device"], root: row["source_root"],
                 path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
-                modificationTimeNanoseconds: row["source_mtime_ns"]),
+                modificationTimeNanoseconds: row["source_mtime_ns"], modificationTimeRaw: row["source_mtime_raw"],
+                modificationTimeZone: row["source_mtime_zone"]),
             ingestedAt: Date(catalogMilliseconds: row["ingested_at"]),
             verifiedAt: (row["verified_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
         if row.hasColumn("media_kind"), let kind = (row["media_kind"] as String?).flatMap(MediaMetadata.Kind.init) {
@@ -101,6 +102,8 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         container["source_path_display"] = source.path.displayString
         container["source_size"] = source.size
         container["source_mtime_ns"] = source.modificationTimeNanoseconds
+        container["source_mtime_raw"] = source.modificationTimeRaw
+        container["source_mtime_zone"] = source.modificationTimeZone
         container["ingested_at"] = ingestedAt.catalogMilliseconds
         container["verified_at"] = verifiedAt?.catalogMilliseconds
     }

@@ -11,14 +11,25 @@ public struct SourceReference: Hashable, Sendable {
     public var size: Int64
     /// The file's modification time in nanoseconds since the Unix epoch.
     public var modificationTimeNanoseconds: Int64
+    /// The modification time exactly as the source filesystem stored it, when that is not an instant
+    /// by itself: FAT keeps local wall-clock time with no zone.
+    public var modificationTimeRaw: String?
+    /// The time zone the instant was computed in: recorded by the filesystem (exFAT's UTC offset) or
+    /// assumed (FAT), and which.
+    public var modificationTimeZone: String?
 
     /// Creates a source reference.
-    public init(deviceID: String?, root: String, path: RawPath, size: Int64, modificationTimeNanoseconds: Int64) {
+    public init(
+        deviceID: String?, root: String, path: RawPath, size: Int64, modificationTimeNanoseconds: Int64,
+        modificationTimeRaw: String? = nil, modificationTimeZone: String? = nil
+    ) {
         self.deviceID = deviceID
         self.root = root
         self.path = path
         self.size = size
         self.modificationTimeNanoseconds = modificationTimeNanoseconds
+        self.modificationTimeRaw = modificationTimeRaw
+        self.modificationTimeZone = modificationTimeZone
     }
 }
 

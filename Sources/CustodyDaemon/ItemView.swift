@@ -15,10 +15,16 @@ public struct ItemView: Codable, Sendable, Equatable {
         public var size: Int64
         /// Modification time, RFC 3339 UTC with nanoseconds.
         public var modified: String
+        /// The modification time as the source filesystem stored it (FAT: local time), when not an instant.
+        public var modifiedRaw: String?
+        /// The zone `modified` was computed in, and whether it was recorded or assumed.
+        public var modifiedZone: String?
 
         enum CodingKeys: String, CodingKey {
             case device, root, path, size, modified
             case pathHex = "path_hex"
+            case modifiedRaw = "modified_raw"
+            case modifiedZone = "modified_zone"
         }
     }
 
@@ -72,7 +78,8 @@ public struct ItemView: Codable, Sendable, Equatable {
         source = Source(
             device: record.source.deviceID, root: record.source.root, path: record.source.path.displayString,
             pathHex: Hex.encode(record.source.path.bytes), size: record.source.size,
-            modified: Timestamps.rfc3339(nanoseconds: record.source.modificationTimeNanoseconds))
+            modified: Timestamps.rfc3339(nanoseconds: record.source.modificationTimeNanoseconds),
+            modifiedRaw: record.source.modificationTimeRaw, modifiedZone: record.source.modificationTimeZone)
         ingestedAt = Timestamps.rfc3339(record.ingestedAt)
         verifiedAt = record.verifiedAt.map(Timestamps.rfc3339)
         media = record.media.map { summary in

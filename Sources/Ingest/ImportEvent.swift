@@ -23,6 +23,10 @@ public enum ImportEvent: Sendable {
     case skipped(path: RawPath, reason: String)
     /// A file that could not be ingested this time; it is retried on the next import.
     case failed(path: RawPath, reason: String)
+    /// A file whose item is verified was deleted from the volume (`--wipe`).
+    case wiped(path: RawPath, id: EvidenceID)
+    /// A file the wipe left on the volume, and why.
+    case kept(path: RawPath, reason: String)
 }
 
 /// What an import did, in counts, with the failures named.
@@ -37,11 +41,20 @@ public struct ImportSummary: Sendable, Equatable {
     public var failures: [Failure] = []
     /// Plaintext bytes stored and verified.
     public var bytes: Int64 = 0
+    /// Files deleted from the volume after their items verified (`--wipe`).
+    public var wiped = 0
+    /// Verified files a wipe left on the volume, with the reason (a changed directory entry, say).
+    public var wipeKept: [Failure] = []
 
     /// A file that failed, and why.
     public struct Failure: Sendable, Equatable {
         public var path: String
         public var reason: String
+
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     public init() {}

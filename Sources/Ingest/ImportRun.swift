@@ -1,3 +1,4 @@
+import CameraVolumes
 import Catalog
 import CustodyCore
 import EvidenceCrypto
@@ -19,9 +20,16 @@ struct ImportRun {
     let deviceID: String?
     let events: (ImportEvent) -> Void
 
+    /// Whether to remember which files verified, for a wipe after the run.
+    let collectVerified: Bool
+
     var summary = ImportSummary()
     var batch: [(object: WrittenObject, source: SourceReference)] = []
     var batchBytes: Int64 = 0
+    /// Files sealed by this run and not yet verified, by path (only when collecting).
+    var sealedFiles: [RawPath: VolumeFile] = [:]
+    /// Files whose content is in a verified item: this run's verified items and duplicates of verified ones.
+    var verifiedFiles: [(file: VolumeFile, id: EvidenceID, sha256: SHA256Digest)] = []
 
     mutating func skip(_ path: RawPath, reason: String) throws {
         summary.skipped += 1
@@ -30,6 +38,13 @@ struct ImportRun {
         try catalog.audit([
             AuditEvent(action: "import.skipped", detail: ["root": root, "path": path.displayString, "reason": reason])
         ])
+    }
+
+    /// A verified file the wipe left on the volume.
+    mutating func keep(_ path: RawPath, reason: String) {
+        summary.wipeKept.append(.init(path: path.displayString, reason: reason))
+        events(.kept(path: path, reason: reason))
+        logger.warning("verified file left on the volume", metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
     }
 
     mutating func fail(_ path: RawPath, reason: String) throws {
@@ -41,21 +56,25 @@ struct ImportRun {
         ])
     }
 
-    mutating func ingest(_ entry: FoundEntry) throws {
-        let file: SourceFile
+    mutating func ingest(_ entry: VolumeFile, from volume: any CameraVolume) throws {
+        let file: any VolumeFileReader
         do {
-            file = try SourceFile(entry)
-        } catch let error as StoreError {
+            file = try volume.open(entry)
+        } catch let error as VolumeError {
             try fail(entry.path, reason: error.description)
             return
         }
         let source = SourceReference(
             deviceID: deviceID, root: root, path: entry.path, size: file.size,
-            modificationTimeNanoseconds: file.modificationTimeNanoseconds)
+            modificationTimeNanoseconds: entry.modified.nanosecondsSinceEpoch,
+            modificationTimeRaw: entry.modified.raw, modificationTimeZone: entry.modified.zone)
         events(.reading(path: entry.path, size: file.size))
         do {
             if let existing = try catalog.itemFromSameSource(source) {
-                try checkDuplicate(file, of: existing)
+                try checkDuplicate(file, path: entry.path, of: existing)
+                if collectVerified, existing.state == .verified {
+                    verifiedFiles.append((entry, existing.id, existing.sha256))
+                }
                 return
             }
             let id = EvidenceID()
@@ -71,7 +90,11 @@ struct ImportRun {
             events(.sealed(path: entry.path, id: id))
             batch.append((object, source))
             batchBytes += object.size
+            if collectVerified { sealedFiles[entry.path] = entry }
         } catch let error as StoreError where error.code == .sourceChanged || error.code == .sourceUnreadable {
+            try fail(entry.path, reason: error.description)
+            return
+        } catch let error as VolumeError {
             try fail(entry.path, reason: error.description)
             return
         }
@@ -81,7 +104,7 @@ struct ImportRun {
 
     /// A file with the same path, size and modification time is in the store: hash it (no encryption,
     /// nothing written) and record that it was seen again — or ingest it if the content differs.
-    private mutating func checkDuplicate(_ file: SourceFile, of existing: ItemRecord) throws {
+    private mutating func checkDuplicate(_ file: any VolumeFileReader, path: RawPath, of existing: ItemRecord) throws {
         let hasher = SHA256Hasher()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 4096)
         defer { buffer.deallocate() }
@@ -97,15 +120,15 @@ struct ImportRun {
             throw StoreError(
                 code: .sourceChanged,
                 message:
-                    "\(file.path.displayString) has the size and time of item \(existing.id) but different content; it will be ingested as a new item on the next import"
+                    "\(path.displayString) has the size and time of item \(existing.id) but different content; it will be ingested as a new item on the next import"
             )
         }
         summary.duplicates += 1
-        events(.duplicate(path: file.path, existing: existing.id))
+        events(.duplicate(path: path, existing: existing.id))
         try catalog.audit([
             AuditEvent(
                 action: "import.duplicate", itemID: existing.id,
-                detail: ["root": root, "path": file.path.displayString])
+                detail: ["root": root, "path": path.displayString])
         ])
     }
 
@@ -136,8 +159,12 @@ struct ImportRun {
             case .verified(let record):
                 summary.verified += 1
                 summary.bytes += record.size
+                if let file = sealedFiles.removeValue(forKey: record.source.path) {
+                    verifiedFiles.append((file, record.id, record.sha256))
+                }
                 events(.verified(path: record.source.path, id: record.id, sha256: record.sha256, size: record.size))
             case .failed(let record, let reason):
+                sealedFiles[record.source.path] = nil
                 try fail(record.source.path, reason: reason)
             }
         }

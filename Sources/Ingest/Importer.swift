@@ -1,3 +1,4 @@
+import CameraVolumes
 import Catalog
 import CustodyCore
 import EvidenceCrypto
@@ -45,26 +46,46 @@ public struct Importer {
         self.limits = limits
     }
 
-    /// Imports every regular file under `root` (an absolute path), tagging items with `deviceID`.
+    /// Imports every regular file under the directory `root` (an absolute path), tagging items with
+    /// `deviceID`.
     /// - Throws: `IngestError` when the root cannot be read or the store/catalog fails mid-way; a
     ///   single file's failure is in the summary instead.
     public func importDirectory(
         at root: FilePath, deviceID: String? = nil, events: @escaping (ImportEvent) -> Void = { _ in }
     ) throws -> ImportSummary {
+        try importVolume(DirectoryVolume(root: root), deviceID: deviceID, events: events)
+    }
+
+    /// Imports every file of `volume` (a directory, or a FAT/exFAT image or device), tagging items
+    /// with `deviceID`; with `wipe`, then deletes from the volume the files whose items verified.
+    ///
+    /// The wipe runs only after the whole run finished and every batch was read back: each file's item
+    /// is looked up again and must be `verified` with the hash this run read; the volume re-checks each
+    /// directory entry before deleting. Files that failed, or changed, stay on the volume.
+    /// - Throws: `IngestError` when the volume cannot be read, the store/catalog fails mid-way
+    ///   (nothing is wiped then), or the wipe fails; a single file's failure is in the summary instead.
+    public func importVolume(
+        _ volume: any CameraVolume, deviceID: String? = nil, wipe: Bool = false,
+        events: @escaping (ImportEvent) -> Void = { _ in }
+    ) throws -> ImportSummary {
+        let root = volume.root
         var run = ImportRun(
             store: store, catalog: catalog, writer: ObjectWriter(store: store, keyEncryptionKey: keyEncryptionKey),
             committer: BatchCommitter(
                 store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
-            limits: limits, root: root.string, deviceID: deviceID, events: events)
+            limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe)
         try catalog.audit([
-            AuditEvent(action: "import.started", detail: ["root": root.string, "device": deviceID ?? ""])
+            AuditEvent(
+                action: "import.started",
+                detail: ["root": root, "device": deviceID ?? "", "volume": volume.summary, "wipe": "\(wipe)"])
         ])
         do {
-            try DirectoryWalker(root: root).walk { item in
+            try volume.walk { item in
                 switch item {
-                case .file(let entry): try run.ingest(entry)
+                case .file(let file): try run.ingest(file, from: volume)
                 case .skipped(let path, let reason): try run.skip(path, reason: reason)
+                case .failed(let path, let reason): try run.fail(path, reason: reason)
                 }
             }
             try run.finish()
@@ -72,22 +93,75 @@ public struct Importer {
             // Objects already sealed are good evidence: try to commit and verify them before giving up.
             try? run.finish()
             try? catalog.audit([
-                AuditEvent(action: "import.interrupted", detail: ["root": root.string, "error": "\(error)"])
+                AuditEvent(action: "import.interrupted", detail: ["root": root, "error": "\(error)"])
             ])
+            if let error = error as? VolumeError, error.code == .unavailable {
+                throw IngestError(code: .sourceUnavailable, message: error.message, cause: error)
+            }
             throw IngestError(
                 code: .interrupted,
                 message: "import of \(root) stopped after \(run.summary.verified) verified items",
                 cause: error)
         }
+        var wipeError: (any Error)?
+        if wipe {
+            do {
+                try wipeVerified(&run, from: volume)
+            } catch {
+                wipeError = error
+            }
+        }
         try catalog.audit([
             AuditEvent(
                 action: "import.finished",
                 detail: [
-                    "root": root.string, "verified": "\(run.summary.verified)",
+                    "root": root, "verified": "\(run.summary.verified)",
                     "duplicates": "\(run.summary.duplicates)",
                     "skipped": "\(run.summary.skipped)", "failed": "\(run.summary.failures.count)",
+                    "wiped": "\(run.summary.wiped)",
                 ])
         ])
+        if let wipeError {
+            throw IngestError(
+                code: .wipeFailed,
+                message:
+                    "the import of \(root) verified \(run.summary.verified) items, but wiping them from the volume failed after \(run.summary.wiped) files",
+                cause: wipeError)
+        }
         return run.summary
+    }
+
+    /// Deletes from the volume the files whose items are verified, after checking each item again.
+    private func wipeVerified(_ run: inout ImportRun, from volume: any CameraVolume) throws {
+        var files: [VolumeFile] = []
+        var ids: [RawPath: EvidenceID] = [:]
+        for candidate in run.verifiedFiles {
+            let record = try catalog.item(matching: candidate.id.description)
+            guard record.state == .verified, record.sha256 == candidate.sha256, record.size == candidate.file.size
+            else {
+                run.keep(candidate.file.path, reason: "its item \(record.id) is not verified with the hash read")
+                continue
+            }
+            files.append(candidate.file)
+            ids[candidate.file.path] = record.id
+        }
+        guard !files.isEmpty else { return }
+        let report = try volume.wipe(files)
+        try catalog.audit(
+            report.wiped.map { path in
+                AuditEvent(
+                    action: "source.wiped", itemID: ids[path],
+                    detail: ["root": volume.root, "path": path.displayString])
+            }
+                + report.kept.map { kept in
+                    AuditEvent(
+                        action: "source.kept", itemID: ids[kept.path],
+                        detail: ["root": volume.root, "path": kept.path.displayString, "reason": kept.reason])
+                })
+        for path in report.wiped {
+            run.summary.wiped += 1
+            run.events(.wiped(path: path, id: ids[path]!))
+        }
+        for kept in report.kept { run.keep(kept.path, reason: kept.reason) }
     }
 }

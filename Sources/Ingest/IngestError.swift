@@ -2,13 +2,15 @@
 public struct IngestError: Error, CustomStringConvertible, Sendable {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case sourceUnavailable, interrupted }
+        private enum Value: Hashable, Sendable { case sourceUnavailable, interrupted, wipeFailed }
         private let value: Value
 
         /// The import root cannot be opened or listed.
         public static let sourceUnavailable = Code(value: .sourceUnavailable)
         /// The import stopped before every file was handled (a store or catalog failure).
         public static let interrupted = Code(value: .interrupted)
+        /// Every item verified, but deleting the files from the volume failed part-way.
+        public static let wipeFailed = Code(value: .wipeFailed)
 
         public var description: String { "\(value)" }
     }

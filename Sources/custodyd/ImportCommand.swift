@@ -1,4 +1,5 @@
 import ArgumentParser
+import CameraVolumes
 import CustodyCore
 import CustodyDaemon
 import Foundation
@@ -9,13 +10,33 @@ import SystemPackage
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Ingest every regular file under a directory: hash, encrypt, store, read back, verify.",
-        discussion: "Symbolic links are never followed; FIFOs, devices and sockets are skipped and audited.")
+        abstract:
+            "Ingest every file of a camera volume or directory: hash, encrypt, store, read back, verify.",
+        discussion: """
+            PATH is a directory (a mounted card, a copied camera volume, a share), or an image file or block \
+            device holding a FAT12/16/32 or exFAT filesystem (unpartitioned, MBR or GPT), which Custody \
+            parses itself from a read-only handle: nothing is mounted and nothing on the volume changes, \
+            unless --wipe is given. In a directory, symbolic links are never followed; FIFOs, devices and \
+            sockets are skipped and audited.
+            """)
 
     @OptionGroup var options: StateOptions
 
-    @Argument(help: "Directory to import (a mounted card, a copied camera volume, a share).")
+    @Argument(help: "Directory, image file or block device to import.")
     var path: String
+
+    @Flag(
+        help: ArgumentHelp(
+            "After every item of the run verified, delete their files from the volume (image or device only).",
+            discussion: "Only files whose items are verified with the hash read are deleted; the rest stay."))
+    var wipe = false
+
+    @Option(
+        name: .customLong("time-zone"),
+        help:
+            "Time zone assumed for local times stored without one: FAT time stamps, file names, EXIF without offset (IANA name; default: the system's)."
+    )
+    var timeZone: String?
 
     @Option(help: "Device id to record on every item (camera serial or volume label).")
     var device: String?
@@ -34,17 +55,14 @@ struct ImportCommand: ParsableCommand {
     var nameRules: [String] = []
 
     @Option(
-        name: .customLong("time-zone"),
-        help: "Time zone assumed for times stored without one (file names, EXIF without offset). Default: the system's."
-    )
-    var timeZone: String?
-
-    @Option(
         name: .customLong("batch-files"), help: ArgumentHelp("Files per commit batch (tuning).", visibility: .hidden))
     var batchFiles = Importer.BatchLimits().files
 
     func validate() throws {
         guard batchFiles >= 1 else { throw ValidationError("--batch-files must be at least 1") }
+        if let timeZone, TimeZone(identifier: timeZone) == nil {
+            throw ValidationError("--time-zone \(timeZone) is not a time zone name (try Europe/Berlin or UTC)")
+        }
         if let device, device.isEmpty || device.count > 128 || device.contains(where: \.isNewline) {
             throw ValidationError("--device must be 1 to 128 characters on one line")
         }
@@ -55,6 +73,20 @@ struct ImportCommand: ParsableCommand {
         let root = try ImportRoot.resolve(path)
         let state = try options.open(needsKey: true)
         try ImportRoot.checkSeparate(root, from: state.root)
+        let volume: any CameraVolume
+        do {
+            volume = try VolumeOpener.open(
+                root.string, timeZone: timeZone.flatMap(TimeZone.init(identifier:)) ?? .current)
+        } catch let error as VolumeError {
+            throw DaemonError(code: .invalidArgument, message: "import: \(error.description)")
+        }
+        if wipe, volume is DirectoryVolume {
+            throw DaemonError(
+                code: .invalidArgument,
+                message:
+                    "import: --wipe deletes only from an image or block device Custody reads itself, not from the directory \(root)"
+            )
+        }
         let streaming = events
         let printer = EventPrinter(json: streaming, quiet: json)
         let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
@@ -63,13 +95,14 @@ struct ImportCommand: ParsableCommand {
                 store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(),
                 logger: commandLogger,
                 limits: Importer.BatchLimits(files: batchFiles), prober: prober)
-            return try importer.importDirectory(at: root, deviceID: device, events: printer.print)
+            return try importer.importVolume(volume, deviceID: device, wipe: wipe, events: printer.print)
         }
         if json {
             try printJSON(ImportSummaryView(summary))
         } else {
             print(
                 "\(summary.verified) verified, \(summary.duplicates) already stored, \(summary.skipped) skipped, \(summary.failures.count) failed (\(summary.bytes) bytes)"
+                    + (wipe ? "; \(summary.wiped) wiped from the volume, \(summary.wipeKept.count) kept" : "")
             )
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
@@ -97,7 +130,7 @@ extension ImportCommand {
     }
 }
 
-/// Resolves and checks the directory given to `import`.
+/// Resolves and checks the directory, image or device given to `import`.
 enum ImportRoot {
     static func resolve(_ path: String) throws -> FilePath {
         guard let resolved = realpath(path, nil) else {
@@ -105,11 +138,13 @@ enum ImportRoot {
         }
         defer { free(resolved) }
         let absolute = String(cString: resolved)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var status = stat()
+        let kind = stat(absolute, &status) == 0 ? status.st_mode & S_IFMT : 0
+        guard kind == S_IFDIR || kind == S_IFREG || kind == S_IFBLK else {
             throw DaemonError(
                 code: .invalidArgument,
-                message: "import: \(path) is not a directory; give the folder that holds the camera's files")
+                message:
+                    "import: \(path) is not a directory, an image file or a block device; give the camera's folder or disk")
         }
         return FilePath(absolute)
     }
@@ -151,6 +186,8 @@ struct EventPrinter: Sendable {
                 Swift.print("stored    \(existing)  (already)  \(path.displayString)")
             case .skipped(let path, let reason): Swift.print("skipped   \(path.displayString): \(reason)")
             case .failed(let path, let reason): Swift.print("FAILED    \(path.displayString): \(reason)")
+            case .wiped(let path, let id): Swift.print("wiped     \(id)  \(path.displayString)")
+            case .kept(let path, let reason): Swift.print("KEPT      \(path.displayString): \(reason)")
             default: break
             }
         }
@@ -182,6 +219,8 @@ struct EventPrinter: Sendable {
             ["event": "duplicate", "path": path.displayString, "id": existing.description]
         case .skipped(let path, let reason): ["event": "skipped", "path": path.displayString, "reason": reason]
         case .failed(let path, let reason): ["event": "failed", "path": path.displayString, "reason": reason]
+        case .wiped(let path, let id): ["event": "wiped", "path": path.displayString, "id": id.description]
+        case .kept(let path, let reason): ["event": "kept", "path": path.displayString, "reason": reason]
         }
     }
 }
@@ -197,6 +236,8 @@ struct ImportSummaryView: Encodable {
     var skipped: Int
     var failed: [Failure]
     var bytes: Int64
+    var wiped: Int
+    var kept: [Failure]
 
     init(_ summary: ImportSummary) {
         verified = summary.verified
@@ -204,5 +245,7 @@ struct ImportSummaryView: Encodable {
         skipped = summary.skipped
         failed = summary.failures.map { Failure(path: $0.path, reason: $0.reason) }
         bytes = summary.bytes
+        wiped = summary.wiped
+        kept = summary.wipeKept.map { Failure(path: $0.path, reason: $0.reason) }
     }
 }

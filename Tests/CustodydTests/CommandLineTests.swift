@@ -172,10 +172,14 @@ import Testing
 
     @Test func badArgumentsGetClearErrors() throws {
         let fixture = try CLIFixture("badArguments")
-        let notDir = try fixture.directory.write([1], to: "file.bin")
-        let importFile = try fixture.run("import", notDir)
+        // A file is read as a volume image: one that holds no filesystem is refused, naming what is missing.
+        let notVolume = try fixture.directory.write([1], to: "file.bin")
+        let importFile = try fixture.run("import", notVolume)
         #expect(importFile.status == 2)
-        #expect(importFile.stderr.contains("is not a directory"))
+        #expect(importFile.stderr.contains("FAT or exFAT"), "\(importFile.stderr)")
+        #expect(mkfifo(fixture.directory.file("pipe"), 0o600) == 0)
+        let importFIFO = try fixture.run("import", fixture.directory.file("pipe"))
+        #expect(importFIFO.stderr.contains("is not a directory, an image file or a block device"))
         #expect(try fixture.run("import", fixture.directory.file("missing")).stderr.contains("does not exist"))
         #expect(try fixture.run("import", fixture.directory.path).stderr.contains("overlaps the state directory"))
         #expect(try fixture.run("import", fixture.state + "/objects").stderr.contains("overlaps the state directory"))

@@ -1,0 +1,97 @@
+import CustodyCore
+
+/// Reads a file of a FAT or exFAT volume sequentially: each run of contiguous clusters is read with
+/// as few `pread`s as the caller's buffer allows, straight into that buffer.
+final class ClusterFileReader: VolumeFileReader {
+    let size: Int64
+    private let device: BlockDevice
+    /// Device offset of cluster 2.
+    private let heapStart: Int64
+    private let clusterSize: Int64
+    private let runs: [ClusterRun]
+    /// Bytes that come from the clusters; past them (exFAT's valid data length) the file reads as zeros.
+    private let stored: Int64
+    private let path: RawPath
+    private let recheck: () throws -> Void
+    private var position: Int64 = 0
+    private var runIndex = 0
+    private var runOffset: Int64 = 0
+
+    init(
+        device: BlockDevice, heapStart: Int64, clusterSize: Int64, runs: [ClusterRun], size: Int64, stored: Int64,
+        path: RawPath, recheck: @escaping () throws -> Void
+    ) {
+        self.device = device
+        self.heapStart = heapStart
+        self.clusterSize = clusterSize
+        self.runs = runs
+        self.size = size
+        self.stored = min(stored, size)
+        self.path = path
+        self.recheck = recheck
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < buffer.count, position < size {
+            let room = Int64(buffer.count - filled)
+            if position >= stored {
+                let count = Int(min(room, size - position))
+                UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<filled + count]).initializeMemory(
+                    as: UInt8.self, repeating: 0)
+                filled += count
+                position += Int64(count)
+                continue
+            }
+            let run = runs[runIndex]
+            let runBytes = Int64(run.count) * clusterSize
+            let count = Int(min(runBytes - runOffset, stored - position, room))
+            let offset = heapStart + Int64(run.first - 2) * clusterSize + runOffset
+            try device.read(
+                at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<filled + count]),
+                for: "the data of \(path.displayString)")
+            filled += count
+            position += Int64(count)
+            runOffset += Int64(count)
+            if runOffset == runBytes {
+                runIndex += 1
+                runOffset = 0
+            }
+        }
+        return filled
+    }
+
+    func checkUnchanged() throws {
+        try device.checkUnchanged(path.displayString)
+        try recheck()
+    }
+}
+
+/// Bits of `count` clusters, one per cluster: which clusters a walk has seen claimed, so two files or
+/// directories sharing clusters (a cross-link) are caught instead of read twice or looped through.
+struct ClusterSet {
+    private var words: [UInt64] = []
+    private let count: UInt32
+
+    init(clusterCount: UInt32) { self.count = clusterCount }
+
+    /// Claims every cluster of `runs`; returns the first one already claimed, if any (then nothing is claimed).
+    mutating func claim(_ runs: [ClusterRun]) -> UInt32? {
+        if words.isEmpty { words = Array(repeating: 0, count: (Int(count) + 2 + 63) / 64) }
+        for run in runs {
+            for cluster in run.first..<(run.first + run.count) where isSet(cluster) { return cluster }
+        }
+        for run in runs {
+            for cluster in run.first..<(run.first + run.count) {
+                words[Int(cluster) / 64] |= 1 << UInt64(cluster % 64)
+            }
+        }
+        return nil
+    }
+
+    mutating func reset() {
+        if !words.isEmpty { words = Array(repeating: 0, count: words.count) }
+    }
+
+    private func isSet(_ cluster: UInt32) -> Bool { words[Int(cluster) / 64] & (1 << UInt64(cluster % 64)) != 0 }
+}

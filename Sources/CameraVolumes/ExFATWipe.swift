@@ -1,0 +1,71 @@
+import CustodyCore
+
+extension ExFATVolume {
+    /// Deletes `files` as an exFAT driver would: every entry of each file's entry set is marked not in
+    /// use, its clusters are cleared in the allocation bitmap, and, for a file with a FAT chain, its
+    /// FAT entries are freed. Entry sets are written and flushed first, so a crash in between leaves
+    /// clusters marked used but unreferenced, never an entry pointing at free clusters.
+    public func wipe(_ files: [VolumeFile]) throws -> WipeReport {
+        var report = WipeReport()
+        let device = region.device
+        let plans: [(file: VolumeFile, location: Location, runs: [ClusterRun])] = plan(files, report: &report) {
+            file in
+            guard case .exfat(let location) = file.location else { return nil }
+            try Self.checkEntrySet(location, on: device, path: file.path)
+            return (file, location, try runs(of: location.stream, what: file.path.displayString))
+        }
+        guard !plans.isEmpty else { return report }
+        guard let bitmap else {
+            throw VolumeError(code: .wipeRefused, message: "\(root) has no allocation bitmap; nothing was deleted")
+        }
+
+        // The bitmap, in memory, and the bytes of it that change.
+        let bitmapRuns = try table.runs(
+            from: bitmap.firstCluster, needed: (bitmap.length + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize),
+            what: "the allocation bitmap")
+        var bits: [UInt8] = []
+        for run in bitmapRuns {
+            bits += try device.read(
+                at: clusterOffset(run.first), count: Int(run.count) * boot.clusterSize, for: "the allocation bitmap")
+        }
+        var changed = Set<Int>()
+        var editor = TableEditor(table: table, region: region)
+        var freed = 0
+        for plan in plans {
+            for run in plan.runs {
+                for cluster in run.first..<(run.first + run.count) {
+                    let bit = Int(cluster - 2)
+                    guard bits[bit / 8] & (1 << UInt8(bit % 8)) != 0 else { continue }
+                    bits[bit / 8] &= ~(1 << UInt8(bit % 8))
+                    changed.insert(bit / 8)
+                    freed += 1
+                }
+            }
+            if !plan.location.stream.noFatChain {
+                for run in plan.runs {
+                    for cluster in run.first..<(run.first + run.count) { try editor.set(cluster, to: 0) }
+                }
+            }
+        }
+
+        let writable = try WritableDevice(path: device.path)
+        for plan in plans {
+            for (index, slot) in plan.location.slots.enumerated() {
+                try writable.write(
+                    [plan.location.set[index * 32] & 0x7f], at: slot,
+                    for: "the entry set of \(plan.file.path.displayString)")
+            }
+        }
+        try writable.flush()
+        let directory = Directory(bytes: bits, runs: bitmapRuns, clusterSize: boot.clusterSize, heapStart: heapStart)
+        for byte in changed.sorted() {
+            try writable.write([bits[byte]], at: directory.deviceOffset(of: byte), for: "the allocation bitmap")
+        }
+        try editor.write(to: writable)
+        try writable.flush()
+        table.invalidate()
+        report.wiped = plans.map(\.file.path)
+        report.clustersFreed = freed
+        return report
+    }
+}

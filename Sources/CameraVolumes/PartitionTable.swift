@@ -1,0 +1,141 @@
+/// A partition found on a device (or the whole device, for an unpartitioned "superfloppy").
+public struct Partition: Sendable, Equatable {
+    /// The partitioning scheme: `MBR`, `GPT`, or `none`.
+    public var scheme: String
+    /// The partition's number in its table, from 1; 0 for the whole device.
+    public var number: Int
+    /// Its first byte on the device.
+    public var start: Int64
+    /// Its length in bytes.
+    public var length: Int64
+}
+
+/// Finds where the filesystems are: an MBR, a GPT (behind its protective MBR), or a filesystem boot
+/// sector at byte 0. Every count and offset read from the table is checked against the device.
+enum PartitionTable {
+    /// Most GPT entries Custody reads (the spec's minimum array is 128; cameras use one).
+    static let maxGPTEntries = 1024
+
+    /// The partitions of `device`, in table order.
+    /// - Throws: `VolumeError.unrecognized` when there is neither a table nor a filesystem at byte 0.
+    static func discover(_ device: BlockDevice) throws -> [Partition] {
+        guard device.length >= 512 else {
+            throw VolumeError(
+                code: .unrecognized,
+                message: "\(device.path) is \(device.length) bytes long: too small to hold a FAT or exFAT volume")
+        }
+        let first = try device.read(at: 0, count: 512, for: "the first sector")
+        if FilesystemProbe.kind(of: first) != nil {
+            return [Partition(scheme: "none", number: 0, start: 0, length: device.length)]
+        }
+        guard first[510] == 0x55, first[511] == 0xaa else {
+            throw VolumeError(
+                code: .unrecognized,
+                message:
+                    "\(device.path) has no partition table and no FAT or exFAT boot sector at byte 0; is this a camera volume?"
+            )
+        }
+        var mbr: [Partition] = []
+        for index in 0..<4 {
+            let entry = Array(first[(446 + 16 * index)..<(446 + 16 * index + 16)])
+            let type = entry[4]
+            if type == 0xee { return try gpt(device) }
+            guard entry[0] == 0x00 || entry[0] == 0x80 else {
+                throw VolumeError(
+                    code: .unrecognized,
+                    message:
+                        "\(device.path): MBR entry \(index + 1) has boot flag 0x\(String(entry[0], radix: 16)); the partition table is corrupt"
+                )
+            }
+            let startLBA = Int64(entry.u32(8))
+            let sectors = Int64(entry.u32(12))
+            // Empty slots and extended partitions (whose logical drives cameras do not use) are passed over.
+            guard type != 0, sectors > 0, ![0x05, 0x0f, 0x85].contains(type) else { continue }
+            mbr.append(try checked(device, "MBR", index + 1, start: startLBA * 512, length: sectors * 512))
+        }
+        guard !mbr.isEmpty else {
+            throw VolumeError(code: .unrecognized, message: "\(device.path) has an MBR with no partitions")
+        }
+        return mbr
+    }
+
+    /// The partitions of a GUID partition table, trying 512- and then 4096-byte logical sectors.
+    private static func gpt(_ device: BlockDevice) throws -> [Partition] {
+        for sectorSize in [512, 4096] where device.length >= Int64(sectorSize) * 2 {
+            let header = try device.read(at: Int64(sectorSize), count: 512, for: "the GPT header")
+            guard Array(header[0..<8]) == Array("EFI PART".utf8) else { continue }
+            let headerSize = Int(header.u32(12))
+            let entriesLBA = Int64(clamping: header.u64(72))
+            let entryCount = Int(header.u32(80))
+            let entrySize = Int(header.u32(84))
+            guard headerSize >= 92, headerSize <= sectorSize, entryCount <= maxGPTEntries, entrySize >= 128,
+                entrySize <= 4096, entrySize % 8 == 0, entriesLBA >= 2,
+                entriesLBA < device.length / Int64(sectorSize)
+            else {
+                throw VolumeError(
+                    code: .corrupt,
+                    message:
+                        "\(device.path): the GPT header has impossible fields (entries at LBA \(entriesLBA), \(entryCount) of \(entrySize) bytes); the partition table is corrupt"
+                )
+            }
+            let table = try device.read(
+                at: entriesLBA * Int64(sectorSize), count: entryCount * entrySize, for: "the GPT partition entries")
+            var partitions: [Partition] = []
+            for index in 0..<entryCount {
+                let base = index * entrySize
+                guard table[base..<base + 16].contains(where: { $0 != 0 }) else { continue }
+                let firstLBA = Int64(clamping: table.u64(base + 32))
+                let lastLBA = Int64(clamping: table.u64(base + 40))
+                guard lastLBA >= firstLBA, lastLBA < Int64.max / Int64(sectorSize) - 1 else {
+                    throw VolumeError(
+                        code: .corrupt,
+                        message: "\(device.path): GPT entry \(index + 1) ends before it starts; the table is corrupt")
+                }
+                partitions.append(
+                    try checked(
+                        device, "GPT", index + 1, start: firstLBA * Int64(sectorSize),
+                        length: (lastLBA - firstLBA + 1) * Int64(sectorSize)))
+            }
+            guard !partitions.isEmpty else {
+                throw VolumeError(code: .unrecognized, message: "\(device.path) has a GPT with no partitions")
+            }
+            return partitions
+        }
+        throw VolumeError(
+            code: .corrupt,
+            message: "\(device.path) has a protective MBR but no GPT header at LBA 1; the partition table is corrupt")
+    }
+
+    private static func checked(
+        _ device: BlockDevice, _ scheme: String, _ number: Int, start: Int64, length: Int64
+    ) throws -> Partition {
+        guard start > 0, start < device.length else {
+            throw VolumeError(
+                code: .truncated,
+                message:
+                    "\(device.path): \(scheme) partition \(number) starts at byte \(start), outside the \(device.length)-byte device; the image is truncated or the table corrupt"
+            )
+        }
+        // A partition running past the end is a truncated image: keep what is there, reads past it fail.
+        return Partition(scheme: scheme, number: number, start: start, length: min(length, device.length - start))
+    }
+}
+
+/// Recognises a filesystem from its boot sector.
+enum FilesystemProbe {
+    enum Kind { case fat, exfat }
+
+    /// `exfat` for an exFAT boot sector, `fat` for a plausible FAT BIOS parameter block, else nil.
+    static func kind(of sector: [UInt8]) -> Kind? {
+        guard sector.count >= 512 else { return nil }
+        if Array(sector[3..<11]) == Array("EXFAT   ".utf8) { return .exfat }
+        // A FAT boot sector starts with a jump and has a sane BPB; an MBR has neither.
+        guard sector[0] == 0xeb || sector[0] == 0xe9 else { return nil }
+        let bytesPerSector = sector.u16(11)
+        let sectorsPerCluster = sector[13]
+        guard [512, 1024, 2048, 4096].contains(bytesPerSector), sectorsPerCluster != 0,
+            sectorsPerCluster & (sectorsPerCluster - 1) == 0, sector.u16(14) != 0, sector[16] != 0
+        else { return nil }
+        return .fat
+    }
+}
