@@ -45,7 +45,8 @@ public final class ExFATVolume: CameraVolume {
     }
 
     init(region: DeviceRegion, partition: Partition, clock: VolumeClock) throws {
-        let source = "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
+        let source =
+            "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
         let sector = try region.device.read(at: region.start, count: 512, for: "the exFAT boot sector")
         let shift = Int(sector[108])
         boot = try ExFATBootSector(
@@ -301,7 +302,9 @@ public final class ExFATVolume: CameraVolume {
             }
             var units: [UInt16] = []
             for entry in 0..<nameEntries {
-                for unit in 0..<15 where units.count < nameLength { units.append(set.u16(64 + 32 * entry + 2 + 2 * unit)) }
+                for unit in 0..<15 where units.count < nameLength {
+                    units.append(set.u16(64 + 32 * entry + 2 + 2 * unit))
+                }
             }
             let name = Names.utf8(fromUTF16: units)
             let stream = Stream(
@@ -313,7 +316,8 @@ public final class ExFATVolume: CameraVolume {
             } else if nameHash(units) != set.u16(36) {
                 problem = "its entry set's name hash does not match its name; the directory is corrupt"
             } else if stream.validDataLength > stream.dataLength {
-                problem = "its valid data length (\(stream.validDataLength)) exceeds its length (\(stream.dataLength)); the entry is corrupt"
+                problem =
+                    "its valid data length (\(stream.validDataLength)) exceeds its length (\(stream.dataLength)); the entry is corrupt"
             } else if stream.dataLength > 0, set[33] & 0x01 == 0 {
                 problem = "it has \(stream.dataLength) bytes but no allocation; the entry is corrupt"
             }

@@ -40,7 +40,8 @@ public final class FATVolume: CameraVolume {
     public var kind: String { boot.kind.rawValue }
 
     init(region: DeviceRegion, partition: Partition, clock: VolumeClock) throws {
-        let source = "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
+        let source =
+            "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
         let sector = try region.device.read(at: region.start, count: 512, for: "the FAT boot sector")
         boot = try FATBootSector(sector, regionLength: region.length, source: source)
         self.region = region

@@ -49,17 +49,17 @@ public struct MediaProber: Sendable {
 
     private func readMedia(_ source: any RandomAccessSource, into metadata: inout MediaMetadata) {
         let head = (try? Self.head(of: source, count: ExifReader.headLength)) ?? []
+        guard let container = ContainerSignature.identify(head) else {
+            metadata.kind = .other
+            metadata.unreadable = "not a recognised media file (no known container signature)"
+            return
+        }
         let session: DemuxerSession
         do {
             session = try DemuxerSession(source: source)
         } catch let failure as DemuxerSession.OpenFailure {
-            if let container = Self.recognisedContainer(head) {
-                metadata.damage =
-                    "\(container) that FFmpeg cannot open (\(failure.message)): its index or header is missing or broken"
-            } else {
-                metadata.kind = .other
-                metadata.unreadable = "not a recognised media file (\(failure.message))"
-            }
+            metadata.damage =
+                "\(container) that FFmpeg cannot open (\(failure.message)): its index or header is missing or broken"
             return
         } catch {
             metadata.unreadable = "probing failed: \(error)"
@@ -194,19 +194,6 @@ public struct MediaProber: Sendable {
             filled += got
         }
         return Array(bytes.prefix(filled))
-    }
-
-    /// The container a file's first bytes announce, when it is one FFmpeg should have opened.
-    static func recognisedContainer(_ head: [UInt8]) -> String? {
-        func at(_ offset: Int, _ text: String) -> Bool {
-            let bytes = Array(text.utf8)
-            return head.count >= offset + bytes.count && Array(head[offset..<offset + bytes.count]) == bytes
-        }
-        if at(4, "ftyp") || at(4, "mdat") || at(4, "free") || at(4, "wide") { return "an MP4/MOV file" }
-        if head.starts(with: [0x1a, 0x45, 0xdf, 0xa3]) { return "a Matroska file" }
-        if at(0, "RIFF") && at(8, "AVI ") { return "an AVI file" }
-        if at(0, "RIFF") && at(8, "WAVE") { return "a WAV file" }
-        return nil
     }
 
     static func kind(forExtension name: String) -> MediaMetadata.Kind {
