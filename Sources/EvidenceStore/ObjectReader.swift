@@ -38,8 +38,11 @@ public final class ObjectReader {
             try? fd.close()
             throw error
         }
-        sealed = [UInt8](repeating: 0, count: header.segmentSize + AESGCM.tagLength)
-        plain = [UInt8](repeating: 0, count: header.segmentSize)
+        // Sized to the largest segment this object has, not the format's maximum: a small item costs
+        // a small buffer (a run of probes over small files would otherwise clear megabytes each).
+        let largest = header.plaintextLength(ofSegment: 0)
+        sealed = [UInt8](repeating: 0, count: largest + AESGCM.tagLength)
+        plain = [UInt8](repeating: 0, count: largest)
     }
 
     deinit {
