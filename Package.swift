@@ -2,7 +2,7 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -91,8 +91,9 @@ let package = Package(
         // Executables: thin @main wrappers.
         .executableTarget(
             name: "custodyd",
-                dependencies: [
-                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe", "CameraVolumes",
+            dependencies: [
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
+                "CameraVolumes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -136,7 +137,8 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting", "MediaProbe", "CameraVolumes",
+                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting", "MediaProbe",
+                "CameraVolumes",
             ],
             swiftSettings: strict
         ),
