@@ -44,7 +44,7 @@ public final class PTPSession {
     /// - Throws: `DeviceError`.
     public func open() throws {
         nextTransaction = 0
-        let response = try transaction(PTPOperation.openSession, [1], data: nil)
+        let response = try transaction(PTPOperation.openSession, [1])
         guard response.code == PTPResponse.ok || response.code == PTPResponse.sessionAlreadyOpen else {
             throw refused(response, "OpenSession")
         }
@@ -56,7 +56,7 @@ public final class PTPSession {
     public func close() throws {
         guard isOpen else { return }
         isOpen = false
-        try expectOK(transaction(PTPOperation.closeSession, [], data: nil), "CloseSession")
+        try expectOK(transaction(PTPOperation.closeSession, []), "CloseSession")
     }
 
     /// Reads the DeviceInfo dataset (allowed outside a session too).
@@ -89,29 +89,41 @@ public final class PTPSession {
     ///   data phase is not the expected size); whatever `consume` throws. After an error the session is
     ///   in an unknown state: close the transport, do not ingest the partial bytes.
     public func object(_ handle: UInt32, expectedSize: Int64, consume: ([UInt8]) throws -> Void) throws {
+        let stream = try openObject(handle, expectedSize: expectedSize)
+        while let piece = try stream.next() { try consume(piece) }
+    }
+
+    /// Starts GetObject and returns the data phase as a stream to pull from; nothing else may be sent
+    /// on the session until the stream has returned nil.
+    /// - Throws: `DeviceError` as for `object(_:expectedSize:consume:)`.
+    public func openObject(_ handle: UInt32, expectedSize: Int64) throws -> PTPDataStream {
         guard expectedSize >= 0, expectedSize <= limits.maximumObjectBytes else {
             throw DeviceError(
                 code: .tooLarge,
                 message: "MTP object \(handle) claims \(expectedSize) bytes; at most \(limits.maximumObjectBytes) are accepted")
         }
-        let response = try withoutActuallyEscaping(consume) { consume in
-            try transaction(PTPOperation.getObject, [handle], data: (expectedSize, consume))
-        }
-        try expectOK(response, "GetObject")
+        return try dataPhase(PTPOperation.getObject, [handle], expectedSize: expectedSize, "GetObject")
     }
 
     /// Deletes one object (the wipe step, after its item verified).
     /// - Throws: `DeviceError` (`.rejected` when the terminal refuses).
     public func deleteObject(_ handle: UInt32) throws {
-        try expectOK(transaction(PTPOperation.deleteObject, [handle, 0], data: nil), "DeleteObject")
+        let id = try send(PTPOperation.deleteObject, [handle, 0])
+        try expectOK(response(id, first: nil, "DeleteObject"), "DeleteObject")
     }
 
     // MARK: transactions
 
+    /// Runs a transaction without a data phase.
+    private func transaction(_ operation: UInt16, _ parameters: [UInt32]) throws -> PTPContainer {
+        let id = try send(operation, parameters)
+        return try response(id, first: nil, "MTP operation 0x\(String(operation, radix: 16))")
+    }
+
     private func dataset(_ operation: UInt16, _ parameters: [UInt32], _ name: String) throws -> [UInt8] {
+        let stream = try dataPhase(operation, parameters, expectedSize: nil, name)
         var bytes: [UInt8] = []
-        let response = try transaction(operation, parameters, data: (nil, { bytes += $0 }))
-        try expectOK(response, name)
+        while let piece = try stream.next() { bytes += piece }
         return bytes
     }
 
@@ -126,82 +138,74 @@ public final class PTPSession {
         return values
     }
 
-    /// Runs one transaction. `data`, when given, is the expected data phase: its exact size (nil for a
-    /// dataset, bounded by `maximumDatasetBytes`) and where its bytes go.
-    private func transaction(
-        _ operation: UInt16, _ parameters: [UInt32], data: (size: Int64?, consume: ([UInt8]) throws -> Void)?
-    ) throws -> PTPContainer {
+    /// Sends a command container and returns its transaction id.
+    private func send(_ operation: UInt16, _ parameters: [UInt32]) throws -> UInt32 {
         let id = nextTransaction
         nextTransaction &+= 1
-        let name = "MTP operation 0x\(String(operation, radix: 16))"
         let command = PTPContainer(kind: .command, code: operation, transactionID: id, parameters: parameters)
         try transport.bulkWrite(
             endpoint: endpoints.out, data: command.encoded, timeoutMilliseconds: endpoints.timeoutMilliseconds)
-        var first = try read(limits.transferBytes)
+        return id
+    }
+
+    /// Sends a command whose answer has a data phase, and returns that phase as a stream. `expectedSize`
+    /// is the exact size for objects; nil for datasets, which `maximumDatasetBytes` bounds.
+    private func dataPhase(_ operation: UInt16, _ parameters: [UInt32], expectedSize: Int64?, _ name: String) throws
+        -> PTPDataStream
+    {
+        let id = try send(operation, parameters)
+        let first = try read(limits.transferBytes)
         let header = try PTPContainer.header(first)
         guard header.transactionID == id else {
             throw DeviceError.malformed("\(name): reply belongs to transaction \(header.transactionID), not \(id)")
         }
-        if header.kind == .data {
-            guard let data, header.code == operation else {
-                throw DeviceError.malformed("\(name): unexpected data phase")
+        if header.kind == .response {
+            let answer = try response(id, first: first, name)
+            if answer.code == PTPResponse.ok {
+                throw DeviceError.malformed("\(name): the terminal answered OK without its data phase")
             }
-            try streamData(header: header, first: &first, expected: data.size, name: name, consume: data.consume)
-            first = try read(limits.transferBytes)
-            // A data phase of a whole number of packets ends with a zero-length packet.
-            if first.isEmpty { first = try read(limits.transferBytes) }
-        } else if header.kind != .response {
-            throw DeviceError.malformed("\(name): expected a data or response container")
+            throw refused(answer, name)
         }
-        let response = try PTPContainer.decode(first, maximumLength: PTPContainer.headerLength + 20)
-        guard response.kind == .response, response.transactionID == id else {
-            throw DeviceError.malformed("\(name): the reply is not the response to transaction \(id)")
+        guard header.kind == .data, header.code == operation else {
+            throw DeviceError.malformed("\(name): expected a data container, got \(header.kind) 0x\(String(header.code, radix: 16))")
         }
-        if data != nil, response.code == PTPResponse.ok, header.kind != .data {
-            throw DeviceError.malformed("\(name): the terminal answered OK without its data phase")
-        }
-        return response
-    }
-
-    private func streamData(
-        header: PTPContainer.Header, first: inout [UInt8], expected: Int64?, name: String,
-        consume: ([UInt8]) throws -> Void
-    ) throws {
         guard header.length != 0xFFFF_FFFF else {
-            throw DeviceError(
-                code: .unsupported, message: "\(name): data phases of 4 GiB or more are not supported")
+            throw DeviceError(code: .unsupported, message: "\(name): data phases of 4 GiB or more are not supported")
         }
         let total = Int64(header.length) - Int64(PTPContainer.headerLength)
-        if let expected {
-            guard total == expected else {
-                throw DeviceError.malformed("\(name): data phase of \(total) bytes, but ObjectInfo said \(expected)")
+        if let expectedSize {
+            guard total == expectedSize else {
+                throw DeviceError.malformed("\(name): data phase of \(total) bytes, but ObjectInfo said \(expectedSize)")
             }
         } else if total > Int64(limits.maximumDatasetBytes) {
             throw DeviceError(
                 code: .tooLarge,
                 message: "\(name): dataset of \(total) bytes; at most \(limits.maximumDatasetBytes) are accepted")
         }
-        var remaining = total
-        var piece = Array(first.dropFirst(PTPContainer.headerLength))
-        while true {
-            guard Int64(piece.count) <= remaining else {
-                throw DeviceError.malformed("\(name): data phase runs \(Int64(piece.count) - remaining) bytes long")
-            }
-            if !piece.isEmpty { try consume(piece) }
-            remaining -= Int64(piece.count)
-            if remaining == 0 { return }
-            piece = try read(Int(min(Int64(limits.transferBytes), remaining)))
-            guard !piece.isEmpty else {
-                throw DeviceError.malformed("\(name): data phase ended \(remaining) bytes short")
-            }
-        }
+        return PTPDataStream(
+            session: self, transactionID: id, name: name, total: total,
+            first: Array(first.dropFirst(PTPContainer.headerLength)))
     }
+
+    /// Reads (unless `first` already holds it) and checks the response container of transaction `id`.
+    func response(_ id: UInt32, first: [UInt8]?, _ name: String) throws -> PTPContainer {
+        var bytes = try first ?? read(limits.transferBytes)
+        // A data phase of a whole number of packets ends with a zero-length packet.
+        if bytes.isEmpty { bytes = try read(limits.transferBytes) }
+        let response = try PTPContainer.decode(bytes, maximumLength: PTPContainer.headerLength + 20)
+        guard response.kind == .response, response.transactionID == id else {
+            throw DeviceError.malformed("\(name): the reply is not the response to transaction \(id)")
+        }
+        return response
+    }
+
+    func readPiece(_ length: Int) throws -> [UInt8] { try read(min(length, limits.transferBytes)) }
 
     private func read(_ length: Int) throws -> [UInt8] {
         try transport.bulkRead(endpoint: endpoints.in, maxLength: length, timeoutMilliseconds: endpoints.timeoutMilliseconds)
     }
 
-    private func expectOK(_ response: PTPContainer, _ operation: String) throws {
+    func expectOK(_ response: PTPContainer, _ operation: String) throws {
         guard response.code == PTPResponse.ok else { throw refused(response, operation) }
     }
 
