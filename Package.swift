@@ -81,7 +81,8 @@ let package = Package(
         ),
         .target(
             name: "Devices",
-            dependencies: ["CustodyCore", "CLibUSB", "CLibUDev"],
+            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline.
+            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev"],
             swiftSettings: strict
         ),
         .target(
@@ -170,7 +171,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["Devices", "CustodyCore"],
+            dependencies: ["Devices", "CustodyCore", "CameraVolumes"],
             swiftSettings: strict
         ),
         .testTarget(
