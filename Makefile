@@ -5,7 +5,8 @@ SWIFT        ?= swift
 DEMO_STATE   ?= $(CURDIR)/demo/state
 CUSTODYD      = $(CURDIR)/.build/debug/custodyd
 APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount \
-                libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl
+                libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
+                libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev
 BENCH_PACKAGES = time
 
 .PHONY: deps build demo test bench fuzz-media clean

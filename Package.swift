@@ -31,6 +31,16 @@ let package = Package(
             pkgConfig: "libavformat",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibUSB",
+            pkgConfig: "libusb-1.0",
+            providers: [.apt(["libusb-1.0-0-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibUDev",
+            pkgConfig: "libudev",
+            providers: [.apt(["libudev-dev"])]
+        ),
         .target(name: "CSystemShims"),
 
         // Libraries, lowest layer first (see ../shared/DESIGN.md §3).
@@ -67,6 +77,12 @@ let package = Package(
                 "CustodyCore",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Devices",
+            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline.
+            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev"],
             swiftSettings: strict
         ),
         .target(
@@ -151,6 +167,11 @@ let package = Package(
             name: "CameraVolumesTests",
             dependencies: ["CameraVolumes", "CustodyCore", "CustodyTesting"],
             exclude: ["Corpus"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "DevicesTests",
+            dependencies: ["Devices", "CustodyCore", "CameraVolumes"],
             swiftSettings: strict
         ),
         .testTarget(

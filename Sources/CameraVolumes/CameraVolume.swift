@@ -56,6 +56,22 @@ public struct VolumeFile {
         case directory(DirectoryVolume.Location)
         case fat(FATVolume.Location)
         case exfat(ExFATVolume.Location)
+        /// A file of a volume implemented in another module (an MTP terminal in `Devices`).
+        case external(UInt64)
+    }
+}
+
+extension VolumeFile {
+    /// Creates a file for a volume implemented outside this module (an MTP terminal), which finds the
+    /// file again by `externalID`.
+    public init(path: RawPath, size: Int64, modified: VolumeTimestamp, created: VolumeTimestamp?, externalID: UInt64) {
+        self.init(path: path, size: size, modified: modified, created: created, location: .external(externalID))
+    }
+
+    /// The identifier an outside volume gave this file; nil for directories, FAT and exFAT.
+    public var externalID: UInt64? {
+        guard case .external(let id) = location else { return nil }
+        return id
     }
 }
 
@@ -102,6 +118,12 @@ public struct WipeReport: Sendable, Equatable {
     public struct Kept: Sendable, Equatable {
         public var path: RawPath
         public var reason: String
+
+        /// Creates an entry (public for volumes implemented outside this module).
+        public init(path: RawPath, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
     }
 
     public init() {}

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+@testable import Devices
+
+@Suite struct DeviceProfileTests {
+    @Test func decodesDocumentedKeysWithDefaults() throws {
+        let json = Data(
+            """
+            [{"id": "4255:0001", "family": "ambarella", "unlockPassword": "ambarella-password", "wipeAfterVerify": true},
+             {"id": "18d1:4ee1", "family": "mtp", "interfaceClass": 6, "mediaFolders": []}]
+            """.utf8)
+        let profiles = try JSONDecoder().decode([DeviceProfile].self, from: json)
+        #expect(profiles[0].id == USBDeviceID(vendor: 0x4255, product: 0x0001))
+        #expect(profiles[0].wipeAfterVerify && profiles[0].mediaFolders == ["DCIM"])
+        #expect(profiles[0].endpoints == BulkEndpoints(out: 0x01, in: 0x81, timeoutMilliseconds: 5000))
+        #expect(profiles[1].family == .mtp && profiles[1].mediaFolders.isEmpty && !profiles[1].wipeAfterVerify)
+        let again = try JSONDecoder().decode(
+            [DeviceProfile].self, from: JSONEncoder().encode(profiles))
+        #expect(again == profiles)
+    }
+
+    @Test(arguments: [
+        #"{"id": "4255-0001", "family": "mtp"}"#,
+        #"{"id": "4255:0001", "family": "walkman"}"#,
+        #"{"id": "4255:0001", "family": "ambarella"}"#,
+        #"{"id": "4255:0001", "family": "mtp", "bulkIn": 1}"#,
+        #"{"id": "4255:0001", "family": "mtp", "timeoutMilliseconds": 0}"#,
+    ])
+    func rejectsBadProfiles(json: String) {
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(DeviceProfile.self, from: Data(json.utf8)) }
+    }
+
+    @Test func matchesByIdAndInterfaceClassAndChecksTheRegistry() {
+        let terminal = USBDeviceID(vendor: 0x18D1, product: 0x4EE1)
+        let profiles = DeviceProfiles(
+            profiles: [DeviceProfile(id: terminal, family: .mtp, interfaceClass: 6)],
+            registry: ["DEV0001": RegisteredDevice(officerID: "A12345")])
+        #expect(profiles.profile(for: terminal, interfaceClasses: [6, 0xFF])?.family == .mtp)
+        #expect(profiles.profile(for: terminal, interfaceClasses: [8]) == nil)
+        #expect(profiles.profile(for: USBDeviceID(vendor: 1, product: 2), interfaceClasses: [6]) == nil)
+        #expect(profiles.check(DeviceIdentity(serial: "DEV0001", officerID: "A12345")) == .matches)
+        #expect(profiles.check(DeviceIdentity(serial: "DEV0002")) == .unregistered)
+        #expect(
+            profiles.check(DeviceIdentity(serial: "DEV0001", officerID: "B1"))
+                == .mismatch("officer B1, registered to A12345"))
+    }
+}
