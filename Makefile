@@ -9,7 +9,7 @@ APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-li
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev
 BENCH_PACKAGES = time
 
-.PHONY: deps build demo test bench fuzz-media clean
+.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -31,7 +31,15 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
+	umockdev-wrapper $(SWIFT) test --skip-build --no-parallel --filter UMockdevDeviceTests
 	python3 -m pytest -q -p no:cacheprovider -p no:benchmark Tests/Interop
+
+## test-devices-umockdev: the real libusb/libudev code against the fake devices in fixtures/devices.
+## umockdev's preload library must be in the process from its start, hence umockdev-wrapper; outside
+## it those suites are skipped.
+test-devices-umockdev: deps
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+	umockdev-wrapper $(SWIFT) test --skip-build --no-parallel --filter UMockdevDeviceTests
 
 ## bench: performance figures on a release build (not part of the tests).
 bench: deps
