@@ -21,7 +21,7 @@ final class Testbed {
 
     deinit { CUMockdev_unref(UnsafeMutablePointer(testbed)) }
 
-    private var pointer: UnsafeMutablePointer<CUMockdev.UMockdevTestbed> { UnsafeMutablePointer(testbed) }
+    var pointer: UnsafeMutablePointer<CUMockdev.UMockdevTestbed> { UnsafeMutablePointer(testbed) }
 
     /// Adds the devices of a fixture file (`fixtures/devices/NAME`).
     func add(fixture name: String) throws {
@@ -45,4 +45,18 @@ final class Testbed {
     }
 
     struct TestbedError: Error { var message: String }
+}
+
+extension Testbed {
+    /// Loads a usbdevfs ioctl script (`fixtures/devices/NAME`, see make-ioctl.py) for the device node
+    /// `devnode`, so bulk transfers through libusb are answered from it.
+    func loadIoctl(fixture name: String, devnode: String) throws {
+        var error: UnsafeMutablePointer<GError>?
+        let path = Self.fixtures.appendingPathComponent(name).path
+        guard umockdev_testbed_load_ioctl(pointer, devnode, path, &error) != 0 else {
+            let message = error.map { String(cString: $0.pointee.message) } ?? "unknown error"
+            CUMockdev_clear_error(&error)
+            throw TestbedError(message: "umockdev could not load \(name): \(message)")
+        }
+    }
 }

@@ -11,7 +11,8 @@ struct UMockdevDeviceTests {
 
     @Test func enumerationSeesEachFamilysIdsAndPorts() throws {
         let testbed = Testbed()
-        for fixture in ["ambarella-4255-0001.umockdev", "gat947-2f5a-0947.umockdev", "mtp-terminal-18d1-4ee1.umockdev"] {
+        for fixture in ["ambarella-4255-0001.umockdev", "gat947-2f5a-0947.umockdev", "mtp-terminal-18d1-4ee1.umockdev"]
+        {
             try testbed.add(fixture: fixture)
         }
         let devices = try LibUSBContext().attachedDevices()
