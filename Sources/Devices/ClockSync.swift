@@ -8,7 +8,8 @@ public enum ClockSync {
     ///   - utcOffsetSeconds: the zone the device keeps its clock in.
     ///   - daysSinceLastSet: days since Custody last set this device's clock, when known.
     ///   - now: the system time in seconds since the epoch; read once before and once after the reading.
-    /// - Throws: `DeviceError` from the driver; the clock is then left as it was.
+    /// - Throws: `DeviceError` from the driver. A failure while reading leaves the clock as it was; one
+    ///   while setting may leave the date set and the time not (the next docking measures it again).
     public static func synchronize(
         _ driver: any RecorderDriver, utcOffsetSeconds: Int, daysSinceLastSet: Double?, now: () -> Int64
     ) throws -> ClockCheck {

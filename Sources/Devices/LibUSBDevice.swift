@@ -95,6 +95,10 @@ public final class LibUSBDevice: USBTransport {
             guard status == 0 else {
                 throw LibUSBStatus.error(status, "writing to endpoint \(endpoint) of \(location.id)")
             }
+            guard transferred > 0 else {
+                throw DeviceError(
+                    code: .io, message: "writing to endpoint \(endpoint) of \(location.id) made no progress")
+            }
             offset += Int(transferred)
         }
     }

@@ -1,3 +1,4 @@
+import CameraVolumes
 import Testing
 
 @testable import Devices
@@ -38,5 +39,30 @@ struct UMockdevDriverTests {
         }
         #expect(check.offsetSeconds == 2 && !check.exceedsTolerance)
         #expect(try driver.unlock(password: "000000") == .massStorage(volumeLabel: nil))
+    }
+}
+
+extension UMockdevDriverTests {
+    @Test func mtpTerminalIsIdentifiedListedReadAndWiped() throws {
+        let (testbed, _, device) = try open("mtp-terminal-18d1-4ee1", port: "1-4", devnode: "/dev/bus/usb/001/005")
+        defer { withExtendedLifetime(testbed) {} }
+        let session = PTPSession(transport: device, limits: PTPSession.Limits(transferBytes: 512))
+        try session.open()
+        let info = try session.deviceInfo()
+        #expect(info.serialNumber == "TERM0001" && info.model == "Data Terminal")
+        let volume = MTPVolume(session: session, serial: info.serialNumber)
+        var files: [VolumeFile] = []
+        try volume.walk { if case .file(let file) = $0 { files.append(file) } }
+        #expect(files.map(\.path.displayString) == ["DCIM/VID_0001.MP4"])
+        let reader = try volume.open(files[0])
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while case let count = try buffer.withUnsafeMutableBytes({ try reader.read(into: $0) }), count > 0 {
+            bytes += buffer.prefix(count)
+        }
+        #expect(bytes == (0..<600).map { UInt8(truncatingIfNeeded: $0 * 7 + 1) })
+        try reader.checkUnchanged()
+        #expect(try volume.wipe(files).wiped == [files[0].path])
+        try session.close()
     }
 }
