@@ -60,3 +60,25 @@ extension Testbed {
         }
     }
 }
+
+extension Testbed {
+    /// Adds devices from record text (a fixture edited by the test).
+    func add(record: String) throws {
+        var error: UnsafeMutablePointer<GError>?
+        guard umockdev_testbed_add_from_string(pointer, record, &error) != 0 else {
+            let message = error.map { String(cString: $0.pointee.message) } ?? "unknown error"
+            CUMockdev_clear_error(&error)
+            throw TestbedError(message: "umockdev could not load a record: \(message)")
+        }
+    }
+
+    /// Sets a udev property of the device at `syspath`.
+    func setProperty(_ syspath: String, _ name: String, _ value: String) {
+        umockdev_testbed_set_property(pointer, syspath, name, value)
+    }
+
+    /// The text of a fixture file.
+    static func record(fixture name: String) throws -> String {
+        try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
+    }
+}

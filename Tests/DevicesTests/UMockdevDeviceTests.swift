@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Devices
@@ -70,5 +71,37 @@ struct UMockdevDeviceTests {
         }
         #expect(error?.code == .timeout)
         #expect(error?.message.contains("1-1") == true)
+    }
+
+    @Test func aPartitionInitialisedWhileWaitingIsSeen() async throws {
+        let testbed = Testbed()
+        // The disk is there but udev has not finished with it: no USEC_INITIALIZED yet.
+        let record = try Testbed.record(fixture: "unlocked-ambarella-disk.umockdev")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("E: USEC_INITIALIZED") }.joined(separator: "\n")
+        try testbed.add(record: record)
+        let partition = "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-3/1-3:1.0/host6/target6:0:0/6:0:0:0/block/sdb/sdb1"
+        #expect(try BlockDeviceResolver(udev: UDevContext()).blockDevices(under: "1-3").isEmpty)
+
+        let (results, continuation) = AsyncStream<Result<[BlockPartition], DeviceError>>.makeStream()
+        let waiter = Thread {
+            do {
+                let found = try BlockDeviceResolver(udev: UDevContext()).waitForBlockDevices(
+                    under: "1-3", timeoutMilliseconds: 10_000)
+                continuation.yield(.success(found))
+            } catch {
+                continuation.yield(.failure(error as? DeviceError ?? DeviceError(code: .io, message: "\(error)")))
+            }
+            continuation.finish()
+        }
+        waiter.start()
+        // udev finishes: the property appears and a change event is sent (seen by the monitor, or by
+        // the waiter's first look if it starts after this).
+        testbed.setProperty(partition, "USEC_INITIALIZED", "2000000")
+        testbed.uevent(partition, "change")
+        var iterator = results.makeAsyncIterator()
+        let found = try #require(await iterator.next()).get()
+        #expect(found.map(\.devnode) == ["/dev/sdb1"])
+        #expect(found.first?.label == "DEV0001")
     }
 }
