@@ -66,3 +66,22 @@ extension UMockdevDriverTests {
         try session.close()
     }
 }
+
+extension UMockdevDriverTests {
+    @Test func wrongPasswordGarbageStallAndDisconnectThroughLibUSBAreClearErrors() throws {
+        let testbed = Testbed()
+        try testbed.add(fixture: "ambarella-4255-0001.umockdev")
+        try testbed.loadIoctl(fixture: "ambarella-4255-0001-faults.ioctl", devnode: "/dev/bus/usb/001/002")
+        let context = try LibUSBContext()
+        let description = try #require(try context.attachedDevices().first { $0.portPath == "1-1" })
+        let driver = AmbarellaDriver(
+            transport: try LibUSBDevice(context: context, at: description), password: "12345678")
+        let codes: [DeviceError.Code?] = [
+            #expect(throws: DeviceError.self) { try driver.unlock(password: "00000000") }?.code,
+            #expect(throws: DeviceError.self) { try driver.identify() }?.code,
+            #expect(throws: DeviceError.self) { try driver.readClock() }?.code,
+            #expect(throws: DeviceError.self) { try driver.readClock() }?.code,
+        ]
+        #expect(codes == [.wrongPassword, .malformed, .stalled, .disconnected])
+    }
+}
