@@ -21,6 +21,9 @@ struct UMockdevDeviceTests {
         #expect(byPort["1-1"] == "4255:0001")
         #expect(byPort["1-2"] == "2f5a:0947")
         #expect(byPort["1-4"] == "18d1:4ee1")
+        let classes = Dictionary(uniqueKeysWithValues: devices.map { ($0.portPath, $0.interfaceClasses) })
+        #expect(classes["1-1"] == [0xFF])
+        #expect(classes["1-4"] == [0x06])
     }
 
     @Test func hotplugDeliversColdplugThenArrivalsAndDepartures() async throws {
