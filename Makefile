@@ -9,7 +9,7 @@ APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-li
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev
 BENCH_PACKAGES = time
 
-.PHONY: deps build demo test bench fuzz-media clean
+.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -31,7 +31,15 @@ demo: build
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
+	umockdev-wrapper $(SWIFT) test --skip-build --no-parallel --filter UMockdev
 	python3 -m pytest -q -p no:cacheprovider -p no:benchmark Tests/Interop
+
+## test-devices-umockdev: the real libusb/libudev code against the fake devices in fixtures/devices.
+## umockdev's preload library must be in the process from its start, hence umockdev-wrapper; outside
+## it those suites are skipped.
+test-devices-umockdev: deps
+	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
+	umockdev-wrapper $(SWIFT) test --skip-build --no-parallel --filter UMockdev
 
 ## bench: performance figures on a release build (not part of the tests).
 bench: deps
@@ -50,6 +58,20 @@ fuzz-media: deps
 		-lavformat -lavcodec -lavutil -o .build-fuzz/custody-fuzz-media
 	mkdir -p .build-fuzz/corpus-media
 	.build-fuzz/custody-fuzz-media .build-fuzz/corpus-media -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048
+
+## fuzz-devices: libFuzzer over the Devices parsers (vendor frames, ZFY_INFO, PTP containers and
+## datasets, whole driver and MTP exchanges with a fuzzed device) for FUZZ_SECONDS; not part of CI.
+FUZZ_SYSTEM_INCLUDES = -I Sources/CLibUSB -I Sources/CLibUDev -Xcc -I/usr/include/libusb-1.0 \
+                       -I .build-fuzz/checkouts/swift-system/Sources/CSystem/include
+fuzz-devices: deps
+	$(SWIFT) build --scratch-path .build-fuzz --target Devices -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
+	swiftc -sanitize=fuzzer -parse-as-library -enable-testing -I $(FUZZ_BUILD)/Modules $(FUZZ_SYSTEM_INCLUDES) \
+		Fuzz/DevicesFuzz/main.swift $(FUZZ_BUILD)/Devices.build/*.o $(FUZZ_BUILD)/CameraVolumes.build/*.o \
+		$(FUZZ_BUILD)/CustodyCore.build/*.o $(FUZZ_BUILD)/SystemPackage.build/*.o $(FUZZ_BUILD)/CSystem.build/*.o \
+		-lusb-1.0 -ludev -o .build-fuzz/custody-fuzz-devices
+	mkdir -p .build-fuzz/corpus-devices
+	.build-fuzz/custody-fuzz-devices .build-fuzz/corpus-devices -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048
 
 clean:

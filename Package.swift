@@ -169,9 +169,16 @@ let package = Package(
             exclude: ["Corpus"],
             swiftSettings: strict
         ),
+        // umockdev, for the device tests that run the real libusb/libudev code against fake devices.
+        .systemLibrary(
+            name: "CUMockdev",
+            path: "Tests/CUMockdev",
+            pkgConfig: "umockdev-1.0",
+            providers: [.apt(["libumockdev-dev"])]
+        ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["Devices", "CustodyCore", "CameraVolumes"],
+            dependencies: ["Devices", "CustodyCore", "CameraVolumes", "CUMockdev"],
             swiftSettings: strict
         ),
         .testTarget(

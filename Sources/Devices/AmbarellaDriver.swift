@@ -83,7 +83,8 @@ public final class AmbarellaDriver: RecorderDriver {
             if reply.argument == "PWD" {
                 throw DeviceError(
                     code: .wrongPassword,
-                    message: "Ambarella recorder refused the password for @\(command); check the device profile's password")
+                    message:
+                        "Ambarella recorder refused the password for @\(command); check the device profile's password")
             }
             throw DeviceError(
                 code: .rejected, message: "Ambarella recorder refused @\(command): \"\(reply.argument)\"")

@@ -7,6 +7,7 @@ public final class LibUSBDevice: USBTransport {
     private let context: LibUSBContext
     private let handle: OpaquePointer
     private let interface: Int32
+    private let detachedKernelDriver: Bool
     /// The device as the bus described it when it was opened.
     public let location: USBDeviceDescription
 
@@ -40,12 +41,25 @@ public final class LibUSBDevice: USBTransport {
                 message: "USB device \(location.id) at \(location.portPath) cannot be opened "
                     + "(\(LibUSBStatus.name(status))); check the udev rules give group custody access")
         }
-        libusb_set_auto_detach_kernel_driver(opened, 1)
+        // A kernel driver bound to a vendor interface is rare (usb-storage after unlock, cdc on some
+        // terminals); detach it explicitly and give it back on close.
+        var detached = false
+        if libusb_kernel_driver_active(opened, interface) == 1 {
+            let status = libusb_detach_kernel_driver(opened, interface)
+            guard status == 0 else {
+                libusb_close(opened)
+                throw LibUSBStatus.error(
+                    status, "detaching the kernel driver from interface \(interface) of \(location.id)")
+            }
+            detached = true
+        }
         let claimed = libusb_claim_interface(opened, interface)
         guard claimed == 0 else {
+            if detached { libusb_attach_kernel_driver(opened, interface) }
             libusb_close(opened)
             throw LibUSBStatus.error(claimed, "claiming interface \(interface) of \(location.id)")
         }
+        self.detachedKernelDriver = detached
         self.context = context
         self.handle = opened
         self.interface = interface
@@ -54,6 +68,7 @@ public final class LibUSBDevice: USBTransport {
 
     deinit {
         libusb_release_interface(handle, interface)
+        if detachedKernelDriver { libusb_attach_kernel_driver(handle, interface) }
         libusb_close(handle)
         _ = context
     }
@@ -79,6 +94,10 @@ public final class LibUSBDevice: USBTransport {
             }
             guard status == 0 else {
                 throw LibUSBStatus.error(status, "writing to endpoint \(endpoint) of \(location.id)")
+            }
+            guard transferred > 0 else {
+                throw DeviceError(
+                    code: .io, message: "writing to endpoint \(endpoint) of \(location.id) made no progress")
             }
             offset += Int(transferred)
         }

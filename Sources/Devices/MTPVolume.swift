@@ -40,7 +40,8 @@ public final class MTPVolume: CameraVolume {
                 do {
                     infos[handle] = try session.objectInfo(handle)
                 } catch let error as DeviceError where error.code == .malformed || error.code == .rejected {
-                    let path = RawPath(bytes: (prefix + [Array("object-\(hex(handle))".utf8)]).joined(separator: [0x2F]).map { $0 })
+                    let path = RawPath(
+                        bytes: (prefix + [Array("object-\(hex(handle))".utf8)]).joined(separator: [0x2F]).map { $0 })
                     entries.append((prefix, .failed(path: path, reason: error.message)))
                 } catch {
                     throw volumeError(error, "reading object \(handle)'s information")
@@ -56,7 +57,11 @@ public final class MTPVolume: CameraVolume {
                 }
                 let path = RawPath(bytes: Array(components.joined(separator: [0x2F])))
                 guard info.compressedSize != 0xFFFF_FFFF else {
-                    entries.append((components, .failed(path: path, reason: "objects of 4 GiB or more are not supported over MTP yet")))
+                    entries.append(
+                        (
+                            components,
+                            .failed(path: path, reason: "objects of 4 GiB or more are not supported over MTP yet")
+                        ))
                     continue
                 }
                 let id = UInt64(storage) << 32 | UInt64(handle)
@@ -73,7 +78,8 @@ public final class MTPVolume: CameraVolume {
 
     public func open(_ file: VolumeFile) throws -> any VolumeFileReader {
         guard let id = file.externalID, let info = seen[id] else {
-            throw VolumeError(code: .unavailable, message: "\(file.path.displayString) was not found by this volume's walk")
+            throw VolumeError(
+                code: .unavailable, message: "\(file.path.displayString) was not found by this volume's walk")
         }
         let handle = UInt32(truncatingIfNeeded: id)
         let stream = try volumeCall("opening \(file.path.displayString)") {
@@ -159,7 +165,8 @@ public final class MTPVolume: CameraVolume {
             return VolumeTimestamp(nanosecondsSinceEpoch: 0, raw: text, zone: nil)
         }
         return VolumeTimestamp(
-            nanosecondsSinceEpoch: time.secondsSinceEpoch(utcOffsetSeconds: offset) * 1_000_000_000, raw: text, zone: zone)
+            nanosecondsSinceEpoch: time.secondsSinceEpoch(utcOffsetSeconds: offset) * 1_000_000_000, raw: text,
+            zone: zone)
     }
 
     private static func format(_ offset: Int) -> String {

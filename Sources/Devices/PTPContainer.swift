@@ -33,7 +33,8 @@ public struct PTPContainer: Sendable, Hashable {
 
     /// Creates a command or response with 32-bit parameters.
     public init(kind: Kind, code: UInt16, transactionID: UInt32, parameters: [UInt32]) {
-        self.init(kind: kind, code: code, transactionID: transactionID, payload: parameters.flatMap(\.littleEndianBytes))
+        self.init(
+            kind: kind, code: code, transactionID: transactionID, payload: parameters.flatMap(\.littleEndianBytes))
     }
 
     /// The payload read as 32-bit parameters.
@@ -78,7 +79,8 @@ public struct PTPContainer: Sendable, Hashable {
             throw DeviceError.malformed("PTP container length \(length) is smaller than its header")
         }
         return Header(
-            length: length, kind: kind, code: PTPReader.uint16(bytes, at: 6), transactionID: PTPReader.uint32(bytes, at: 8))
+            length: length, kind: kind, code: PTPReader.uint16(bytes, at: 6),
+            transactionID: PTPReader.uint32(bytes, at: 8))
     }
 
     /// Parses one whole container (a command, response or event; or a small data phase).
@@ -89,7 +91,8 @@ public struct PTPContainer: Sendable, Hashable {
         let header = try header(bytes)
         guard Int(header.length) <= maximumLength else {
             throw DeviceError(
-                code: .tooLarge, message: "PTP container claims \(header.length) bytes; at most \(maximumLength) accepted")
+                code: .tooLarge,
+                message: "PTP container claims \(header.length) bytes; at most \(maximumLength) accepted")
         }
         guard bytes.count == Int(header.length) else {
             throw DeviceError.malformed("PTP container says \(header.length) bytes but \(bytes.count) arrived")

@@ -34,7 +34,8 @@ public struct PTPDeviceInfo: Sendable, Hashable {
         _ = try reader.uint16("VendorExtensionVersion")
         _ = try reader.string("VendorExtensionDesc")
         _ = try reader.uint16("FunctionalMode")
-        operationsSupported = Set(try reader.array("OperationsSupported", elementSize: 2) { try $0.uint16("operation") })
+        operationsSupported = Set(
+            try reader.array("OperationsSupported", elementSize: 2) { try $0.uint16("operation") })
         for field in ["EventsSupported", "DevicePropertiesSupported", "CaptureFormats", "PlaybackFormats"] {
             _ = try reader.array(field, elementSize: 2) { try $0.uint16(field) }
         }
@@ -74,9 +75,10 @@ public struct PTPObjectInfo: Sendable, Hashable {
         _ = try reader.uint16("ProtectionStatus")
         compressedSize = try reader.uint32("ObjectCompressedSize")
         _ = try reader.uint16("ThumbFormat")
-        for field in ["ThumbCompressedSize", "ThumbPixWidth", "ThumbPixHeight", "ImagePixWidth", "ImagePixHeight",
-            "ImageBitDepth"]
-        {
+        for field in [
+            "ThumbCompressedSize", "ThumbPixWidth", "ThumbPixHeight", "ImagePixWidth", "ImagePixHeight",
+            "ImageBitDepth",
+        ] {
             _ = try reader.uint32(field)
         }
         parent = try reader.uint32("ParentObject")

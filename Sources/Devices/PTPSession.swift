@@ -74,7 +74,8 @@ public final class PTPSession {
     /// Every object handle on a storage (all formats, all folders).
     /// - Throws: `DeviceError` (`.tooLarge` beyond `Limits.maximumObjects`).
     public func objectHandles(storage: UInt32) throws -> [UInt32] {
-        try handles(dataset(PTPOperation.getObjectHandles, [storage, 0, 0xFFFF_FFFF], "GetObjectHandles"), "ObjectHandles")
+        try handles(
+            dataset(PTPOperation.getObjectHandles, [storage, 0, 0xFFFF_FFFF], "GetObjectHandles"), "ObjectHandles")
     }
 
     /// The ObjectInfo of one object.
@@ -100,7 +101,9 @@ public final class PTPSession {
         guard expectedSize >= 0, expectedSize <= limits.maximumObjectBytes else {
             throw DeviceError(
                 code: .tooLarge,
-                message: "MTP object \(handle) claims \(expectedSize) bytes; at most \(limits.maximumObjectBytes) are accepted")
+                message:
+                    "MTP object \(handle) claims \(expectedSize) bytes; at most \(limits.maximumObjectBytes) are accepted"
+            )
         }
         return try dataPhase(PTPOperation.getObject, [handle], expectedSize: expectedSize, "GetObject")
     }
@@ -167,7 +170,8 @@ public final class PTPSession {
             throw refused(answer, name)
         }
         guard header.kind == .data, header.code == operation else {
-            throw DeviceError.malformed("\(name): expected a data container, got \(header.kind) 0x\(String(header.code, radix: 16))")
+            throw DeviceError.malformed(
+                "\(name): expected a data container, got \(header.kind) 0x\(String(header.code, radix: 16))")
         }
         guard header.length != 0xFFFF_FFFF else {
             throw DeviceError(code: .unsupported, message: "\(name): data phases of 4 GiB or more are not supported")
@@ -175,7 +179,8 @@ public final class PTPSession {
         let total = Int64(header.length) - Int64(PTPContainer.headerLength)
         if let expectedSize {
             guard total == expectedSize else {
-                throw DeviceError.malformed("\(name): data phase of \(total) bytes, but ObjectInfo said \(expectedSize)")
+                throw DeviceError.malformed(
+                    "\(name): data phase of \(total) bytes, but ObjectInfo said \(expectedSize)")
             }
         } else if total > Int64(limits.maximumDatasetBytes) {
             throw DeviceError(
@@ -202,7 +207,8 @@ public final class PTPSession {
     func readPiece(_ length: Int) throws -> [UInt8] { try read(min(length, limits.transferBytes)) }
 
     private func read(_ length: Int) throws -> [UInt8] {
-        try transport.bulkRead(endpoint: endpoints.in, maxLength: length, timeoutMilliseconds: endpoints.timeoutMilliseconds)
+        try transport.bulkRead(
+            endpoint: endpoints.in, maxLength: length, timeoutMilliseconds: endpoints.timeoutMilliseconds)
     }
 
     func expectOK(_ response: PTPContainer, _ operation: String) throws {

@@ -111,7 +111,13 @@ public struct BlockDeviceResolver {
 
     /// The block device `device` describes, if it is initialised and sits under the USB device.
     static func partition(_ device: OpaquePointer, under portPath: String) -> BlockPartition? {
-        guard udev_device_get_is_initialized(device) != 0,
+        // Initialised: udev has run its rules (permissions, blkid's ID_FS_*). libudev reports that both
+        // as the flag and as the USEC_INITIALIZED property; umockdev, which has no udev database,
+        // can only carry the property.
+        let initialized =
+            udev_device_get_is_initialized(device) != 0
+            || udev_device_get_property_value(device, "USEC_INITIALIZED") != nil
+        guard initialized,
             let devnode = udev_device_get_devnode(device).map({ String(cString: $0) })
         else { return nil }
         guard let usb = udev_device_get_parent_with_subsystem_devtype(device, "usb", "usb_device"),

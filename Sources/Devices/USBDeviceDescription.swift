@@ -12,6 +12,9 @@ public struct USBDeviceDescription: Sendable, Hashable {
     public var id: USBDeviceID
     /// The device class from the device descriptor (0 when classes are per interface).
     public var deviceClass: UInt8
+    /// The classes of the interfaces of its configuration (0xFF vendor, 0x06 still image, 0x08 mass
+    /// storage), for profiles that match on one.
+    public var interfaceClasses: Set<UInt8>
 
     /// The bus/port path as udev and sysfs spell it: `1-1.4`.
     public var portPath: String {
@@ -19,12 +22,16 @@ public struct USBDeviceDescription: Sendable, Hashable {
     }
 
     /// Creates a description.
-    public init(bus: UInt8, ports: [UInt8], address: UInt8, id: USBDeviceID, deviceClass: UInt8 = 0) {
+    public init(
+        bus: UInt8, ports: [UInt8], address: UInt8, id: USBDeviceID, deviceClass: UInt8 = 0,
+        interfaceClasses: Set<UInt8> = []
+    ) {
         self.bus = bus
         self.ports = ports
         self.address = address
         self.id = id
         self.deviceClass = deviceClass
+        self.interfaceClasses = interfaceClasses
     }
 
     init?(device: OpaquePointer) {
@@ -37,7 +44,27 @@ public struct USBDeviceDescription: Sendable, Hashable {
             ports: depth > 0 ? Array(portNumbers.prefix(Int(depth))) : [],
             address: libusb_get_device_address(device),
             id: USBDeviceID(vendor: descriptor.idVendor, product: descriptor.idProduct),
-            deviceClass: descriptor.bDeviceClass)
+            deviceClass: descriptor.bDeviceClass, interfaceClasses: Self.interfaceClasses(device))
+    }
+
+    /// The interface classes of the active configuration (or the first, when none is active yet).
+    /// libusb answers from cached descriptors, so this is safe inside a hotplug callback.
+    private static func interfaceClasses(_ device: OpaquePointer) -> Set<UInt8> {
+        var config: UnsafeMutablePointer<libusb_config_descriptor>?
+        guard
+            libusb_get_active_config_descriptor(device, &config) == 0
+                || libusb_get_config_descriptor(device, 0, &config) == 0,
+            let config
+        else { return [] }
+        defer { libusb_free_config_descriptor(config) }
+        var classes: Set<UInt8> = []
+        for index in 0..<Int(config.pointee.bNumInterfaces) {
+            let interface = config.pointee.interface[index]
+            for setting in 0..<Int(max(interface.num_altsetting, 0)) {
+                classes.insert(interface.altsetting[setting].bInterfaceClass)
+            }
+        }
+        return classes
     }
 }
 

@@ -1,7 +1,7 @@
-import CLibUSB
 import CLibUDev
-import Synchronization
+import CLibUSB
 import Foundation
+import Synchronization
 
 /// A USB device arriving on or leaving the bus.
 public struct USBEvent: Sendable, Hashable {

@@ -46,3 +46,37 @@ import Testing
                 == .mismatch("officer B1, registered to A12345"))
     }
 }
+
+@Suite struct RecorderDriversTests {
+    @Test func makesTheFamilysDriverAndReadsThePasswordCredential() throws {
+        let directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("RecorderDriversTests-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("12345678\n".utf8).write(to: directory.appendingPathComponent("amba"))
+        try Data([0x31, 0x00, 0x32]).write(to: directory.appendingPathComponent("binary"))
+
+        let id = USBDeviceID(vendor: 0x4255, product: 1)
+        let profile = DeviceProfile(id: id, family: .ambarella, unlockPassword: "amba")
+        #expect(try profile.readUnlockPassword(credentialsDirectory: directory.path) == "12345678")
+        let recorder = SimulatedAmbarellaRecorder(clock: AmbarellaDriverTests.deviceClock)
+        let driver = try #require(
+            profile.makeDriver(transport: SimulatedUSBDevice(firmware: recorder), password: "12345678"))
+        #expect(try driver.identify().serial == "DEV0001")
+        #expect(
+            DeviceProfile(id: id, family: .mtp).makeDriver(
+                transport: SimulatedUSBDevice(firmware: recorder), password: "") == nil)
+        #expect(
+            try DeviceProfile(id: id, family: .massStorage).readUnlockPassword(credentialsDirectory: directory.path)
+                == nil)
+
+        for name in ["missing", "binary", "../amba", ""] {
+            let bad = DeviceProfile(id: id, family: .ambarella, unlockPassword: name)
+            let error = #expect(throws: DeviceError.self) {
+                try bad.readUnlockPassword(credentialsDirectory: directory.path)
+            }
+            #expect(error?.code == .unavailable)
+            #expect(error?.message.contains("12345678") == false)
+        }
+    }
+}

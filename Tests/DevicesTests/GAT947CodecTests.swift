@@ -34,9 +34,10 @@ import Testing
         bytesAfterPadding[40] = 0x41
         var control = Self.record()
         control[0] = 0x01
-        for bad in [Array(Self.record().dropLast()), Self.record() + [0], invalidGBK, bytesAfterPadding, control,
-            Self.record(serial: "")]
-        {
+        for bad in [
+            Array(Self.record().dropLast()), Self.record() + [0], invalidGBK, bytesAfterPadding, control,
+            Self.record(serial: ""),
+        ] {
             #expect(throws: DeviceError.self) { try ZFYInfo(record: bad) }
         }
     }

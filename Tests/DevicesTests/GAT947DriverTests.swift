@@ -24,7 +24,8 @@ import Testing
         }
         #expect(check.offsetSeconds == 2)
         #expect(!check.exceedsTolerance)
-        #expect(recorder.clock == (try DeviceDateTime(secondsSinceEpoch: Self.systemNow, utcOffsetSeconds: Self.beijing)))
+        #expect(
+            recorder.clock == (try DeviceDateTime(secondsSinceEpoch: Self.systemNow, utcOffsetSeconds: Self.beijing)))
         #expect(try driver.unlock(password: "000000") == .massStorage(volumeLabel: nil))
         #expect(recorder.unlocked)
     }

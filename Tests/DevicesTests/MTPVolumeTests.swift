@@ -85,7 +85,10 @@ import Testing
         responder.objects[8] = .init(parent: 0, name: "a/b", content: [1])
         let items = try walk(volume)
         #expect(files(items).count == 2)
-        #expect(items.contains { if case .failed(let path, _) = $0 { path.displayString == "object-00000008" } else { false } })
+        #expect(
+            items.contains {
+                if case .failed(let path, _) = $0 { path.displayString == "object-00000008" } else { false }
+            })
     }
 
     @Test func anAbsurdListingFailsTheWholeWalk() throws {

@@ -25,7 +25,8 @@ import Testing
         var huge = good
         huge[3] = 0x7F
         #expect(throws: DeviceError.self) { try PTPContainer.decode(huge) }
-        let sixParameters = PTPContainer(kind: .response, code: 0x2001, transactionID: 1, parameters: [1, 2, 3, 4, 5, 6])
+        let sixParameters = PTPContainer(
+            kind: .response, code: 0x2001, transactionID: 1, parameters: [1, 2, 3, 4, 5, 6])
         #expect(throws: DeviceError.self) { try sixParameters.parameters() }
         let ragged = PTPContainer(kind: .response, code: 0x2001, transactionID: 1, payload: [1, 2, 3])
         #expect(throws: DeviceError.self) { try ragged.parameters() }

@@ -3,7 +3,9 @@ import Testing
 @testable import Devices
 
 @Suite struct PTPSessionTests {
-    static func content(_ count: Int, seed: UInt8) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0) &+ seed } }
+    static func content(_ count: Int, seed: UInt8) -> [UInt8] {
+        (0..<count).map { UInt8(truncatingIfNeeded: $0) &+ seed }
+    }
 
     func makeTerminal() -> (SimulatedMTPResponder, PTPSession) {
         let responder = SimulatedMTPResponder()
@@ -67,7 +69,8 @@ import Testing
 
     @Test func limitsTheNumberOfObjects() throws {
         let responder = SimulatedMTPResponder()
-        responder.objects = Dictionary(uniqueKeysWithValues: (1...20).map { (UInt32($0), .init(parent: 0, name: "F\($0)", content: [1])) })
+        responder.objects = Dictionary(
+            uniqueKeysWithValues: (1...20).map { (UInt32($0), .init(parent: 0, name: "F\($0)", content: [1])) })
         let session = PTPSession(
             transport: SimulatedUSBDevice(firmware: responder), limits: PTPSession.Limits(maximumObjects: 10))
         try session.open()
@@ -109,8 +112,11 @@ import Testing
                 SimulatedMTPResponder.objectInfo(.init(parent: 0, name: name, content: [])))
             #expect(throws: DeviceError.self) { try session.objectInfo(2) }
         }
-        responder.faults[PTPOperation.getObjectInfo] = .dataset(Array(SimulatedMTPResponder.objectInfo(
-            .init(parent: 0, name: "X.MP4", content: [])).prefix(40)))
+        responder.faults[PTPOperation.getObjectInfo] = .dataset(
+            Array(
+                SimulatedMTPResponder.objectInfo(
+                    .init(parent: 0, name: "X.MP4", content: [])
+                ).prefix(40)))
         #expect(throws: DeviceError.self) { try session.objectInfo(2) }
     }
 }

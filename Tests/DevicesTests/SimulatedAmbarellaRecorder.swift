@@ -47,7 +47,9 @@ final class SimulatedAmbarellaRecorder: SimulatedFirmware {
         case "Sdt", "Stm":
             let date = frame.command == "Sdt" ? frame.argument : clock.compactDate
             let time = frame.command == "Stm" ? frame.argument : clock.compactTime
-            guard let set = try? DeviceDateTime(compactDate: date, compactTime: time) else { return reply("Err", "ARG") }
+            guard let set = try? DeviceDateTime(compactDate: date, compactTime: time) else {
+                return reply("Err", "ARG")
+            }
             clock = set
             return reply(frame.command, "OK")
         case "ATH":

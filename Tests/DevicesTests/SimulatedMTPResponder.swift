@@ -82,8 +82,10 @@ final class SimulatedMTPResponder: SimulatedFirmware {
     private func dataPhase(_ command: PTPContainer, _ payload: [UInt8], _ fault: Fault?) -> [SimulatedOutcome] {
         var payload = payload
         if case .dataset(let replacement)? = fault { payload = replacement }
-        var bytes = PTPContainer(kind: .data, code: command.code, transactionID: command.transactionID, payload: payload)
-            .encoded
+        var bytes = PTPContainer(
+            kind: .data, code: command.code, transactionID: command.transactionID, payload: payload
+        )
+        .encoded
         if case .claimedLength(let length)? = fault { bytes.replaceSubrange(0..<4, with: length.littleEndianBytes) }
         var outcomes = stride(from: 0, to: bytes.count, by: transferSize).map {
             SimulatedOutcome.data(Array(bytes[$0..<min($0 + transferSize, bytes.count)]))
@@ -130,7 +132,8 @@ final class SimulatedMTPResponder: SimulatedFirmware {
         bytes += UInt16(0).littleEndianBytes
         bytes += [UInt32](repeating: 0, count: 6).flatMap(\.littleEndianBytes)
         bytes += object.parent.littleEndianBytes
-        bytes += UInt16(object.isFolder ? 1 : 0).littleEndianBytes + UInt32(0).littleEndianBytes
+        bytes +=
+            UInt16(object.isFolder ? 1 : 0).littleEndianBytes + UInt32(0).littleEndianBytes
             + UInt32(0).littleEndianBytes
         bytes += string(object.name) + string("") + string(object.modified) + string("")
         return bytes

@@ -1,0 +1,87 @@
+import CameraVolumes
+import Testing
+
+@testable import Devices
+
+/// The drivers through the real `LibUSBDevice` (libusb bulk transfers over usbdevfs), against devices
+/// whose answers umockdev replays from `fixtures/devices/*.ioctl`. Serialized, like every umockdev suite.
+@Suite(.serialized, .enabled(if: Testbed.isPreloaded, "run under umockdev-wrapper: make test-devices-umockdev"))
+struct UMockdevDriverTests {
+    static let systemNow: Int64 = 1_795_363_500  // 2026-11-22 16:05:00 UTC
+
+    func open(_ fixture: String, port: String, devnode: String) throws -> (Testbed, LibUSBContext, LibUSBDevice) {
+        let testbed = Testbed()
+        try testbed.add(fixture: fixture + ".umockdev")
+        try testbed.loadIoctl(fixture: fixture + ".ioctl", devnode: devnode)
+        let context = try LibUSBContext()
+        let description = try #require(try context.attachedDevices().first { $0.portPath == port })
+        return (testbed, context, try LibUSBDevice(context: context, at: description))
+    }
+
+    @Test func ambarellaRecorderIsIdentifiedClockCheckedAndUnlocked() throws {
+        let (testbed, _, device) = try open("ambarella-4255-0001", port: "1-1", devnode: "/dev/bus/usb/001/002")
+        defer { withExtendedLifetime(testbed) {} }
+        let driver = AmbarellaDriver(transport: device, password: "12345678")
+        #expect(try driver.identify() == DeviceIdentity(serial: "DEV0001", officerID: "A12345"))
+        let check = try ClockSync.synchronize(driver, utcOffsetSeconds: 0, daysSinceLastSet: 1) { Self.systemNow }
+        #expect(check.offsetSeconds == -360 && check.exceedsTolerance)
+        #expect(try driver.unlock(password: "12345678") == .massStorage(volumeLabel: "DEV0001"))
+    }
+
+    @Test func gat947RecorderIsIdentifiedClockCheckedAndUnlocked() throws {
+        let (testbed, _, device) = try open("gat947-2f5a-0947", port: "1-2", devnode: "/dev/bus/usb/001/003")
+        defer { withExtendedLifetime(testbed) {} }
+        let driver = GAT947Driver(transport: device)
+        let identity = try driver.identify()
+        #expect(identity.serial == "ZFY0001" && identity.officerName == "张三" && identity.unitName == "公安局")
+        let check = try ClockSync.synchronize(driver, utcOffsetSeconds: 8 * 3600, daysSinceLastSet: 1) {
+            Self.systemNow
+        }
+        #expect(check.offsetSeconds == 2 && !check.exceedsTolerance)
+        #expect(try driver.unlock(password: "000000") == .massStorage(volumeLabel: nil))
+    }
+}
+
+extension UMockdevDriverTests {
+    @Test func mtpTerminalIsIdentifiedListedReadAndWiped() throws {
+        let (testbed, _, device) = try open("mtp-terminal-18d1-4ee1", port: "1-4", devnode: "/dev/bus/usb/001/005")
+        defer { withExtendedLifetime(testbed) {} }
+        let session = PTPSession(transport: device, limits: PTPSession.Limits(transferBytes: 512))
+        try session.open()
+        let info = try session.deviceInfo()
+        #expect(info.serialNumber == "TERM0001" && info.model == "Data Terminal")
+        let volume = MTPVolume(session: session, serial: info.serialNumber)
+        var files: [VolumeFile] = []
+        try volume.walk { if case .file(let file) = $0 { files.append(file) } }
+        #expect(files.map(\.path.displayString) == ["DCIM/VID_0001.MP4"])
+        let reader = try volume.open(files[0])
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 256)
+        while case let count = try buffer.withUnsafeMutableBytes({ try reader.read(into: $0) }), count > 0 {
+            bytes += buffer.prefix(count)
+        }
+        #expect(bytes == (0..<600).map { UInt8(truncatingIfNeeded: $0 * 7 + 1) })
+        try reader.checkUnchanged()
+        #expect(try volume.wipe(files).wiped == [files[0].path])
+        try session.close()
+    }
+}
+
+extension UMockdevDriverTests {
+    @Test func wrongPasswordGarbageStallAndDisconnectThroughLibUSBAreClearErrors() throws {
+        let testbed = Testbed()
+        try testbed.add(fixture: "ambarella-4255-0001.umockdev")
+        try testbed.loadIoctl(fixture: "ambarella-4255-0001-faults.ioctl", devnode: "/dev/bus/usb/001/002")
+        let context = try LibUSBContext()
+        let description = try #require(try context.attachedDevices().first { $0.portPath == "1-1" })
+        let driver = AmbarellaDriver(
+            transport: try LibUSBDevice(context: context, at: description), password: "12345678")
+        let codes: [DeviceError.Code?] = [
+            #expect(throws: DeviceError.self) { try driver.unlock(password: "00000000") }?.code,
+            #expect(throws: DeviceError.self) { try driver.identify() }?.code,
+            #expect(throws: DeviceError.self) { try driver.readClock() }?.code,
+            #expect(throws: DeviceError.self) { try driver.readClock() }?.code,
+        ]
+        #expect(codes == [.wrongPassword, .malformed, .stalled, .disconnected])
+    }
+}
