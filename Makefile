@@ -4,7 +4,8 @@
 SWIFT        ?= swift
 DEMO_STATE   ?= $(CURDIR)/demo/state
 CUSTODYD      = $(CURDIR)/.build/debug/custodyd
-APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount
+APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount \
+               dosfstools mtools exfatprogs exfat-fuse fdisk
 BENCH_PACKAGES = time
 
 .PHONY: deps build demo test bench clean

@@ -69,13 +69,15 @@ final class BlockDevice {
                 if errno == EINTR { continue }
                 throw VolumeError(
                     code: .unreadable,
-                    message: "cannot read \(what()) at byte \(offset + Int64(done)) of \(path): \(Errno(rawValue: errno))")
+                    message:
+                        "cannot read \(what()) at byte \(offset + Int64(done)) of \(path): \(Errno(rawValue: errno))")
             }
             if got == 0 {
                 throw VolumeError(
                     code: .truncated,
                     message:
-                        "\(path) ends at byte \(offset + Int64(done)), inside \(what()); the image or device is truncated")
+                        "\(path) ends at byte \(offset + Int64(done)), inside \(what()); the image or device is truncated"
+                )
             }
             done += got
         }

@@ -39,13 +39,17 @@ public final class ExFATVolume: CameraVolume {
     /// The allocation bitmap of the active FAT: first cluster and length in bytes.
     private(set) var bitmap: (firstCluster: UInt32, length: Int64)?
     private var claimed: ClusterSet
+    /// Files opened since the walk began (directory-entry offset to first cluster): opening one again
+    /// is not a cross-link.
+    private var opened: [Int64: UInt32] = [:]
 
     public var summary: String {
         "exFAT volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
     }
 
     init(region: DeviceRegion, partition: Partition, clock: VolumeClock) throws {
-        let source = "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
+        let source =
+            "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
         let sector = try region.device.read(at: region.start, count: 512, for: "the exFAT boot sector")
         let shift = Int(sector[108])
         boot = try ExFATBootSector(
@@ -143,6 +147,7 @@ public final class ExFATVolume: CameraVolume {
 
     public func walk(_ visit: (VolumeItem) throws -> Void) throws {
         claimed.reset()
+        opened = [:]
         let data = try rootDirectory()
         if let shared = claimed.claim(data.runs) {
             throw VolumeError.corrupt("the root directory's chain uses cluster \(shared) twice; the volume is corrupt")
@@ -301,7 +306,9 @@ public final class ExFATVolume: CameraVolume {
             }
             var units: [UInt16] = []
             for entry in 0..<nameEntries {
-                for unit in 0..<15 where units.count < nameLength { units.append(set.u16(64 + 32 * entry + 2 + 2 * unit)) }
+                for unit in 0..<15 where units.count < nameLength {
+                    units.append(set.u16(64 + 32 * entry + 2 + 2 * unit))
+                }
             }
             let name = Names.utf8(fromUTF16: units)
             let stream = Stream(
@@ -313,7 +320,8 @@ public final class ExFATVolume: CameraVolume {
             } else if nameHash(units) != set.u16(36) {
                 problem = "its entry set's name hash does not match its name; the directory is corrupt"
             } else if stream.validDataLength > stream.dataLength {
-                problem = "its valid data length (\(stream.validDataLength)) exceeds its length (\(stream.dataLength)); the entry is corrupt"
+                problem =
+                    "its valid data length (\(stream.validDataLength)) exceeds its length (\(stream.dataLength)); the entry is corrupt"
             } else if stream.dataLength > 0, set[33] & 0x01 == 0 {
                 problem = "it has \(stream.dataLength) bytes but no allocation; the entry is corrupt"
             }
@@ -334,11 +342,13 @@ public final class ExFATVolume: CameraVolume {
         }
         let what = file.path.displayString
         let runs = try runs(of: location.stream, what: what)
-        if let shared = claimed.claim(runs) {
+        let alreadyOpened = opened[location.slots[0]] == location.stream.firstCluster
+        if !alreadyOpened, let shared = claimed.claim(runs) {
             throw VolumeError.corrupt(
                 "\(what) uses cluster \(shared), which another file or directory also uses (a cross-link); the volume is damaged there"
             )
         }
+        opened[location.slots[0]] = location.stream.firstCluster
         let device = region.device
         return ClusterFileReader(
             device: device, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,

@@ -20,7 +20,9 @@ struct FATBootSector: Equatable {
 
     var clusterSize: Int { bytesPerSector * sectorsPerCluster }
     /// Byte offset of FAT copy `index` in the volume.
-    func fatOffset(_ index: Int) -> Int64 { (Int64(reservedSectors) + Int64(index) * sectorsPerFAT) * Int64(bytesPerSector) }
+    func fatOffset(_ index: Int) -> Int64 {
+        (Int64(reservedSectors) + Int64(index) * sectorsPerFAT) * Int64(bytesPerSector)
+    }
     /// Byte offset and length of the fixed root directory of FAT12/16.
     var rootDirectoryOffset: Int64 { fatOffset(fatCount) }
     var rootDirectoryBytes: Int { rootEntryCount * 32 }

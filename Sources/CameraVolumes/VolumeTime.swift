@@ -30,7 +30,8 @@ struct VolumeClock {
     func exfat(_ stamp: UInt32, tenMilliseconds: UInt8, utcOffset: UInt8) -> VolumeTimestamp {
         let wall = WallTime(
             dosDate: UInt16(stamp >> 16), dosTime: UInt16(stamp & 0xffff), hundredths: min(tenMilliseconds, 199))
-        let raw = "\(wall.text) (exFAT 0x\(String(stamp, radix: 16)) +\(tenMilliseconds)0ms offset byte 0x\(hex(utcOffset)))"
+        let raw =
+            "\(wall.text) (exFAT 0x\(String(stamp, radix: 16)) +\(tenMilliseconds)0ms offset byte 0x\(hex(utcOffset)))"
         if utcOffset & 0x80 != 0 {
             // A signed 7-bit count of 15-minute intervals.
             let quarters = Int(Int8(bitPattern: (utcOffset & 0x7f) << 1) >> 1)

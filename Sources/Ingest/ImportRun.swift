@@ -44,7 +44,9 @@ struct ImportRun {
     mutating func keep(_ path: RawPath, reason: String) {
         summary.wipeKept.append(.init(path: path.displayString, reason: reason))
         events(.kept(path: path, reason: reason))
-        logger.warning("verified file left on the volume", metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
+        logger.warning(
+            "verified file left on the volume",
+            metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
     }
 
     mutating func fail(_ path: RawPath, reason: String) throws {

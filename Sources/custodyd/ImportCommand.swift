@@ -112,7 +112,8 @@ enum ImportRoot {
             throw DaemonError(
                 code: .invalidArgument,
                 message:
-                    "import: \(path) is not a directory, an image file or a block device; give the camera's folder or disk")
+                    "import: \(path) is not a directory, an image file or a block device; give the camera's folder or disk"
+            )
         }
         return FilePath(absolute)
     }
