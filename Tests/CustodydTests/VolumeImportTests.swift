@@ -39,6 +39,48 @@ import Testing
         #expect(try fixture.json("verify", "--deep")["ok"] as? Bool == true)
     }
 
+    @Test func importWithWipeDeletesEveryVerifiedFileAndLeavesACleanFATVolume() throws {
+        let fixture = try CLIFixture("importWipeFAT")
+        let image = try VolumeImages.make("fat32-mbr", at: fixture.directory.file("camera.img"))
+        let expected = try VolumeImages.mtoolsHashes(image, scratch: fixture.directory.path)
+
+        let result = try fixture.run("import", "--wipe", "--events", image)
+        #expect(result.status == 0, "\(result.stderr)")
+        let events = result.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
+        }
+        // Every wipe comes after the last verification: nothing leaves the camera before all verified.
+        let lastVerified = try #require(events.lastIndex { $0["event"] == "verified" })
+        let firstWiped = try #require(events.firstIndex { $0["event"] == "wiped" })
+        #expect(firstWiped > lastVerified)
+        #expect(events.filter { $0["event"] == "wiped" }.count == expected.count)
+
+        let items = try fixture.itemsByPath()
+        for (path, hash) in expected { #expect(items[path]?["sha256"] as? String == hash, "\(path)") }
+        #expect(try VolumeImages.mtoolsHashes(image, scratch: fixture.directory.path).isEmpty)
+        let fsck = try VolumeImages.fsck(image, exfat: false, scratch: fixture.directory.path)
+        #expect(fsck.status == 0, "\(fsck.stdout)")
+        let id = try #require(items["FRAG/fragmented.bin"]?["id"] as? String)
+        let trail = try fixture.json("show", id)["audit"] as? [[String: Any]] ?? []
+        #expect(
+            trail.compactMap { $0["action"] as? String }.prefix(3) == ["item.stored", "item.verified", "source.wiped"])
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "exFAT fixtures are written through exfat-fuse on a loop device (root)"))
+    func importWithWipeLeavesACleanExFATVolume() throws {
+        let fixture = try CLIFixture("importWipeExFAT")
+        let image = try VolumeImages.make("exfat-gpt", at: fixture.directory.file("camera.img"))
+        let expected = try VolumeImages.fuseHashes(image, scratch: fixture.directory.path)
+        let result = try fixture.run("import", "--wipe", image)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\(expected.count) wiped from the volume, 0 kept"), "\(result.stdout)")
+        let items = try fixture.itemsByPath()
+        for (path, hash) in expected { #expect(items[path]?["sha256"] as? String == hash, "\(path)") }
+        #expect(try VolumeImages.fuseHashes(image, scratch: fixture.directory.path).isEmpty)
+        let fsck = try VolumeImages.fsck(image, exfat: true, scratch: fixture.directory.path)
+        #expect(fsck.status == 0, "\(fsck.stdout)")
+    }
+
     @Test func wipeIsRefusedForADirectory() throws {
         let fixture = try CLIFixture("wipeDirectory")
         try fixture.put("a.mp4", testBytes(count: 10, seed: 1))
