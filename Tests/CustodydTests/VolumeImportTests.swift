@@ -81,6 +81,24 @@ import Testing
         #expect(fsck.status == 0, "\(fsck.stdout)")
     }
 
+    @Test func aBrokenFileIsNotIngestedNotWipedAndTheRestAre() throws {
+        let fixture = try CLIFixture("importWipeBroken")
+        let image = fixture.directory.file("camera.img")
+        try FileManager.default.copyItem(atPath: VolumeImages.corpus + "/fat-chain-loop.img", toPath: image)
+        let result = try fixture.run("import", "--wipe", image)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAILED    A.BIN: A.BIN has a cluster chain that loops"), "\(result.stdout)")
+        #expect(result.stdout.contains("4 verified"))
+        #expect(result.stdout.contains("4 wiped from the volume, 0 kept"))
+        #expect(try fixture.itemsByPath().keys.sorted() == ["B.BIN", "LAST.BIN", "SUB/C.BIN", "长名字 long name.txt"])
+        // mtools still lists the broken file, and only it.
+        let listing = try run(
+            "/usr/bin/mdir", ["-/", "-b", "-i", image, "::/"],
+            environment: ["MTOOLS_SKIP_CHECK": "1", "LC_ALL": "C.UTF-8"])
+        let files = listing.stdout.split(separator: "\n").filter { !$0.hasSuffix("/") }
+        #expect(files == ["::/A.BIN"], "\(listing.stdout)")
+    }
+
     @Test func wipeIsRefusedForADirectory() throws {
         let fixture = try CLIFixture("wipeDirectory")
         try fixture.put("a.mp4", testBytes(count: 10, seed: 1))
