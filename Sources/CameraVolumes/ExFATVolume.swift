@@ -191,7 +191,9 @@ public final class ExFATVolume: CameraVolume {
 
     /// The cluster runs of a stream (a file's or a directory's data).
     func runs(of stream: Stream, what: @autoclosure () -> String) throws -> [ClusterRun] {
-        let needed = (stream.dataLength + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize)
+        // Divided before rounding up: a hostile length near Int64.max must not overflow.
+        let clusterSize = Int64(boot.clusterSize)
+        let needed = stream.dataLength / clusterSize + (stream.dataLength % clusterSize == 0 ? 0 : 1)
         guard needed > 0 else { return [] }
         guard stream.noFatChain else { return try table.runs(from: stream.firstCluster, needed: needed, what: what()) }
         guard table.isValid(stream.firstCluster), needed <= Int64(table.lastCluster - stream.firstCluster) + 1 else {
