@@ -6,10 +6,11 @@ DEMO_STATE   ?= $(CURDIR)/demo/state
 CUSTODYD      = $(CURDIR)/.build/debug/custodyd
 APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount \
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
-                libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev
+                libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev \
+                dosfstools mtools exfatprogs exfat-fuse fdisk
 BENCH_PACKAGES = time
 
-.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices clean
+.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -73,6 +74,23 @@ fuzz-devices: deps
 	mkdir -p .build-fuzz/corpus-devices
 	.build-fuzz/custody-fuzz-devices .build-fuzz/corpus-devices -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048
+
+## fuzz-volumes: libFuzzer over the camera-volume parsers (partition tables, FAT and exFAT boot
+## sectors, directories, cluster chains) for FUZZ_SECONDS (default 60), seeded with the hostile
+## corpus; not part of CI. SwiftPM builds the library instrumented; swiftc links the harness (libFuzzer
+## brings main, which SwiftPM's executable linking does not allow).
+fuzz-volumes: deps
+	$(SWIFT) build --scratch-path .build-fuzz --target CameraVolumes -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
+	swiftc -sanitize=fuzzer -parse-as-library -I $(FUZZ_BUILD)/Modules \
+		-I .build-fuzz/checkouts/swift-system/Sources/CSystem/include \
+		Fuzz/CameraVolumesFuzz/main.swift $(FUZZ_BUILD)/CameraVolumes.build/*.o $(FUZZ_BUILD)/CustodyCore.build/*.o \
+		$(FUZZ_BUILD)/SystemPackage.build/*.o $(FUZZ_BUILD)/CSystem.build/*.o -o .build-fuzz/custody-fuzz-volumes
+	mkdir -p .build-fuzz/corpus-volumes
+	cp -n Tests/CameraVolumesTests/Corpus/fat-*.img Tests/CameraVolumesTests/Corpus/*-end*.img .build-fuzz/corpus-volumes/
+	for image in Tests/CameraVolumesTests/Corpus/exfat-*.img; do \
+		head -c 262144 $$image >.build-fuzz/corpus-volumes/seed-$$(basename $$image); done
+	.build-fuzz/custody-fuzz-volumes .build-fuzz/corpus-volumes -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048 -max_len=1310720
 
 clean:
 	rm -rf .build demo bench-work

@@ -165,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CameraVolumesTests",
-            dependencies: ["CameraVolumes", "CustodyCore", "CustodyTesting"],
+            dependencies: ["CameraVolumes", "CustodyCore", "CustodyTesting", "EvidenceCrypto"],
             exclude: ["Corpus"],
             swiftSettings: strict
         ),

@@ -8,7 +8,7 @@ final class ClusterFileReader: VolumeFileReader {
     /// Device offset of cluster 2.
     private let heapStart: Int64
     private let clusterSize: Int64
-    private let runs: [ClusterRun]
+    let runs: [ClusterRun]
     /// Bytes that come from the clusters; past them (exFAT's valid data length) the file reads as zeros.
     private let stored: Int64
     private let path: RawPath

@@ -39,6 +39,9 @@ public final class ExFATVolume: CameraVolume {
     /// The allocation bitmap of the active FAT: first cluster and length in bytes.
     private(set) var bitmap: (firstCluster: UInt32, length: Int64)?
     private var claimed: ClusterSet
+    /// Files opened since the walk began (directory-entry offset to first cluster): opening one again
+    /// is not a cross-link.
+    private var opened: [Int64: UInt32] = [:]
 
     public var summary: String {
         "exFAT volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
@@ -144,6 +147,7 @@ public final class ExFATVolume: CameraVolume {
 
     public func walk(_ visit: (VolumeItem) throws -> Void) throws {
         claimed.reset()
+        opened = [:]
         let data = try rootDirectory()
         if let shared = claimed.claim(data.runs) {
             throw VolumeError.corrupt("the root directory's chain uses cluster \(shared) twice; the volume is corrupt")
@@ -187,7 +191,9 @@ public final class ExFATVolume: CameraVolume {
 
     /// The cluster runs of a stream (a file's or a directory's data).
     func runs(of stream: Stream, what: @autoclosure () -> String) throws -> [ClusterRun] {
-        let needed = (stream.dataLength + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize)
+        // Divided before rounding up: a hostile length near Int64.max must not overflow.
+        let clusterSize = Int64(boot.clusterSize)
+        let needed = stream.dataLength / clusterSize + (stream.dataLength % clusterSize == 0 ? 0 : 1)
         guard needed > 0 else { return [] }
         guard stream.noFatChain else { return try table.runs(from: stream.firstCluster, needed: needed, what: what()) }
         guard table.isValid(stream.firstCluster), needed <= Int64(table.lastCluster - stream.firstCluster) + 1 else {
@@ -338,11 +344,13 @@ public final class ExFATVolume: CameraVolume {
         }
         let what = file.path.displayString
         let runs = try runs(of: location.stream, what: what)
-        if let shared = claimed.claim(runs) {
+        let alreadyOpened = opened[location.slots[0]] == location.stream.firstCluster
+        if !alreadyOpened, let shared = claimed.claim(runs) {
             throw VolumeError.corrupt(
                 "\(what) uses cluster \(shared), which another file or directory also uses (a cross-link); the volume is damaged there"
             )
         }
+        opened[location.slots[0]] = location.stream.firstCluster
         let device = region.device
         return ClusterFileReader(
             device: device, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,

@@ -31,6 +31,9 @@ public final class FATVolume: CameraVolume {
     let table: AllocationTable
     let clock: VolumeClock
     private var claimed: ClusterSet
+    /// Files opened since the walk began (directory-entry offset to first cluster): opening one again
+    /// is not a cross-link.
+    private var opened: [Int64: UInt32] = [:]
 
     public var summary: String {
         "\(boot.kind.rawValue) volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
@@ -65,6 +68,7 @@ public final class FATVolume: CameraVolume {
 
     public func walk(_ visit: (VolumeItem) throws -> Void) throws {
         claimed.reset()
+        opened = [:]
         let rootDirectory: DirectoryData
         if boot.kind == .fat32 {
             rootDirectory = try directory(at: boot.rootCluster, path: RawPath(bytes: []))
@@ -246,11 +250,13 @@ public final class FATVolume: CameraVolume {
         let what = file.path.displayString
         let needed = (Int64(location.size) + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize)
         let runs = try table.runs(from: location.firstCluster, needed: needed, what: what)
-        if let shared = claimed.claim(runs) {
+        let alreadyOpened = opened[location.slots.last!] == location.firstCluster
+        if !alreadyOpened, let shared = claimed.claim(runs) {
             throw VolumeError.corrupt(
                 "\(what) uses cluster \(shared), which another file or directory also uses (a cross-link); the volume is damaged there"
             )
         }
+        opened[location.slots.last!] = location.firstCluster
         let device = region.device
         return ClusterFileReader(
             device: device, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,

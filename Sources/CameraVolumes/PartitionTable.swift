@@ -35,16 +35,27 @@ enum PartitionTable {
                     "\(device.path) has no partition table and no FAT or exFAT boot sector at byte 0; is this a camera volume?"
             )
         }
+        // A sector that starts with a jump but has no valid table is most likely a FAT boot sector with a
+        // broken BPB: say what is wrong with the BPB rather than with a partition table that never was.
+        func notATable(_ problem: String) -> VolumeError {
+            guard first[0] == 0xeb || first[0] == 0xe9 else {
+                return VolumeError(code: .unrecognized, message: "\(device.path) \(problem)")
+            }
+            do {
+                _ = try FATBootSector(first, regionLength: device.length, source: device.path)
+            } catch let error as VolumeError {
+                return error
+            } catch {}
+            return VolumeError(code: .unrecognized, message: "\(device.path) \(problem)")
+        }
         var mbr: [Partition] = []
         for index in 0..<4 {
             let entry = Array(first[(446 + 16 * index)..<(446 + 16 * index + 16)])
             let type = entry[4]
             if type == 0xee { return try gpt(device) }
             guard entry[0] == 0x00 || entry[0] == 0x80 else {
-                throw VolumeError(
-                    code: .unrecognized,
-                    message:
-                        "\(device.path): MBR entry \(index + 1) has boot flag 0x\(String(entry[0], radix: 16)); the partition table is corrupt"
+                throw notATable(
+                    "has no FAT or exFAT boot sector at byte 0, and its MBR entry \(index + 1) has boot flag 0x\(String(entry[0], radix: 16)); the partition table is corrupt"
                 )
             }
             let startLBA = Int64(entry.u32(8))
@@ -54,7 +65,7 @@ enum PartitionTable {
             mbr.append(try checked(device, "MBR", index + 1, start: startLBA * 512, length: sectors * 512))
         }
         guard !mbr.isEmpty else {
-            throw VolumeError(code: .unrecognized, message: "\(device.path) has an MBR with no partitions")
+            throw notATable("has no FAT or exFAT boot sector at byte 0 and an MBR with no partitions")
         }
         return mbr
     }
