@@ -63,7 +63,9 @@ import Testing
         let id = try #require(items["FRAG/fragmented.bin"]?["id"] as? String)
         let trail = try fixture.json("show", id)["audit"] as? [[String: Any]] ?? []
         #expect(
-            trail.compactMap { $0["action"] as? String }.prefix(3) == ["item.stored", "item.verified", "source.wiped"])
+            trail.compactMap { $0["action"] as? String }.prefix(4) == [
+                "item.stored", "item.verified", "item.probed", "source.wiped",
+            ])
     }
 
     @Test(.enabled(if: geteuid() == 0, "exFAT fixtures are written through exfat-fuse on a loop device (root)"))
