@@ -96,7 +96,7 @@ let package = Package(
         .executableTarget(
             name: "custody-bench",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "Catalog", "CustodyDaemon",
+                "CustodyCore", "EvidenceCrypto", "Catalog", "CustodyDaemon", "CameraVolumes",
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict

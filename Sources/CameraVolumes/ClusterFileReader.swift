@@ -95,3 +95,40 @@ struct ClusterSet {
 
     private func isSet(_ cluster: UInt32) -> Bool { words[Int(cluster) / 64] & (1 << UInt64(cluster % 64)) != 0 }
 }
+
+/// Turns cluster runs into the device byte ranges that hold a file's first `length` bytes.
+func deviceRanges(_ runs: [ClusterRun], heapStart: Int64, clusterSize: Int64, length: Int64) -> [Range<Int64>] {
+    var ranges: [Range<Int64>] = []
+    var remaining = length
+    for run in runs where remaining > 0 {
+        let start = heapStart + Int64(run.first - 2) * clusterSize
+        let count = min(Int64(run.count) * clusterSize, remaining)
+        ranges.append(start..<(start + count))
+        remaining -= count
+    }
+    return ranges
+}
+
+extension FATVolume {
+    /// Where a file's bytes lie on the device, in order (for diagnostics and benchmarks).
+    /// - Throws: `VolumeError.corrupt` when its cluster chain is broken.
+    public func deviceExtents(of file: VolumeFile) throws -> [Range<Int64>] {
+        guard case .fat(let location) = file.location else { return [] }
+        let needed = (Int64(location.size) + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize)
+        let runs = try table.runs(from: location.firstCluster, needed: needed, what: file.path.displayString)
+        return deviceRanges(
+            runs, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), length: Int64(location.size))
+    }
+}
+
+extension ExFATVolume {
+    /// Where a file's stored bytes (up to its valid data length) lie on the device, in order.
+    /// - Throws: `VolumeError.corrupt` when its allocation is broken.
+    public func deviceExtents(of file: VolumeFile) throws -> [Range<Int64>] {
+        guard case .exfat(let location) = file.location else { return [] }
+        let runs = try runs(of: location.stream, what: file.path.displayString)
+        return deviceRanges(
+            runs, heapStart: heapStart, clusterSize: Int64(boot.clusterSize),
+            length: location.stream.validDataLength)
+    }
+}
