@@ -5,6 +5,8 @@ import CustodyCore
 final class ClusterFileReader: VolumeFileReader {
     let size: Int64
     private let device: BlockDevice
+    /// The device offset past the volume's partition: no read goes beyond it.
+    private let limit: Int64
     /// Device offset of cluster 2.
     private let heapStart: Int64
     private let clusterSize: Int64
@@ -18,10 +20,11 @@ final class ClusterFileReader: VolumeFileReader {
     private var runOffset: Int64 = 0
 
     init(
-        device: BlockDevice, heapStart: Int64, clusterSize: Int64, runs: [ClusterRun], size: Int64, stored: Int64,
+        region: DeviceRegion, heapStart: Int64, clusterSize: Int64, runs: [ClusterRun], size: Int64, stored: Int64,
         path: RawPath, recheck: @escaping () throws -> Void
     ) {
-        self.device = device
+        self.device = region.device
+        self.limit = region.end
         self.heapStart = heapStart
         self.clusterSize = clusterSize
         self.runs = runs
@@ -47,6 +50,13 @@ final class ClusterFileReader: VolumeFileReader {
             let runBytes = Int64(run.count) * clusterSize
             let count = Int(min(runBytes - runOffset, stored - position, room))
             let offset = heapStart + Int64(run.first - 2) * clusterSize + runOffset
+            guard offset + Int64(count) <= limit else {
+                throw VolumeError(
+                    code: .truncated,
+                    message:
+                        "the data of \(path.displayString) lies past the end of its partition or image (byte \(limit) of \(device.path)); the image is truncated or the filesystem is larger than its partition"
+                )
+            }
             try device.read(
                 at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<filled + count]),
                 for: "the data of \(path.displayString)")

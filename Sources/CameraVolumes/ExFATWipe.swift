@@ -25,7 +25,7 @@ extension ExFATVolume {
             what: "the allocation bitmap")
         var bits: [UInt8] = []
         for run in bitmapRuns {
-            bits += try device.read(
+            bits += try region.read(
                 at: clusterOffset(run.first), count: Int(run.count) * boot.clusterSize, for: "the allocation bitmap")
         }
         var changed = Set<Int>()
@@ -48,7 +48,7 @@ extension ExFATVolume {
             }
         }
 
-        let writable = try WritableDevice(path: device.path)
+        let writable = try WritableDevice(path: device.path, blockDevice: device.isBlockDevice)
         for plan in plans {
             for (index, slot) in plan.location.slots.enumerated() {
                 try writable.write(
