@@ -2,7 +2,7 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("ExistentialAny")
 ]
 
 let package = Package(
@@ -81,7 +81,7 @@ let package = Package(
         // Executables: thin @main wrappers.
         .executableTarget(
             name: "custodyd",
-                dependencies: [
+            dependencies: [
                 "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "CameraVolumes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -126,7 +126,8 @@ let package = Package(
         .testTarget(
             name: "IngestTests",
             dependencies: [
-                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting", "CameraVolumes",
+                "Ingest", "Catalog", "EvidenceStore", "EvidenceCrypto", "CustodyCore", "CustodyTesting",
+                "CameraVolumes",
             ],
             swiftSettings: strict
         ),
