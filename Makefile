@@ -93,4 +93,4 @@ fuzz-volumes: deps
 		-rss_limit_mb=2048 -max_len=1310720
 
 clean:
-	rm -rf .build demo bench-work
+	rm -rf .build .build-fuzz .build-bench demo bench-work

@@ -108,8 +108,7 @@ let package = Package(
         .executableTarget(
             name: "custodyd",
             dependencies: [
-                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
-                "CameraVolumes",
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe", "CameraVolumes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -123,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "custody-bench",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe", "CameraVolumes",
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict

@@ -2,7 +2,7 @@
 # Custody performance benchmarks: four figures, each against its target.
 #
 #   Benchmarks/run.sh                 all of them
-#   Benchmarks/run.sh import memory   a subset: any of  import | memory | small | list
+#   Benchmarks/run.sh import memory   a subset: any of  import | memory | small | list | probe | volumes
 #
 #   import  1 GiB in 8 files: `custodyd import` versus `cp -r` + `sync`     target ratio <= 1.5x
 #   memory  one 4 GiB file: peak resident memory of `custodyd import`       target <= 64 MiB
@@ -10,13 +10,16 @@
 #   list    `custodyd list` for one device-day on a 1,000,000-item catalog   target median <= 50 ms
 #   probe   media probe of a ~200 MB MP4 (faststart and moov at end) through the store: median
 #           time and bytes read (figures for issue 5; the test suite asserts < 2 % for faststart)
+#   volumes a 1 GiB file from a FAT32 and an exFAT image: Custody's reader vs `dd` of the same bytes
+#                                                                           target ratio <= 1.1x
+#           import of that FAT32 image vs import of the same file from a directory  target <= 1.15x
 #
 # Everything happens under $BENCH_DIR (default: bench-work/ in the repository, git-ignored), on the
 # same filesystem as the copies it compares against. Source data and stores are deleted at the end;
 # the seeded 1,000,000-item catalog is kept, because seeding it takes minutes.
 #
 # Environment: BENCH_DIR (work directory), IMPORT_RUNS (1 GiB runs per side, default 3),
-# LIST_RUNS (default 20), CATALOG_ITEMS (default 1000000).
+# LIST_RUNS (default 20), CATALOG_ITEMS (default 1000000), VOLUME_RUNS (default 3).
 # Needs: swift, GNU coreutils, /usr/bin/time (Debian package `time`); root to drop the page cache.
 set -euo pipefail
 
@@ -27,19 +30,20 @@ SCRATCH="$REPO/.build-bench"
 LIST_RUNS="${LIST_RUNS:-20}"
 IMPORT_RUNS="${IMPORT_RUNS:-3}"
 CATALOG_ITEMS="${CATALOG_ITEMS:-1000000}"
+VOLUME_RUNS="${VOLUME_RUNS:-3}"
 MiB=$((1 << 20))
 GiB=$((1 << 30))
 
 # --- which benchmarks ------------------------------------------------------------------------------
-ALL=(import memory small list probe)
+ALL=(import memory small list probe volumes)
 if (($# == 0)); then
     SELECTED=("${ALL[@]}")
 else
     SELECTED=("$@")
     for name in "${SELECTED[@]}"; do
         case "$name" in
-            import | memory | small | list | probe) ;;
-            *) echo "usage: $0 [import|memory|small|list|probe]..." >&2; exit 64 ;;
+            import | memory | small | list | probe | volumes) ;;
+            *) echo "usage: $0 [import|memory|small|list|probe|volumes]..." >&2; exit 64 ;;
         esac
     done
 fi
@@ -96,7 +100,7 @@ random_file() { head -c "$2" /dev/urandom >"$1"; }
 
 # Big files go at exit, also when a benchmark fails half-way; the seeded catalog stays.
 cleanup() {
-    rm -rf "$BENCH_DIR"/src-* "$BENCH_DIR"/state-* "$BENCH_DIR"/cp-*
+    rm -rf "$BENCH_DIR"/src-* "$BENCH_DIR"/state-* "$BENCH_DIR"/cp-* "$BENCH_DIR"/vol-*
 }
 trap cleanup EXIT
 
@@ -269,6 +273,69 @@ if wants probe; then
     "$BENCH" probe-latency "$BENCH_DIR/state-probe" 9 | tee "$BENCH_DIR/probe.log"
     while read -r line; do SUMMARY+=("$line"); done < <(grep '^probe ' "$BENCH_DIR/probe.log")
     rm -rf "$PROBE_SRC" "$BENCH_DIR/state-probe"
+fi
+
+# --- f. camera volumes: the reader against dd, image import against directory import -------------
+if wants volumes; then
+    note "volumes: a 1 GiB file on FAT32 and exFAT images, Custody's reader vs dd; image vs directory import"
+    IMAGES=(FAT32:"$BENCH_DIR/vol-fat32.img")
+    start=$(now_ns)
+    bash "$REPO/fixtures/volumes/make-image.sh" fat32-big "$BENCH_DIR/vol-fat32.img"
+    # exFAT content goes in through exfat-fuse on a loop device: root only.
+    if [[ $(id -u) == 0 ]]; then
+        bash "$REPO/fixtures/volumes/make-image.sh" exfat-1g "$BENCH_DIR/vol-exfat.img"
+        IMAGES+=(exFAT:"$BENCH_DIR/vol-exfat.img")
+    else
+        SUMMARY+=("volumes: exFAT skipped (making its image needs root for exfat-fuse)")
+    fi
+    echo "made the images in $(seconds_between "$start" "$(now_ns)") s"
+
+    for entry in "${IMAGES[@]}"; do
+        kind="${entry%%:*}"
+        image="${entry#*:}"
+        : >"$BENCH_DIR/vol-reader-s.txt"
+        : >"$BENCH_DIR/vol-dd-s.txt"
+        for ((run = 1; run <= VOLUME_RUNS; run++)); do
+            cold_start
+            result=$("$BENCH" read-volume "$image" BIG.MP4 | grep '^RESULT')
+            reader=$(sed -E 's/.*seconds=([0-9.]+).*/\1/' <<<"$result")
+            first=$(sed -E 's/.*first_offset=([0-9]+).*/\1/' <<<"$result")
+            span=$(sed -E 's/.*span=([0-9]+).*/\1/' <<<"$result")
+            extents=$(sed -E 's/.*extents=([0-9]+).*/\1/' <<<"$result")
+            cold_start
+            start=$(now_ns)
+            dd if="$image" of=/dev/null bs=8M iflag=skip_bytes,count_bytes skip="$first" count="$span" status=none
+            dd_seconds=$(seconds_between "$start" "$(now_ns)")
+            echo "$reader" >>"$BENCH_DIR/vol-reader-s.txt"
+            echo "$dd_seconds" >>"$BENCH_DIR/vol-dd-s.txt"
+            echo "$kind run $run: reader $reader s, dd $dd_seconds s ($extents extents, $span bytes from byte $first)"
+        done
+        READER_SECONDS=$(median <"$BENCH_DIR/vol-reader-s.txt")
+        DD_SECONDS=$(median <"$BENCH_DIR/vol-dd-s.txt")
+        ratio=$(calc "$READER_SECONDS / $DD_SECONDS")
+        SUMMARY+=("volumes: 1 GiB from a $kind image (median of $VOLUME_RUNS): reader $READER_SECONDS s ($(calc "1024 / $READER_SECONDS") MiB/s), dd of the same $extents extent(s) $DD_SECONDS s, ratio ${ratio}x (target <= 1.1x: $(verdict "$ratio" '<=' 1.1))")
+    done
+
+    # End to end: the FAT32 image, and the same file copied out of it by mtools into a directory.
+    mkdir -p "$BENCH_DIR/vol-dir"
+    MTOOLS_SKIP_CHECK=1 mcopy -n -m -i "$BENCH_DIR/vol-fat32.img" ::/BIG.MP4 "$BENCH_DIR/vol-dir/"
+    : >"$BENCH_DIR/vol-import-image-s.txt"
+    : >"$BENCH_DIR/vol-import-dir-s.txt"
+    for ((run = 1; run <= VOLUME_RUNS; run++)); do
+        fresh_state "$BENCH_DIR/state-vol"
+        import_timed "$BENCH_DIR/state-vol" "$BENCH_DIR/vol-fat32.img" BENCHVOL "$BENCH_DIR/vol-import.log" >/dev/null
+        echo "$IMPORT_SECONDS" >>"$BENCH_DIR/vol-import-image-s.txt"
+        image_seconds=$IMPORT_SECONDS
+        fresh_state "$BENCH_DIR/state-vol"
+        import_timed "$BENCH_DIR/state-vol" "$BENCH_DIR/vol-dir" BENCHVOL "$BENCH_DIR/vol-import.log" >/dev/null
+        echo "$IMPORT_SECONDS" >>"$BENCH_DIR/vol-import-dir-s.txt"
+        echo "run $run: import of the image $image_seconds s, of the directory $IMPORT_SECONDS s"
+    done
+    IMAGE_SECONDS=$(median <"$BENCH_DIR/vol-import-image-s.txt")
+    DIR_SECONDS=$(median <"$BENCH_DIR/vol-import-dir-s.txt")
+    rm -rf "$BENCH_DIR/state-vol" "$BENCH_DIR"/vol-*
+    ratio=$(calc "$IMAGE_SECONDS / $DIR_SECONDS")
+    SUMMARY+=("volumes: import of a FAT32 image holding 1 GiB (median of $VOLUME_RUNS) $IMAGE_SECONDS s, of the same file from a directory $DIR_SECONDS s, ratio ${ratio}x (target <= 1.15x: $(verdict "$ratio" '<=' 1.15))")
 fi
 
 # --- summary ---------------------------------------------------------------------------------------

@@ -9,10 +9,14 @@
 //   custody-bench probe-latency STATE_DIR RUNS
 //       Probes every item of a state directory RUNS times through the store's decrypting reader,
 //       and prints each item's median probe time and the bytes the probe read.
+//   custody-bench read-volume IMAGE PATH
+//       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
+//       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
 //
 // Kept free of ArgumentParser on purpose: the benchmark should not pull in more than it measures.
 // Run it through Benchmarks/run.sh, which builds it in release mode.
 
+import CameraVolumes
 import Catalog
 import CustodyCore
 import CustodyDaemon
@@ -38,6 +42,7 @@ func usage(_ message: String? = nil) -> Never {
             usage: custody-bench seed-catalog STATE_DIR COUNT [DEVICES=50] [DAYS=365]
                    custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT=100]
                    custody-bench probe-latency STATE_DIR RUNS
+                   custody-bench read-volume IMAGE PATH
 
             """.utf8))
     exit(64)
@@ -64,6 +69,43 @@ func quantile(_ sorted: [Double], _ q: Double) -> Double {
 }
 
 func format(_ value: Double, _ decimals: Int = 3) -> String { String(format: "%.\(decimals)f", value) }
+
+// MARK: - read-volume
+
+/// Reads one file of an image through the volume reader and prints
+/// `RESULT seconds=S bytes=N extents=K first_offset=O span=L` (L: bytes from the first extent's start
+/// to the last one's end, the range `dd` reads for comparison).
+func readVolume(_ arguments: [String]) throws {
+    guard arguments.count == 2 else { usage("read-volume takes IMAGE PATH") }
+    let volume = try VolumeOpener.open(arguments[0], timeZone: TimeZone(identifier: "UTC")!)
+    var found: VolumeFile?
+    try volume.walk { item in
+        if case .file(let file) = item, file.path == RawPath(arguments[1]) { found = file }
+    }
+    guard let file = found else { usage("no file \(arguments[1]) on \(arguments[0])") }
+    let extents: [Range<Int64>]
+    if let fat = volume as? FATVolume {
+        extents = try fat.deviceExtents(of: file)
+    } else if let exfat = volume as? ExFATVolume {
+        extents = try exfat.deviceExtents(of: file)
+    } else {
+        usage("\(arguments[0]) is not a FAT or exFAT image")
+    }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 4096)
+    defer { buffer.deallocate() }
+    let clock = ContinuousClock()
+    var total: Int64 = 0
+    let elapsed = try clock.measure {
+        let reader = try volume.open(file)
+        while case let got = try reader.read(into: buffer), got > 0 { total += Int64(got) }
+    }
+    guard total == file.size else { usage("read \(total) of \(file.size) bytes") }
+    let first = extents.first?.lowerBound ?? 0
+    let span = (extents.last?.upperBound ?? 0) - first
+    print(
+        "RESULT seconds=\(format(elapsed.milliseconds / 1000)) bytes=\(total) extents=\(extents.count) first_offset=\(first) span=\(span)"
+    )
+}
 
 /// The first day of the synthetic year, midnight UTC. Fixed so that run.sh can pick a day in range.
 let seedEpoch = Date(timeIntervalSince1970: 1_704_067_200)  // 2024-01-01T00:00:00Z
@@ -235,6 +277,7 @@ do {
     case "seed-catalog": try seedCatalog(Array(arguments.dropFirst()))
     case "list-latency": try listLatency(Array(arguments.dropFirst()))
     case "probe-latency": try probeLatency(Array(arguments.dropFirst()))
+    case "read-volume": try readVolume(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }

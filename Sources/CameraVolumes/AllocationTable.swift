@@ -124,7 +124,7 @@ final class AllocationTable {
         if let page = pages[index] { return page }
         let start = index * Self.pageSize
         let count = min(Self.pageSize, usedBytes - start)
-        var bytes = try region.device.read(
+        var bytes = try region.read(
             at: region.start + copies[0] + Int64(start), count: count, for: "the allocation table (FAT)")
         // Pad, so a FAT12 entry's second byte or a 4-byte read at the end never runs off the array.
         if bytes.count < Self.pageSize { bytes += [UInt8](repeating: 0, count: Self.pageSize - bytes.count + 4) }

@@ -123,9 +123,11 @@ final class WritableDevice {
     let path: String
     private let fd: Int32
 
+    /// A block device is opened with `O_EXCL`, which Linux refuses while the device (or one of its
+    /// partitions) is mounted: Custody never writes under a kernel filesystem driver's feet.
     /// - Throws: `VolumeError.wipeRefused` when the device cannot be opened for writing.
-    init(path: String) throws {
-        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC | O_NOCTTY)
+    init(path: String, blockDevice: Bool) throws {
+        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | (blockDevice ? O_EXCL : 0))
         guard fd >= 0 else {
             throw VolumeError(
                 code: .wipeRefused,
@@ -173,6 +175,28 @@ struct DeviceRegion {
     let start: Int64
     /// Its length as the partition table (or the device size) gives it.
     let length: Int64
+
+    /// The device offset just past the region.
+    var end: Int64 { start + length }
+
+    /// Reads `count` bytes at device offset `offset`, which must lie inside the region: a filesystem
+    /// that claims more than its partition must not read the next partition's bytes as its own.
+    /// - Throws: `.truncated` naming `what` when the bytes are past the region's end; as `BlockDevice`.
+    func read(at offset: Int64, count: Int, for what: @autoclosure () -> String) throws -> [UInt8] {
+        try checkInside(offset, count: Int64(count), what())
+        return try device.read(at: offset, count: count, for: what())
+    }
+
+    /// - Throws: `.truncated` when `offset..<offset+count` is not inside the region.
+    func checkInside(_ offset: Int64, count: Int64, _ what: @autoclosure () -> String) throws {
+        guard offset >= start, count >= 0, offset <= end, count <= end - offset else {
+            throw VolumeError(
+                code: .truncated,
+                message:
+                    "\(what()) (bytes \(offset)..<\(offset + count)) lies past the end of its partition or image at byte \(end) of \(device.path); the image is truncated or the filesystem is larger than its partition"
+            )
+        }
+    }
 }
 
 // MARK: - Little-endian fields of on-disk structures

@@ -5,6 +5,8 @@ import CustodyCore
 final class ClusterFileReader: VolumeFileReader {
     let size: Int64
     private let device: BlockDevice
+    /// The device offset past the volume's partition: no read goes beyond it.
+    private let limit: Int64
     /// Device offset of cluster 2.
     private let heapStart: Int64
     private let clusterSize: Int64
@@ -18,10 +20,11 @@ final class ClusterFileReader: VolumeFileReader {
     private var runOffset: Int64 = 0
 
     init(
-        device: BlockDevice, heapStart: Int64, clusterSize: Int64, runs: [ClusterRun], size: Int64, stored: Int64,
+        region: DeviceRegion, heapStart: Int64, clusterSize: Int64, runs: [ClusterRun], size: Int64, stored: Int64,
         path: RawPath, recheck: @escaping () throws -> Void
     ) {
-        self.device = device
+        self.device = region.device
+        self.limit = region.end
         self.heapStart = heapStart
         self.clusterSize = clusterSize
         self.runs = runs
@@ -47,6 +50,13 @@ final class ClusterFileReader: VolumeFileReader {
             let runBytes = Int64(run.count) * clusterSize
             let count = Int(min(runBytes - runOffset, stored - position, room))
             let offset = heapStart + Int64(run.first - 2) * clusterSize + runOffset
+            guard offset + Int64(count) <= limit else {
+                throw VolumeError(
+                    code: .truncated,
+                    message:
+                        "the data of \(path.displayString) lies past the end of its partition or image (byte \(limit) of \(device.path)); the image is truncated or the filesystem is larger than its partition"
+                )
+            }
             try device.read(
                 at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<filled + count]),
                 for: "the data of \(path.displayString)")
@@ -94,4 +104,41 @@ struct ClusterSet {
     }
 
     private func isSet(_ cluster: UInt32) -> Bool { words[Int(cluster) / 64] & (1 << UInt64(cluster % 64)) != 0 }
+}
+
+/// Turns cluster runs into the device byte ranges that hold a file's first `length` bytes.
+func deviceRanges(_ runs: [ClusterRun], heapStart: Int64, clusterSize: Int64, length: Int64) -> [Range<Int64>] {
+    var ranges: [Range<Int64>] = []
+    var remaining = length
+    for run in runs where remaining > 0 {
+        let start = heapStart + Int64(run.first - 2) * clusterSize
+        let count = min(Int64(run.count) * clusterSize, remaining)
+        ranges.append(start..<(start + count))
+        remaining -= count
+    }
+    return ranges
+}
+
+extension FATVolume {
+    /// Where a file's bytes lie on the device, in order (for diagnostics and benchmarks).
+    /// - Throws: `VolumeError.corrupt` when its cluster chain is broken.
+    public func deviceExtents(of file: VolumeFile) throws -> [Range<Int64>] {
+        guard case .fat(let location) = file.location else { return [] }
+        let needed = (Int64(location.size) + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize)
+        let runs = try table.runs(from: location.firstCluster, needed: needed, what: file.path.displayString)
+        return deviceRanges(
+            runs, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), length: Int64(location.size))
+    }
+}
+
+extension ExFATVolume {
+    /// Where a file's stored bytes (up to its valid data length) lie on the device, in order.
+    /// - Throws: `VolumeError.corrupt` when its allocation is broken.
+    public func deviceExtents(of file: VolumeFile) throws -> [Range<Int64>] {
+        guard case .exfat(let location) = file.location else { return [] }
+        let runs = try runs(of: location.stream, what: file.path.displayString)
+        return deviceRanges(
+            runs, heapStart: heapStart, clusterSize: Int64(boot.clusterSize),
+            length: location.stream.validDataLength)
+    }
 }

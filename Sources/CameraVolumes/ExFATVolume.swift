@@ -104,7 +104,7 @@ public final class ExFATVolume: CameraVolume {
         let runs = try table.runs(from: upcaseEntry.first, needed: needed, what: "the up-case table")
         var raw: [UInt8] = []
         for run in runs {
-            raw += try region.device.read(
+            raw += try region.read(
                 at: clusterOffset(run.first), count: Int(run.count) * boot.clusterSize, for: "the up-case table")
         }
         raw = Array(raw.prefix(Int(upcaseEntry.length)))
@@ -182,7 +182,7 @@ public final class ExFATVolume: CameraVolume {
     private func read(_ runs: [ClusterRun], length: Int64?, name: String) throws -> Directory {
         var bytes: [UInt8] = []
         for run in runs {
-            bytes += try region.device.read(
+            bytes += try region.read(
                 at: clusterOffset(run.first), count: Int(run.count) * boot.clusterSize, for: name)
         }
         if let length { bytes = Array(bytes.prefix(Int(length))) }
@@ -353,7 +353,7 @@ public final class ExFATVolume: CameraVolume {
         opened[location.slots[0]] = location.stream.firstCluster
         let device = region.device
         return ClusterFileReader(
-            device: device, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,
+            region: region, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,
             size: location.stream.dataLength, stored: location.stream.validDataLength, path: file.path,
             recheck: { try Self.checkEntrySet(location, on: device, path: file.path) })
     }

@@ -25,7 +25,7 @@ extension ExFATVolume {
             what: "the allocation bitmap")
         var bits: [UInt8] = []
         for run in bitmapRuns {
-            bits += try device.read(
+            bits += try region.read(
                 at: clusterOffset(run.first), count: Int(run.count) * boot.clusterSize, for: "the allocation bitmap")
         }
         var changed = Set<Int>()
@@ -48,7 +48,7 @@ extension ExFATVolume {
             }
         }
 
-        let writable = try WritableDevice(path: device.path)
+        let writable = try WritableDevice(path: device.path, blockDevice: device.isBlockDevice)
         for plan in plans {
             for (index, slot) in plan.location.slots.enumerated() {
                 try writable.write(
@@ -58,9 +58,26 @@ extension ExFATVolume {
         }
         try writable.flush()
         let directory = Directory(bytes: bits, runs: bitmapRuns, clusterSize: boot.clusterSize, heapStart: heapStart)
-        for byte in changed.sorted() {
-            try writable.write([bits[byte]], at: directory.deviceOffset(of: byte), for: "the allocation bitmap")
+        // Changed bytes, written in runs that stay within one cluster run of the bitmap.
+        var pending: (start: Int, end: Int)?
+        func flushRun() throws {
+            guard let run = pending else { return }
+            try writable.write(
+                Array(bits[run.start..<run.end]), at: directory.deviceOffset(of: run.start),
+                for: "the allocation bitmap")
+            pending = nil
         }
+        for byte in changed.sorted() {
+            if let run = pending, run.end == byte,
+                directory.deviceOffset(of: byte) == directory.deviceOffset(of: run.start) + Int64(byte - run.start)
+            {
+                pending = (run.start, byte + 1)
+            } else {
+                try flushRun()
+                pending = (byte, byte + 1)
+            }
+        }
+        try flushRun()
         try editor.write(to: writable)
         try writable.flush()
         table.invalidate()

@@ -74,7 +74,7 @@ public final class FATVolume: CameraVolume {
             rootDirectory = try directory(at: boot.rootCluster, path: RawPath(bytes: []))
         } else {
             let offset = region.start + boot.rootDirectoryOffset
-            let bytes = try region.device.read(at: offset, count: boot.rootDirectoryBytes, for: "the root directory")
+            let bytes = try region.read(at: offset, count: boot.rootDirectoryBytes, for: "the root directory")
             rootDirectory = DirectoryData(bytes: bytes, extents: [(offset, bytes.count)])
         }
         try walk(rootDirectory, path: RawPath(bytes: []), depth: 0, visit)
@@ -153,7 +153,7 @@ public final class FATVolume: CameraVolume {
         for run in coalesce(clusters) {
             let offset = clusterOffset(run.first)
             let count = Int(run.count) * boot.clusterSize
-            bytes += try region.device.read(at: offset, count: count, for: name)
+            bytes += try region.read(at: offset, count: count, for: name)
             extents.append((offset, count))
         }
         return DirectoryData(bytes: bytes, extents: extents)
@@ -259,7 +259,7 @@ public final class FATVolume: CameraVolume {
         opened[location.slots.last!] = location.firstCluster
         let device = region.device
         return ClusterFileReader(
-            device: device, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,
+            region: region, heapStart: heapStart, clusterSize: Int64(boot.clusterSize), runs: runs,
             size: Int64(location.size), stored: Int64(location.size), path: file.path,
             recheck: { try Self.checkEntry(location, on: device, path: file.path) })
     }

@@ -29,7 +29,7 @@ extension FATVolume {
         }
         var fsInfo: [UInt8]?
         if boot.kind == .fat32, boot.fsInfoSector > 0, boot.fsInfoSector < boot.reservedSectors {
-            var sector = try device.read(
+            var sector = try region.read(
                 at: region.start + Int64(boot.fsInfoSector * boot.bytesPerSector), count: 512, for: "the FSInfo sector")
             if sector.u32(0) == 0x4161_5252, sector.u32(484) == 0x6141_7272, sector.u32(508) == 0xaa55_0000 {
                 let free = sector.u32(488)
@@ -41,7 +41,7 @@ extension FATVolume {
             }
         }
 
-        let writable = try WritableDevice(path: device.path)
+        let writable = try WritableDevice(path: device.path, blockDevice: device.isBlockDevice)
         for plan in plans {
             for slot in plan.location.slots {
                 try writable.write([0xe5], at: slot, for: "the directory entry of \(plan.file.path.displayString)")

@@ -3,14 +3,14 @@
 /// written outside the changed entries are the bytes that were there.
 struct TableEditor {
     private let table: AllocationTable
-    private let device: BlockDevice
+    private let region: DeviceRegion
     private let regionStart: Int64
     /// Pages of the first copy, changed; the same pages are written to every copy.
     private var pages: [Int: [UInt8]] = [:]
 
     init(table: AllocationTable, region: DeviceRegion) {
         self.table = table
-        self.device = region.device
+        self.region = region
         self.regionStart = region.start
     }
 
@@ -45,6 +45,8 @@ struct TableEditor {
     func write(to writable: WritableDevice) throws {
         for (index, page) in pages.sorted(by: { $0.key < $1.key }) {
             for (copy, offset) in table.copies.enumerated() {
+                let at = regionStart + offset + Int64(index * AllocationTable.pageSize)
+                try region.checkInside(at, count: Int64(page.count), "FAT copy \(copy + 1)")
                 try writable.write(
                     page, at: regionStart + offset + Int64(index * AllocationTable.pageSize),
                     for: "FAT copy \(copy + 1)")
@@ -66,7 +68,7 @@ struct TableEditor {
         if let page = pages[index] { return page }
         let start = index * AllocationTable.pageSize
         let count = min(AllocationTable.pageSize, table.usedBytes - start)
-        let page = try device.read(
+        let page = try region.read(
             at: regionStart + table.copies[0] + Int64(start), count: count, for: "the allocation table (FAT)")
         pages[index] = page
         return page

@@ -101,6 +101,30 @@ import Testing
         #expect(files == ["::/A.BIN"], "\(listing.stdout)")
     }
 
+    @Test(.enabled(if: geteuid() == 0, "attaching a loop device needs root (CI runs as root)"))
+    func aBlockDeviceIsImportedAndWipedLikeAnImage() throws {
+        let fixture = try CLIFixture("importBlockDevice")
+        let image = try VolumeImages.make("fat16-mbr", at: fixture.directory.file("camera.img"))
+        let expected = try VolumeImages.mtoolsHashes(image, scratch: fixture.directory.path)
+        let attach = try run("/usr/sbin/losetup", ["-f", "--show", image])
+        try #require(attach.status == 0, "\(attach.stderr)")
+        let device = attach.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? run("/usr/sbin/losetup", ["-d", device]) }
+
+        let result = try fixture.run("import", "--wipe", "--device", "CAM9", device)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("\(expected.count) verified"), "\(result.stdout)")
+        #expect(result.stdout.contains("\(expected.count) wiped from the volume, 0 kept"), "\(result.stdout)")
+        let items = try fixture.itemsByPath()
+        for (path, hash) in expected {
+            #expect(items[path]?["sha256"] as? String == hash, "\(path)")
+            #expect((items[path]?["source"] as? [String: Any])?["root"] as? String == device)
+        }
+        _ = try run("/usr/sbin/losetup", ["-d", device])
+        #expect(try VolumeImages.mtoolsHashes(image, scratch: fixture.directory.path).isEmpty)
+        #expect(try VolumeImages.fsck(image, exfat: false, scratch: fixture.directory.path).status == 0)
+    }
+
     @Test func wipeIsRefusedForADirectory() throws {
         let fixture = try CLIFixture("wipeDirectory")
         try fixture.put("a.mp4", testBytes(count: 10, seed: 1))
