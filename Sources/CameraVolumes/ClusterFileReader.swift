@@ -103,6 +103,16 @@ struct ClusterSet {
         if !words.isEmpty { words = Array(repeating: 0, count: words.count) }
     }
 
+    /// True when `cluster` is claimed.
+    func contains(_ cluster: UInt32) -> Bool { !words.isEmpty && cluster <= count + 1 && isSet(cluster) }
+
+    /// Marks one cluster claimed.
+    mutating func insert(_ cluster: UInt32) {
+        if words.isEmpty { words = Array(repeating: 0, count: (Int(count) + 2 + 63) / 64) }
+        guard cluster <= count + 1 else { return }
+        words[Int(cluster) / 64] |= 1 << UInt64(cluster % 64)
+    }
+
     private func isSet(_ cluster: UInt32) -> Bool { words[Int(cluster) / 64] & (1 << UInt64(cluster % 64)) != 0 }
 }
 

@@ -70,6 +70,8 @@ public final class ExFATVolume: CameraVolume {
     }
 
     var heapStart: Int64 { region.start + boot.heapByteOffset }
+    /// The clusters claimed since the last walk began (directories, and files opened).
+    var claimedClusters: ClusterSet { claimed }
     func clusterOffset(_ cluster: UInt32) -> Int64 { heapStart + Int64(cluster - 2) * Int64(boot.clusterSize) }
 
     /// Finds the allocation bitmap and loads the up-case table from the root directory.

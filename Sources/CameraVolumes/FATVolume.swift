@@ -62,6 +62,8 @@ public final class FATVolume: CameraVolume {
     }
 
     var heapStart: Int64 { region.start + boot.dataOffset }
+    /// The clusters claimed since the last walk began (directories, and files opened).
+    var claimedClusters: ClusterSet { claimed }
     func clusterOffset(_ cluster: UInt32) -> Int64 { heapStart + Int64(cluster - 2) * Int64(boot.clusterSize) }
 
     // MARK: - Walking
