@@ -10,7 +10,9 @@ extension ExFATVolume {
         let device = region.device
         let candidates: [(file: VolumeFile, location: Location, runs: [ClusterRun])] = plan(files, report: &report) {
             file in
-            guard case .exfat(let location) = file.location else { return nil }
+            guard case .exfat(let location) = file.location, location.volume == token else {
+                return nil
+            }
             try Self.checkEntrySet(location, on: device, path: file.path)
             return (file, location, try runs(of: location.stream, what: file.path.displayString))
         }

@@ -10,7 +10,9 @@ extension FATVolume {
         let device = region.device
         let candidates: [(file: VolumeFile, location: Location, clusters: [UInt32])] = plan(files, report: &report) {
             file in
-            guard case .fat(let location) = file.location else { return nil }
+            guard case .fat(let location) = file.location, location.volume == token else {
+                return nil
+            }
             try Self.checkEntry(location, on: device, path: file.path)
             var clusters: [UInt32] = []
             if location.firstCluster != 0 {

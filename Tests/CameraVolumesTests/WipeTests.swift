@@ -190,6 +190,22 @@ import Testing
         #expect(other.wiped.map(\.displayString) == ["LAST.BIN"])
     }
 
+    @Test func filesOfAnotherVolumeAreNeverOpenedOrWiped() throws {
+        let directory = try TemporaryDirectory("wipeOtherVolume")
+        let first = try VolumeImages.make("fat12-gpt", at: directory.file("first.img"))
+        let second = directory.file("second.img")
+        try FileManager.default.copyItem(atPath: first, toPath: second)
+        let files = try read(try openVolume(first)).files
+        let file = try #require(files["音频/录音 01.wav"])
+        let other = try openVolume(second)
+        #expect(throws: VolumeError.self) { _ = try other.open(file) }
+        let before = try sha256Hex(ofFile: second)
+        let report = try other.wipe([file])
+        #expect(report.wiped.isEmpty)
+        #expect(report.kept.map(\.path) == [file.path])
+        #expect(try sha256Hex(ofFile: second) == before)
+    }
+
     @Test func aDirectoryVolumeRefusesToWipe() throws {
         let directory = try TemporaryDirectory("wipeDirectory")
         let volume = DirectoryVolume(root: .init(directory.path))
