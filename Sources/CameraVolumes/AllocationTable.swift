@@ -218,6 +218,20 @@ extension AllocationTable {
         }
     }
 
+    /// Marks every cluster a chain reaches from `first`, as far as it is well formed (a loop, a bad
+    /// link or the step bound ends it): what another entry would lose if those clusters were freed.
+    func mark(from first: UInt32, into set: inout ClusterSet) {
+        guard isValid(first) else { return }
+        var cluster = first
+        var steps: UInt32 = 0
+        while steps <= clusterCount, !set.contains(cluster) {
+            set.insert(cluster)
+            steps += 1
+            guard case .next(let next) = (try? link(cluster)) ?? .end else { return }
+            cluster = next
+        }
+    }
+
     private func chainError(_ link: Link, at cluster: UInt32, _ what: String) -> VolumeError {
         switch link {
         case .free:

@@ -103,6 +103,16 @@ struct ClusterSet {
         if !words.isEmpty { words = Array(repeating: 0, count: words.count) }
     }
 
+    /// True when `cluster` is claimed.
+    func contains(_ cluster: UInt32) -> Bool { !words.isEmpty && cluster <= count + 1 && isSet(cluster) }
+
+    /// Marks one cluster claimed.
+    mutating func insert(_ cluster: UInt32) {
+        if words.isEmpty { words = Array(repeating: 0, count: (Int(count) + 2 + 63) / 64) }
+        guard cluster <= count + 1 else { return }
+        words[Int(cluster) / 64] |= 1 << UInt64(cluster % 64)
+    }
+
     private func isSet(_ cluster: UInt32) -> Bool { words[Int(cluster) / 64] & (1 << UInt64(cluster % 64)) != 0 }
 }
 
@@ -123,7 +133,7 @@ extension FATVolume {
     /// Where a file's bytes lie on the device, in order (for diagnostics and benchmarks).
     /// - Throws: `VolumeError.corrupt` when its cluster chain is broken.
     public func deviceExtents(of file: VolumeFile) throws -> [Range<Int64>] {
-        guard case .fat(let location) = file.location else { return [] }
+        guard case .fat(let location) = file.location, location.volume == token else { return [] }
         let needed = (Int64(location.size) + Int64(boot.clusterSize) - 1) / Int64(boot.clusterSize)
         let runs = try table.runs(from: location.firstCluster, needed: needed, what: file.path.displayString)
         return deviceRanges(
@@ -135,7 +145,7 @@ extension ExFATVolume {
     /// Where a file's stored bytes (up to its valid data length) lie on the device, in order.
     /// - Throws: `VolumeError.corrupt` when its allocation is broken.
     public func deviceExtents(of file: VolumeFile) throws -> [Range<Int64>] {
-        guard case .exfat(let location) = file.location else { return [] }
+        guard case .exfat(let location) = file.location, location.volume == token else { return [] }
         let runs = try runs(of: location.stream, what: file.path.displayString)
         return deviceRanges(
             runs, heapStart: heapStart, clusterSize: Int64(boot.clusterSize),

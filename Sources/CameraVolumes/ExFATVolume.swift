@@ -9,6 +9,8 @@ import Foundation
 public final class ExFATVolume: CameraVolume {
     /// Where a file's entry set is, and what it said when the walk read it.
     struct Location {
+        /// The volume that found the file: another volume's entries are never read or written here.
+        var volume: UInt64
         /// The device offset of each 32-byte entry of the set, the file entry first.
         var slots: [Int64]
         /// The entry set's bytes as read.
@@ -39,6 +41,8 @@ public final class ExFATVolume: CameraVolume {
     /// The allocation bitmap of the active FAT: first cluster and length in bytes.
     private(set) var bitmap: (firstCluster: UInt32, length: Int64)?
     private var claimed: ClusterSet
+    /// This volume object, in the locations of the files it lists (random: an address can be reused).
+    let token = UInt64.random(in: .min ... .max)
     /// Files opened since the walk began (directory-entry offset to first cluster): opening one again
     /// is not a cross-link.
     private var opened: [Int64: UInt32] = [:]
@@ -70,6 +74,8 @@ public final class ExFATVolume: CameraVolume {
     }
 
     var heapStart: Int64 { region.start + boot.heapByteOffset }
+    /// The clusters claimed since the last walk began (directories, and files opened).
+    var claimedClusters: ClusterSet { claimed }
     func clusterOffset(_ cluster: UInt32) -> Int64 { heapStart + Int64(cluster - 2) * Int64(boot.clusterSize) }
 
     /// Finds the allocation bitmap and loads the up-case table from the root directory.
@@ -330,7 +336,9 @@ public final class ExFATVolume: CameraVolume {
             let slots = (0...secondaries).map { directory.deviceOffset(of: start + 32 * $0) }
             entries.append(
                 ParsedEntry(
-                    name: name, location: problem == nil ? Location(slots: slots, set: set, stream: stream) : nil,
+                    name: name,
+                    location: problem == nil
+                        ? Location(volume: token, slots: slots, set: set, stream: stream) : nil,
                     problem: problem))
         }
         return entries
@@ -339,7 +347,7 @@ public final class ExFATVolume: CameraVolume {
     // MARK: - Reading
 
     public func open(_ file: VolumeFile) throws -> any VolumeFileReader {
-        guard case .exfat(let location) = file.location else {
+        guard case .exfat(let location) = file.location, location.volume == token else {
             throw VolumeError(code: .unsupported, message: "\(file.path.displayString) is not from this volume")
         }
         let what = file.path.displayString

@@ -8,12 +8,16 @@ extension ExFATVolume {
     public func wipe(_ files: [VolumeFile]) throws -> WipeReport {
         var report = WipeReport()
         let device = region.device
-        let plans: [(file: VolumeFile, location: Location, runs: [ClusterRun])] = plan(files, report: &report) {
+        let candidates: [(file: VolumeFile, location: Location, runs: [ClusterRun])] = plan(files, report: &report) {
             file in
-            guard case .exfat(let location) = file.location else { return nil }
+            guard case .exfat(let location) = file.location, location.volume == token else {
+                return nil
+            }
             try Self.checkEntrySet(location, on: device, path: file.path)
             return (file, location, try runs(of: location.stream, what: file.path.displayString))
         }
+        guard !candidates.isEmpty else { return report }
+        let plans = try keepingSharedClusters(candidates, report: &report)
         guard !plans.isEmpty else { return report }
         guard let bitmap else {
             throw VolumeError(code: .wipeRefused, message: "\(root) has no allocation bitmap; nothing was deleted")
@@ -81,8 +85,44 @@ extension ExFATVolume {
         try editor.write(to: writable)
         try writable.flush()
         table.invalidate()
-        report.wiped = plans.map(\.file.path)
+        report.wiped = plans.map { $0.file.path }
         report.clustersFreed = freed
         return report
+    }
+
+    /// Leaves on the volume any file whose clusters another entry also uses (a cross-link on a damaged
+    /// volume): freeing them would free that entry's data too, and it may be evidence not yet read.
+    private func keepingSharedClusters(
+        _ plans: [(file: VolumeFile, location: Location, runs: [ClusterRun])], report: inout WipeReport
+    ) throws -> [(file: VolumeFile, location: Location, runs: [ClusterRun])] {
+        let wiping = Set(plans.map { $0.location.slots[0] })
+        var live = ClusterSet(clusterCount: boot.clusterCount)
+        try walk { item in
+            guard case .file(let file) = item, case .exfat(let location) = file.location,
+                !wiping.contains(location.slots[0])
+            else { return }
+            if location.stream.noFatChain {
+                for run in (try? runs(of: location.stream, what: "")) ?? [] {
+                    for cluster in run.first..<(run.first + run.count) { live.insert(cluster) }
+                }
+            } else if location.stream.dataLength > 0 {
+                table.mark(from: location.stream.firstCluster, into: &live)
+            }
+        }
+        // After a walk, the claimed set holds every directory's clusters.
+        let directories = claimedClusters
+        return plans.filter { plan in
+            let clusters = plan.runs.lazy.flatMap { $0.first..<($0.first + $0.count) }
+            guard let shared = clusters.first(where: { live.contains($0) || directories.contains($0) }) else {
+                return true
+            }
+            report.kept.append(
+                .init(
+                    path: plan.file.path,
+                    reason:
+                        "its cluster \(shared) is also used by another file or directory (a cross-link); it stays so that entry's data is not freed"
+                ))
+            return false
+        }
     }
 }

@@ -9,6 +9,8 @@ import Foundation
 public final class FATVolume: CameraVolume {
     /// Where a file's directory entries are, and what they said when the walk read them.
     struct Location {
+        /// The volume that found the file: another volume's entries are never read or written here.
+        var volume: UInt64
         /// Device offsets of the file's 32-byte slots: its long-name entries, then its short entry.
         var slots: [Int64]
         /// The bytes of all those slots as read, in the same order.
@@ -31,6 +33,8 @@ public final class FATVolume: CameraVolume {
     let table: AllocationTable
     let clock: VolumeClock
     private var claimed: ClusterSet
+    /// This volume object, in the locations of the files it lists (random: an address can be reused).
+    let token = UInt64.random(in: .min ... .max)
     /// Files opened since the walk began (directory-entry offset to first cluster): opening one again
     /// is not a cross-link.
     private var opened: [Int64: UInt32] = [:]
@@ -62,6 +66,8 @@ public final class FATVolume: CameraVolume {
     }
 
     var heapStart: Int64 { region.start + boot.dataOffset }
+    /// The clusters claimed since the last walk began (directories, and files opened).
+    var claimedClusters: ClusterSet { claimed }
     func clusterOffset(_ cluster: UInt32) -> Int64 { heapStart + Int64(cluster - 2) * Int64(boot.clusterSize) }
 
     // MARK: - Walking
@@ -110,7 +116,8 @@ public final class FATVolume: CameraVolume {
             } else {
                 let size = short.u32(28)
                 let location = Location(
-                    slots: entry.slots, entries: entry.entries, firstCluster: firstCluster, size: size)
+                    volume: token, slots: entry.slots, entries: entry.entries,
+                    firstCluster: firstCluster, size: size)
                 try visit(
                     .file(
                         VolumeFile(
@@ -244,7 +251,7 @@ public final class FATVolume: CameraVolume {
     // MARK: - Reading
 
     public func open(_ file: VolumeFile) throws -> any VolumeFileReader {
-        guard case .fat(let location) = file.location else {
+        guard case .fat(let location) = file.location, location.volume == token else {
             throw VolumeError(code: .unsupported, message: "\(file.path.displayString) is not from this volume")
         }
         let what = file.path.displayString

@@ -8,9 +8,11 @@ extension FATVolume {
     public func wipe(_ files: [VolumeFile]) throws -> WipeReport {
         var report = WipeReport()
         let device = region.device
-        let plans: [(file: VolumeFile, location: Location, clusters: [UInt32])] = plan(files, report: &report) {
+        let candidates: [(file: VolumeFile, location: Location, clusters: [UInt32])] = plan(files, report: &report) {
             file in
-            guard case .fat(let location) = file.location else { return nil }
+            guard case .fat(let location) = file.location, location.volume == token else {
+                return nil
+            }
             try Self.checkEntry(location, on: device, path: file.path)
             var clusters: [UInt32] = []
             if location.firstCluster != 0 {
@@ -20,6 +22,8 @@ extension FATVolume {
             }
             return (file, location, clusters)
         }
+        guard !candidates.isEmpty else { return report }
+        let plans = try keepingSharedClusters(candidates, report: &report)
         guard !plans.isEmpty else { return report }
 
         var editor = TableEditor(table: table, region: region)
@@ -55,8 +59,37 @@ extension FATVolume {
         }
         try writable.flush()
         table.invalidate()
-        report.wiped = plans.map(\.file.path)
+        report.wiped = plans.map { $0.file.path }
         report.clustersFreed = freed.count
         return report
+    }
+
+    /// Leaves on the volume any file whose clusters another entry also uses (a cross-link on a damaged
+    /// volume): freeing them would free that entry's data too, and it may be evidence not yet read.
+    private func keepingSharedClusters(
+        _ plans: [(file: VolumeFile, location: Location, clusters: [UInt32])], report: inout WipeReport
+    ) throws -> [(file: VolumeFile, location: Location, clusters: [UInt32])] {
+        let wiping = Set(plans.map { $0.location.slots.last! })
+        var live = ClusterSet(clusterCount: boot.clusterCount)
+        try walk { item in
+            guard case .file(let file) = item, case .fat(let location) = file.location,
+                !wiping.contains(location.slots.last!)
+            else { return }
+            table.mark(from: location.firstCluster, into: &live)
+        }
+        // After a walk, the claimed set holds every directory's clusters.
+        let directories = claimedClusters
+        return plans.filter { plan in
+            guard let shared = plan.clusters.first(where: { live.contains($0) || directories.contains($0) }) else {
+                return true
+            }
+            report.kept.append(
+                .init(
+                    path: plan.file.path,
+                    reason:
+                        "its cluster \(shared) is also used by another file or directory (a cross-link); it stays so that entry's data is not freed"
+                ))
+            return false
+        }
     }
 }

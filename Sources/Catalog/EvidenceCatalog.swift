@@ -73,15 +73,23 @@ public struct EvidenceCatalog: Sendable {
     // MARK: - Ingest
 
     /// The catalogued item, if any, that came from the same source file (same root, path, size and
-    /// modification time) — the candidate for "already in the store".
+    /// modification time) — the candidate for "already in the store". Where the filesystem stored the
+    /// time without a zone (FAT), the raw stored value is compared, so the same card imported with a
+    /// different assumed zone is still recognised.
     public func itemFromSameSource(_ source: SourceReference) throws -> ItemRecord? {
         try read { db in
-            try ItemRecord
+            var request =
+                ItemRecord
                 .filter(ItemRecord.Columns.sourceRoot == source.root)
                 .filter(ItemRecord.Columns.sourcePath == Data(source.path.bytes))
                 .filter(ItemRecord.Columns.sourceSize == source.size)
-                .filter(ItemRecord.Columns.sourceModificationTime == source.modificationTimeNanoseconds)
-                .fetchOne(db)
+            if let raw = source.modificationTimeRaw {
+                request = request.filter(ItemRecord.Columns.sourceModificationTimeRaw == raw)
+            } else {
+                request = request.filter(
+                    ItemRecord.Columns.sourceModificationTime == source.modificationTimeNanoseconds)
+            }
+            return try request.fetchOne(db)
         }
     }
 

@@ -52,6 +52,7 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let sourcePath = Column("source_path")
         static let sourceSize = Column("source_size")
         static let sourceModificationTime = Column("source_mtime_ns")
+        static let sourceModificationTimeRaw = Column("source_mtime_raw")
         static let ingestedAt = Column("ingested_at")
         static let verifiedAt = Column("verified_at")
         static let mediaKind = Column("media_kind")

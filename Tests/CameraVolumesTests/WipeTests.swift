@@ -171,6 +171,41 @@ import Testing
         #expect(try VolumeImages.fsck(image, exfat: false, scratch: directory.path).status == 0)
     }
 
+    @Test func aVerifiedFileCrossLinkedWithAnotherIsKeptSoTheOtherLosesNothing() throws {
+        let directory = try TemporaryDirectory("wipeCrossLinked")
+        let image = directory.file("volume.img")
+        try FileManager.default.copyItem(atPath: VolumeImages.corpus + "/fat-cross-link.img", toPath: image)
+        let volume = try openVolume(image)
+        let reading = try read(volume)
+        // A.BIN reads; B.BIN starts inside A.BIN's chain and fails as a cross-link.
+        #expect(reading.hashes["A.BIN"] != nil)
+        #expect(reading.failures["B.BIN"]?.contains("cross-link") == true)
+        let before = try sha256Hex(ofFile: image)
+        let report = try volume.wipe([try #require(reading.files["A.BIN"])])
+        #expect(report.wiped.isEmpty)
+        #expect(report.kept.first?.reason.contains("cross-link") == true, "\(report.kept)")
+        #expect(try sha256Hex(ofFile: image) == before)
+        // Files that share nothing are still wiped from the same volume.
+        let other = try volume.wipe([try #require(reading.files["LAST.BIN"])])
+        #expect(other.wiped.map(\.displayString) == ["LAST.BIN"])
+    }
+
+    @Test func filesOfAnotherVolumeAreNeverOpenedOrWiped() throws {
+        let directory = try TemporaryDirectory("wipeOtherVolume")
+        let first = try VolumeImages.make("fat12-gpt", at: directory.file("first.img"))
+        let second = directory.file("second.img")
+        try FileManager.default.copyItem(atPath: first, toPath: second)
+        let files = try read(try openVolume(first)).files
+        let file = try #require(files["音频/录音 01.wav"])
+        let other = try openVolume(second)
+        #expect(throws: VolumeError.self) { _ = try other.open(file) }
+        let before = try sha256Hex(ofFile: second)
+        let report = try other.wipe([file])
+        #expect(report.wiped.isEmpty)
+        #expect(report.kept.map(\.path) == [file.path])
+        #expect(try sha256Hex(ofFile: second) == before)
+    }
+
     @Test func aDirectoryVolumeRefusesToWipe() throws {
         let directory = try TemporaryDirectory("wipeDirectory")
         let volume = DirectoryVolume(root: .init(directory.path))
