@@ -95,15 +95,17 @@ func readVolume(_ arguments: [String]) throws {
     defer { buffer.deallocate() }
     let clock = ContinuousClock()
     var total: Int64 = 0
+    var opening = Duration.zero
     let elapsed = try clock.measure {
-        let reader = try volume.open(file)
-        while case let got = try reader.read(into: buffer), got > 0 { total += Int64(got) }
+        var reader: (any VolumeFileReader)?
+        opening = try clock.measure { reader = try volume.open(file) }
+        while case let got = try reader!.read(into: buffer), got > 0 { total += Int64(got) }
     }
     guard total == file.size else { usage("read \(total) of \(file.size) bytes") }
     let first = extents.first?.lowerBound ?? 0
     let span = (extents.last?.upperBound ?? 0) - first
     print(
-        "RESULT seconds=\(format(elapsed.milliseconds / 1000)) bytes=\(total) extents=\(extents.count) first_offset=\(first) span=\(span)"
+        "RESULT seconds=\(format(elapsed.milliseconds / 1000)) open_seconds=\(format(opening.milliseconds / 1000)) bytes=\(total) extents=\(extents.count) first_offset=\(first) span=\(span)"
     )
 }
 

@@ -16,6 +16,15 @@ import Foundation
 private let imagePath = "/dev/shm/custody-fuzz-volume-\(getpid()).img"
 private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 4096)
 
+/// Removes the scratch image when libFuzzer exits.
+@_cdecl("LLVMFuzzerInitialize")
+public func initialize(_ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>)
+    -> CInt
+{
+    atexit { unlink("/dev/shm/custody-fuzz-volume-\(getpid()).img") }
+    return 0
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let fd = open(imagePath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
