@@ -108,7 +108,8 @@ let package = Package(
         .executableTarget(
             name: "custodyd",
             dependencies: [
-                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe", "CameraVolumes",
+                "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
+                "CameraVolumes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -122,7 +123,8 @@ let package = Package(
         .executableTarget(
             name: "custody-bench",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe", "CameraVolumes",
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe",
+                "CameraVolumes",
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict
