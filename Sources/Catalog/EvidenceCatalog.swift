@@ -72,11 +72,12 @@ public struct EvidenceCatalog: Sendable {
 
     // MARK: - Ingest
 
-    /// The catalogued item, if any, that came from the same source file (same root, path, size and
+    /// The catalogued items that came from the same source file (same root, path, size and
     /// modification time) — the candidate for "already in the store". Where the filesystem stored the
     /// time without a zone (FAT), the raw stored value is compared, so the same card imported with a
     /// different assumed zone is still recognised.
-    public func itemFromSameSource(_ source: SourceReference) throws -> ItemRecord? {
+    /// Several items can share a source key when one card slot or folder later held different content.
+    public func itemsFromSameSource(_ source: SourceReference) throws -> [ItemRecord] {
         try read { db in
             var request =
                 ItemRecord
@@ -89,7 +90,7 @@ public struct EvidenceCatalog: Sendable {
                 request = request.filter(
                     ItemRecord.Columns.sourceModificationTime == source.modificationTimeNanoseconds)
             }
-            return try request.fetchOne(db)
+            return try request.fetchAll(db)
         }
     }
 

@@ -59,7 +59,7 @@ struct ImportRun {
     }
 
     mutating func ingest(_ entry: VolumeFile, from volume: any CameraVolume) throws {
-        let file: any VolumeFileReader
+        var file: any VolumeFileReader
         do {
             file = try volume.open(entry)
         } catch let error as VolumeError {
@@ -72,12 +72,17 @@ struct ImportRun {
             modificationTimeRaw: entry.modified.raw, modificationTimeZone: entry.modified.zone)
         events(.reading(path: entry.path, size: file.size))
         do {
-            if let existing = try catalog.itemFromSameSource(source) {
-                try checkDuplicate(file, path: entry.path, of: existing)
-                if collectVerified, existing.state == .verified {
-                    verifiedFiles.append((entry, existing.id, existing.sha256))
+            let candidates = try catalog.itemsFromSameSource(source)
+            if !candidates.isEmpty {
+                if let existing = try duplicate(file, path: entry.path, among: candidates) {
+                    if collectVerified, existing.state == .verified {
+                        verifiedFiles.append((entry, existing.id, existing.sha256))
+                    }
+                    return
                 }
-                return
+                // Same name, size and time, other content (another card in the same slot, say):
+                // a new item. The first reader was used up by hashing; read the file again.
+                file = try volume.open(entry)
             }
             let id = EvidenceID()
             let object = try writer.write(
@@ -105,8 +110,11 @@ struct ImportRun {
     }
 
     /// A file with the same path, size and modification time is in the store: hash it (no encryption,
-    /// nothing written) and record that it was seen again — or ingest it if the content differs.
-    private mutating func checkDuplicate(_ file: any VolumeFileReader, path: RawPath, of existing: ItemRecord) throws {
+    /// nothing written). If an item has that content, record that it was seen again and return it;
+    /// otherwise return nil, and the caller ingests the file as a new item.
+    private mutating func duplicate(
+        _ file: any VolumeFileReader, path: RawPath, among candidates: [ItemRecord]
+    ) throws -> ItemRecord? {
         let hasher = SHA256Hasher()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 4096)
         defer { buffer.deallocate() }
@@ -118,12 +126,12 @@ struct ImportRun {
             total += Int64(got)
         }
         try file.checkUnchanged()
-        guard total == existing.size, hasher.finalize() == existing.sha256 else {
-            throw StoreError(
-                code: .sourceChanged,
-                message:
-                    "\(path.displayString) has the size and time of item \(existing.id) but different content; it will be ingested as a new item on the next import"
-            )
+        let digest = hasher.finalize()
+        guard let existing = candidates.first(where: { $0.size == total && $0.sha256 == digest }) else {
+            logger.notice(
+                "same name, size and time as a stored item, other content: ingesting as a new item",
+                metadata: ["source.path": "\(path.displayString)"])
+            return nil
         }
         summary.duplicates += 1
         events(.duplicate(path: path, existing: existing.id))
@@ -132,6 +140,7 @@ struct ImportRun {
                 action: "import.duplicate", itemID: existing.id,
                 detail: ["root": root, "path": path.displayString])
         ])
+        return existing
     }
 
     /// Hands the open batch to the committer, which commits and verifies it while sealing goes on.

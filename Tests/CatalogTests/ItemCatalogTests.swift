@@ -70,7 +70,7 @@ import Testing
         var item = record(device: nil, at: Date(), seed: 2)
         item.source.path = RawPath(bytes: Array("DCIM/bad".utf8) + [0xff, 0x0a] + Array(".mp4".utf8))
         try catalog.recordStored([item], events: [])
-        let found = try catalog.itemFromSameSource(item.source)
+        let found = try catalog.itemsFromSameSource(item.source).first
         #expect(found?.source.path == item.source.path)
         #expect(item.source.path.displayString == "DCIM/bad\\xff\\x0a.mp4")
         #expect(RawPath("中文/录像.mp4").displayString == "中文/录像.mp4")
