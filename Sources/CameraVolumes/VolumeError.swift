@@ -1,6 +1,8 @@
+import CustodyCore
+
 /// A failure of a camera volume: it cannot be opened, its structures are damaged or hostile, a file
 /// changed while it was read, or the wipe could not be done.
-public struct VolumeError: Error, CustomStringConvertible, Sendable {
+public struct VolumeError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
@@ -45,10 +47,7 @@ public struct VolumeError: Error, CustomStringConvertible, Sendable {
         self.cause = cause
     }
 
-    public var description: String {
-        guard let cause else { return message }
-        return "\(message) (\(cause))"
-    }
-
     static func corrupt(_ message: String) -> VolumeError { VolumeError(code: .corrupt, message: message) }
+
+    public var underlyingError: (any Error & Sendable)? { cause }
 }

@@ -1,6 +1,8 @@
+import CustodyCore
+
 /// A failure of the catalog: a database that cannot be opened, a constraint the schema enforces, an
 /// item that does not exist, or an audit chain that does not verify.
-public struct CatalogError: Error, CustomStringConvertible, Sendable {
+public struct CatalogError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable { case unavailable, notFound, ambiguous, invalidQuery, database }
@@ -34,8 +36,5 @@ public struct CatalogError: Error, CustomStringConvertible, Sendable {
         self.cause = cause
     }
 
-    public var description: String {
-        guard let cause else { return message }
-        return "\(message) (\(cause))"
-    }
+    public var underlyingError: (any Error & Sendable)? { cause }
 }

@@ -1,5 +1,7 @@
+import CustodyCore
+
 /// A failure in setting up or using a state directory: keys, layout, arguments.
-public struct DaemonError: Error, CustomStringConvertible, Sendable {
+public struct DaemonError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable { case keyFile, wrongKey, stateDirectory, invalidArgument }
@@ -28,5 +30,4 @@ public struct DaemonError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { message }
 }

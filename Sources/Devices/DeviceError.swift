@@ -1,6 +1,8 @@
+import CustodyCore
+
 /// A failure talking to a docked device: the USB link, the vendor protocol, the password, or what the
 /// device answered.
-public struct DeviceError: Error, CustomStringConvertible, Sendable {
+public struct DeviceError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
@@ -47,10 +49,7 @@ public struct DeviceError: Error, CustomStringConvertible, Sendable {
         self.cause = cause
     }
 
-    public var description: String {
-        guard let cause else { return message }
-        return "\(message) (\(cause))"
-    }
-
     static func malformed(_ message: String) -> DeviceError { DeviceError(code: .malformed, message: message) }
+
+    public var underlyingError: (any Error & Sendable)? { cause }
 }

@@ -1,6 +1,8 @@
+import CustodyCore
+
 /// A failure in a cryptographic operation: a library call that failed, a key of the wrong size, or
 /// data whose authentication tag did not verify.
-public struct CryptoError: Error, CustomStringConvertible, Sendable {
+public struct CryptoError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
@@ -30,8 +32,6 @@ public struct CryptoError: Error, CustomStringConvertible, Sendable {
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
 
     /// Builds a `libraryFailure` error carrying OpenSSL's own first queued error string.
     static func openSSL(_ operation: String) -> CryptoError {

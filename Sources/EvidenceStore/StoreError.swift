@@ -1,5 +1,7 @@
+import CustodyCore
+
 /// A failure of the evidence store: the disk, the object files, or a source that changed under us.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+public struct StoreError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
@@ -41,8 +43,5 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         self.cause = cause
     }
 
-    public var description: String {
-        guard let cause else { return message }
-        return "\(message) (\(cause))"
-    }
+    public var underlyingError: (any Error & Sendable)? { cause }
 }

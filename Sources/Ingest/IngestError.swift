@@ -1,5 +1,7 @@
+import CustodyCore
+
 /// A failure of an import as a whole (a single file's failure is reported, not thrown).
-public struct IngestError: Error, CustomStringConvertible, Sendable {
+public struct IngestError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable { case sourceUnavailable, interrupted, wipeFailed }
@@ -29,8 +31,5 @@ public struct IngestError: Error, CustomStringConvertible, Sendable {
         self.cause = cause
     }
 
-    public var description: String {
-        guard let cause else { return message }
-        return "\(message): \(cause)"
-    }
+    public var underlyingError: (any Error & Sendable)? { cause }
 }

@@ -1,6 +1,8 @@
+import CustodyCore
+
 /// A failure to set up probing (a library failure), or a malformed file-name rule. A file that is not
 /// media, or is damaged, is not an error: it is described in the metadata.
-public struct ProbeError: Error, CustomStringConvertible, Sendable {
+public struct ProbeError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable { case library, invalidRule }
@@ -25,5 +27,4 @@ public struct ProbeError: Error, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { message }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CustodyCore
 import CustodyDaemon
 import EvidenceCrypto
 import EvidenceStore
@@ -46,10 +47,7 @@ struct Custodyd: ParsableCommand {
     }
 
     /// Errors of Custody's own domains: their message names the thing and the fix, so print it alone.
-    private static func isDomainError(_ error: any Error) -> Bool {
-        error is DaemonError || error is StoreError || error is CatalogError || error is CryptoError
-            || error is IngestError
-    }
+    private static func isDomainError(_ error: any Error) -> Bool { error is any CustodyError }
 }
 
 /// Options every command that touches a state directory takes.
