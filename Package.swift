@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // System libraries: a modulemap and a shim header each.
@@ -94,12 +95,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
         .target(
             name: "CustodyDaemon",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe", "CameraVolumes",
+                "Devices", "ControlProtocol", "CSystemShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -109,15 +113,19 @@ let package = Package(
             name: "custodyd",
             dependencies: [
                 "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
-                "CameraVolumes",
+                "CameraVolumes", "ControlProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "custody",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "ControlProtocol", "CustodyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -183,8 +191,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "CustodyDaemonTests",
+            dependencies: [
+                "CustodyDaemon", "ControlProtocol", "CustodyCore", "Catalog", "CustodyTesting", "Devices", "Ingest",
+                "CameraVolumes",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CustodydTests",
-            dependencies: ["CustodyTesting", "CustodyCore"],
+            dependencies: ["CustodyTesting", "CustodyCore", "ControlProtocol"],
             swiftSettings: strict
         ),
     ],

@@ -222,6 +222,12 @@ public struct EvidenceCatalog: Sendable {
         try write { db in try AuditChain.append(events, actor: actor, at: Date(), in: db) }
     }
 
+    /// Appends `events` to the audit chain on behalf of `actor` (a control-socket caller the kernel
+    /// identified), not the process that opened the catalog.
+    public func audit(_ events: [AuditEvent], by actor: AuditActor) throws {
+        try write { db in try AuditChain.append(events, actor: actor, at: Date(), in: db) }
+    }
+
     // MARK: - Queries
 
     /// Items in `state`, oldest first.

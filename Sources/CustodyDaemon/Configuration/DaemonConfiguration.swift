@@ -1,0 +1,94 @@
+import Devices
+import Foundation
+import SystemPackage
+
+/// Everything `custodyd run` is told by its configuration file (docs/configuration.md), with every
+/// default filled in. Built only by `ConfigurationFile.parse`, which rejects unknown keys and bad
+/// values naming the key and its line.
+public struct DaemonConfiguration: Sendable {
+    /// The state directory: store and catalog.
+    public var stateDirectory: FilePath
+    /// The key-encryption key file; nil means `$CREDENTIALS_DIRECTORY/custody.kek`, else
+    /// `<state>/custody.kek` (KeyFile.location).
+    public var keyFile: FilePath?
+    /// Where systemd credentials are (unlock passwords); from `$CREDENTIALS_DIRECTORY`.
+    public var credentialsDirectory: String?
+    /// The zone assumed for local times stored without one (FAT time stamps, file names).
+    public var timeZone: TimeZone
+    /// The control socket.
+    public var control: Control
+    /// Docked devices.
+    public var devices: Devices
+    /// Watched import folders.
+    public var watchedFolders: [WatchedFolder]
+    /// The fixity scrubber.
+    public var fixity: Fixity
+
+    /// The control socket's settings.
+    public struct Control: Sendable, Equatable {
+        /// The socket's path.
+        public var socketPath: FilePath = "/run/custody/control.sock"
+        /// The group that owns the socket (mode 0660); nil keeps the daemon's group.
+        public var socketGroup: String? = "custody"
+        /// Callers whose uid is 0 or the daemon's, or who are in one of these groups (primary or
+        /// supplementary, from the kernel), are served; everyone else is refused and audited.
+        public var allowedGroups: [String] = ["custody"]
+        /// Connections served at once; more wait in the listen backlog.
+        public var maxConnections: Int = 64
+        /// How long a peer may take to send a request or to read a response before it is dropped.
+        public var peerTimeoutSeconds: Double = 10
+        public init() {}
+    }
+
+    /// Docked devices' settings.
+    public struct Devices: Sendable {
+        /// Whether to watch USB at all (off for a folder-only station).
+        public var enabled: Bool = true
+        /// The profiles and the device registry.
+        public var profiles: DeviceProfiles = DeviceProfiles(profiles: [])
+        /// How long to wait, after unlock, for the device's disk to appear.
+        public var blockDeviceTimeoutMilliseconds: Int32 = 30_000
+        public init() {}
+    }
+
+    /// A folder a card reader or a share delivers into, ingested like a device.
+    public struct WatchedFolder: Sendable, Equatable {
+        /// The folder (absolute).
+        public var path: FilePath
+        /// A name for people and the bay id.
+        public var name: String
+        /// The device id recorded on its items.
+        public var deviceID: String?
+        /// A file is taken only once its size and times stayed the same, with no write event, for this long.
+        public var settleSeconds: Double = 5
+        /// Delete files from the folder once their items verified.
+        public var removeAfterVerify: Bool = false
+        public init(path: FilePath, name: String) {
+            self.path = path
+            self.name = name
+        }
+    }
+
+    /// The fixity scrubber's schedule.
+    public struct Fixity: Sendable, Equatable {
+        /// Whether to scrub at all.
+        public var enabled: Bool = true
+        /// Time between the starts of two full passes.
+        public var intervalSeconds: Double = 7 * 24 * 3600
+        /// Bytes read per second at most, so ingest is never starved.
+        public var maxBytesPerSecond: Int64 = 32 << 20
+        public init() {}
+    }
+
+    /// A configuration with every default: state in `stateDirectory`, no profiles, no folders.
+    public init(stateDirectory: FilePath) {
+        self.stateDirectory = stateDirectory
+        keyFile = nil
+        credentialsDirectory = nil
+        timeZone = .current
+        control = Control()
+        devices = Devices()
+        watchedFolders = []
+        fixity = Fixity()
+    }
+}
