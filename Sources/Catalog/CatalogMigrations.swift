@@ -115,6 +115,10 @@ enum CatalogMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("daemon: audit by action") { db in
+            // The daemon asks when it last did something (the fixity scrubber's last pass).
+            try db.execute(sql: "CREATE INDEX audit_by_action ON audit (action, seq)")
+        }
         return migrator
     }
 }

@@ -304,6 +304,14 @@ public struct EvidenceCatalog: Sendable {
         }
     }
 
+    /// When the newest audit entry with `action` was written; nil if there is none.
+    public func lastAudited(_ action: String) throws -> Date? {
+        try read { db in
+            try AuditEntry.fetchOne(
+                db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", arguments: [action])?.at
+        }
+    }
+
     /// Walks the whole audit chain and reports the first entry that does not verify.
     public func verifyAuditChain() throws -> AuditChainReport {
         try read { db in

@@ -12,6 +12,18 @@ public struct PreparedDevice: Sendable, Hashable {
     public var flags: [String]
     /// How the storage becomes readable.
     public var handover: StorageHandover
+
+    /// Creates a record (for families with no protocol to run: mass storage, MTP).
+    public init(
+        identity: DeviceIdentity, identityCheck: IdentityCheck, clock: ClockCheck?, flags: [String],
+        handover: StorageHandover
+    ) {
+        self.identity = identity
+        self.identityCheck = identityCheck
+        self.clock = clock
+        self.flags = flags
+        self.handover = handover
+    }
 }
 
 /// identify → read clock → set clock → unlock, with the policy that evidence is never left behind for

@@ -22,6 +22,8 @@ struct ImportRun {
 
     /// Whether to remember which files verified, for a wipe after the run.
     let collectVerified: Bool
+    /// Asked while a file is read: a stop abandons the file (its partial object is removed).
+    let shouldStop: () -> Bool
 
     var summary = ImportSummary()
     var batch: [(object: WrittenObject, source: SourceReference)] = []
@@ -86,7 +88,11 @@ struct ImportRun {
             }
             let id = EvidenceID()
             let object = try writer.write(
-                id: id, expectedLength: file.size, read: { try file.read(into: $0) },
+                id: id, expectedLength: file.size,
+                read: {
+                    if shouldStop() { throw ImportStopped() }
+                    return try file.read(into: $0)
+                },
                 progress: { events(.progress(path: entry.path, bytes: $0)) })
             do {
                 try file.checkUnchanged()

@@ -64,8 +64,12 @@ public struct Importer {
     /// directory entry before deleting. Files that failed, or changed, stay on the volume.
     /// - Throws: `IngestError` when the volume cannot be read, the store/catalog fails mid-way
     ///   (nothing is wiped then), or the wipe fails; a single file's failure is in the summary instead.
+    ///   `shouldStop` is asked before each file and while a file is read: once it says yes, the file
+    ///   being read is discarded, the files sealed before it are committed and verified, nothing is
+    ///   wiped, and `IngestError.stopped` is thrown.
     public func importVolume(
         _ volume: any CameraVolume, deviceID: String? = nil, wipe: Bool = false,
+        shouldStop: @escaping () -> Bool = { false },
         events: @escaping (ImportEvent) -> Void = { _ in }
     ) throws -> ImportSummary {
         let root = volume.root
@@ -74,7 +78,8 @@ public struct Importer {
             committer: BatchCommitter(
                 store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
-            limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe)
+            limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe,
+            shouldStop: shouldStop)
         try catalog.audit([
             AuditEvent(
                 action: "import.started",
@@ -82,6 +87,7 @@ public struct Importer {
         ])
         do {
             try volume.walk { item in
+                if shouldStop() { throw ImportStopped() }
                 switch item {
                 case .file(let file): try run.ingest(file, from: volume)
                 case .skipped(let path, let reason): try run.skip(path, reason: reason)
@@ -95,6 +101,13 @@ public struct Importer {
             try? catalog.audit([
                 AuditEvent(action: "import.interrupted", detail: ["root": root, "error": "\(error)"])
             ])
+            if error is ImportStopped {
+                throw IngestError(
+                    code: .stopped,
+                    message:
+                        "the import of \(root) was stopped after \(run.summary.verified) verified items; the rest is taken next time"
+                )
+            }
             if let error = error as? VolumeError, error.code == .unavailable {
                 throw IngestError(code: .sourceUnavailable, message: error.message, cause: error)
             }
@@ -165,3 +178,6 @@ public struct Importer {
         for kept in report.kept { run.keep(kept.path, reason: kept.reason) }
     }
 }
+
+/// Thrown inside a run when `shouldStop` said yes; the importer turns it into `IngestError.stopped`.
+struct ImportStopped: Error {}

@@ -4,7 +4,7 @@ import CustodyCore
 public struct IngestError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case sourceUnavailable, interrupted, wipeFailed }
+        private enum Value: Hashable, Sendable { case sourceUnavailable, interrupted, wipeFailed, stopped }
         private let value: Value
 
         /// The import root cannot be opened or listed.
@@ -13,6 +13,9 @@ public struct IngestError: CustodyError {
         public static let interrupted = Code(value: .interrupted)
         /// Every item verified, but deleting the files from the volume failed part-way.
         public static let wipeFailed = Code(value: .wipeFailed)
+        /// The import was asked to stop (the daemon is shutting down): files sealed before were
+        /// committed and verified, the file being read was discarded, nothing was wiped.
+        public static let stopped = Code(value: .stopped)
 
         public var description: String { "\(value)" }
     }

@@ -1,0 +1,46 @@
+import Catalog
+import EvidenceCrypto
+import EvidenceStore
+import Foundation
+import Ingest
+import Logging
+import MediaProbe
+
+/// What every ingest of the running daemon shares: the store (whose lock the daemon holds), the
+/// catalog, the key, the live board and the logger.
+public struct IngestContext: Sendable {
+    public let store: EvidenceStore
+    public let catalog: EvidenceCatalog
+    public let keyEncryptionKey: KeyEncryptionKey
+    public let board: BayBoard
+    public let logger: Logger
+
+    public init(
+        store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, board: BayBoard,
+        logger: Logger
+    ) {
+        self.store = store
+        self.catalog = catalog
+        self.keyEncryptionKey = keyEncryptionKey
+        self.board = board
+        self.logger = logger
+    }
+
+    /// An importer whose prober assumes `zone` for local times stored without one.
+    func importer(assumedZone: TimeZone) -> Importer {
+        Importer(
+            store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger,
+            prober: MediaProber(assumedZone: assumedZone))
+    }
+}
+
+/// Runs `body` on a thread of its own and waits for it without blocking the cooperative pool: ingest
+/// reads devices and disks with blocking calls.
+func onOwnThread<T: Sendable>(name: String, _ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.name = name
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+}

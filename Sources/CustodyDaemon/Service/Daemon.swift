@@ -1,0 +1,119 @@
+import Catalog
+import ControlProtocol
+import CustodyCore
+import EvidenceStore
+import Foundation
+import Ingest
+import Logging
+import ServiceLifecycle
+import SystemPackage
+
+/// `custodyd run`: the daemon's whole life. Opens the state directory with its key, takes the store
+/// lock for the life of the process, runs recovery (finishing or discarding what a crash left), then
+/// runs one `ServiceGroup` — device monitor, watched folders, fixity scrubber, control server, and the
+/// systemd notifier last, which says `READY=1` once the others started.
+///
+/// SIGTERM and SIGINT shut the group down gracefully, in reverse order: the notifier says
+/// `STOPPING=1`, then the control server closes, the scrubber and folders stop, and the dock
+/// sessions bring their current file to a clean stop (discarded, retried next time) after committing
+/// and verifying what was sealed.
+public struct Daemon {
+    /// The daemon's version, reported by `status`.
+    public static let version = "0.6.0"
+
+    let configuration: DaemonConfiguration
+    let environment: [String: String]
+    let logger: Logger
+    /// Builds the control server once the board and catalog exist (nil: no control socket).
+    let makeControlServer: (@Sendable (BayBoard, EvidenceCatalog) throws -> any ControlSocketService)?
+
+    /// Creates the daemon.
+    public init(
+        configuration: DaemonConfiguration, environment: [String: String], logger: Logger,
+        makeControlServer: (@Sendable (BayBoard, EvidenceCatalog) throws -> any ControlSocketService)?
+    ) {
+        self.configuration = configuration
+        self.environment = environment
+        self.logger = logger
+        self.makeControlServer = makeControlServer
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    /// - Throws: when the state directory, key or lock cannot be had, recovery fails, or a service fails.
+    public func run() async throws {
+        let keyPath = KeyFile.location(
+            explicit: configuration.keyFile?.string, stateDirectory: configuration.stateDirectory,
+            environment: environment)
+        let state = try StateDirectory.open(
+            at: configuration.stateDirectory, keyPath: keyPath, actor: .currentProcess)
+        let key = try state.requireKey()
+        let lock = try StoreLock(store: state.store)
+        defer { withExtendedLifetime(lock) {} }
+        let report = try Recovery(store: state.store, catalog: state.catalog, keyEncryptionKey: key, logger: logger)
+            .run()
+        try state.catalog.audit([
+            AuditEvent(
+                action: "daemon.started",
+                detail: [
+                    "version": Self.version, "pid": "\(getpid())",
+                    "recovered_verified": "\(report.itemsVerified)",
+                    "recovered_discarded": "\(report.itemsDiscarded + report.intentsDiscarded)",
+                    "temporary_removed": "\(report.temporaryObjectsRemoved)",
+                ])
+        ])
+        logger.notice(
+            "recovery done",
+            metadata: [
+                "verified": "\(report.itemsVerified)", "discarded": "\(report.itemsDiscarded + report.intentsDiscarded)",
+            ])
+
+        let board = BayBoard(version: Self.version)
+        let context = IngestContext(
+            store: state.store, catalog: state.catalog, keyEncryptionKey: key, board: board, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.devices.enabled {
+            services.append(
+                .init(
+                    service: DeviceMonitor(
+                        configuration: configuration.devices,
+                        credentialsDirectory: configuration.credentialsDirectory, context: context, logger: logger),
+                    successTerminationBehavior: .gracefullyShutdownGroup,
+                    failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        for folder in configuration.watchedFolders {
+            services.append(
+                .init(
+                    service: WatchedFolderService(
+                        folder: folder, context: context, timeZone: configuration.timeZone, logger: logger)))
+        }
+        if configuration.fixity.enabled {
+            services.append(.init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
+        }
+        let control = try makeControlServer?(board, state.catalog)
+        if let control { services.append(.init(service: control)) }
+        services.append(
+            .init(
+                service: SystemdService(
+                    notifier: SystemdNotifier(environment: environment), board: board, logger: logger,
+                    ready: { try await control?.listening() })))
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? state.catalog.audit([AuditEvent(action: "daemon.stopped", detail: ["error": "\(error)"])])
+            throw error
+        }
+        try state.catalog.audit([AuditEvent(action: "daemon.stopped", detail: [:])])
+        logger.notice("custodyd stopped")
+    }
+}
+
+/// The control server as the daemon runs it: a service that can say when its socket is listening, so
+/// `READY=1` is sent only once clients can connect.
+public protocol ControlSocketService: Service {
+    /// Returns once the socket is bound and listening.
+    /// - Throws: when the server failed to start.
+    func listening() async throws
+}

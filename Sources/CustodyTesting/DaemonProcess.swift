@@ -1,0 +1,51 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `custodyd run` as a child process, for end-to-end tests: its standard error is kept in a file so
+/// a failing test can show it.
+public final class DaemonProcess {
+    private let process = Process()
+    /// Where the daemon's standard error goes.
+    public let logPath: String
+
+    /// Starts `custodyd run --config CONFIG` with `environment` added to this process's environment.
+    public init(config: String, environment: [String: String], logPath: String) throws {
+        self.logPath = logPath
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: BuiltProducts.custodyd)
+        process.arguments = ["run", "--config", config]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The daemon's pid.
+    public var pid: Int32 { process.processIdentifier }
+
+    /// Sends `signal`.
+    public func signal(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
+
+    /// Waits for the daemon to exit; returns its status (a signal's number for a killed daemon).
+    public func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Whether it is still running.
+    public var isRunning: Bool { process.isRunning }
+
+    /// What the daemon wrote to standard error.
+    public var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+}
