@@ -141,7 +141,7 @@ let package = Package(
         // Test support and tests.
         .target(
             name: "CustodyTesting",
-            dependencies: ["CustodyCore", "EvidenceCrypto"],
+            dependencies: ["CustodyCore", "EvidenceCrypto", "CUMockdev"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -187,7 +187,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DevicesTests",
-            dependencies: ["Devices", "CustodyCore", "CameraVolumes", "CUMockdev"],
+            dependencies: ["Devices", "CustodyCore", "CameraVolumes", "CUMockdev", "CustodyTesting"],
             swiftSettings: strict
         ),
         .testTarget(

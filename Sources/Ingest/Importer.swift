@@ -69,8 +69,8 @@ public struct Importer {
     ///   wiped, and `IngestError.stopped` is thrown.
     public func importVolume(
         _ volume: any CameraVolume, deviceID: String? = nil, wipe: Bool = false,
-        shouldStop: @escaping () -> Bool = { false },
-        events: @escaping (ImportEvent) -> Void = { _ in }
+        events: @escaping (ImportEvent) -> Void = { _ in },
+        shouldStop: @escaping () -> Bool = { false }
     ) throws -> ImportSummary {
         let root = volume.root
         var run = ImportRun(

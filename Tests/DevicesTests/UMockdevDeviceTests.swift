@@ -1,3 +1,4 @@
+import CustodyTesting
 import Foundation
 import Testing
 

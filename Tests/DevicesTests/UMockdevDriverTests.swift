@@ -1,3 +1,4 @@
+import CustodyTesting
 import CameraVolumes
 import Testing
 

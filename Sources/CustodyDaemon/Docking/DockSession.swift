@@ -126,8 +126,8 @@ final class DockSession: Sendable {
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
         let summary = try context.importer(assumedZone: zone).importVolume(
-            volume, deviceID: serial, wipe: wipe, shouldStop: { stop.isRaised || departed.isRaised },
-            events: { progress.record($0) })
+            volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
+            shouldStop: { stop.isRaised || departed.isRaised })
         progress.allRead()
         return summary
     }

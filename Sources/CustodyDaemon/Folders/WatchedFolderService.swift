@@ -145,14 +145,14 @@ private final class FolderWatcher: Sendable {
         do {
             let summary = try context.importer(assumedZone: timeZone).importVolume(
                 volume, deviceID: folder.deviceID, wipe: folder.removeAfterVerify,
-                shouldStop: { stop.isRaised },
                 events: { event in
                     progress.record(event)
                     switch event {
                     case .verified(let path, _, _, _), .duplicate(let path, _): handled.append(path)
                     default: break
                     }
-                })
+                },
+                shouldStop: { stop.isRaised })
             progress.allRead()
             if !summary.failures.isEmpty {
                 phase = .failed

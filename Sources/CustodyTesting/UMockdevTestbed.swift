@@ -1,22 +1,28 @@
 import CUMockdev
 import Foundation
 
+
 /// A umockdev testbed: fake sysfs and /dev entries that libusb and libudev in this process see, when
 /// the tests run under `umockdev-wrapper` (LD_PRELOAD of libumockdev-preload).
-final class Testbed {
+public final class Testbed {
     /// True when the preload library is active; the umockdev suites are skipped otherwise (run them
     /// with `make test-devices-umockdev`).
-    static var isPreloaded: Bool {
+    public static var isPreloaded: Bool {
         ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("umockdev") ?? false
     }
 
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/devices").standardized
+    public static let fixtures = URL(fileURLWithPath: VolumeImages.repository).appendingPathComponent("fixtures/devices")
 
     private let testbed: OpaquePointer
 
-    init() {
+    public init() {
         testbed = OpaquePointer(umockdev_testbed_new())
+    }
+
+    /// The testbed's directory (`$UMOCKDEV_DIR`): its `dev/` holds the fake device nodes.
+    public var rootDirectory: String {
+        guard let root = umockdev_testbed_get_root_dir(pointer) else { return "" }
+        return String(cString: root)
     }
 
     deinit { CUMockdev_unref(UnsafeMutablePointer(testbed)) }
@@ -24,7 +30,7 @@ final class Testbed {
     var pointer: UnsafeMutablePointer<CUMockdev.UMockdevTestbed> { UnsafeMutablePointer(testbed) }
 
     /// Adds the devices of a fixture file (`fixtures/devices/NAME`).
-    func add(fixture name: String) throws {
+    public func add(fixture name: String) throws {
         var error: UnsafeMutablePointer<GError>?
         let path = Self.fixtures.appendingPathComponent(name).path
         guard umockdev_testbed_add_from_file(pointer, path, &error) != 0 else {
@@ -35,22 +41,22 @@ final class Testbed {
     }
 
     /// Sends a uevent (`add`, `remove`) for the device at `syspath` (`/sys/devices/...`).
-    func uevent(_ syspath: String, _ action: String) {
+    public func uevent(_ syspath: String, _ action: String) {
         umockdev_testbed_uevent(pointer, syspath, action)
     }
 
     /// Removes a device from the testbed.
-    func remove(_ syspath: String) {
+    public func remove(_ syspath: String) {
         umockdev_testbed_remove_device(pointer, syspath)
     }
 
-    struct TestbedError: Error { var message: String }
+    public struct TestbedError: Error { public var message: String }
 }
 
 extension Testbed {
     /// Loads a usbdevfs ioctl script (`fixtures/devices/NAME`, see make-ioctl.py) for the device node
     /// `devnode`, so bulk transfers through libusb are answered from it.
-    func loadIoctl(fixture name: String, devnode: String) throws {
+    public func loadIoctl(fixture name: String, devnode: String) throws {
         var error: UnsafeMutablePointer<GError>?
         let path = Self.fixtures.appendingPathComponent(name).path
         guard umockdev_testbed_load_ioctl(pointer, devnode, path, &error) != 0 else {
@@ -63,7 +69,7 @@ extension Testbed {
 
 extension Testbed {
     /// Adds devices from record text (a fixture edited by the test).
-    func add(record: String) throws {
+    public func add(record: String) throws {
         var error: UnsafeMutablePointer<GError>?
         guard umockdev_testbed_add_from_string(pointer, record, &error) != 0 else {
             let message = error.map { String(cString: $0.pointee.message) } ?? "unknown error"
@@ -73,12 +79,12 @@ extension Testbed {
     }
 
     /// Sets a udev property of the device at `syspath`.
-    func setProperty(_ syspath: String, _ name: String, _ value: String) {
+    public func setProperty(_ syspath: String, _ name: String, _ value: String) {
         umockdev_testbed_set_property(pointer, syspath, name, value)
     }
 
     /// The text of a fixture file.
-    static func record(fixture name: String) throws -> String {
+    public static func record(fixture name: String) throws -> String {
         try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
     }
 }

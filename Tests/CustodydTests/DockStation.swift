@@ -1,0 +1,176 @@
+import CustodyTesting
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A docking station for end-to-end tests: a state directory, a configuration file, umockdev
+/// recorders whose storage is a FAT image each, a watched folder, a `NOTIFY_SOCKET` listener, and
+/// `custodyd run` as a child process under umockdev's preload library.
+final class DockStation {
+    let directory: TemporaryDirectory
+    let testbed = Testbed()
+    /// Each bay's image and the SHA-256 of every file it was made with, by path.
+    private(set) var images: [(image: String, files: [String: String])] = []
+    var state: String { directory.file("state") }
+    var socket: String { directory.file("control.sock") }
+    var config: String { directory.file("custodyd.toml") }
+    var dropFolder: String { directory.file("drop") }
+    private var notify: NotifyListener?
+    private var daemonCount = 0
+
+    init(_ name: String = #function) throws {
+        directory = try TemporaryDirectory(name)
+        try FileManager.default.createDirectory(atPath: dropFolder, withIntermediateDirectories: true)
+        let initialised = try custodyd("init", "--state", state)
+        guard initialised.status == 0 else { throw FixtureFailure(message: "init: \(initialised.stderr)") }
+    }
+
+    /// Writes the configuration: one mass-storage profile for the simulated recorders, the drop folder.
+    func configure(wipe: Bool, settleSeconds: Double = 0.2, extra: String = "") throws {
+        let text = """
+            [store]
+            state_directory = "\(state)"
+
+            [control]
+            socket = "\(socket)"
+            group = ""
+            allowed_groups = []
+
+            [devices]
+            block_device_timeout_ms = 5000
+
+            [[devices.profile]]
+            id = "4255:0001"
+            family = "massStorage"
+            name = "simulated recorder"
+            wipe_after_verify = \(wipe)
+            media_folders = ["DCIM"]
+
+            [[watch]]
+            path = "\(dropFolder)"
+            name = "card reader"
+            device = "READER01"
+            settle_seconds = \(settleSeconds)
+
+            [fixity]
+            enabled = false
+            \(extra)
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+    }
+
+    /// Adds a recorder on USB port `1-<bay>` (bay 1...9) whose disk is a FAT image holding `files`
+    /// files of `size` bytes under DCIM/100MEDIA, plus one file outside DCIM that must not be taken.
+    func addRecorder(bay: Int, files: Int, size: Int) throws {
+        let serial = "DEV\(String(format: "%04d", bay))"
+        let image = directory.file("bay\(bay).img")
+        var content: [(String, [UInt8])] = (1...files).map { index in
+            ("DCIM/100MEDIA/VID\(String(format: "%04d", index)).MP4", testBytes(count: size, seed: UInt64(bay * 1000 + index)))
+        }
+        content.append(("SYSTEM/LOG.TXT", Array("not evidence".utf8)))
+        let megabytes = max(8, (files * size) / (1 << 20) * 11 / 10 + 8)
+        var hashes = try FATImages.make(
+            at: image, megabytes: megabytes, label: serial, files: content, scratch: directory.file("scratch"))
+        hashes.removeValue(forKey: "SYSTEM/LOG.TXT")
+        images.append((image, hashes))
+        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay))!)
+        try testbed.add(record: Self.record(bay: bay, disk: disk, serial: serial))
+        // The preload library opens the node's file in the testbed: make it the image itself, so
+        // what the daemon wipes is what the test reads afterwards.
+        let node = testbed.rootDirectory + "/dev/" + disk
+        try? FileManager.default.removeItem(atPath: node)
+        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: image)
+    }
+
+    /// The umockdev record of a recorder after unlock: USB device 1-<bay>, an unpartitioned FAT disk.
+    static func record(bay: Int, disk: String, serial: String) -> String {
+        let device = "/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)"
+        let number = String(format: "%03d", bay + 1)
+        return """
+            P: \(device)/1-\(bay):1.0/host\(bay)/target\(bay):0:0/\(bay):0:0:0/block/\(disk)
+            N: \(disk)
+            E: DEVNAME=/dev/\(disk)
+            E: DEVTYPE=disk
+            E: SUBSYSTEM=block
+            E: USEC_INITIALIZED=1000000
+            E: ID_FS_LABEL=\(serial)
+            E: ID_FS_TYPE=vfat
+            A: removable=1
+
+            P: \(device)
+            N: bus/usb/001/\(number)=1201000200000040554201000001010203010902200001010080320904000002080650000705010200020007058102000200
+            E: DEVNAME=/dev/bus/usb/001/\(number)
+            E: DEVTYPE=usb_device
+            E: DRIVER=usb
+            E: PRODUCT=4255/1/100
+            E: BUSNUM=001
+            E: DEVNUM=\(number)
+            E: SUBSYSTEM=usb
+            E: USEC_INITIALIZED=1000000
+            A: busnum=1
+            A: devnum=\(bay + 1)
+            A: idVendor=4255
+            A: idProduct=0001
+            A: serial=\(serial)
+            A: product=Simulated Recorder
+            A: speed=480
+            A: devpath=\(bay)
+
+            """
+    }
+
+    /// Starts `custodyd run` and waits for `READY=1`.
+    func start() throws -> DaemonProcess {
+        daemonCount += 1
+        let listener = try NotifyListener(path: directory.file("notify-\(daemonCount).sock"))
+        notify = listener
+        let daemon = try DaemonProcess(
+            config: config,
+            environment: [
+                "NOTIFY_SOCKET": listener.path, "LD_PRELOAD": "libumockdev-preload.so.0",
+                "UMOCKDEV_DIR": testbed.rootDirectory, "CUSTODY_LOG_LEVEL": "info",
+            ],
+            logPath: directory.file("daemon-\(daemonCount).log"))
+        guard listener.waitFor("READY=1") else {
+            throw FixtureFailure(message: "custodyd never said READY=1:\n\(daemon.log)")
+        }
+        return daemon
+    }
+
+    /// Waits for the notification line `line` from the running daemon.
+    func waitForNotification(_ line: String) -> Bool { notify?.waitFor(line) ?? false }
+
+    /// Follows the daemon's status over the control socket until `condition` holds; returns that status.
+    func waitForStatus(_ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+        let client = try ControlClient(path: socket)
+        try client.request(["v": 1, "request": "status", "watch": true])
+        while let response = try client.response() {
+            guard let status = response["status"] as? [String: Any] else {
+                throw FixtureFailure(message: "not a status: \(response)")
+            }
+            if condition(status) { return status }
+        }
+        throw FixtureFailure(message: "the status stream ended before the condition held")
+    }
+
+    /// The bay with id `id` in a status.
+    static func bay(_ id: String, in status: [String: Any]) -> [String: Any]? {
+        (status["bays"] as? [[String: Any]])?.first { $0["id"] as? String == id }
+    }
+
+    /// Every item in the catalog (`custodyd list --json`, read-only while the daemon runs).
+    func items() throws -> [[String: Any]] {
+        let result = try custodyd("list", "--state", state, "--json", "--limit", "100000")
+        guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
+            throw FixtureFailure(message: "list: \(result.stdout) \(result.stderr)")
+        }
+        return object["items"] as? [[String: Any]] ?? []
+    }
+
+    /// The files left on bay `bay`'s image, with their hashes.
+    func filesOnImage(bay: Int) throws -> [String: String] {
+        try FATImages.contents(of: images[bay - 1].image, scratch: directory.file("scratch"))
+    }
+}
