@@ -1,0 +1,148 @@
+import Foundation
+import SystemPackage
+
+/// The configuration file of `custodyd run`, `/etc/custody/custodyd.toml` (docs/configuration.md,
+/// example in systemd/custodyd.toml).
+///
+/// Strict, because the daemon runs unattended: an unknown key, a key of the wrong type, a value out of
+/// range, a relative path or a table defined twice stops it at startup with a message naming the file,
+/// the line and the key, rather than running with something the operator did not mean.
+public enum ConfigurationFile {
+    /// Where `custodyd run` reads its configuration.
+    public static let defaultPath: FilePath = "/etc/custody/custodyd.toml"
+
+    /// Reads a configuration from the text of a configuration file, filling in every default.
+    /// - Parameters:
+    ///   - text: The file's contents.
+    ///   - path: The file, named in errors.
+    ///   - environment: The daemon's environment: `STATE_DIRECTORY` (the first of a colon-separated
+    ///     list) is the default state directory, `CREDENTIALS_DIRECTORY` where credentials are.
+    /// - Throws: `ConfigurationError` naming the line and the key: a syntax error, TOML that
+    ///   custodyd.toml does not accept, an unknown or missing key, a value of the wrong type or out of
+    ///   range, a relative path; or naming the environment variable that is unusable.
+    public static func parse(text: String, path: FilePath, environment: [String: String]) throws
+        -> DaemonConfiguration
+    {
+        do {
+            return try configuration(from: TOMLDocument(parsing: text).root, environment: environment)
+        } catch var error as ConfigurationError where error.line != nil {
+            error.path = path.string
+            throw error
+        }
+    }
+
+    private static func configuration(from root: TOMLTable, environment: [String: String]) throws
+        -> DaemonConfiguration
+    {
+        let top = try ConfigurationSection(
+            root, path: [],
+            known: [
+                .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"),
+                .table("fixity"),
+            ])
+
+        let store = try top.section("store", known: [.value("state_directory"), .value("key_file")])
+        let stateDirectory = try store.absolutePath("state_directory") ?? stateDirectory(environment)
+        var configuration = DaemonConfiguration(stateDirectory: stateDirectory)
+        configuration.keyFile = try store.absolutePath("key_file")
+        configuration.credentialsDirectory = try credentialsDirectory(environment)
+
+        let ingest = try top.section("ingest", known: [.value("time_zone")])
+        if let zone = try ingest.string(
+            "time_zone", mustBe: "an IANA time zone name like \"Europe/Berlin\"", TimeZone.init(identifier:))
+        {
+            configuration.timeZone = zone
+        }
+
+        configuration.control = try control(
+            top.section(
+                "control",
+                known: [
+                    .value("socket"), .value("group"), .value("allowed_groups"), .value("max_connections"),
+                    .value("peer_timeout_seconds"),
+                ]))
+        configuration.devices = try devices(
+            top.section(
+                "devices",
+                known: [
+                    .value("enabled"), .value("block_device_timeout_ms"), .tableArray("profile"), .table("registry"),
+                ]))
+        configuration.watchedFolders = try watchedFolders(
+            top.sections(
+                "watch",
+                known: [
+                    .value("path"), .value("name"), .value("device"), .value("settle_seconds"),
+                    .value("remove_after_verify"),
+                ]))
+        configuration.fixity = try fixity(
+            top.section(
+                "fixity", known: [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]))
+        return configuration
+    }
+
+    private static func control(_ section: ConfigurationSection) throws -> DaemonConfiguration.Control {
+        var control = DaemonConfiguration.Control()
+        if let socket = try section.absolutePath("socket") { control.socketPath = socket }
+        if let group = try section.string("group", allowingEmpty: true) {
+            // "" keeps the daemon's own group, which is what a station without a custody group wants.
+            control.socketGroup = group.isEmpty ? nil : group
+        }
+        if let groups = try section.strings("allowed_groups", eachMustBe: "a group name", where: { !$0.isEmpty }) {
+            control.allowedGroups = groups
+        }
+        if let connections = try section.integer("max_connections", in: 1...1024) {
+            control.maxConnections = Int(connections)
+        }
+        if let timeout = try section.number(
+            "peer_timeout_seconds", mustBe: "a number of seconds greater than 0 and at most 3600",
+            where: { $0 > 0 && $0 <= 3600 })
+        {
+            control.peerTimeoutSeconds = timeout
+        }
+        return control
+    }
+
+    private static func fixity(_ section: ConfigurationSection) throws -> DaemonConfiguration.Fixity {
+        var fixity = DaemonConfiguration.Fixity()
+        if let enabled = try section.boolean("enabled") { fixity.enabled = enabled }
+        if let hours = try section.number(
+            "interval_hours", mustBe: "a number of hours greater than 0 and at most 8760 (a year)",
+            where: { $0 > 0 && $0 <= 8760 })
+        {
+            fixity.intervalSeconds = hours * 3600
+        }
+        if let rate = try section.integer(
+            "max_bytes_per_second", in: (1 << 20)...Int64.max, mustBe: "an integer of at least 1048576 (1 MiB)")
+        {
+            fixity.maxBytesPerSecond = rate
+        }
+        return fixity
+    }
+
+    /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`; the first of a colon-separated list), else
+    /// `/var/lib/custody`, as `StateDirectory.defaultRoot` has it.
+    private static func stateDirectory(_ environment: [String: String]) throws -> FilePath {
+        let root = StateDirectory.defaultRoot(environment: environment)
+        guard root.isAbsolute else {
+            throw ConfigurationError(
+                code: .environment, line: nil,
+                detail:
+                    "the environment variable STATE_DIRECTORY must be an absolute path, not \(TOMLValue.quoted(root.string)); set StateDirectory= in the unit, or state_directory in [store]"
+            )
+        }
+        return root
+    }
+
+    /// `$CREDENTIALS_DIRECTORY` (systemd's `LoadCredential=`), where unlock passwords are.
+    private static func credentialsDirectory(_ environment: [String: String]) throws -> String? {
+        guard let directory = environment["CREDENTIALS_DIRECTORY"], !directory.isEmpty else { return nil }
+        guard directory.hasPrefix("/") else {
+            throw ConfigurationError(
+                code: .environment, line: nil,
+                detail:
+                    "the environment variable CREDENTIALS_DIRECTORY must be an absolute path, not \(TOMLValue.quoted(directory))"
+            )
+        }
+        return directory
+    }
+}
