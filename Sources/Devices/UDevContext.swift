@@ -30,6 +30,15 @@ public struct BlockPartition: Sendable, Hashable {
     public var label: String?
     /// The filesystem type udev's blkid found (`vfat`, `exfat`).
     public var filesystem: String?
+
+    /// Creates a description (the resolver makes them from udev; tests make them by hand).
+    public init(devnode: String, syspath: String, devtype: String, label: String?, filesystem: String?) {
+        self.devnode = devnode
+        self.syspath = syspath
+        self.devtype = devtype
+        self.label = label
+        self.filesystem = filesystem
+    }
 }
 
 /// Finds the block devices under a USB device through libudev, and waits for them after unlock.

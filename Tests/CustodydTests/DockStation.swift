@@ -75,7 +75,7 @@ final class DockStation {
             at: image, megabytes: megabytes, label: serial, files: content, scratch: directory.file("scratch"))
         hashes.removeValue(forKey: "SYSTEM/LOG.TXT")
         images.append((image, hashes))
-        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay))!)
+        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
         try testbed.add(record: Self.record(bay: bay, disk: disk, serial: serial))
         // The preload library opens the node's file in the testbed: make it the image itself, so
         // what the daemon wipes is what the test reads afterwards.

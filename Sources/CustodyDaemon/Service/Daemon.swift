@@ -17,7 +17,7 @@ import SystemPackage
 /// `STOPPING=1`, then the control server closes, the scrubber and folders stop, and the dock
 /// sessions bring their current file to a clean stop (discarded, retried next time) after committing
 /// and verifying what was sealed.
-public struct Daemon {
+public struct Daemon: Sendable {
     /// The daemon's version, reported by `status`.
     public static let version = "0.6.0"
 
