@@ -88,6 +88,9 @@ final class DockStation {
     static func record(bay: Int, disk: String, serial: String) -> String {
         let device = "/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)"
         let number = String(format: "%03d", bay + 1)
+        // Device descriptor 4255:0001, one configuration, one mass-storage interface (08/06/50), bulk 01/81.
+        let descriptors =
+            "1201000200000040554201000001010203010902200001010080320904000002080650000705010200020007058102000200"
         return """
             P: \(device)/1-\(bay):1.0/host\(bay)/target\(bay):0:0/\(bay):0:0:0/block/\(disk)
             N: \(disk)
@@ -100,23 +103,32 @@ final class DockStation {
             A: removable=1
 
             P: \(device)
-            N: bus/usb/001/\(number)=1201000200000040554201000001010203010902200001010080320904000002080650000705010200020007058102000200
+            N: bus/usb/001/\(number)=\(descriptors)
             E: DEVNAME=/dev/bus/usb/001/\(number)
             E: DEVTYPE=usb_device
             E: DRIVER=usb
             E: PRODUCT=4255/1/100
+            E: TYPE=0/0/0
             E: BUSNUM=001
             E: DEVNUM=\(number)
+            E: MAJOR=189
+            E: MINOR=\(bay)
             E: SUBSYSTEM=usb
             E: USEC_INITIALIZED=1000000
             A: busnum=1
             A: devnum=\(bay + 1)
             A: idVendor=4255
             A: idProduct=0001
-            A: serial=\(serial)
+            A: bcdDevice=0100
+            A: bDeviceClass=00
+            A: bNumConfigurations=1
+            A: bConfigurationValue=1
+            A: manufacturer=Simulated
             A: product=Simulated Recorder
+            A: serial=\(serial)
             A: speed=480
             A: devpath=\(bay)
+            H: descriptors=\(descriptors)
 
             """
     }

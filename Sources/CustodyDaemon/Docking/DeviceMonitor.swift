@@ -26,6 +26,9 @@ struct DeviceMonitor: Service {
                 do {
                     for try await event in events.cancelOnGracefulShutdown() {
                         let bay = "usb:\(event.device.portPath)"
+                        logger.debug(
+                            "USB event",
+                            metadata: ["kind": "\(event.kind)", "bay": "\(bay)", "usb.id": "\(event.device.id)"])
                         switch event.kind {
                         case .departed:
                             if let session = sessions.session(on: bay) {
@@ -89,4 +92,9 @@ private final class RunningSessions: Sendable {
     }
 
     func release(_ bay: String) { _ = sessions.withLock { $0.removeValue(forKey: bay) } }
+}
+
+/// ServiceLifecycle logs each service by its description: a name, not its whole configuration.
+extension DeviceMonitor: CustomStringConvertible {
+    var description: String { "device monitor" }
 }

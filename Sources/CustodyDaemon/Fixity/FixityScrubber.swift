@@ -126,3 +126,8 @@ private final class Scrub: Sendable {
         }
     }
 }
+
+/// ServiceLifecycle logs each service by its description: a name, not its whole configuration.
+extension FixityScrubber: CustomStringConvertible {
+    var description: String { "fixity scrubber" }
+}

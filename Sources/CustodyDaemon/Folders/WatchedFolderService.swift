@@ -174,3 +174,8 @@ private final class FolderWatcher: Sendable {
         return handled
     }
 }
+
+/// ServiceLifecycle logs each service by its description: a name, not its whole configuration.
+extension WatchedFolderService: CustomStringConvertible {
+    var description: String { "watched folder \\(folder.path)" }
+}

@@ -49,3 +49,8 @@ struct SystemdService: Service {
         }
     }
 }
+
+/// ServiceLifecycle logs each service by its description: a name, not its whole configuration.
+extension SystemdService: CustomStringConvertible {
+    var description: String { "systemd notifier" }
+}
