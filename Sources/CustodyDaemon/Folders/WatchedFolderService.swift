@@ -177,5 +177,5 @@ private final class FolderWatcher: Sendable {
 
 /// ServiceLifecycle logs each service by its description: a name, not its whole configuration.
 extension WatchedFolderService: CustomStringConvertible {
-    var description: String { "watched folder \\(folder.path)" }
+    var description: String { "watched folder \(folder.path)" }
 }
