@@ -132,7 +132,7 @@ let package = Package(
             name: "custody-bench",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe",
-                "CameraVolumes",
+                "CameraVolumes", "CustodyTesting",
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict

@@ -12,6 +12,10 @@
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
+//   custody-bench dock BAYS MIB_PER_BAY
+//       Docks BAYS simulated recorders at once into a real `custodyd run` (umockdev; needs the
+//       release custodyd beside this binary) and prints per-bay and aggregate ingest rates and the
+//       daemon's peak memory.
 //
 // Kept free of ArgumentParser on purpose: the benchmark should not pull in more than it measures.
 // Run it through Benchmarks/run.sh, which builds it in release mode.
@@ -280,6 +284,7 @@ do {
     case "list-latency": try listLatency(Array(arguments.dropFirst()))
     case "probe-latency": try probeLatency(Array(arguments.dropFirst()))
     case "read-volume": try readVolume(Array(arguments.dropFirst()))
+    case "dock": try dockBenchmark(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }

@@ -1,4 +1,3 @@
-import CustodyTesting
 import Foundation
 
 #if canImport(Glibc)
@@ -8,19 +7,19 @@ import Foundation
 /// A docking station for end-to-end tests: a state directory, a configuration file, umockdev
 /// recorders whose storage is a FAT image each, a watched folder, a `NOTIFY_SOCKET` listener, and
 /// `custodyd run` as a child process under umockdev's preload library.
-final class DockStation {
-    let directory: TemporaryDirectory
-    let testbed = Testbed()
+public final class DockStation {
+    public let directory: TemporaryDirectory
+    public let testbed = Testbed()
     /// Each bay's image and the SHA-256 of every file it was made with, by path.
-    private(set) var images: [(image: String, files: [String: String])] = []
-    var state: String { directory.file("state") }
-    var socket: String { directory.file("control.sock") }
-    var config: String { directory.file("custodyd.toml") }
-    var dropFolder: String { directory.file("drop") }
+    public private(set) var images: [(image: String, files: [String: String])] = []
+    public var state: String { directory.file("state") }
+    public var socket: String { directory.file("control.sock") }
+    public var config: String { directory.file("custodyd.toml") }
+    public var dropFolder: String { directory.file("drop") }
     private var notify: NotifyListener?
     private var daemonCount = 0
 
-    init(_ name: String = #function) throws {
+    public init(_ name: String = #function) throws {
         directory = try TemporaryDirectory(name)
         try FileManager.default.createDirectory(atPath: dropFolder, withIntermediateDirectories: true)
         let initialised = try custodyd("init", "--state", state)
@@ -28,7 +27,7 @@ final class DockStation {
     }
 
     /// Writes the configuration: one mass-storage profile for the simulated recorders, the drop folder.
-    func configure(wipe: Bool, settleSeconds: Double = 0.2, extra: String = "") throws {
+    public func configure(wipe: Bool, settleSeconds: Double = 0.2, extra: String = "") throws {
         let text = """
             [store]
             state_directory = "\(state)"
@@ -63,7 +62,7 @@ final class DockStation {
 
     /// Adds a recorder on USB port `1-<bay>` (bay 1...9) whose disk is a FAT image holding `files`
     /// files of `size` bytes under DCIM/100MEDIA, plus one file outside DCIM that must not be taken.
-    func addRecorder(bay: Int, files: Int, size: Int) throws {
+    public func addRecorder(bay: Int, files: Int, size: Int) throws {
         let serial = "DEV\(String(format: "%04d", bay))"
         let image = directory.file("bay\(bay).img")
         var content: [(String, [UInt8])] = (1...files).map { index in
@@ -85,7 +84,7 @@ final class DockStation {
     }
 
     /// The umockdev record of a recorder after unlock: USB device 1-<bay>, an unpartitioned FAT disk.
-    static func record(bay: Int, disk: String, serial: String) -> String {
+    public static func record(bay: Int, disk: String, serial: String) -> String {
         let device = "/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)"
         let number = String(format: "%03d", bay + 1)
         // Device descriptor 4255:0001, one configuration, one mass-storage interface (08/06/50), bulk 01/81.
@@ -134,7 +133,7 @@ final class DockStation {
     }
 
     /// Starts `custodyd run` and waits for `READY=1`.
-    func start() throws -> DaemonProcess {
+    public func start() throws -> DaemonProcess {
         daemonCount += 1
         let listener = try NotifyListener(path: directory.file("notify-\(daemonCount).sock"))
         notify = listener
@@ -152,10 +151,10 @@ final class DockStation {
     }
 
     /// Waits for the notification line `line` from the running daemon.
-    func waitForNotification(_ line: String) -> Bool { notify?.waitFor(line) ?? false }
+    public func waitForNotification(_ line: String) -> Bool { notify?.waitFor(line) ?? false }
 
     /// Follows the daemon's status over the control socket until `condition` holds; returns that status.
-    func waitForStatus(_ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
+    public func waitForStatus(_ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
         let client = try ControlClient(path: socket)
         try client.request(["v": 1, "request": "status", "watch": true])
         while let response = try client.response() {
@@ -168,12 +167,12 @@ final class DockStation {
     }
 
     /// The bay with id `id` in a status.
-    static func bay(_ id: String, in status: [String: Any]) -> [String: Any]? {
+    public static func bay(_ id: String, in status: [String: Any]) -> [String: Any]? {
         (status["bays"] as? [[String: Any]])?.first { $0["id"] as? String == id }
     }
 
     /// Every item in the catalog (`custodyd list --json`, read-only while the daemon runs).
-    func items() throws -> [[String: Any]] {
+    public func items() throws -> [[String: Any]] {
         let result = try custodyd("list", "--state", state, "--json", "--limit", "100000")
         guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
             throw FixtureFailure(message: "list: \(result.stdout) \(result.stderr)")
@@ -182,7 +181,7 @@ final class DockStation {
     }
 
     /// The files left on bay `bay`'s image, with their hashes.
-    func filesOnImage(bay: Int) throws -> [String: String] {
+    public func filesOnImage(bay: Int) throws -> [String: String] {
         try FATImages.contents(of: images[bay - 1].image, scratch: directory.file("scratch"))
     }
 }
