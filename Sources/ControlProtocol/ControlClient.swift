@@ -28,7 +28,8 @@ public final class ControlClient {
         self.socketPath = socketPath
         descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else {
-            throw ControlClientError(code: .connect, message: "cannot create a socket: \(String(cString: strerror(errno)))")
+            throw ControlClientError(
+                code: .connect, message: "cannot create a socket: \(String(cString: strerror(errno)))")
         }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -99,11 +100,13 @@ public final class ControlClient {
                 if errno == EINTR { continue }
                 if errno == EAGAIN || errno == EWOULDBLOCK {
                     throw ControlClientError(
-                        code: .timeout, message: "custodyd did not answer on \(socketPath) in time; check `systemctl status custodyd`")
+                        code: .timeout,
+                        message: "custodyd did not answer on \(socketPath) in time; check `systemctl status custodyd`")
                 }
                 if errno == ECONNRESET { atEnd = true; continue }
                 throw ControlClientError(
-                    code: .connection, message: "reading from \(socketPath) failed: \(String(cString: strerror(errno)))")
+                    code: .connection, message: "reading from \(socketPath) failed: \(String(cString: strerror(errno)))"
+                )
             }
             if count == 0 {
                 atEnd = true
@@ -115,7 +118,8 @@ public final class ControlClient {
         case .tooLong:
             throw ControlClientError(
                 code: .protocol,
-                message: "custodyd sent a line longer than \(ControlLimits.maxResponseLineBytes) bytes; narrow the request")
+                message:
+                    "custodyd sent a line longer than \(ControlLimits.maxResponseLineBytes) bytes; narrow the request")
         case .line(let line):
             if line.isEmpty { return try receive() }
             do {

@@ -38,7 +38,8 @@ public struct ControlRequest: Sendable, Equatable {
 
     /// A `status` request; with `watch`, a subscription.
     public static func status(watch: Bool = false, id: String? = nil) -> ControlRequest {
-        ControlRequest(version: ControlLimits.version, id: id, kind: .status, watch: watch, query: ItemQuery(), item: nil)
+        ControlRequest(
+            version: ControlLimits.version, id: id, kind: .status, watch: watch, query: ItemQuery(), item: nil)
     }
 
     /// A `list` request.
@@ -48,7 +49,8 @@ public struct ControlRequest: Sendable, Equatable {
 
     /// A `show` request.
     public static func show(_ item: String, id: String? = nil) -> ControlRequest {
-        ControlRequest(version: ControlLimits.version, id: id, kind: .show, watch: false, query: ItemQuery(), item: item)
+        ControlRequest(
+            version: ControlLimits.version, id: id, kind: .show, watch: false, query: ItemQuery(), item: item)
     }
 
     /// Creates a request.
@@ -194,17 +196,20 @@ extension ControlRequest {
         } catch {
             throw ControlRequestError(
                 requestID: header.id,
-                error: ControlError(code: .badRequest, message: "\(Self.describe(error)); see docs/control-protocol.md"))
+                error: ControlError(code: .badRequest, message: "\(Self.describe(error)); see docs/control-protocol.md")
+            )
         }
     }
 
     private func validate() throws(ControlError) {
         if kind == .show, (item ?? "").isEmpty {
-            throw ControlError(code: .badRequest, message: "a show request needs \"item\": an item id or its first 8 characters")
+            throw ControlError(
+                code: .badRequest, message: "a show request needs \"item\": an item id or its first 8 characters")
         }
         if let limit = query.limit, !(1...ControlLimits.maxListLimit).contains(limit) {
             throw ControlError(
-                code: .badRequest, message: "limit must be 1 to \(ControlLimits.maxListLimit), not \(limit); narrow the filter instead")
+                code: .badRequest,
+                message: "limit must be 1 to \(ControlLimits.maxListLimit), not \(limit); narrow the filter instead")
         }
     }
 

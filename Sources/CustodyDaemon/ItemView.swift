@@ -10,17 +10,17 @@ extension ItemView {
             id: record.id.description, state: record.state.rawValue, sha256: record.sha256.hex,
             ciphertextSHA256: record.ciphertextSHA256.hex, size: record.size, ciphertextSize: record.ciphertextSize,
             source: Source(
-            device: record.source.deviceID, root: record.source.root, path: record.source.path.displayString,
-            pathHex: Hex.encode(record.source.path.bytes), size: record.source.size,
-            modified: Timestamps.rfc3339(nanoseconds: record.source.modificationTimeNanoseconds),
-            modifiedRaw: record.source.modificationTimeRaw, modifiedZone: record.source.modificationTimeZone),
+                device: record.source.deviceID, root: record.source.root, path: record.source.path.displayString,
+                pathHex: Hex.encode(record.source.path.bytes), size: record.source.size,
+                modified: Timestamps.rfc3339(nanoseconds: record.source.modificationTimeNanoseconds),
+                modifiedRaw: record.source.modificationTimeRaw, modifiedZone: record.source.modificationTimeZone),
             ingestedAt: Timestamps.rfc3339(record.ingestedAt), verifiedAt: record.verifiedAt.map(Timestamps.rfc3339),
             media: record.media.map { summary in
-            Media(
-                kind: summary.kind.rawValue, recordedAt: summary.recordedAt.map(Timestamps.rfc3339),
-                recordedAtSource: summary.recordedAtSource,
-                durationSeconds: summary.durationMilliseconds.map { Double($0) / 1000 }, officer: summary.officerID,
-                hasLocation: summary.hasLocation, damaged: summary.damage)
+                Media(
+                    kind: summary.kind.rawValue, recordedAt: summary.recordedAt.map(Timestamps.rfc3339),
+                    recordedAtSource: summary.recordedAtSource,
+                    durationSeconds: summary.durationMilliseconds.map { Double($0) / 1000 }, officer: summary.officerID,
+                    hasLocation: summary.hasLocation, damaged: summary.damage)
             })
     }
 }

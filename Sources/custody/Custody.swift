@@ -22,7 +22,7 @@ struct Custody: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch where error is any CustodyError {
+        } catch  where error is any CustodyError {
             // Their message names the thing and the fix: print it alone.
             FileHandle.standardError.write(Data("custody: \(error)\n".utf8))
             Foundation.exit(2)

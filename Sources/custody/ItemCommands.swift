@@ -111,7 +111,9 @@ struct ShowCommand: ParsableCommand {
             if let recordedAt = media.recordedAt {
                 print("  recorded at      \(recordedAt)\(media.recordedAtSource.map { " (from \($0))" } ?? "")")
             }
-            if let duration = media.durationSeconds { print("  duration         \(String(format: "%.3f s", duration))") }
+            if let duration = media.durationSeconds {
+                print("  duration         \(String(format: "%.3f s", duration))")
+            }
             if let officer = media.officer { print("  officer          \(officer)") }
             print("  location         \(media.hasLocation ? "yes" : "no")")
             if let damaged = media.damaged { print("  damaged          \(damaged)") }

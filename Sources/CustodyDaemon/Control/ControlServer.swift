@@ -71,7 +71,8 @@ public final class ControlServer: Service, Sendable {
             allowedGroups = try Set(configuration.allowedGroups.map { try Self.groupID($0, key: "allowed_groups") })
             let group = try configuration.socketGroup.map { try Self.groupID($0, key: "socket_group") }
             listener = try ListeningSocket(
-                path: configuration.socketPath.string, group: group, backlog: Int32(clamping: configuration.maxConnections))
+                path: configuration.socketPath.string, group: group,
+                backlog: Int32(clamping: configuration.maxConnections))
         } catch {
             finishReadiness(with: error)
             throw error
@@ -93,7 +94,9 @@ public final class ControlServer: Service, Sendable {
         }
         logger.info(
             "Control socket listening",
-            metadata: ["control.socket": "\(listener.path)", "control.max_connections": "\(configuration.maxConnections)"])
+            metadata: [
+                "control.socket": "\(listener.path)", "control.max_connections": "\(configuration.maxConnections)",
+            ])
         finishReadiness(with: nil)
 
         await withGracefulShutdownHandler {
@@ -357,7 +360,8 @@ public final class ControlServer: Service, Sendable {
             return respond(.failure(error, id: request.id), to: peer, logger: logger)
         } catch {
             logger.error(
-                "Control request failed", metadata: ["control.request": "\(request.kind.rawValue)", "error": "\(error)"])
+                "Control request failed",
+                metadata: ["control.request": "\(request.kind.rawValue)", "error": "\(error)"])
             return respond(
                 .failure(
                     ControlError(

@@ -27,7 +27,9 @@ final class ListeningSocket: Sendable {
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
             throw ControlServerError(
                 code: .socketPath,
-                message: "control socket path \(path) is longer than a Unix socket allows; set a shorter control.socket_path")
+                message:
+                    "control socket path \(path) is longer than a Unix socket allows; set a shorter control.socket_path"
+            )
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
