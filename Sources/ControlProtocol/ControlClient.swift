@@ -134,7 +134,18 @@ public final class ControlClient {
     /// Sends `request` and returns the first response, turning an `"ok": false` answer into an error.
     /// - Throws: `ControlClientError`, `.refused` carrying the server's message when it refused.
     public func call(_ request: ControlRequest) throws(ControlClientError) -> ControlResponse {
-        try send(request)
+        do {
+            try send(request)
+        } catch {
+            // A server that refuses (forbidden, busy) answers at once and closes, maybe before the
+            // request was sent: its answer is still waiting to be read, and says more than EPIPE.
+            if let response = try? receive(), !response.ok, let refusal = response.error {
+                throw ControlClientError(
+                    code: refusal.code == .unsupportedVersion ? .versionMismatch : .refused, message: refusal.message,
+                    serverCode: refusal.code)
+            }
+            throw error
+        }
         return try next()
     }
 

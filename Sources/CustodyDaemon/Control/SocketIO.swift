@@ -222,6 +222,8 @@ struct PeerSocket {
         while true {
             let ready = poll(&descriptors, 1, milliseconds(until: deadline))
             if ready > 0 { return }  // An error or hang-up shows in the next call.
+            // poll's clock and ticks are coarser than the deadline's: never give up before it.
+            if ready == 0, let deadline, ContinuousClock.now < deadline { continue }
             if ready == 0 { throw .timedOut }
             if errno != EINTR { throw .closed }
         }
