@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import ControlProtocol
 import CustodyCore
 import CustodyDaemon
 import Foundation
@@ -54,7 +55,7 @@ struct ListCommand: ParsableCommand {
             AuditEvent(action: "catalog.listed", detail: filterDetail(count: items.count))
         ])
         if json {
-            try printJSON(ItemListView(items: items.map(ItemView.init), count: items.count))
+            try printJSON(ItemListView(items: items.map(ItemView.init)))
             return
         }
         for item in items.map(ItemView.init) {
@@ -97,10 +98,4 @@ struct ListCommand: ParsableCommand {
         detail["location"] = location.map { "\($0)" }
         return detail
     }
-}
-
-/// The JSON shape of `list --json`.
-struct ItemListView: Encodable {
-    var items: [ItemView]
-    var count: Int
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import ControlProtocol
 import CustodyCore
 import CustodyDaemon
 
@@ -44,30 +45,5 @@ struct ShowCommand: ParsableCommand {
         if let metadata { print(MediaDescription(metadata).text) }
         print("audit trail:")
         for entry in trail { print("  #\(entry.seq)  \(entry.at)  \(entry.actor)  \(entry.action)  \(entry.detail)") }
-    }
-}
-
-/// The JSON shape of `show --json`.
-struct ItemDetailView: Encodable {
-    var item: ItemView
-    /// Everything probing found, whole.
-    var metadata: MediaMetadata?
-    var audit: [AuditEntryView]
-}
-
-/// One audit entry as the CLI prints it.
-struct AuditEntryView: Encodable {
-    var seq: Int64
-    var at: String
-    var actor: String
-    var action: String
-    var detail: String
-
-    init(_ entry: AuditEntry) {
-        seq = entry.sequence
-        at = Timestamps.rfc3339(entry.at)
-        actor = entry.actor
-        action = entry.action
-        detail = entry.detail
     }
 }

@@ -33,7 +33,7 @@ public struct DaemonConfiguration: Sendable {
         /// Callers whose uid is 0 or the daemon's, or who are in one of these groups (primary or
         /// supplementary, from the kernel), are served; everyone else is refused and audited.
         public var allowedGroups: [String] = ["custody"]
-        /// Connections served at once; more wait in the listen backlog.
+        /// Connections served at once; one more is answered `busy` and closed.
         public var maxConnections: Int = 64
         /// How long a peer may take to send a request or to read a response before it is dropped.
         public var peerTimeoutSeconds: Double = 10

@@ -1,0 +1,231 @@
+import CustodyCore
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The client end of the control socket, for the `custody` CLI: connect, send request lines, read
+/// response lines. Blocking; one owner. The CLI never opens the catalog or the store (DESIGN §3):
+/// everything it shows comes through here.
+public final class ControlClient {
+    /// Where `custodyd` listens unless configured otherwise.
+    public static let defaultSocketPath = "/run/custody/control.sock"
+
+    /// The socket path this client connected to.
+    public let socketPath: String
+    private let descriptor: Int32
+    private var framer = LineFramer(maxLineLength: ControlLimits.maxResponseLineBytes)
+    private var pending: [LineFramer.Frame] = []
+    private var atEnd = false
+
+    /// Connects to the daemon's socket.
+    /// - Parameter receiveTimeoutSeconds: how long `receive` waits for a line; nil waits for ever
+    ///   (a `watch` subscription may stay quiet for hours).
+    /// - Throws: `ControlClientError` saying whether the daemon is not running, the caller may not
+    ///   connect, or the path is wrong.
+    public init(socketPath: String, receiveTimeoutSeconds: Double? = 30) throws(ControlClientError) {
+        self.socketPath = socketPath
+        descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else {
+            throw ControlClientError(
+                code: .connect, message: "cannot create a socket: \(String(cString: strerror(errno)))")
+        }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = Array(socketPath.utf8)
+        guard path.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(descriptor)
+            throw ControlClientError(
+                code: .connect, message: "socket path \(socketPath) is too long for a Unix socket; use a shorter path")
+        }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path)
+            raw[path.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        if connected != 0 {
+            let code = errno
+            close(descriptor)
+            throw ControlClientError.connecting(to: socketPath, errno: code)
+        }
+        if let receiveTimeoutSeconds {
+            var timeout = timeval(
+                tv_sec: Int(receiveTimeoutSeconds),
+                tv_usec: Int((receiveTimeoutSeconds - receiveTimeoutSeconds.rounded(.down)) * 1_000_000))
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Sends one request.
+    /// - Throws: `ControlClientError` when the daemon closed the connection.
+    public func send(_ request: ControlRequest) throws(ControlClientError) {
+        let line: [UInt8]
+        do { line = try request.encodedLine() } catch {
+            throw ControlClientError(code: .protocol, message: "cannot encode the request: \(error)")
+        }
+        var offset = 0
+        while offset < line.count {
+            let sent = line[offset...].withUnsafeBytes { raw in
+                Glibc.send(descriptor, raw.baseAddress, raw.count, Int32(MSG_NOSIGNAL))
+            }
+            if sent < 0 {
+                if errno == EINTR { continue }
+                throw ControlClientError(
+                    code: .connection,
+                    message: "custodyd closed the connection on \(socketPath) (\(String(cString: strerror(errno))))")
+            }
+            offset += sent
+        }
+    }
+
+    /// Reads the next response; nil when the daemon closed the connection.
+    /// - Throws: `ControlClientError` on a timeout, an unreadable or over-long line, or another protocol version.
+    public func receive() throws(ControlClientError) -> ControlResponse? {
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        while pending.isEmpty {
+            if atEnd {
+                guard let last = framer.finish() else { return nil }
+                pending.append(last)
+                break
+            }
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    throw ControlClientError(
+                        code: .timeout,
+                        message: "custodyd did not answer on \(socketPath) in time; check `systemctl status custodyd`")
+                }
+                if errno == ECONNRESET { atEnd = true; continue }
+                throw ControlClientError(
+                    code: .connection, message: "reading from \(socketPath) failed: \(String(cString: strerror(errno)))"
+                )
+            }
+            if count == 0 {
+                atEnd = true
+                continue
+            }
+            pending.append(contentsOf: framer.append(buffer[0..<count]))
+        }
+        switch pending.removeFirst() {
+        case .tooLong:
+            throw ControlClientError(
+                code: .protocol,
+                message:
+                    "custodyd sent a line longer than \(ControlLimits.maxResponseLineBytes) bytes; narrow the request")
+        case .line(let line):
+            if line.isEmpty { return try receive() }
+            do {
+                return try ControlResponse.decode(line: line)
+            } catch {
+                throw ControlClientError(
+                    code: error.code == .unsupportedVersion ? .versionMismatch : .protocol, message: error.message)
+            }
+        }
+    }
+
+    /// Sends `request` and returns the first response, turning an `"ok": false` answer into an error.
+    /// - Throws: `ControlClientError`, `.refused` carrying the server's message when it refused.
+    public func call(_ request: ControlRequest) throws(ControlClientError) -> ControlResponse {
+        do {
+            try send(request)
+        } catch {
+            // A server that refuses (forbidden, busy) answers at once and closes, maybe before the
+            // request was sent: its answer is still waiting to be read, and says more than EPIPE.
+            if let response = try? receive(), !response.ok, let refusal = response.error {
+                throw ControlClientError(
+                    code: refusal.code == .unsupportedVersion ? .versionMismatch : .refused, message: refusal.message,
+                    serverCode: refusal.code)
+            }
+            throw error
+        }
+        return try next()
+    }
+
+    /// The next response, an `"ok": false` answer as an error, the end of the connection as an error.
+    /// - Throws: `ControlClientError`.
+    public func next() throws(ControlClientError) -> ControlResponse {
+        guard let response = try receive() else {
+            throw ControlClientError(
+                code: .connection, message: "custodyd closed the connection on \(socketPath) without an answer")
+        }
+        if !response.ok, let error = response.error {
+            throw ControlClientError(
+                code: error.code == .unsupportedVersion ? .versionMismatch : .refused, message: error.message,
+                serverCode: error.code)
+        }
+        return response
+    }
+}
+
+/// Why the CLI could not get an answer from the daemon.
+public struct ControlClientError: CustodyError {
+    /// What kind of failure this is; new kinds may be added.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Value: Hashable, Sendable {
+            case notRunning, permissionDenied, connect, connection, timeout, refused, versionMismatch, `protocol`
+        }
+        private let value: Value
+
+        /// No socket at the path, or nobody listens on it.
+        public static let notRunning = Code(value: .notRunning)
+        /// The socket exists but the caller may not open it.
+        public static let permissionDenied = Code(value: .permissionDenied)
+        /// Connecting failed for another reason.
+        public static let connect = Code(value: .connect)
+        /// The connection broke.
+        public static let connection = Code(value: .connection)
+        /// The daemon did not answer in time.
+        public static let timeout = Code(value: .timeout)
+        /// The daemon answered `"ok": false`; `serverCode` says why.
+        public static let refused = Code(value: .refused)
+        /// The daemon speaks another protocol version.
+        public static let versionMismatch = Code(value: .versionMismatch)
+        /// The daemon sent something that is not a response.
+        public static let `protocol` = Code(value: .protocol)
+
+        public var description: String { "\(value)" }
+    }
+
+    /// What kind of failure this is.
+    public var code: Code
+    /// A sentence naming the thing and the fix.
+    public var message: String
+    /// The server's error code, for `.refused`.
+    public var serverCode: ControlError.Code?
+
+    /// Creates an error.
+    public init(code: Code, message: String, serverCode: ControlError.Code? = nil) {
+        self.code = code
+        self.message = message
+        self.serverCode = serverCode
+    }
+
+    /// The error for a failed `connect(2)` to `path`.
+    static func connecting(to path: String, errno code: Int32) -> ControlClientError {
+        switch code {
+        case ENOENT, ECONNREFUSED:
+            return ControlClientError(
+                code: .notRunning,
+                message:
+                    "no daemon listens on \(path): is custodyd running? Check `systemctl status custodyd`, or give the socket with --socket or $CUSTODY_SOCKET"
+            )
+        case EACCES, EPERM:
+            return ControlClientError(
+                code: .permissionDenied,
+                message:
+                    "permission denied opening \(path): add yourself to group custody (`sudo usermod -aG custody $USER`, then log in again)"
+            )
+        default:
+            return ControlClientError(
+                code: .connect, message: "cannot connect to \(path): \(String(cString: strerror(code)))")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import CustodyCore
+import Foundation
+
+/// One response line: `{"v":1,"id":…,"ok":true, "status"|"items"+"count"|"item"+"metadata"+"audit": …}`
+/// or `{"v":1,"id":…,"ok":false,"error":{"code":…,"message":…}}` (docs/control-protocol.md).
+/// Fields that do not apply are absent.
+public struct ControlResponse: Codable, Sendable, Equatable {
+    /// The protocol version (`v`).
+    public var version: Int
+    /// The request's id, echoed; absent when the request had none or could not be read.
+    public var id: String?
+    /// Whether the request was served.
+    public var ok: Bool
+    /// `status`: the daemon's status.
+    public var status: DaemonStatus?
+    /// `list`: the items, newest first, and how many there are.
+    public var items: [ItemView]?
+    public var count: Int?
+    /// `show`: the item, everything probing found (absent until probed) and its audit trail.
+    public var item: ItemView?
+    public var metadata: MediaMetadata?
+    public var audit: [AuditEntryView]?
+    /// When `ok` is false: why.
+    public var error: ControlError?
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v"
+        case id, ok, status, items, count, item, metadata, audit, error
+    }
+
+    private init(id: String?, ok: Bool) {
+        version = ControlLimits.version
+        self.id = id
+        self.ok = ok
+    }
+
+    /// The answer to `status`.
+    public static func status(_ status: DaemonStatus, id: String?) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        response.status = status
+        return response
+    }
+
+    /// The answer to `list`.
+    public static func items(_ items: [ItemView], id: String?) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        response.items = items
+        response.count = items.count
+        return response
+    }
+
+    /// The answer to `show`.
+    public static func item(_ detail: ItemDetailView, id: String?) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        response.item = detail.item
+        response.metadata = detail.metadata
+        response.audit = detail.audit
+        return response
+    }
+
+    /// A refusal or failure.
+    public static func failure(_ error: ControlError, id: String?) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: false)
+        response.error = error
+        return response
+    }
+
+    /// The response as one line of JSON, newline included.
+    public func encodedLine() throws -> [UInt8] {
+        var bytes = Array(try ControlJSON.encoder.encode(self))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
+
+    /// Parses one response line (without its newline).
+    /// - Throws: `ControlError` `unsupportedVersion` when the server speaks another version,
+    ///   `badRequest` when the line is not a response.
+    public static func decode(line: [UInt8]) throws(ControlError) -> ControlResponse {
+        struct Version: Decodable { var v: Int }
+        let data = Data(line)
+        guard let version = try? ControlJSON.decoder.decode(Version.self, from: data) else {
+            throw ControlError(
+                code: .badRequest, message: "the server sent a line that is not a control protocol response")
+        }
+        guard version.v == ControlLimits.version else {
+            throw ControlError(
+                code: .unsupportedVersion,
+                message:
+                    "custodyd speaks control protocol version \(version.v), this custody speaks \(ControlLimits.version); install matching versions of custody and custodyd"
+            )
+        }
+        do {
+            return try ControlJSON.decoder.decode(ControlResponse.self, from: data)
+        } catch {
+            throw ControlError(
+                code: .badRequest, message: "the server sent a response this custody cannot read (\(error))")
+        }
+    }
+}

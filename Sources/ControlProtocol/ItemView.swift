@@ -1,0 +1,164 @@
+import CustodyCore
+import Foundation
+
+/// The stable JSON shape of one item, as `custodyd list/show --json`, `custody list/show --json` and the
+/// control socket carry it (docs/cli-json.md). Never includes key material. Built in the daemon from a
+/// catalog record (`ItemView.init(_: ItemRecord)` in CustodyDaemon), so this module needs no catalog.
+public struct ItemView: Codable, Sendable, Equatable {
+    public struct Source: Codable, Sendable, Equatable {
+        public var device: String?
+        public var root: String
+        /// The path, printable (invalid UTF-8 and control bytes as `\xNN`).
+        public var path: String
+        /// The exact path bytes, hex.
+        public var pathHex: String
+        public var size: Int64
+        /// Modification time, RFC 3339 UTC with nanoseconds.
+        public var modified: String
+        /// The modification time as the source filesystem stored it (FAT: local time), when not an instant.
+        public var modifiedRaw: String?
+        /// The zone `modified` was computed in, and whether it was recorded or assumed.
+        public var modifiedZone: String?
+
+        /// Creates a source description.
+        public init(
+            device: String?, root: String, path: String, pathHex: String, size: Int64, modified: String,
+            modifiedRaw: String? = nil, modifiedZone: String? = nil
+        ) {
+            self.device = device
+            self.root = root
+            self.path = path
+            self.pathHex = pathHex
+            self.size = size
+            self.modified = modified
+            self.modifiedRaw = modifiedRaw
+            self.modifiedZone = modifiedZone
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case device, root, path, size, modified
+            case pathHex = "path_hex"
+            case modifiedRaw = "modified_raw"
+            case modifiedZone = "modified_zone"
+        }
+    }
+
+    public var id: String
+    public var state: String
+    public var sha256: String
+    public var ciphertextSHA256: String
+    public var size: Int64
+    public var ciphertextSize: Int64
+    public var source: Source
+    public var ingestedAt: String
+    public var verifiedAt: String?
+    /// The probed media summary; absent until the item is probed.
+    public var media: Media?
+
+    /// The typed media fields (docs/cli-json.md).
+    public struct Media: Codable, Sendable, Equatable {
+        public var kind: String
+        public var recordedAt: String?
+        public var recordedAtSource: String?
+        public var durationSeconds: Double?
+        public var officer: String?
+        public var hasLocation: Bool
+        public var damaged: String?
+
+        /// Creates a media summary.
+        public init(
+            kind: String, recordedAt: String? = nil, recordedAtSource: String? = nil, durationSeconds: Double? = nil,
+            officer: String? = nil, hasLocation: Bool = false, damaged: String? = nil
+        ) {
+            self.kind = kind
+            self.recordedAt = recordedAt
+            self.recordedAtSource = recordedAtSource
+            self.durationSeconds = durationSeconds
+            self.officer = officer
+            self.hasLocation = hasLocation
+            self.damaged = damaged
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind, officer, damaged
+            case recordedAt = "recorded_at"
+            case recordedAtSource = "recorded_at_source"
+            case durationSeconds = "duration_seconds"
+            case hasLocation = "has_location"
+        }
+    }
+
+    /// Creates an item view.
+    public init(
+        id: String, state: String, sha256: String, ciphertextSHA256: String, size: Int64, ciphertextSize: Int64,
+        source: Source, ingestedAt: String, verifiedAt: String? = nil, media: Media? = nil
+    ) {
+        self.id = id
+        self.state = state
+        self.sha256 = sha256
+        self.ciphertextSHA256 = ciphertextSHA256
+        self.size = size
+        self.ciphertextSize = ciphertextSize
+        self.source = source
+        self.ingestedAt = ingestedAt
+        self.verifiedAt = verifiedAt
+        self.media = media
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, state, sha256, size, source, media
+        case ciphertextSHA256 = "ciphertext_sha256"
+        case ciphertextSize = "ciphertext_size"
+        case ingestedAt = "ingested_at"
+        case verifiedAt = "verified_at"
+    }
+}
+
+/// The JSON shape of `list --json`: `{"count": N, "items": [item, …]}`.
+public struct ItemListView: Codable, Sendable, Equatable {
+    public var items: [ItemView]
+    public var count: Int
+
+    /// Creates a list view of `items`.
+    public init(items: [ItemView]) {
+        self.items = items
+        count = items.count
+    }
+}
+
+/// The JSON shape of `show --json`: the item, everything probing found, and its audit trail.
+public struct ItemDetailView: Codable, Sendable, Equatable {
+    public var item: ItemView
+    /// Everything probing found, whole; nil until the item is probed.
+    public var metadata: MediaMetadata?
+    /// The item's audit entries, oldest first.
+    public var audit: [AuditEntryView]
+
+    /// Creates a detail view.
+    public init(item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView]) {
+        self.item = item
+        self.metadata = metadata
+        self.audit = audit
+    }
+}
+
+/// One audit entry as the CLIs print it.
+public struct AuditEntryView: Codable, Sendable, Equatable {
+    public var seq: Int64
+    /// RFC 3339 UTC.
+    public var at: String
+    /// `uid:1000(alice)`.
+    public var actor: String
+    public var action: String
+    /// The stored detail: JSON text with sorted keys.
+    public var detail: String
+
+    /// Creates an entry view.
+    public init(seq: Int64, at: String, actor: String, action: String, detail: String) {
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.detail = detail
+    }
+}

@@ -1,0 +1,502 @@
+import Catalog
+import ControlProtocol
+import Dispatch
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The control socket (DESIGN §2, §8; docs/control-protocol.md): a Unix stream socket where the
+/// `custody` CLI asks for status, lists and shows items. Each caller is identified by the kernel
+/// (`SO_PEERCRED`, `SO_PEERGROUPS`), authorised by uid and group, and every request is audited on its
+/// behalf before it is answered.
+///
+/// Connections are served on dedicated threads with non-blocking sockets and `poll(2)` deadlines, so
+/// neither a slow peer nor a catalog query ever blocks the Swift concurrency pool, and a peer that
+/// never sends or never reads is dropped after `peerTimeoutSeconds` without delaying anyone else.
+///
+/// A `Service`: `run()` binds the socket and serves until graceful shutdown or cancellation, then
+/// closes every connection and removes the socket file.
+public final class ControlServer: Service, Sendable {
+    /// The shortest time between two lines of one watch subscription: changes in between are
+    /// coalesced into the latest status.
+    public static let watchInterval: Duration = .milliseconds(250)
+
+    private let configuration: DaemonConfiguration.Control
+    private let handler: any ControlHandler
+    private let logger: Logger
+    private let trustedUIDs: Set<UInt32>
+    private let state = Mutex(State())
+    private let hub = StatusHub()
+
+    private struct State {
+        var stopping = false
+        var stopPipe: WakePipe?
+        var listening = false
+        var failure: (any Error)?
+        var readyWaiters: [CheckedContinuation<Void, any Error>] = []
+        /// Live connections by number: their descriptors, so stopping can shut them down.
+        var connections: [Int: Int32] = [:]
+        var nextConnection = 0
+    }
+
+    /// Creates a server; nothing is bound until `run()`.
+    /// - Parameters:
+    ///   - configuration: the socket path, its group, the allowed groups, the limits.
+    ///   - handler: what the server serves.
+    ///   - logger: where connection failures and refusals are logged.
+    ///   - trustedUIDs: uids served whatever their groups; nil means root and the daemon's own
+    ///     effective uid (DESIGN §8). Tests pass an empty set to see a refusal while running as root.
+    public init(
+        configuration: DaemonConfiguration.Control, handler: some ControlHandler, logger: Logger,
+        trustedUIDs: Set<UInt32>? = nil
+    ) {
+        self.configuration = configuration
+        self.handler = handler
+        self.logger = logger
+        self.trustedUIDs = trustedUIDs ?? [0, geteuid()]
+    }
+
+    /// Binds the socket and serves until graceful shutdown or cancellation.
+    /// - Throws: `ControlServerError` when the socket cannot be set up: the path is not a socket or a
+    ///   live daemon's, a configured group does not exist, a socket call fails.
+    public func run() async throws {
+        let listener: ListeningSocket
+        let allowedGroups: Set<UInt32>
+        do {
+            allowedGroups = try Set(configuration.allowedGroups.map { try Self.groupID($0, key: "allowed_groups") })
+            let group = try configuration.socketGroup.map { try Self.groupID($0, key: "socket_group") }
+            listener = try ListeningSocket(
+                path: configuration.socketPath.string, group: group,
+                backlog: Int32(clamping: configuration.maxConnections))
+        } catch {
+            finishReadiness(with: error)
+            throw error
+        }
+        guard let stopPipe = WakePipe() else {
+            listener.close()
+            let error = ControlServerError(code: .socket, message: "cannot create a pipe for the control server")
+            finishReadiness(with: error)
+            throw error
+        }
+        let stopEarly = state.withLock { state in
+            state.stopPipe = stopPipe
+            return state.stopping
+        }
+        defer { listener.close() }
+        if stopEarly {
+            finishReadiness(with: CancellationError())
+            return
+        }
+        logger.info(
+            "Control socket listening",
+            metadata: [
+                "control.socket": "\(listener.path)", "control.max_connections": "\(configuration.maxConnections)",
+            ])
+        finishReadiness(with: nil)
+
+        await withGracefulShutdownHandler {
+            await withTaskCancellationHandler {
+                await withDiscardingTaskGroup { group in
+                    group.addTask { [handler, hub] in
+                        for await status in handler.statusChanges() { hub.publish(status) }
+                    }
+                    await withCheckedContinuation { (finished: CheckedContinuation<Void, Never>) in
+                        let thread = Thread { [self] in
+                            acceptConnections(listener, stopPipe: stopPipe, allowedGroups: allowedGroups)
+                            finished.resume()
+                        }
+                        thread.name = "custody-control-accept"
+                        thread.start()
+                    }
+                    group.cancelAll()
+                }
+            } onCancel: {
+                stop()
+            }
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        logger.info("Control socket closed", metadata: ["control.socket": "\(listener.path)"])
+    }
+
+    /// Returns once the socket listens, so a caller (the daemon's readiness notification, a test) may
+    /// rely on connections succeeding.
+    /// - Throws: the error `run()` failed with, or `CancellationError` when it stopped before listening.
+    public func waitUntilListening() async throws {
+        try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
+            let outcome: Result<Void, any Error>? = state.withLock { state in
+                if state.listening { return .success(()) }
+                if let failure = state.failure { return .failure(failure) }
+                state.readyWaiters.append(waiter)
+                return nil
+            }
+            if let outcome { waiter.resume(with: outcome) }
+        }
+    }
+
+    private func finishReadiness(with error: (any Error)?) {
+        let waiters = state.withLock { state in
+            if let error { state.failure = error } else { state.listening = true }
+            defer { state.readyWaiters = [] }
+            return state.readyWaiters
+        }
+        for waiter in waiters {
+            if let error { waiter.resume(throwing: error) } else { waiter.resume() }
+        }
+    }
+
+    /// Stops accepting and shuts every connection down; their threads then end on their own.
+    private func stop() {
+        let pipe = state.withLock { state in
+            state.stopping = true
+            for descriptor in state.connections.values { shutdown(descriptor, Int32(SHUT_RDWR)) }
+            return state.stopPipe
+        }
+        pipe?.signal()
+    }
+
+    private static func groupID(_ name: String, key: String) throws -> UInt32 {
+        guard let gid = UserDatabase.groupID(named: name) else {
+            throw ControlServerError(
+                code: .group,
+                message:
+                    "group '\(name)' (control.\(key)) does not exist; create it (the package's sysusers.d entry does) or change control.\(key)"
+            )
+        }
+        return gid
+    }
+
+    // MARK: - Accepting
+
+    /// The accept thread: takes connections until stopped, then waits for every connection thread.
+    private func acceptConnections(_ listener: ListeningSocket, stopPipe: WakePipe, allowedGroups: Set<UInt32>) {
+        let running = DispatchGroup()
+        var descriptors = [
+            pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: stopPipe.readEnd, events: Int16(POLLIN), revents: 0),
+        ]
+        while !state.withLock({ $0.stopping }) {
+            let ready = poll(&descriptors, 2, -1)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                logger.error("Control socket poll failed", metadata: ["error.errno": "\(errno)"])
+                break
+            }
+            guard descriptors[0].revents != 0 else { continue }
+            let descriptor = accept(listener.descriptor, nil, nil)
+            if descriptor < 0 {
+                // EAGAIN: the peer left before we took it. EMFILE and friends: logged, and the next
+                // poll retries once a connection ended.
+                if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR && errno != ECONNABORTED {
+                    logger.warning("Control socket accept failed", metadata: ["error.errno": "\(errno)"])
+                }
+                continue
+            }
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+            _ = setNonBlocking(descriptor)
+            let number: Int? = state.withLock { state in
+                guard !state.stopping, state.connections.count < configuration.maxConnections else { return nil }
+                state.nextConnection += 1
+                state.connections[state.nextConnection] = descriptor
+                return state.nextConnection
+            }
+            guard let number else {
+                refuseBusy(PeerSocket(descriptor: descriptor))
+                continue
+            }
+            running.enter()
+            let thread = Thread { [self] in
+                serve(PeerSocket(descriptor: descriptor), number: number, allowedGroups: allowedGroups)
+                running.leave()
+            }
+            thread.name = "custody-control-\(number)"
+            thread.start()
+        }
+        stop()
+        running.wait()
+    }
+
+    private func refuseBusy(_ peer: PeerSocket) {
+        logger.warning(
+            "Control connection refused: too many connections",
+            metadata: ["control.max_connections": "\(configuration.maxConnections)"])
+        let response = ControlResponse.failure(
+            ControlError(
+                code: .busy,
+                message:
+                    "custodyd already serves \(configuration.maxConnections) control connections; try again, or raise control.max_connections"
+            ), id: nil)
+        // One try, without waiting: the accept thread must not be held up by this peer.
+        if let line = try? response.encodedLine() {
+            _ = line.withUnsafeBytes { send(peer.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        close(peer.descriptor)
+    }
+
+    // MARK: - One connection
+
+    /// A connection thread: identify, authorise, then answer requests until the peer leaves, times
+    /// out, sends something unacceptable, or the server stops.
+    private func serve(_ peer: PeerSocket, number: Int, allowedGroups: Set<UInt32>) {
+        defer {
+            // Out of the table first, so `stop` never shuts down a descriptor number reused after close.
+            _ = state.withLock { $0.connections.removeValue(forKey: number) }
+            close(peer.descriptor)
+        }
+        guard let caller = peer.credentials() else {
+            logger.warning("Control connection without peer credentials", metadata: ["error.errno": "\(errno)"])
+            return
+        }
+        var logger = self.logger
+        logger[metadataKey: "control.peer.uid"] = "\(caller.uid)"
+        logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
+
+        guard isAuthorised(caller, allowedGroups: allowedGroups) else {
+            logger.notice("Control connection refused: caller not in an allowed group")
+            do {
+                try handler.audit(
+                    AuditEvent(
+                        action: "control.refused",
+                        detail: ["uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)"]), by: caller)
+            } catch {
+                logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
+            }
+            let groups = configuration.allowedGroups.joined(separator: ", ")
+            respond(
+                .failure(
+                    ControlError(
+                        code: .forbidden,
+                        message:
+                            "uid \(caller.uid)\(caller.name.map { " (\($0))" } ?? "") may not use the control socket; ask an administrator to add you to group \(configuration.allowedGroups.first ?? "custody")\(configuration.allowedGroups.count > 1 ? " (or one of: \(groups))" : "")"
+                    ), id: nil), to: peer, logger: logger)
+            return
+        }
+
+        var framer = LineFramer(maxLineLength: ControlLimits.maxRequestLineBytes)
+        var frames: [LineFramer.Frame] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
+        defer { buffer.deallocate() }
+        while true {
+            // Each request must arrive whole within the timeout, however slowly it trickles in.
+            let requestDeadline = deadline(after: configuration.peerTimeoutSeconds)
+            while frames.isEmpty {
+                do {
+                    let count = try peer.read(into: buffer, until: requestDeadline)
+                    frames = framer.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                } catch .timedOut {
+                    logger.info("Control connection dropped: no request in time")
+                    return
+                } catch {
+                    if let last = framer.finish() { frames = [last] } else { return }
+                }
+            }
+            switch frames.removeFirst() {
+            case .tooLong:
+                logger.notice("Control request too large; connection closed")
+                audit("control.request", ["request": "invalid", "error": "tooLarge"], caller: caller, logger: logger)
+                respond(
+                    .failure(
+                        ControlError(
+                            code: .tooLarge,
+                            message:
+                                "the request line is longer than \(ControlLimits.maxRequestLineBytes) bytes; send one JSON object of at most that size per line"
+                        ), id: nil), to: peer, logger: logger)
+                return
+            case .line(let line):
+                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
+                guard answer(line, caller: caller, peer: peer, logger: logger) else { return }
+            }
+        }
+    }
+
+    /// Answers one request line; false when the connection must end (a watch ended, a write failed).
+    private func answer(_ line: [UInt8], caller: ControlCaller, peer: PeerSocket, logger: Logger) -> Bool {
+        let request: ControlRequest
+        do {
+            request = try ControlRequest.decode(line: line)
+        } catch {
+            audit(
+                "control.request", ["request": "invalid", "error": error.error.code.rawValue], caller: caller,
+                logger: logger)
+            return respond(.failure(error.error, id: error.requestID), to: peer, logger: logger)
+        }
+        var detail = ["request": request.kind.rawValue, "pid": "\(caller.pid)"]
+        switch request.kind {
+        case .status: if request.watch { detail["watch"] = "true" }
+        case .list: detail.merge(request.query.auditDetail) { current, _ in current }
+        case .show: detail["item"] = request.item
+        }
+        // Nothing is served without its record (DESIGN §1, invariant 5).
+        guard audit("control.request", detail, caller: caller, logger: logger) else {
+            respond(
+                .failure(
+                    ControlError(
+                        code: .internal,
+                        message:
+                            "custodyd cannot write the audit log, so it serves nothing; see `journalctl -u custodyd`"),
+                    id: request.id), to: peer, logger: logger)
+            return false
+        }
+        let response: ControlResponse
+        do {
+            switch request.kind {
+            case .status:
+                if request.watch {
+                    watch(request, peer: peer, logger: logger)
+                    return false
+                }
+                response = .status(handler.status(), id: request.id)
+            case .list:
+                response = .items(try handler.list(request.query, for: caller), id: request.id)
+            case .show:
+                response = .item(try handler.show(request.item ?? "", for: caller), id: request.id)
+            }
+        } catch let error as ControlError {
+            return respond(.failure(error, id: request.id), to: peer, logger: logger)
+        } catch {
+            logger.error(
+                "Control request failed",
+                metadata: ["control.request": "\(request.kind.rawValue)", "error": "\(error)"])
+            return respond(
+                .failure(
+                    ControlError(
+                        code: .internal,
+                        message: "custodyd could not answer: \(error); see `journalctl -u custodyd`"),
+                    id: request.id), to: peer, logger: logger)
+        }
+        return respond(response, to: peer, logger: logger)
+    }
+
+    /// A watch subscription: the status now, then the latest status after each change, at most one
+    /// line per `watchInterval`, until the peer closes, a write times out, or the server stops.
+    private func watch(_ request: ControlRequest, peer: PeerSocket, logger: Logger) {
+        guard let wake = WakePipe() else { return }
+        let watcher = hub.subscribe(wake)
+        defer { hub.unsubscribe(watcher) }
+        var seen = hub.generation
+        var last = hub.latest ?? handler.status()
+        guard respond(.status(last, id: request.id), to: peer, logger: logger) else { return }
+        var lastSent = ContinuousClock.now
+        var descriptors = [
+            pollfd(fd: peer.descriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.readEnd, events: Int16(POLLIN), revents: 0),
+        ]
+        var scratch = [UInt8](repeating: 0, count: 4096)
+        while true {
+            // Wait for a change, or, with one pending, for the end of the interval; either way keep
+            // watching the socket, so a peer that left is noticed at once.
+            let changed = hub.generation != seen
+            let until: ContinuousClock.Instant? = changed ? lastSent + Self.watchInterval : nil
+            if changed, ContinuousClock.now >= lastSent + Self.watchInterval {
+                let (status, generation) = hub.snapshot()
+                seen = generation
+                if let status, status != last {
+                    last = status
+                    guard respond(.status(status, id: request.id), to: peer, logger: logger) else { return }
+                    lastSent = .now
+                }
+                continue
+            }
+            descriptors[0].revents = 0
+            descriptors[1].revents = 0
+            let ready = poll(&descriptors, 2, milliseconds(until: until))
+            if ready < 0, errno != EINTR { return }
+            if descriptors[1].revents != 0 { wake.drain() }
+            if descriptors[0].revents != 0 {
+                // The peer may not send more on a watch; read and drop, bounded, to see it close.
+                let count = recv(peer.descriptor, &scratch, scratch.count, 0)
+                if count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) { return }
+            }
+        }
+    }
+
+    /// Writes `response` within the peer timeout; false when the peer is gone or too slow.
+    @discardableResult
+    private func respond(_ response: ControlResponse, to peer: PeerSocket, logger: Logger) -> Bool {
+        var line: [UInt8]
+        do {
+            line = try response.encodedLine()
+        } catch {
+            logger.error("Control response could not be encoded", metadata: ["error": "\(error)"])
+            return false
+        }
+        if line.count - 1 > ControlLimits.maxResponseLineBytes {
+            let tooLarge = ControlResponse.failure(
+                ControlError(
+                    code: .internal,
+                    message:
+                        "the answer is larger than \(ControlLimits.maxResponseLineBytes) bytes; narrow the request (a lower limit, more filters)"
+                ), id: response.id)
+            guard let replacement = try? tooLarge.encodedLine() else { return false }
+            line = replacement
+        }
+        do {
+            try peer.write(line, until: deadline(after: configuration.peerTimeoutSeconds))
+            return true
+        } catch .timedOut {
+            logger.info("Control connection dropped: the peer did not read in time")
+            return false
+        } catch {
+            return false
+        }
+    }
+
+    /// Audits `action` for `caller`; false when the audit log could not be written.
+    @discardableResult
+    private func audit(_ action: String, _ detail: [String: String], caller: ControlCaller, logger: Logger) -> Bool {
+        do {
+            try handler.audit(AuditEvent(action: action, detail: detail), by: caller)
+            return true
+        } catch {
+            logger.error("Control request could not be audited", metadata: ["error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Root, the daemon's own user, or a member (primary or supplementary group) of an allowed group.
+    private func isAuthorised(_ caller: ControlCaller, allowedGroups: Set<UInt32>) -> Bool {
+        if trustedUIDs.contains(caller.uid) { return true }
+        return allowedGroups.contains(caller.gid) || caller.groups.contains(where: allowedGroups.contains)
+    }
+}
+
+/// The latest published status and the watchers to wake when it changes.
+final class StatusHub: Sendable {
+    private struct State {
+        var latest: DaemonStatus?
+        var generation: UInt64 = 0
+        var watchers: [Int: WakePipe] = [:]
+        var nextWatcher = 0
+    }
+    private let state = Mutex(State())
+
+    /// Records `status` and wakes every watcher.
+    func publish(_ status: DaemonStatus) {
+        state.withLock { state in
+            state.latest = status
+            state.generation &+= 1
+            for watcher in state.watchers.values { watcher.signal() }
+        }
+    }
+
+    var latest: DaemonStatus? { state.withLock { $0.latest } }
+    var generation: UInt64 { state.withLock { $0.generation } }
+    func snapshot() -> (DaemonStatus?, UInt64) { state.withLock { ($0.latest, $0.generation) } }
+
+    func subscribe(_ pipe: WakePipe) -> Int {
+        state.withLock { state in
+            state.nextWatcher += 1
+            state.watchers[state.nextWatcher] = pipe
+            return state.nextWatcher
+        }
+    }
+
+    func unsubscribe(_ watcher: Int) {
+        _ = state.withLock { $0.watchers.removeValue(forKey: watcher) }
+    }
+}
