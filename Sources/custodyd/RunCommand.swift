@@ -31,8 +31,7 @@ struct RunCommand: ParsableCommand {
         }
         var logger = Logger(label: "custodyd")
         logger.logLevel = environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-        let daemon = Daemon(
-            configuration: configuration, environment: environment, logger: logger, makeControlServer: nil)
+        let daemon = Daemon(configuration: configuration, environment: environment, logger: logger)
         try runBlocking { try await daemon.run() }
     }
 }

@@ -117,3 +117,24 @@ public protocol ControlSocketService: Service {
     /// - Throws: when the server failed to start.
     func listening() async throws
 }
+
+extension ControlServer: ControlSocketService {
+    public func listening() async throws { try await waitUntilListening() }
+}
+
+extension Daemon {
+    /// The daemon with its control socket: `status` from the live board, `list` and `show` from the
+    /// catalog, each request audited for the kernel-identified caller.
+    public init(configuration: DaemonConfiguration, environment: [String: String], logger: Logger) {
+        let control = configuration.control
+        self.init(
+            configuration: configuration, environment: environment, logger: logger,
+            makeControlServer: { board, catalog in
+                ControlServer(
+                    configuration: control,
+                    handler: CatalogControlHandler(
+                        catalog: catalog, status: { board.snapshot() }, statusChanges: { board.changes() }),
+                    logger: logger)
+            })
+    }
+}
