@@ -77,7 +77,7 @@ struct TOMLDocument: Sendable, Equatable {
         }
         scanner.skipSpaces()
         let value = try scanner.readValue()
-        try scanner.readEndOfLine(after: "the value of \(Self.keyShown(key))")
+        try scanner.readEndOfLine(after: "the value of \(TOMLValue.quoted(key))")
         try Self.insert(value, forKey: key, line: line, at: path[...], header: header, in: &root)
     }
 
