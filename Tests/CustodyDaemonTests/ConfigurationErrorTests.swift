@@ -184,7 +184,12 @@ import Testing
             "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity])"
         ),
         ("store = \"/x\"", 1, #"key "store" at the top level must be a table ([store]), not the string "/x""#),
-        ("state_directory = \"/x\"", 1, #"unknown key "state_directory" at the top level"#),
+        ("state_directory = \"/x\"", 1, #"unknown key "state_directory" at the top level; it belongs in [store]"#),
+        (
+            "[store]\nstate_directory = \"/x\"\nsocket = \"/s\"", 3,
+            #"unknown key "socket" in [store]; it belongs in [control]"#
+        ),
+        ("[ingest]\nenabled = true", 2, "it belongs in [devices] or [fixity]"),
         (
             "[devices.registry.\"SN1\"]\nofficer_id = \"P1\"", 2,
             #"unknown key "officer_id" in [devices.registry.SN1]; did you mean "officer"?"#

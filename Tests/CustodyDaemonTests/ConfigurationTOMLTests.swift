@@ -199,6 +199,8 @@ import Testing
         ("a = 1 2", 1, "expected the end of the line after the value of \"a\""),
         ("a = yes", 1, "yes is not a value; write a string in quotes (\"yes\")"),
         ("a = 0123", 1, "leading zeros"),
+        ("a = 5s", 1, "5s is not a value: numbers are written without a unit"),
+        ("a = 30_min", 1, "without a unit"),
         ("a = 1__000", 1, "single underscores"),
         ("a = _1", 1, "not a value"),
         ("a = 1_", 1, "single underscores"),
