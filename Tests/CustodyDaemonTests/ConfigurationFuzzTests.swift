@@ -1,5 +1,6 @@
-import CustodyDaemon
 import Testing
+
+@testable import CustodyDaemon
 
 /// Hostile or damaged configuration text never crashes the daemon: it parses, or it throws a
 /// `ConfigurationError`.
@@ -73,5 +74,20 @@ import Testing
     @Test func deepNestingIsRefusedNotRecursedInto() {
         survives("v = " + String(repeating: "[", count: 100_000))
         survives("[" + Array(repeating: "a", count: 100_000).joined(separator: ".") + "]")
+    }
+}
+
+extension ConfigurationFuzzTests {
+    /// Tables are changed in place: a copy for every key would make a large file take quadratic time.
+    @Test func largeFilesParseInLinearTime() throws {
+        let keys = (0..<20_000).map { "key\($0) = \($0)" }.joined(separator: "\n")
+        let headers = (0..<20_000).map { "[[devices.profile]]\nn = \($0)" }.joined(separator: "\n")
+        let clock = ContinuousClock()
+        let elapsed = try clock.measure {
+            _ = try TOMLDocument(parsing: "[a.b]\n" + keys)
+            _ = try TOMLDocument(parsing: headers)
+        }
+        // Generous for a debug build on a busy machine; quadratic copying takes minutes.
+        #expect(elapsed < .seconds(30))
     }
 }
