@@ -11,7 +11,7 @@ extension ConfigurationFile {
         }
         var profiles: [DeviceProfile] = []
         var lines: [ProfileMatch: Int] = [:]
-        for element in try section.sections("profile", known: profileKeys) {
+        for element in try section.sections("profile", known: ConfigurationSchema.profile) {
             let profile = try profile(element)
             // The first matching profile wins, so a second one for the same device would be silently dead.
             let match = ProfileMatch(id: profile.id, interfaceClass: profile.interfaceClass)
@@ -33,12 +33,6 @@ extension ConfigurationFile {
         var id: USBDeviceID
         var interfaceClass: UInt8?
     }
-
-    private static let profileKeys: [ConfigurationSection.Key] = [
-        .value("id"), .value("family"), .value("name"), .value("interface_class"), .value("unlock_password"),
-        .value("wipe_after_verify"), .value("media_folders"), .value("file_name_rule"),
-        .value("clock_utc_offset_seconds"), .value("bulk_out"), .value("bulk_in"), .value("timeout_ms"),
-    ]
 
     /// One `[[devices.profile]]`, validated as `DeviceProfile`'s decoder validates one.
     private static func profile(_ section: ConfigurationSection) throws -> DeviceProfile {
@@ -115,7 +109,7 @@ extension ConfigurationFile {
         let registry = try devices.section("registry", known: nil)
         var entries: [String: RegisteredDevice] = [:]
         for serial in registry.table.keys {
-            let entry = try registry.section(serial, known: [.value("officer"), .value("unit")])
+            let entry = try registry.section(serial, known: ConfigurationSchema.registryEntry)
             guard !serial.isEmpty else {
                 throw ConfigurationError(
                     code: .invalidValue, line: entry.table.line,

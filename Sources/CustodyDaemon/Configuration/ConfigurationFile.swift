@@ -34,49 +34,25 @@ public enum ConfigurationFile {
     private static func configuration(from root: TOMLTable, environment: [String: String]) throws
         -> DaemonConfiguration
     {
-        let top = try ConfigurationSection(
-            root, path: [],
-            known: [
-                .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"),
-                .table("fixity"),
-            ])
+        let top = try ConfigurationSection(root, path: [], known: ConfigurationSchema.top)
 
-        let store = try top.section("store", known: [.value("state_directory"), .value("key_file")])
+        let store = try top.section("store", known: ConfigurationSchema.store)
         let stateDirectory = try store.absolutePath("state_directory") ?? stateDirectory(environment)
         var configuration = DaemonConfiguration(stateDirectory: stateDirectory)
         configuration.keyFile = try store.absolutePath("key_file")
         configuration.credentialsDirectory = try credentialsDirectory(environment)
 
-        let ingest = try top.section("ingest", known: [.value("time_zone")])
+        let ingest = try top.section("ingest", known: ConfigurationSchema.ingest)
         if let zone = try ingest.string(
             "time_zone", mustBe: "an IANA time zone name like \"Europe/Berlin\"", TimeZone.init(identifier:))
         {
             configuration.timeZone = zone
         }
 
-        configuration.control = try control(
-            top.section(
-                "control",
-                known: [
-                    .value("socket"), .value("group"), .value("allowed_groups"), .value("max_connections"),
-                    .value("peer_timeout_seconds"),
-                ]))
-        configuration.devices = try devices(
-            top.section(
-                "devices",
-                known: [
-                    .value("enabled"), .value("block_device_timeout_ms"), .tableArray("profile"), .table("registry"),
-                ]))
-        configuration.watchedFolders = try watchedFolders(
-            top.sections(
-                "watch",
-                known: [
-                    .value("path"), .value("name"), .value("device"), .value("settle_seconds"),
-                    .value("remove_after_verify"),
-                ]))
-        configuration.fixity = try fixity(
-            top.section(
-                "fixity", known: [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]))
+        configuration.control = try control(top.section("control", known: ConfigurationSchema.control))
+        configuration.devices = try devices(top.section("devices", known: ConfigurationSchema.devices))
+        configuration.watchedFolders = try watchedFolders(top.sections("watch", known: ConfigurationSchema.watch))
+        configuration.fixity = try fixity(top.section("fixity", known: ConfigurationSchema.fixity))
         return configuration
     }
 

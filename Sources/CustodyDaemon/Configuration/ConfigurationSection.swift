@@ -49,13 +49,20 @@ struct ConfigurationSection {
     private func unknown(_ key: String, known: [Key]) -> ConfigurationError {
         let value = table[key]!
         let what: String
+        var isTable = true
         switch value.kind {
         case .table: what = "unknown table \(TOMLDocument.header(path + [key], isArray: false))"
         case .tableArray: what = "unknown table \(TOMLDocument.header(path + [key], isArray: true))"
-        default: what = "unknown key \(TOMLValue.quoted(key)) \(place)"
+        default:
+            what = "unknown key \(TOMLValue.quoted(key)) \(place)"
+            isTable = false
         }
         var detail = what
-        if let suggestion = KeySuggestion.closest(to: key, among: known.map(\.name)) {
+        let homes = ConfigurationSchema.headers(accepting: key).filter { $0 != header }
+        if !isTable, !homes.isEmpty {
+            // Written under the wrong header, most likely after the next one began.
+            detail += "; it belongs in \(homes.joined(separator: " or "))"
+        } else if let suggestion = KeySuggestion.closest(to: key, among: known.map(\.name)) {
             switch known.first(where: { $0.name == suggestion })! {
             case .value: detail += "; did you mean \(TOMLValue.quoted(suggestion))?"
             case .table: detail += "; did you mean \(TOMLDocument.header(path + [suggestion], isArray: false))?"

@@ -5,6 +5,27 @@ import SystemPackage
 /// Everything `custodyd run` is told by its configuration file (docs/configuration.md), with every
 /// default filled in. Built only by `ConfigurationFile.parse`, which rejects unknown keys and bad
 /// values naming the key and its line.
+///
+/// Keys of `/etc/custody/custodyd.toml` (all optional but where required):
+/// - `[store]` `state_directory` (String, absolute; default `$STATE_DIRECTORY`, else `/var/lib/custody`),
+///   `key_file` (String, absolute; default `$CREDENTIALS_DIRECTORY/custody.kek` when present, else
+///   `<state>/custody.kek`).
+/// - `[ingest]` `time_zone` (String, IANA name; default the system's).
+/// - `[control]` `socket` (String, absolute; default `/run/custody/control.sock`), `group` (String;
+///   default `"custody"`, `""` keeps the daemon's group), `allowed_groups` ([String]; default
+///   `["custody"]`), `max_connections` (Int 1…1024; default 64), `peer_timeout_seconds` (number, more
+///   than 0, at most 3600; default 10).
+/// - `[devices]` `enabled` (Bool; default true), `block_device_timeout_ms` (Int 1000…600000; default
+///   30000).
+/// - `[[devices.profile]]` the keys of `DeviceProfile` in snake_case: `id` and `family` (required),
+///   `name`, `interface_class`, `unlock_password` (a credential name), `wipe_after_verify`,
+///   `media_folders`, `file_name_rule`, `clock_utc_offset_seconds`, `bulk_out`, `bulk_in`, `timeout_ms`.
+/// - `[devices.registry."SERIAL"]` `officer`, `unit` (String; default not checked).
+/// - `[[watch]]` `path` (String, absolute; required), `name` (String; default the last path component),
+///   `device` (String; default none), `settle_seconds` (number 0…3600; default 5),
+///   `remove_after_verify` (Bool; default false).
+/// - `[fixity]` `enabled` (Bool; default true), `interval_hours` (number, more than 0, at most 8760;
+///   default 168), `max_bytes_per_second` (Int, at least 1 MiB; default 33554432).
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
     public var stateDirectory: FilePath

@@ -2,14 +2,17 @@
 /// operator a search through the documentation at 3 a.m.
 enum KeySuggestion {
     /// The candidate closest to `name`, when it is close enough to be what was meant: the same but for
-    /// case, `_` and `-` (`stateDirectory`), or a few edits away (`stat_directory`).
+    /// case, `_` and `-` (`stateDirectory`), a few edits away (`stat_directory`), or extended
+    /// (`watches`).
     static func closest(to name: String, among candidates: [String]) -> String? {
         let typed = normalized(name)
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             let known = normalized(candidate)
             let distance = editDistance(typed, known)
-            guard distance <= max(1, min(3, known.count / 3)) else { continue }
+            // A plural or a suffix (`watches`, `socket_path`) is close however many letters it adds.
+            let extends = min(typed.count, known.count) >= 4 && (typed.starts(with: known) || known.starts(with: typed))
+            guard distance <= max(1, min(3, known.count / 3)) || extends else { continue }
             if best.map({ distance < $0.distance }) ?? true { best = (candidate, distance) }
         }
         return best?.candidate

@@ -19,55 +19,55 @@ struct TOMLDocument: Sendable, Equatable {
     ///   defined twice.
     init(parsing text: String) throws {
         var scanner = TOMLScanner(text)
-        root = TOMLTable(line: 0, origin: .root)
-        // Where `key = value` lines go: the path of the last header (an array of tables means its last element).
-        var current: [String] = []
-        var currentHeader = "at the top level"
+        let root = Node(line: 0, origin: .root)
+        // Where `key = value` lines go: the table of the last header.
+        var current = (table: root, header: "at the top level")
         while !scanner.isAtEnd {
             scanner.skipSpaces()
             try scanner.skipComment()
             if try scanner.readLineEnd() { continue }
             if scanner.isAtEnd { break }
             if scanner.next == .openBracket {
-                (current, currentHeader) = try readHeader(&scanner)
+                current = try Self.readHeader(&scanner, root: root)
             } else {
-                try readKeyValue(&scanner, into: current, header: currentHeader)
+                try Self.readKeyValue(&scanner, into: current.table, header: current.header)
             }
         }
+        self.root = root.table
     }
 
-    /// Reads `[a.b]` or `[[a.b]]` and defines the table; returns its path and the header as written.
-    private mutating func readHeader(_ scanner: inout TOMLScanner) throws -> ([String], String) {
+    /// Reads `[a.b]` or `[[a.b]]` and defines the table; returns it and its header as written.
+    private static func readHeader(_ scanner: inout TOMLScanner, root: Node) throws -> (Node, String) {
         let line = scanner.line
         _ = scanner.read(.openBracket)
         let isArray = scanner.read(.openBracket)
         scanner.skipSpaces()
         var path = [try scanner.readKey()]
         while scanner.readDot() {
-            guard path.count < Self.maximumDepth else {
-                throw scanner.error(.unsupported, "tables nest more than \(Self.maximumDepth) deep")
+            guard path.count < maximumDepth else {
+                throw scanner.error(.unsupported, "tables nest more than \(maximumDepth) deep")
             }
             path.append(try scanner.readKey())
         }
         scanner.skipSpaces()
-        let header = Self.header(path, isArray: isArray)
+        let header = header(path, isArray: isArray)
         guard scanner.read(.closeBracket), !isArray || scanner.read(.closeBracket) else {
             throw scanner.error(
                 .syntax, "expected \(isArray ? "]]" : "]") to end the table header, found \(scanner.restOfLineShown)")
         }
         try scanner.readEndOfLine(after: header)
-        try Self.define(path[...], isArray: isArray, header: header, line: line, in: &root)
-        return (path, "in " + header)
+        let table = try define(path, isArray: isArray, header: header, line: line, in: root)
+        return (table, "in " + header)
     }
 
-    /// Reads `key = value` into the table at `path`.
-    private mutating func readKeyValue(_ scanner: inout TOMLScanner, into path: [String], header: String) throws {
+    /// Reads `key = value` into `table`.
+    private static func readKeyValue(_ scanner: inout TOMLScanner, into table: Node, header: String) throws {
         let line = scanner.line
         let key = try scanner.readKey()
         if scanner.readDot() {
             throw scanner.error(
                 .unsupported,
-                "dotted keys (\(Self.keyShown(key)).… = …) are not supported in custodyd.toml; write a [table] header and one key per line"
+                "dotted keys (\(keyShown(key)).… = …) are not supported in custodyd.toml; write a [table] header and one key per line"
             )
         }
         scanner.skipSpaces()
@@ -77,95 +77,128 @@ struct TOMLDocument: Sendable, Equatable {
         }
         scanner.skipSpaces()
         let value = try scanner.readValue()
-        try scanner.readEndOfLine(after: "the value of \(Self.keyShown(key))")
-        try Self.insert(value, forKey: key, line: line, at: path[...], header: header, in: &root)
-    }
-
-    /// Walks to the table at `path` (through the last element of arrays of tables) and calls `body` on it.
-    private static func withTable(
-        at path: ArraySlice<String>, in table: inout TOMLTable, _ body: (inout TOMLTable) throws -> Void
-    ) throws {
-        guard let key = path.first else { return try body(&table) }
-        guard let value = table[key] else { preconditionFailure("a header defined every table on its path") }
-        switch value.kind {
-        case .table(var child):
-            try withTable(at: path.dropFirst(), in: &child, body)
-            table.setValue(TOMLValue(kind: .table(child), line: value.line), forKey: key)
-        case .tableArray(var elements):
-            try withTable(at: path.dropFirst(), in: &elements[elements.count - 1], body)
-            table.setValue(TOMLValue(kind: .tableArray(elements), line: value.line), forKey: key)
-        default:
-            preconditionFailure("a header defined every table on its path")
+        try scanner.readEndOfLine(after: "the value of \(TOMLValue.quoted(key))")
+        if let existing = table.entries[key] {
+            throw ConfigurationError(
+                code: .duplicate, line: line,
+                detail: "key \(TOMLValue.quoted(key)) is already defined on line \(existing.line) \(header)")
         }
+        table.set(.value(value), forKey: key)
     }
 
-    private static func insert(
-        _ value: TOMLValue, forKey key: String, line: Int, at path: ArraySlice<String>, header: String,
-        in root: inout TOMLTable
-    ) throws {
-        try withTable(at: path, in: &root) { table in
-            if let existing = table[key] {
-                throw ConfigurationError(
-                    code: .duplicate, line: line,
-                    detail: "key \(TOMLValue.quoted(key)) is already defined on line \(existing.line) \(header)")
-            }
-            table.setValue(value, forKey: key)
-        }
-    }
-
-    /// Defines the table of a header, creating the tables on its path that do not exist yet.
+    /// Defines the table of a header, creating the tables on its path that do not exist yet; returns it.
     private static func define(
-        _ path: ArraySlice<String>, isArray: Bool, header: String, line: Int, in table: inout TOMLTable
-    ) throws {
-        let key = path.first!
-        let existing = table[key]
-        if path.count > 1 {
-            // An intermediate table: `[a.b]` implies `[a]` if it does not exist yet.
-            var value = existing ?? TOMLValue(kind: .table(TOMLTable(line: line, origin: .implied)), line: line)
-            switch value.kind {
-            case .table(var child):
-                try define(path.dropFirst(), isArray: isArray, header: header, line: line, in: &child)
-                value.kind = .table(child)
-            case .tableArray(var elements):
-                try define(
-                    path.dropFirst(), isArray: isArray, header: header, line: line, in: &elements[elements.count - 1])
-                value.kind = .tableArray(elements)
-            default:
+        _ path: [String], isArray: Bool, header: String, line: Int, in root: Node
+    ) throws -> Node {
+        var table = root
+        for key in path.dropLast() {
+            // An intermediate table: `[a.b]` implies `[a]` if it does not exist yet; through an array
+            // of tables, `[a.b]` means b in the last `[[a]]`.
+            switch table.entries[key] {
+            case nil:
+                let implied = Node(line: line, origin: .implied)
+                table.set(.table(implied), forKey: key)
+                table = implied
+            case .table(let child)?:
+                table = child
+            case .tableArray(let elements)?:
+                table = elements.nodes[elements.nodes.count - 1]
+            case .value(let value)?:
                 throw ConfigurationError(
                     code: .duplicate, line: line,
                     detail: "\(header) needs \(keyShown(key)) to be a table, but it is a value on line \(value.line)")
             }
-            table.setValue(value, forKey: key)
-            return
         }
-        switch (existing?.kind, isArray) {
+        let key = path[path.count - 1]
+        switch (table.entries[key], isArray) {
         case (nil, false):
-            table.setValue(TOMLValue(kind: .table(TOMLTable(line: line, origin: .header)), line: line), forKey: key)
+            let node = Node(line: line, origin: .header)
+            table.set(.table(node), forKey: key)
+            return node
         case (nil, true):
-            let element = TOMLTable(line: line, origin: .arrayElement)
-            table.setValue(TOMLValue(kind: .tableArray([element]), line: line), forKey: key)
-        case (.table(var child)?, false) where child.origin == .implied:
+            let node = Node(line: line, origin: .arrayElement)
+            table.set(.tableArray(Node.Elements(line: line, nodes: [node])), forKey: key)
+            return node
+        case (.table(let node)?, false) where node.origin == .implied:
             // `[a.b]` came first and implied `[a]`; TOML lets `[a]` be defined once, later.
-            child.origin = .header
-            child.line = line
-            table.setValue(TOMLValue(kind: .table(child), line: line), forKey: key)
-        case (.tableArray(var elements)?, true):
-            elements.append(TOMLTable(line: line, origin: .arrayElement))
-            table.setValue(TOMLValue(kind: .tableArray(elements), line: existing!.line), forKey: key)
-        case (.table?, _):
+            node.origin = .header
+            node.line = line
+            return node
+        case (.tableArray(let elements)?, true):
+            let node = Node(line: line, origin: .arrayElement)
+            elements.nodes.append(node)
+            return node
+        case (.table(let node)?, _):
             throw ConfigurationError(
-                code: .duplicate, line: line,
-                detail: "\(header): the table is already defined on line \(existing!.line)")
-        case (.tableArray?, false):
+                code: .duplicate, line: line, detail: "\(header): the table is already defined on line \(node.line)")
+        case (.tableArray(let elements)?, false):
             throw ConfigurationError(
                 code: .duplicate, line: line,
                 detail:
-                    "\(header): it is already an array of tables on line \(existing!.line); write \(Self.header(Array(path), isArray: true)) for each element"
+                    "\(header): it is already an array of tables on line \(elements.line); write \(Self.header(path, isArray: true)) for each element"
             )
-        case (_?, _):
+        case (.value(let value)?, _):
             throw ConfigurationError(
                 code: .duplicate, line: line,
-                detail: "\(header): key \(TOMLValue.quoted(key)) is already defined on line \(existing!.line)")
+                detail: "\(header): key \(TOMLValue.quoted(key)) is already defined on line \(value.line)")
+        }
+    }
+
+    /// A table while the document is read: a reference, so that adding a key to a nested table does
+    /// not copy the tables around it (which would make a large file take quadratic time).
+    private final class Node {
+        /// What a key holds while the document is read.
+        enum Entry {
+            case value(TOMLValue)
+            case table(Node)
+            case tableArray(Elements)
+
+            var line: Int {
+                switch self {
+                case .value(let value): value.line
+                case .table(let node): node.line
+                case .tableArray(let elements): elements.line
+                }
+            }
+        }
+
+        /// The elements of an array of tables, and the line of the first.
+        final class Elements {
+            let line: Int
+            var nodes: [Node]
+            init(line: Int, nodes: [Node]) {
+                self.line = line
+                self.nodes = nodes
+            }
+        }
+
+        var line: Int
+        var origin: TOMLTable.Origin
+        private(set) var keys: [String] = []
+        private(set) var entries: [String: Entry] = [:]
+
+        init(line: Int, origin: TOMLTable.Origin) {
+            self.line = line
+            self.origin = origin
+        }
+
+        func set(_ entry: Entry, forKey key: String) {
+            if entries.updateValue(entry, forKey: key) == nil { keys.append(key) }
+        }
+
+        /// The finished table, as a value.
+        var table: TOMLTable {
+            var table = TOMLTable(line: line, origin: origin)
+            for key in keys {
+                switch entries[key]! {
+                case .value(let value): table.setValue(value, forKey: key)
+                case .table(let node): table.setValue(TOMLValue(kind: .table(node.table), line: node.line), forKey: key)
+                case .tableArray(let elements):
+                    table.setValue(
+                        TOMLValue(kind: .tableArray(elements.nodes.map(\.table)), line: elements.line), forKey: key)
+                }
+            }
+            return table
         }
     }
 

@@ -32,6 +32,19 @@ enum TOMLNumber {
             else { throw invalid(rangeRule) }
             return .integer(value)
         }
+        let isDecimal = unsigned.allSatisfy {
+            $0.isDigit || $0 == .underscore || $0 == .dot || $0 == .plus || $0 == .minus || $0 == UInt8(ascii: "e")
+                || $0 == UInt8(ascii: "E")
+        }
+        if !isDecimal, !unsigned.starts(with: "0x".utf8), !unsigned.starts(with: "0o".utf8),
+            !unsigned.starts(with: "0b".utf8)
+        {
+            // `5s`, `30min`, `1MiB`: a unit the key's name already gives.
+            throw error(
+                .syntax,
+                "\(word) is not a value: numbers are written without a unit (the key's name gives it); a string goes in quotes (\(TOMLValue.quoted(word)))"
+            )
+        }
         if unsigned.starts(with: "0o".utf8) || unsigned.starts(with: "0b".utf8) {
             throw error(
                 .unsupported,

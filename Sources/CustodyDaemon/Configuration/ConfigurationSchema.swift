@@ -1,0 +1,41 @@
+/// Every table of custodyd.toml and the keys it accepts (docs/configuration.md), in one place, so that
+/// a key written under the wrong header can be told where it belongs.
+enum ConfigurationSchema {
+    typealias Key = ConfigurationSection.Key
+
+    static let top: [Key] = [
+        .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"), .table("fixity"),
+    ]
+    static let store: [Key] = [.value("state_directory"), .value("key_file")]
+    static let ingest: [Key] = [.value("time_zone")]
+    static let control: [Key] = [
+        .value("socket"), .value("group"), .value("allowed_groups"), .value("max_connections"),
+        .value("peer_timeout_seconds"),
+    ]
+    static let devices: [Key] = [
+        .value("enabled"), .value("block_device_timeout_ms"), .tableArray("profile"), .table("registry"),
+    ]
+    static let profile: [Key] = [
+        .value("id"), .value("family"), .value("name"), .value("interface_class"), .value("unlock_password"),
+        .value("wipe_after_verify"), .value("media_folders"), .value("file_name_rule"),
+        .value("clock_utc_offset_seconds"), .value("bulk_out"), .value("bulk_in"), .value("timeout_ms"),
+    ]
+    static let registryEntry: [Key] = [.value("officer"), .value("unit")]
+    static let watch: [Key] = [
+        .value("path"), .value("name"), .value("device"), .value("settle_seconds"), .value("remove_after_verify"),
+    ]
+    static let fixity: [Key] = [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]
+
+    private static let tables: [(header: String, keys: [Key])] = [
+        ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
+        ("[[devices.profile]]", profile), ("[devices.registry.\"SERIAL\"]", registryEntry), ("[[watch]]", watch),
+        ("[fixity]", fixity),
+    ]
+
+    /// The headers of the tables that have `key` as a value key: `["[devices]", "[fixity]"]` for `enabled`.
+    static func headers(accepting key: String) -> [String] {
+        tables.filter { table in
+            table.keys.contains { if case .value(key) = $0 { true } else { false } }
+        }.map(\.header)
+    }
+}

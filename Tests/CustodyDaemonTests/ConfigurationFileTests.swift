@@ -1,0 +1,224 @@
+import CustodyDaemon
+import Devices
+import Foundation
+import SystemPackage
+import Testing
+
+/// `ConfigurationFile`: defaults, the environment, every key read into `DaemonConfiguration`, and the
+/// file on disk.
+@Suite struct ConfigurationFileTests {
+    private func parse(_ text: String, environment: [String: String] = [:]) throws -> DaemonConfiguration {
+        try ConfigurationFile.parse(text: text, path: "custodyd.toml", environment: environment)
+    }
+
+    @Test func anEmptyFileHasEveryDefault() throws {
+        let configuration = try parse("")
+        #expect(configuration.stateDirectory == "/var/lib/custody")
+        #expect(configuration.keyFile == nil)
+        #expect(configuration.credentialsDirectory == nil)
+        #expect(configuration.timeZone == TimeZone.current)
+        #expect(configuration.control == DaemonConfiguration.Control())
+        #expect(configuration.control.socketPath == "/run/custody/control.sock")
+        #expect(configuration.control.socketGroup == "custody")
+        #expect(configuration.control.allowedGroups == ["custody"])
+        #expect(configuration.control.maxConnections == 64)
+        #expect(configuration.control.peerTimeoutSeconds == 10)
+        #expect(configuration.devices.enabled)
+        #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 30_000)
+        #expect(configuration.devices.profiles.profiles.isEmpty)
+        #expect(configuration.devices.profiles.registry.isEmpty)
+        #expect(configuration.watchedFolders.isEmpty)
+        #expect(configuration.fixity == DaemonConfiguration.Fixity())
+        #expect(configuration.fixity.intervalSeconds == 168 * 3600)
+        #expect(configuration.fixity.maxBytesPerSecond == 33_554_432)
+    }
+
+    @Test func emptyTablesAndCommentsAreDefaultsToo() throws {
+        let configuration = try parse("# nothing\n[store]\n[ingest]\n[control]\n[devices]\n[fixity]\n")
+        #expect(configuration.stateDirectory == "/var/lib/custody")
+        #expect(configuration.control == DaemonConfiguration.Control())
+    }
+
+    @Test func theEnvironmentGivesStateAndCredentialsDirectories() throws {
+        let environment = [
+            "STATE_DIRECTORY": "/var/lib/custody-a:/var/lib/other",
+            "CREDENTIALS_DIRECTORY": "/run/credentials/custodyd.service",
+        ]
+        let configuration = try parse("", environment: environment)
+        #expect(configuration.stateDirectory == "/var/lib/custody-a")
+        #expect(configuration.credentialsDirectory == "/run/credentials/custodyd.service")
+        #expect(configuration.keyFile == nil)
+        // The file wins over the environment.
+        let explicit = try parse("[store]\nstate_directory = \"/srv/custody\"", environment: environment)
+        #expect(explicit.stateDirectory == "/srv/custody")
+        #expect(
+            try parse("", environment: ["STATE_DIRECTORY": "", "CREDENTIALS_DIRECTORY": ""]).stateDirectory
+                == "/var/lib/custody")
+    }
+
+    @Test(arguments: [
+        ["STATE_DIRECTORY": "relative/state"],
+        ["CREDENTIALS_DIRECTORY": "credentials"],
+    ])
+    func relativeEnvironmentPathsAreRefused(environment: [String: String]) throws {
+        let error = try #require(throws: ConfigurationError.self) { try parse("", environment: environment) }
+        #expect(error.code == .environment)
+        #expect(error.message.contains(environment.keys.first!), "\(error.message)")
+        #expect(error.message.contains("must be an absolute path"))
+    }
+
+    @Test func everyKeyIsRead() throws {
+        let text = """
+            [store]
+            state_directory = "/srv/custody/"
+            key_file = "/etc/custody/custody.kek"
+
+            [ingest]
+            time_zone = "America/New_York"
+
+            [control]
+            socket = "/run/custody/other.sock"
+            group = ""
+            allowed_groups = ["custody", "evidence-clerks"]
+            max_connections = 8
+            peer_timeout_seconds = 2.5
+
+            [devices]
+            enabled = false
+            block_device_timeout_ms = 60_000
+
+            [[devices.profile]]
+            id = "2e8a:000A"
+            family = "mass_storage"
+            name = "Card reader"
+            interface_class = 8
+            wipe_after_verify = false
+            media_folders = []
+            file_name_rule = "datetime_device_officer"
+            clock_utc_offset_seconds = -18000
+            bulk_out = 0x02
+            bulk_in = 0x82
+            timeout_ms = 1000
+
+            [[devices.profile]]
+            id = "1234:5678"
+            family = "gat947"
+            unlock_password = "gat-password"
+            media_folders = ["DCIM", "Record/Video"]
+
+            [devices.registry."SN-1"]
+            officer = "P1"
+            [devices.registry."SN-2"]
+            unit = "U2"
+
+            [[watch]]
+            path = "/srv/incoming/reader-1/"
+            device = "READER-1"
+            settle_seconds = 0
+            remove_after_verify = true
+
+            [[watch]]
+            path = "/srv/share"
+            name = "share"
+
+            [fixity]
+            enabled = false
+            interval_hours = 24
+            max_bytes_per_second = 0x100000
+            """
+        let configuration = try parse(text)
+        #expect(configuration.stateDirectory == "/srv/custody")
+        #expect(configuration.keyFile == "/etc/custody/custody.kek")
+        #expect(configuration.timeZone.identifier == "America/New_York")
+        #expect(configuration.control.socketPath == "/run/custody/other.sock")
+        #expect(configuration.control.socketGroup == nil)
+        #expect(configuration.control.allowedGroups == ["custody", "evidence-clerks"])
+        #expect(configuration.control.maxConnections == 8)
+        #expect(configuration.control.peerTimeoutSeconds == 2.5)
+        #expect(!configuration.devices.enabled)
+        #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 60_000)
+        #expect(
+            configuration.devices.profiles.profiles == [
+                DeviceProfile(
+                    id: USBDeviceID(vendor: 0x2E8A, product: 0x000A), family: .massStorage, interfaceClass: 8,
+                    name: "Card reader", mediaFolders: [], fileNameRule: "datetime_device_officer",
+                    clockUTCOffsetSeconds: -18000, endpoints: BulkEndpoints(out: 2, in: 0x82, timeoutMilliseconds: 1000)
+                ),
+                DeviceProfile(
+                    id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .gat947, unlockPassword: "gat-password",
+                    mediaFolders: ["DCIM", "Record/Video"]),
+            ])
+        #expect(
+            configuration.devices.profiles.registry == [
+                "SN-1": RegisteredDevice(officerID: "P1"), "SN-2": RegisteredDevice(unitNumber: "U2"),
+            ])
+        var reader = DaemonConfiguration.WatchedFolder(path: "/srv/incoming/reader-1", name: "reader-1")
+        reader.deviceID = "READER-1"
+        reader.settleSeconds = 0
+        reader.removeAfterVerify = true
+        #expect(
+            configuration.watchedFolders == [
+                reader, DaemonConfiguration.WatchedFolder(path: "/srv/share", name: "share"),
+            ])
+        #expect(!configuration.fixity.enabled)
+        #expect(configuration.fixity.intervalSeconds == 24 * 3600)
+        #expect(configuration.fixity.maxBytesPerSecond == 1 << 20)
+    }
+
+    @Test func familiesAreSpelledEitherWay() throws {
+        for (name, family) in [
+            ("massStorage", DeviceFamily.massStorage), ("mass_storage", .massStorage), ("mtp", .mtp),
+        ] {
+            let text = "[[devices.profile]]\nid = \"04e8:6860\"\nfamily = \"\(name)\""
+            #expect(try parse(text).devices.profiles.profiles.first?.family == family)
+        }
+    }
+
+    // MARK: The file on disk
+
+    @Test func loadReadsTheFile() throws {
+        let path = try temporaryFile(named: #function, contents: Array("[control]\nmax_connections = 3\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path.string) }
+        #expect(try ConfigurationFile.load(path: path, environment: [:]).control.maxConnections == 3)
+    }
+
+    @Test func loadNamesThePathOfAMissingFileAndTheFix() throws {
+        let path: FilePath = "/nonexistent/custody/custodyd.toml"
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(path: path, environment: [:])
+        }
+        #expect(error.code == .unreadableFile)
+        #expect(error.message.hasPrefix("/nonexistent/custody/custodyd.toml: no such file; install the example"))
+    }
+
+    @Test func loadRefusesADirectoryAndTextThatIsNotUTF8() throws {
+        let directory = try #require(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(path: "/tmp", environment: [:])
+        }
+        #expect(directory.message.contains("is a directory"))
+        let path = try temporaryFile(named: #function, contents: [0x61, 0x20, 0x3D, 0x20, 0x22, 0xFF, 0x22])
+        defer { try? FileManager.default.removeItem(atPath: path.string) }
+        let binary = try #require(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(path: path, environment: [:])
+        }
+        #expect(binary.message.contains("not UTF-8"))
+    }
+
+    @Test func errorsFromALoadedFileNameItsPath() throws {
+        let path = try temporaryFile(named: #function, contents: Array("\n[control]\nmax_connections = 0\n".utf8))
+        defer { try? FileManager.default.removeItem(atPath: path.string) }
+        let error = try #require(throws: ConfigurationError.self) {
+            try ConfigurationFile.load(path: path, environment: [:])
+        }
+        #expect(error.message.hasPrefix("\(path) line 3: key \"max_connections\" in [control] must be"))
+    }
+
+    private func temporaryFile(named name: String, contents: [UInt8]) throws -> FilePath {
+        let file = name.filter { $0.isLetter || $0.isNumber }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ConfigurationFileTests-\(file)-\(getpid()).toml"
+        ).path
+        try Data(contents).write(to: URL(fileURLWithPath: path))
+        return FilePath(path)
+    }
+}
