@@ -10,7 +10,7 @@ APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-li
                 dosfstools mtools exfatprogs exfat-fuse fdisk
 BENCH_PACKAGES = time
 
-.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes clean
+.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes fuzz-control clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -91,6 +91,19 @@ fuzz-volumes: deps
 		head -c 262144 $$image >.build-fuzz/corpus-volumes/seed-$$(basename $$image); done
 	.build-fuzz/custody-fuzz-volumes .build-fuzz/corpus-volumes -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048 -max_len=1310720
+
+## fuzz-control: libFuzzer over the control protocol (line framer, request and response decoding) for
+## FUZZ_SECONDS (default 60), seeded with a few requests; not part of CI.
+fuzz-control: deps
+	$(SWIFT) build --scratch-path .build-fuzz --target ControlProtocol -Xswiftc -sanitize=fuzzer
+	swiftc -sanitize=fuzzer -parse-as-library -I $(FUZZ_BUILD)/Modules Fuzz/ControlProtocolFuzz/main.swift \
+		$(FUZZ_BUILD)/ControlProtocol.build/*.o $(FUZZ_BUILD)/CustodyCore.build/*.o -o .build-fuzz/custody-fuzz-control
+	mkdir -p .build-fuzz/corpus-control
+	printf '\001\000{"v":1,"id":"a","request":"list","device":"D","limit":5,"location":true}' >.build-fuzz/corpus-control/list
+	printf '\001\000{"v":1,"request":"status","watch":true}' >.build-fuzz/corpus-control/watch
+	printf '\000\010ab\r\ncd\nefghijklmnop\n\n' >.build-fuzz/corpus-control/lines
+	.build-fuzz/custody-fuzz-control .build-fuzz/corpus-control -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		-rss_limit_mb=2048
 
 clean:
 	rm -rf .build .build-fuzz .build-bench demo bench-work

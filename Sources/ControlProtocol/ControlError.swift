@@ -5,7 +5,9 @@ public struct ControlError: CustodyError, Codable, Equatable {
     /// What kind of failure this is. A string on the wire; clients treat a code they do not know
     /// like `internal`, so codes may be added.
     public struct Code: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        /// The code as it is on the wire.
         public let rawValue: String
+        /// The code for `rawValue`, known or not.
         public init(rawValue: String) { self.rawValue = rawValue }
 
         /// The request is not valid JSON, misses a field, has an unknown field or a bad value.

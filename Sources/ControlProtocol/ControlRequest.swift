@@ -20,7 +20,12 @@ public enum ControlLimits {
 public struct ControlRequest: Sendable, Equatable {
     /// Which request this is.
     public enum Kind: String, Codable, Sendable, CaseIterable {
-        case status, list, show
+        /// The daemon's status, once or as a watch.
+        case status
+        /// Items matching filters.
+        case list
+        /// One item with its metadata and audit trail.
+        case show
     }
 
     /// The protocol version (`v`).

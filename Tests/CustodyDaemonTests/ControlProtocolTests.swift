@@ -1,4 +1,5 @@
 import ControlProtocol
+import CustodyTesting
 import Foundation
 import Testing
 
@@ -92,5 +93,30 @@ import Testing
         )
         #expect(
             String(decoding: try encoder.encode(ItemListView(items: [])), as: UTF8.self) == #"{"count":0,"items":[]}"#)
+    }
+}
+
+extension ControlProtocolTests {
+    /// A cheap, deterministic cousin of `make fuzz-control`: mutated requests and random bytes never
+    /// crash the decoder, and whatever decodes survives encoding.
+    @Test func mutatedAndRandomLinesNeverCrashTheDecoder() throws {
+        let seeds = [
+            #"{"v":1,"id":"a","request":"list","device":"D","limit":5,"location":true,"recorded_to":"2024-05-01"}"#,
+            #"{"v":1,"request":"status","watch":true}"#, #"{"v":1,"request":"show","item":"2a2c0f9e"}"#,
+        ].map { Array($0.utf8) }
+        for round in 0..<3000 {
+            var line = seeds[round % seeds.count]
+            let noise = testBytes(count: 8, seed: UInt64(round))
+            if round % 2 == 0 {
+                line[Int(noise[0]) % line.count] = noise[1]
+                line[Int(noise[2]) % line.count] = noise[3] % 2 == 0 ? UInt8(ascii: "\"") : noise[4]
+            } else {
+                line = testBytes(count: Int(noise[0]), seed: UInt64(round) + 1)
+            }
+            if let request = try? ControlRequest.decode(line: line) {
+                #expect(try ControlRequest.decode(line: Array(try request.encodedLine().dropLast())) == request)
+            }
+            _ = try? ControlResponse.decode(line: line)
+        }
     }
 }

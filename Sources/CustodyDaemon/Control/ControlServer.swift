@@ -199,14 +199,15 @@ public final class ControlServer: Service, Sendable {
             }
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             _ = setNonBlocking(descriptor)
-            let number: Int? = state.withLock { state in
-                guard !state.stopping, state.connections.count < configuration.maxConnections else { return nil }
+            let admission: Admission = state.withLock { state in
+                if state.stopping { return .stopping }
+                guard state.connections.count < configuration.maxConnections else { return .full }
                 state.nextConnection += 1
                 state.connections[state.nextConnection] = descriptor
-                return state.nextConnection
+                return .admitted(state.nextConnection)
             }
-            guard let number else {
-                refuseBusy(PeerSocket(descriptor: descriptor))
+            guard case .admitted(let number) = admission else {
+                turnAway(PeerSocket(descriptor: descriptor), stopping: admission == .stopping)
                 continue
             }
             running.enter()
@@ -221,18 +222,30 @@ public final class ControlServer: Service, Sendable {
         running.wait()
     }
 
-    private func refuseBusy(_ peer: PeerSocket) {
-        logger.warning(
-            "Control connection refused: too many connections",
-            metadata: ["control.max_connections": "\(configuration.maxConnections)"])
-        let response = ControlResponse.failure(
-            ControlError(
+    private enum Admission: Equatable {
+        case admitted(Int)
+        case full
+        case stopping
+    }
+
+    /// Answers a connection that will not be served, with one try at sending the reason: the accept
+    /// thread must not be held up by this peer.
+    private func turnAway(_ peer: PeerSocket, stopping: Bool) {
+        let error: ControlError
+        if stopping {
+            error = ControlError(
+                code: .busy, message: "custodyd is stopping; try again once it runs (`systemctl status custodyd`)")
+        } else {
+            logger.warning(
+                "Control connection refused: too many connections",
+                metadata: ["control.max_connections": "\(configuration.maxConnections)"])
+            error = ControlError(
                 code: .busy,
                 message:
                     "custodyd already serves \(configuration.maxConnections) control connections; try again, or raise control.max_connections"
-            ), id: nil)
-        // One try, without waiting: the accept thread must not be held up by this peer.
-        if let line = try? response.encodedLine() {
+            )
+        }
+        if let line = try? ControlResponse.failure(error, id: nil).encodedLine() {
             _ = line.withUnsafeBytes { send(peer.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
         close(peer.descriptor)

@@ -98,7 +98,9 @@ final class ListeningSocket: Sendable {
                     "\(path) exists and is not a socket; refusing to remove it: move it away or set control.socket_path to another path"
             )
         }
-        let probe = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // Non-blocking: a live daemon with a full backlog must not hold up the start (EAGAIN says it lives).
+        let probe = socket(
+            AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard probe >= 0 else { throw failure("socket", path) }
         defer { _ = Glibc.close(probe) }
         var address = address
@@ -107,7 +109,7 @@ final class ListeningSocket: Sendable {
                 connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        if connected == 0 {
+        if connected == 0 || errno == EAGAIN {
             throw ControlServerError(
                 code: .socketPath,
                 message:
