@@ -72,7 +72,8 @@ fi
 # sysusers' "Creating …" lines is a warning, and a failure here.
 files="$scratch/files"
 mkdir -p "$files/etc"
-sysusers_output=$(systemd-sysusers --root="$files" "$PWD/$sysusers" 2>&1) || fail "systemd-sysusers $sysusers: $sysusers_output"
+sysusers_output=$(systemd-sysusers --root="$files" "$PWD/$sysusers" 2>&1) ||
+    fail "systemd-sysusers $sysusers: $sysusers_output"
 unexpected=$(printf '%s\n' "$sysusers_output" | grep -v -e '^Creating group ' -e '^Creating user ' -e '^$' || true)
 [ -z "$unexpected" ] || fail "systemd-sysusers $sysusers: $unexpected"
 grep -q '^custody:x:[0-9]*:[0-9]*:[^:]*:/var/lib/custody:/usr/sbin/nologin$' "$files/etc/passwd" ||
