@@ -10,7 +10,7 @@ APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-li
                 dosfstools mtools exfatprogs exfat-fuse fdisk
 BENCH_PACKAGES = time
 
-.PHONY: deps build demo test test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes fuzz-control clean
+.PHONY: deps build demo test check-units test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes fuzz-control clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -28,12 +28,18 @@ demo: build
 	$(CUSTODYD) verify --deep --state $(DEMO_STATE)
 	$(CUSTODYD) audit verify --state $(DEMO_STATE)
 
-## test: every test (unit, integration, end-to-end, crash, interop).
+## test: every test (unit, integration, end-to-end, crash, interop); the systemd units first (fast).
 test: deps
+	bash scripts/check-units.sh
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build --no-parallel
 	umockdev-wrapper $(SWIFT) test --skip-build --no-parallel --filter UMockdev
 	python3 -m pytest -q -p no:cacheprovider -p no:benchmark Tests/Interop
+
+## check-units: systemd-analyze verify (must print nothing) and security (exposure at most 2.0) of
+## systemd/custodyd.service; systemd-sysusers and systemd-tmpfiles over the other files in systemd/.
+check-units:
+	bash scripts/check-units.sh
 
 ## test-devices-umockdev: the real libusb/libudev code against the fake devices in fixtures/devices.
 ## umockdev's preload library must be in the process from its start, hence umockdev-wrapper; outside
