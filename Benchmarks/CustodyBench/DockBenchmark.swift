@@ -50,7 +50,8 @@ func dockBenchmark(_ arguments: [String]) throws {
     }
     let wall = ends.max()!.timeIntervalSince(starts.min()!)
     let mean = durations.reduce(0, +) / Double(durations.count)
-    print("aggregate: \(totalBytes >> 20) MiB in \(format(wall)) s = \(format(Double(totalBytes) / wall / 1e6, 1)) MB/s")
+    print(
+        "aggregate: \(totalBytes >> 20) MiB in \(format(wall)) s = \(format(Double(totalBytes) / wall / 1e6, 1)) MB/s")
     print("slowest bay / mean: \(format(durations.max()! / mean, 2))")
     print("daemon peak RSS: \(peak / 1024) MiB")
 }

@@ -8,6 +8,7 @@ import Foundation
 /// a failing test can show it.
 public final class DaemonProcess {
     private let process = Process()
+    private let exited = DispatchSemaphore(value: 0)
     /// Where the daemon's standard error goes.
     public let logPath: String
 
@@ -21,6 +22,8 @@ public final class DaemonProcess {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardInput = FileHandle.nullDevice
+        let exited = self.exited
+        process.terminationHandler = { _ in exited.signal() }
         try process.run()
     }
 
@@ -30,8 +33,15 @@ public final class DaemonProcess {
     /// Sends `signal`.
     public func signal(_ signal: Int32) { Glibc.kill(process.processIdentifier, signal) }
 
-    /// Waits for the daemon to exit; returns its status (a signal's number for a killed daemon).
-    public func wait() -> Int32 {
+    /// Waits for the daemon to exit; returns its status (a signal's number for a killed daemon), or
+    /// nil if it was still running after `timeout` seconds (a failure deadline: it is killed then).
+    public func wait(timeout: Double = 120) -> Int32? {
+        guard exited.wait(timeout: .now() + timeout) == .success else {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        exited.signal()  // later calls return at once
         process.waitUntilExit()
         return process.terminationStatus
     }

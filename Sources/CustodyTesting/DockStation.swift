@@ -66,7 +66,10 @@ public final class DockStation {
         let serial = "DEV\(String(format: "%04d", bay))"
         let image = directory.file("bay\(bay).img")
         var content: [(String, [UInt8])] = (1...files).map { index in
-            ("DCIM/100MEDIA/VID\(String(format: "%04d", index)).MP4", testBytes(count: size, seed: UInt64(bay * 1000 + index)))
+            (
+                "DCIM/100MEDIA/VID\(String(format: "%04d", index)).MP4",
+                testBytes(count: size, seed: UInt64(bay * 1000 + index))
+            )
         }
         content.append(("SYSTEM/LOG.TXT", Array("not evidence".utf8)))
         let megabytes = max(8, (files * size) / (1 << 20) * 11 / 10 + 8)

@@ -1,7 +1,6 @@
 import CUMockdev
 import Foundation
 
-
 /// A umockdev testbed: fake sysfs and /dev entries that libusb and libudev in this process see, when
 /// the tests run under `umockdev-wrapper` (LD_PRELOAD of libumockdev-preload).
 public final class Testbed {
@@ -11,7 +10,8 @@ public final class Testbed {
         ProcessInfo.processInfo.environment["LD_PRELOAD"]?.contains("umockdev") ?? false
     }
 
-    public static let fixtures = URL(fileURLWithPath: VolumeImages.repository).appendingPathComponent("fixtures/devices")
+    public static let fixtures = URL(fileURLWithPath: VolumeImages.repository).appendingPathComponent(
+        "fixtures/devices")
 
     private let testbed: OpaquePointer
 

@@ -20,7 +20,8 @@ struct Custodyd: ParsableCommand {
             failing verification, a broken audit chain); 2 a failure that stopped the command; 64 bad usage.
             """,
         subcommands: [
-            InitCommand.self, RunCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self, ShowCommand.self,
+            InitCommand.self, RunCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self,
+            ShowCommand.self,
             ReprobeCommand.self, AuditCommand.self,
         ]
     )

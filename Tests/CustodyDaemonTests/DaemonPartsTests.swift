@@ -79,7 +79,10 @@ import Testing
         progress.record(.reading(path: RawPath("DCIM/B.MP4"), size: 100))
         var bay = try #require(board.bay("usb:1-1"))
         #expect(bay.phase == .ingesting && bay.currentFile == "DCIM/B.MP4" && bay.bytesDone == 100)
-        progress.record(.verified(path: RawPath("DCIM/A.MP4"), id: EvidenceID(), sha256: .init(bytes: [UInt8](repeating: 0, count: 32))!, size: 100))
+        progress.record(
+            .verified(
+                path: RawPath("DCIM/A.MP4"), id: EvidenceID(), sha256: .init(bytes: [UInt8](repeating: 0, count: 32))!,
+                size: 100))
         progress.record(.duplicate(path: RawPath("DCIM/B.MP4"), existing: EvidenceID()))
         progress.record(.reading(path: RawPath("DCIM/C.MP4"), size: 100))
         progress.record(.failed(path: RawPath("DCIM/C.MP4"), reason: "unreadable cluster"))

@@ -1,5 +1,5 @@
-import CustodyTesting
 import CameraVolumes
+import CustodyTesting
 import Testing
 
 @testable import Devices

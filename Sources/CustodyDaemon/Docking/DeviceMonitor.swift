@@ -55,7 +55,8 @@ struct DeviceMonitor: Service {
                                 blockDeviceTimeoutMilliseconds: configuration.blockDeviceTimeoutMilliseconds,
                                 stop: stop)
                             guard sessions.claim(bay, for: session) else {
-                                logger.warning("a device arrived on a bay whose session still runs", metadata: ["bay": "\(bay)"])
+                                logger.warning(
+                                    "a device arrived on a bay whose session still runs", metadata: ["bay": "\(bay)"])
                                 continue
                             }
                             group.addTask {

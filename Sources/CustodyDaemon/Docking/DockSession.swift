@@ -178,7 +178,8 @@ final class DockSession: Sendable {
             let session = PTPSession(transport: try LibUSBDevice(context: usb, at: event.device))
             try session.open()
             let info = try session.deviceInfo()
-            return MTPVolume(session: session, serial: info.serialNumber, utcOffsetSeconds: profile.clockUTCOffsetSeconds)
+            return MTPVolume(
+                session: session, serial: info.serialNumber, utcOffsetSeconds: profile.clockUTCOffsetSeconds)
         }
     }
 
@@ -223,7 +224,8 @@ final class DockSession: Sendable {
 
     private static func failureLine(_ summary: ImportSummary) -> String {
         let first = summary.failures.first.map { "\($0.path): \($0.reason)" } ?? ""
-        return "\(summary.failures.count) files were not ingested and stay on the device (first: \(first)); they are retried at the next dock"
+        return
+            "\(summary.failures.count) files were not ingested and stay on the device (first: \(first)); they are retried at the next dock"
     }
 
     private static func isDisconnect(_ error: any Error) -> Bool {

@@ -109,7 +109,8 @@ private final class Scrub: Sendable {
                     if earliest > Date() { pause(until: earliest, stop: stop) }
                     if checked % 50 == 0 || checked == total {
                         context.board.setFixity(
-                            FixityStatus(checked: checked, total: total, mismatches: mismatches, lastPassFinishedAt: nil))
+                            FixityStatus(
+                                checked: checked, total: total, mismatches: mismatches, lastPassFinishedAt: nil))
                     }
                 }
             }

@@ -18,7 +18,9 @@ final class InotifyTree: @unchecked Sendable {
         self.root = root
         self.logger = logger
         fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
-        if fd < 0 { logger.warning("inotify unavailable; the folder is scanned on a timer", metadata: ["folder": "\(root)"]) }
+        if fd < 0 {
+            logger.warning("inotify unavailable; the folder is scanned on a timer", metadata: ["folder": "\(root)"])
+        }
     }
 
     deinit { if fd >= 0 { close(fd) } }
@@ -45,7 +47,12 @@ final class InotifyTree: @unchecked Sendable {
 
     /// Returns when something changed below the root (true) or `timeout` passed; drains the events.
     func wait(upTo timeout: Duration) -> Bool {
-        let milliseconds = Int32(max(0, min(Int64(Int32.max), timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
+        let milliseconds = Int32(
+            max(
+                0,
+                min(
+                    Int64(Int32.max),
+                    timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)))
         guard fd >= 0 else {
             var none = pollfd()
             _ = poll(&none, 0, milliseconds)

@@ -10,13 +10,13 @@ import SystemPackage
 
 /// `custodyd run`: the daemon's whole life. Opens the state directory with its key, takes the store
 /// lock for the life of the process, runs recovery (finishing or discarding what a crash left), then
-/// runs one `ServiceGroup` — device monitor, watched folders, fixity scrubber, control server, and the
-/// systemd notifier last, which says `READY=1` once the others started.
+/// runs one `ServiceGroup` — control server, fixity scrubber, watched folders, device monitor, and
+/// the systemd notifier last, which says `READY=1` once the control socket listens.
 ///
 /// SIGTERM and SIGINT shut the group down gracefully, in reverse order: the notifier says
-/// `STOPPING=1`, then the control server closes, the scrubber and folders stop, and the dock
-/// sessions bring their current file to a clean stop (discarded, retried next time) after committing
-/// and verifying what was sealed.
+/// `STOPPING=1`; the dock sessions and folders bring their current file to a clean stop (discarded,
+/// retried next time) after committing and verifying what was sealed, and wipe nothing; then the
+/// scrubber stops, and the control socket closes last.
 public struct Daemon: Sendable {
     /// The daemon's version, reported by `status`.
     public static let version = "0.6.0"
@@ -64,13 +64,29 @@ public struct Daemon: Sendable {
         logger.notice(
             "recovery done",
             metadata: [
-                "verified": "\(report.itemsVerified)", "discarded": "\(report.itemsDiscarded + report.intentsDiscarded)",
+                "verified": "\(report.itemsVerified)",
+                "discarded": "\(report.itemsDiscarded + report.intentsDiscarded)",
             ])
 
         let board = BayBoard(version: Self.version)
         let context = IngestContext(
             store: state.store, catalog: state.catalog, keyEncryptionKey: key, board: board, logger: logger)
+        // Started in this order, and shut down in the reverse: on SIGTERM the notifier says STOPPING=1,
+        // then ingest stops at once (devices, then folders), the scrubber next, and the control socket
+        // last, so `custody status` can follow the stop.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let control = try makeControlServer?(board, state.catalog)
+        if let control { services.append(.init(service: control)) }
+        if configuration.fixity.enabled {
+            services.append(
+                .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
+        }
+        for folder in configuration.watchedFolders {
+            services.append(
+                .init(
+                    service: WatchedFolderService(
+                        folder: folder, context: context, timeZone: configuration.timeZone, logger: logger)))
+        }
         if configuration.devices.enabled {
             services.append(
                 .init(
@@ -80,17 +96,6 @@ public struct Daemon: Sendable {
                     successTerminationBehavior: .gracefullyShutdownGroup,
                     failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-        for folder in configuration.watchedFolders {
-            services.append(
-                .init(
-                    service: WatchedFolderService(
-                        folder: folder, context: context, timeZone: configuration.timeZone, logger: logger)))
-        }
-        if configuration.fixity.enabled {
-            services.append(.init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
-        }
-        let control = try makeControlServer?(board, state.catalog)
-        if let control { services.append(.init(service: control)) }
         services.append(
             .init(
                 service: SystemdService(

@@ -30,8 +30,9 @@ public struct SystemdNotifier: Sendable {
         }
     }
 
-    /// Sends one message (`KEY=value` lines). Failures are returned, not thrown: a lost notification
-    /// must never stop ingest.
+    /// Sends one message (`KEY=value` lines) without ever waiting: a listener that does not read must
+    /// not stall the daemon. Failures are returned, not thrown: a lost notification must never stop
+    /// ingest.
     @discardableResult
     public func send(_ message: String) -> Bool {
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -48,7 +49,7 @@ public struct SystemdNotifier: Sendable {
         let sent = Array(message.utf8).withUnsafeBytes { bytes in
             withUnsafePointer(to: &address) { pointer in
                 pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL), $0, length)
+                    sendto(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT), $0, length)
                 }
             }
         }
@@ -57,6 +58,7 @@ public struct SystemdNotifier: Sendable {
 
     /// `STATUS=` text: one line, no control characters, bounded.
     public static func statusText(_ line: String) -> String {
-        String(String.UnicodeScalarView(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }).prefix(200))
+        String(
+            String.UnicodeScalarView(line.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }).prefix(200))
     }
 }

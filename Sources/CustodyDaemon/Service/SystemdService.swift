@@ -2,8 +2,8 @@ import Logging
 import ServiceLifecycle
 
 /// Talks to systemd for the whole daemon: `READY=1` once the other services started, `STATUS=` with
-/// the one-line summary of the bays whenever it changes, `WATCHDOG=1` at half the watchdog interval,
-/// and `STOPPING=1` as soon as a graceful shutdown begins.
+/// the one-line summary of the bays when it changed (checked every second), `WATCHDOG=1` at half the
+/// watchdog interval, and `STOPPING=1` as soon as a graceful shutdown begins.
 ///
 /// It is the last service of the group, so it is started last and asked to stop first.
 struct SystemdService: Service {
@@ -19,28 +19,31 @@ struct SystemdService: Service {
         notifier?.send("READY=1\nSTATUS=\(SystemdNotifier.statusText(board.snapshot().summaryLine))")
         logger.notice("custodyd ready")
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                if let notifier, let interval = notifier.watchdogInterval {
-                    group.addTask {
-                        while !Task.isCancelled {
-                            notifier.send("WATCHDOG=1")
-                            try? await Task.sleep(for: interval / 2)
-                        }
+            // One loop for both: the watchdog ping at half its interval, and STATUS= when the summary
+            // changed, at most once a second (progress changes many times a second).
+            let tick = min(notifier?.watchdogInterval.map { $0 / 2 } ?? .seconds(1), .seconds(1))
+            var lastStatus = ""
+            var lastPing: ContinuousClock.Instant?
+            while !Task.isCancelled {
+                if let notifier {
+                    if let interval = notifier.watchdogInterval,
+                        lastPing.map({ ContinuousClock.now - $0 >= interval / 2 }) ?? true
+                    {
+                        notifier.send("WATCHDOG=1")
+                        lastPing = .now
+                    }
+                    let line = SystemdNotifier.statusText(board.snapshot().summaryLine)
+                    if line != lastStatus {
+                        notifier.send("STATUS=\(line)")
+                        lastStatus = line
                     }
                 }
-                group.addTask {
-                    var last = ""
-                    for await status in board.changes().cancelOnGracefulShutdown() {
-                        let line = SystemdNotifier.statusText(status.summaryLine)
-                        if line != last {
-                            notifier?.send("STATUS=\(line)")
-                            last = line
-                        }
-                    }
+                do {
+                    try await cancelWhenGracefulShutdown { try await Task.sleep(for: tick) }
+                } catch {
+                    break
                 }
-                // Both loops end on cancellation; wait for a graceful shutdown to cancel them.
-                try? await gracefulShutdown()
-                group.cancelAll()
+                if Task.isShuttingDownGracefully { break }
             }
         } onGracefulShutdown: {
             board.setDaemonState(.stopping)
