@@ -13,6 +13,8 @@
 #   volumes a 1 GiB file from a FAT32 and an exFAT image: Custody's reader vs `dd` of the same bytes
 #                                                                           target ratio <= 1.1x
 #           import of that FAT32 image vs import of the same file from a directory  target <= 1.15x
+#   dock    8 simulated recorders of 256 MiB docked at once into `custodyd run` (umockdev) versus one:
+#           aggregate rate >= one device's rate; slowest bay <= 1.5x the mean; daemon peak RSS
 #
 # Everything happens under $BENCH_DIR (default: bench-work/ in the repository, git-ignored), on the
 # same filesystem as the copies it compares against. Source data and stores are deleted at the end;
@@ -35,15 +37,15 @@ MiB=$((1 << 20))
 GiB=$((1 << 30))
 
 # --- which benchmarks ------------------------------------------------------------------------------
-ALL=(import memory small list probe volumes)
+ALL=(import memory small list probe volumes dock)
 if (($# == 0)); then
     SELECTED=("${ALL[@]}")
 else
     SELECTED=("$@")
     for name in "${SELECTED[@]}"; do
         case "$name" in
-            import | memory | small | list | probe | volumes) ;;
-            *) echo "usage: $0 [import|memory|small|list|probe|volumes]..." >&2; exit 64 ;;
+            import | memory | small | list | probe | volumes | dock) ;;
+            *) echo "usage: $0 [import|memory|small|list|probe|volumes|dock]..." >&2; exit 64 ;;
         esac
     done
 fi
@@ -352,6 +354,18 @@ if wants volumes; then
     rm -rf "$BENCH_DIR/state-vol" "$BENCH_DIR"/vol-*
     ratio=$(calc "$IMAGE_SECONDS / $DIR_SECONDS")
     SUMMARY+=("volumes: import of a FAT32 image holding 1 GiB (median of $VOLUME_RUNS) $IMAGE_SECONDS s, of the same file from a directory $DIR_SECONDS s, ratio ${ratio}x (target <= 1.15x: $(verdict "$ratio" '<=' 1.15))")
+fi
+
+if wants dock; then
+    note "dock: 1 and then 8 simulated recorders of ${DOCK_MIB:-256} MiB each into custodyd run"
+    # custody-bench finds the release custodyd beside itself; its scratch goes under BENCH_DIR.
+    TMPDIR="$BENCH_DIR" "$BENCH" dock 1 "${DOCK_MIB:-256}" | tee "$BENCH_DIR/dock-1.log"
+    TMPDIR="$BENCH_DIR" "$BENCH" dock 8 "${DOCK_MIB:-256}" | tee "$BENCH_DIR/dock-8.log"
+    single=$(awk '/^aggregate:/ { print $(NF-1) }' "$BENCH_DIR/dock-1.log")
+    aggregate=$(awk '/^aggregate:/ { print $(NF-1) }' "$BENCH_DIR/dock-8.log")
+    spread=$(awk '/^slowest bay/ { print $NF }' "$BENCH_DIR/dock-8.log")
+    peak=$(awk '/^daemon peak RSS/ { print $4 }' "$BENCH_DIR/dock-8.log")
+    SUMMARY+=("dock: 8 x ${DOCK_MIB:-256} MiB at once $aggregate MB/s aggregate vs one device $single MB/s (target aggregate >= single: $(verdict "$aggregate" '>=' "$single")); slowest bay ${spread}x the mean (target <= 1.5x: $(verdict "$spread" '<=' 1.5)); daemon peak RSS $peak MiB")
 fi
 
 # --- summary ---------------------------------------------------------------------------------------

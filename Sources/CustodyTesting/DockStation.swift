@@ -17,6 +17,8 @@ public final class DockStation {
     public var config: String { directory.file("custodyd.toml") }
     public var dropFolder: String { directory.file("drop") }
     private var notify: NotifyListener?
+    /// The daemon started last, whose log a failure shows.
+    private var daemon: DaemonProcess?
     private var daemonCount = 0
 
     public init(_ name: String = #function) throws {
@@ -147,6 +149,7 @@ public final class DockStation {
                 "UMOCKDEV_DIR": testbed.rootDirectory, "CUSTODY_LOG_LEVEL": "info",
             ],
             logPath: directory.file("daemon-\(daemonCount).log"))
+        self.daemon = daemon
         guard listener.waitFor("READY=1") else {
             throw FixtureFailure(message: "custodyd never said READY=1:\n\(daemon.log)")
         }
@@ -160,13 +163,17 @@ public final class DockStation {
     public func waitForStatus(_ condition: ([String: Any]) -> Bool) throws -> [String: Any] {
         let client = try ControlClient(path: socket)
         try client.request(["v": 1, "request": "status", "watch": true])
+        var last: [String: Any]?
         while let response = try client.response() {
             guard let status = response["status"] as? [String: Any] else {
                 throw FixtureFailure(message: "not a status: \(response)")
             }
             if condition(status) { return status }
+            last = status
         }
-        throw FixtureFailure(message: "the status stream ended before the condition held")
+        throw FixtureFailure(
+            message:
+                "the status stream ended before the condition held; last status: \(last ?? [:])\n\(daemon?.log ?? "")")
     }
 
     /// The bay with id `id` in a status.

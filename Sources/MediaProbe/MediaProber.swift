@@ -10,11 +10,18 @@ public struct MediaProber: Sendable {
     public var nameRules: [FileNameRule]
     /// The zone assumed for times that carry none (EXIF without offset, file names).
     public var assumedZone: TimeZone
+    /// How far the clock of the device the items come from was ahead of true time when it docked
+    /// (measured by the dock session), used for every item a `Context` gives no offset for.
+    public var deviceClockOffset: TimeInterval?
 
     /// Creates a prober.
-    public init(nameRules: [FileNameRule] = FileNameRule.builtIn, assumedZone: TimeZone = .current) {
+    public init(
+        nameRules: [FileNameRule] = FileNameRule.builtIn, assumedZone: TimeZone = .current,
+        deviceClockOffset: TimeInterval? = nil
+    ) {
         self.nameRules = nameRules
         self.assumedZone = assumedZone
+        self.deviceClockOffset = deviceClockOffset
     }
 
     /// Everything known about the item besides its bytes.
@@ -130,7 +137,7 @@ public struct MediaProber: Sendable {
         if found == nil, let modified = context.fileModified {
             found = .init(source: .filesystem, raw: modified.formatted(.iso8601), time: modified)
         }
-        if var result = found, let offset = context.clockOffset {
+        if var result = found, let offset = context.clockOffset ?? deviceClockOffset {
             result.corrected = result.time.addingTimeInterval(-offset)
             return result
         }

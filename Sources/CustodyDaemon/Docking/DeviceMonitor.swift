@@ -54,14 +54,20 @@ struct DeviceMonitor: Service {
                                 usb: usb, credentialsDirectory: credentialsDirectory,
                                 blockDeviceTimeoutMilliseconds: configuration.blockDeviceTimeoutMilliseconds,
                                 stop: stop)
+                            // A device re-docked while its previous session is still winding down
+                            // (a pulled cable is noticed at the next file): its session waits for
+                            // that one and then runs, so each bay has at most one session at a time.
                             guard sessions.claim(bay, for: session) else {
-                                logger.warning(
-                                    "a device arrived on a bay whose session still runs", metadata: ["bay": "\(bay)"])
+                                logger.info(
+                                    "re-docked; resumes when the previous session ends", metadata: ["bay": "\(bay)"])
                                 continue
                             }
                             group.addTask {
-                                _ = await onOwnThread(name: "custody-dock") { session.run() }
-                                sessions.release(bay)
+                                var next: DockSession? = session
+                                while let current = next {
+                                    _ = await onOwnThread(name: "custody-dock") { current.run() }
+                                    next = stop.isRaised ? nil : sessions.finish(bay)
+                                }
                             }
                         }
                     }
@@ -77,25 +83,40 @@ struct DeviceMonitor: Service {
     }
 }
 
-/// The sessions running now, by bay: at most one per bay.
+/// The sessions running now, by bay — at most one per bay — and a session waiting for each.
 private final class RunningSessions: Sendable {
-    private let sessions = Mutex<[String: DockSession]>([:])
+    private struct Bay {
+        var running: DockSession
+        var waiting: DockSession?
+    }
 
-    func session(on bay: String) -> DockSession? { sessions.withLock { $0[bay] } }
+    private let bays = Mutex<[String: Bay]>([:])
 
-    /// Records `session` on `bay`; false if one already runs there.
+    /// The session running on `bay`, or the one waiting there (the device as it is docked now).
+    func session(on bay: String) -> DockSession? { bays.withLock { $0[bay].map { $0.waiting ?? $0.running } } }
+
+    /// Records `session` on `bay`: true if it should run now; false if one runs there, in which case it
+    /// is the next to run (replacing any that was already waiting: the device left and came back).
     func claim(_ bay: String, for session: DockSession) -> Bool {
-        sessions.withLock { running in
-            guard running[bay] == nil else { return false }
-            running[bay] = session
-            return true
+        bays.withLock { bays in
+            guard bays[bay] != nil else {
+                bays[bay] = Bay(running: session)
+                return true
+            }
+            bays[bay]?.waiting = session
+            return false
         }
     }
 
-    func release(_ bay: String) { _ = sessions.withLock { $0.removeValue(forKey: bay) } }
-}
-
-/// ServiceLifecycle logs each service by its description: a name, not its whole configuration.
-extension DeviceMonitor: CustomStringConvertible {
-    var description: String { "device monitor" }
+    /// The running session of `bay` ended: returns the waiting one, now running, or nil (the bay is free).
+    func finish(_ bay: String) -> DockSession? {
+        bays.withLock { bays in
+            guard let next = bays[bay]?.waiting else {
+                bays[bay] = nil
+                return nil
+            }
+            bays[bay] = Bay(running: next)
+            return next
+        }
+    }
 }

@@ -125,7 +125,8 @@ final class DockSession: Sendable {
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
-        let summary = try context.importer(assumedZone: zone).importVolume(
+        let offset = prepared.clock.map { TimeInterval($0.offsetSeconds) }
+        let summary = try context.importer(assumedZone: zone, deviceClockOffset: offset).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
             shouldStop: { stop.isRaised || departed.isRaised })
         progress.allRead()

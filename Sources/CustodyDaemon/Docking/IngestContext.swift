@@ -31,11 +31,13 @@ public struct IngestContext: Sendable {
     /// more `syncfs` calls, which stay well under one per second per bay at disk speed.
     static let batchLimits = Importer.BatchLimits(files: 64, bytes: 32 << 20)
 
-    /// An importer whose prober assumes `zone` for local times stored without one.
-    func importer(assumedZone: TimeZone) -> Importer {
+    /// An importer whose prober assumes `zone` for local times stored without one and corrects
+    /// recorded-at times by the device's measured clock offset, when there is one.
+    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil) -> Importer {
         Importer(
             store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger,
-            limits: Self.batchLimits, prober: MediaProber(assumedZone: assumedZone))
+            limits: Self.batchLimits,
+            prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset))
     }
 }
 
