@@ -22,59 +22,64 @@ struct DeviceMonitor: Service {
         let stop = StopSignal()
         let sessions = RunningSessions()
         await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                do {
-                    for try await event in events.cancelOnGracefulShutdown() {
-                        let bay = "usb:\(event.device.portPath)"
-                        logger.debug(
-                            "USB event",
-                            metadata: ["kind": "\(event.kind)", "bay": "\(bay)", "usb.id": "\(event.device.id)"])
-                        switch event.kind {
-                        case .departed:
-                            if let session = sessions.session(on: bay) {
-                                session.departed.raise()
-                            } else if context.board.bay(bay) != nil {
-                                context.board.update(bay, kind: .device) { $0.phase = .undocked }
-                            }
-                        case .arrived:
-                            guard
-                                let profile = configuration.profiles.profile(
-                                    for: event.device.id, interfaceClasses: event.device.interfaceClasses)
-                            else {
-                                logger.info(
-                                    "USB device with no profile left alone",
-                                    metadata: [
-                                        "usb.id": "\(event.device.id)", "port": "\(event.device.portPath)",
-                                        "product": "\(event.product ?? "")",
-                                    ])
-                                continue
-                            }
-                            let session = DockSession(
-                                event: event, profile: profile, profiles: configuration.profiles, context: context,
-                                usb: usb, credentialsDirectory: credentialsDirectory,
-                                blockDeviceTimeoutMilliseconds: configuration.blockDeviceTimeoutMilliseconds,
-                                stop: stop)
-                            // A device re-docked while its previous session is still winding down
-                            // (a pulled cable is noticed at the next file): its session waits for
-                            // that one and then runs, so each bay has at most one session at a time.
-                            guard sessions.claim(bay, for: session) else {
-                                logger.info(
-                                    "re-docked; resumes when the previous session ends", metadata: ["bay": "\(bay)"])
-                                continue
-                            }
-                            group.addTask {
-                                var next: DockSession? = session
-                                while let current = next {
-                                    _ = await onOwnThread(name: "custody-dock") { current.run() }
-                                    next = stop.isRaised ? nil : sessions.finish(bay)
+            await withTaskCancellationHandler {
+                await withDiscardingTaskGroup { group in
+                    do {
+                        for try await event in events.cancelOnGracefulShutdown() {
+                            let bay = "usb:\(event.device.portPath)"
+                            logger.debug(
+                                "USB event",
+                                metadata: ["kind": "\(event.kind)", "bay": "\(bay)", "usb.id": "\(event.device.id)"])
+                            switch event.kind {
+                            case .departed:
+                                if let session = sessions.session(on: bay) {
+                                    session.departed.raise()
+                                } else if context.board.bay(bay) != nil {
+                                    context.board.update(bay, kind: .device) { $0.phase = .undocked }
+                                }
+                            case .arrived:
+                                guard
+                                    let profile = configuration.profiles.profile(
+                                        for: event.device.id, interfaceClasses: event.device.interfaceClasses)
+                                else {
+                                    logger.info(
+                                        "USB device with no profile left alone",
+                                        metadata: [
+                                            "usb.id": "\(event.device.id)", "port": "\(event.device.portPath)",
+                                            "product": "\(event.product ?? "")",
+                                        ])
+                                    continue
+                                }
+                                let session = DockSession(
+                                    event: event, profile: profile, profiles: configuration.profiles, context: context,
+                                    usb: usb, credentialsDirectory: credentialsDirectory,
+                                    blockDeviceTimeoutMilliseconds: configuration.blockDeviceTimeoutMilliseconds,
+                                    stop: stop)
+                                // A device re-docked while its previous session is still winding down
+                                // (a pulled cable is noticed at the next file): its session waits for
+                                // that one and then runs, so each bay has at most one session at a time.
+                                guard sessions.claim(bay, for: session) else {
+                                    logger.info(
+                                        "re-docked; resumes when the previous session ends", metadata: ["bay": "\(bay)"]
+                                    )
+                                    continue
+                                }
+                                group.addTask {
+                                    var next: DockSession? = session
+                                    while let current = next {
+                                        _ = await onOwnThread(name: "custody-dock") { current.run() }
+                                        next = stop.isRaised ? nil : sessions.finish(bay)
+                                    }
                                 }
                             }
                         }
+                    } catch {
+                        logger.error("USB hotplug stopped", metadata: ["error": "\(error)"])
                     }
-                } catch {
-                    logger.error("USB hotplug stopped", metadata: ["error": "\(error)"])
+                    // No new devices from here: let the running sessions come to their clean stop.
+                    stop.raise()
                 }
-                // No new devices from here: let the running sessions come to their clean stop.
+            } onCancel: {
                 stop.raise()
             }
         } onGracefulShutdown: {

@@ -19,13 +19,8 @@ struct FixityScrubber: Service {
     let logger: Logger
 
     func run() async throws {
-        let stop = StopSignal()
         let scrubber = Scrub(configuration: configuration, context: context, logger: logger)
-        await withGracefulShutdownHandler {
-            await onOwnThread(name: "custody-fixity") { scrubber.run(until: stop) }
-        } onGracefulShutdown: {
-            stop.raise()
-        }
+        await runOnOwnThreadUntilStopped(name: "custody-fixity") { scrubber.run(until: $0) }
     }
 }
 

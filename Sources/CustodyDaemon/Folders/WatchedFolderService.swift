@@ -28,17 +28,12 @@ struct WatchedFolderService: Service {
     var bay: String { "folder:\(folder.path)" }
 
     func run() async throws {
-        let stop = StopSignal()
         context.board.update(bay, kind: .folder) { status in
             status.profile = folder.name
             status.device = folder.deviceID
         }
         let watcher = FolderWatcher(folder: folder, context: context, timeZone: timeZone, logger: logger, bay: bay)
-        await withGracefulShutdownHandler {
-            await onOwnThread(name: "custody-watch") { watcher.run(until: stop) }
-        } onGracefulShutdown: {
-            stop.raise()
-        }
+        await runOnOwnThreadUntilStopped(name: "custody-watch") { watcher.run(until: $0) }
     }
 }
 
