@@ -96,6 +96,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
+        // What both command-line tools share: the item filters and how items print.
+        .target(
+            name: "CustodyCommandLine",
+            dependencies: [
+                "ControlProtocol", "CustodyCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "CustodyDaemon",
             dependencies: [
@@ -113,7 +121,7 @@ let package = Package(
             name: "custodyd",
             dependencies: [
                 "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
-                "CameraVolumes", "ControlProtocol",
+                "CameraVolumes", "ControlProtocol", "CustodyCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -123,7 +131,7 @@ let package = Package(
         .executableTarget(
             name: "custody",
             dependencies: [
-                "ControlProtocol", "CustodyCore",
+                "ControlProtocol", "CustodyCore", "CustodyCommandLine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

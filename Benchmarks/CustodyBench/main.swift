@@ -22,6 +22,7 @@
 
 import CameraVolumes
 import Catalog
+import ControlProtocol
 import CustodyCore
 import CustodyDaemon
 import EvidenceCrypto

@@ -43,10 +43,3 @@ struct SocketOptions: ParsableArguments {
             ?? ControlClient.defaultSocketPath
     }
 }
-
-/// Prints `value` as pretty JSON with sorted keys, as `custodyd --json` does.
-func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}

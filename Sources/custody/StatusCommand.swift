@@ -1,5 +1,6 @@
 import ArgumentParser
 import ControlProtocol
+import CustodyCommandLine
 import Foundation
 
 #if canImport(Glibc)

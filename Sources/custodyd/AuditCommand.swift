@@ -1,4 +1,5 @@
 import ArgumentParser
+import CustodyCommandLine
 import CustodyDaemon
 
 struct AuditCommand: ParsableCommand {

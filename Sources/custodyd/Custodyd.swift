@@ -87,12 +87,5 @@ struct FilePathString {
     init(_ value: String) { self.value = value }
 }
 
-/// Prints `value` as pretty, key-sorted JSON on standard output.
-func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
-}
-
 /// The logger commands hand to the library.
 let commandLogger = Logger(label: "custodyd")

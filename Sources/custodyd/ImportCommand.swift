@@ -1,5 +1,6 @@
 import ArgumentParser
 import CameraVolumes
+import CustodyCommandLine
 import CustodyCore
 import CustodyDaemon
 import Foundation

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import ControlProtocol
+import CustodyCommandLine
 import CustodyCore
 import CustodyDaemon
 
@@ -27,23 +28,9 @@ struct ShowCommand: ParsableCommand {
             try printJSON(ItemDetailView(item: item, metadata: metadata, audit: trail))
             return
         }
-        print(
-            """
-            id                 \(item.id)
-            state              \(item.state)
-            sha256             \(item.sha256)
-            size               \(item.size)
-            ciphertext sha256  \(item.ciphertextSHA256)
-            object             \(state.store.objectPath(for: record.ciphertextSHA256))
-            device             \(item.source.device ?? "-")
-            source root        \(item.source.root)
-            source path        \(item.source.path)
-            source modified    \(item.source.modified)
-            ingested at        \(item.ingestedAt)
-            verified at        \(item.verifiedAt ?? "-")
-            """)
-        if let metadata { print(MediaDescription(metadata).text) }
-        print("audit trail:")
-        for entry in trail { print("  #\(entry.seq)  \(entry.at)  \(entry.actor)  \(entry.action)  \(entry.detail)") }
+        let lines = ItemDetailText.lines(
+            item, metadata: metadata, audit: trail,
+            objectPath: state.store.objectPath(for: record.ciphertextSHA256).string)
+        for line in lines { print(line) }
     }
 }

@@ -1,12 +1,14 @@
+import ControlProtocol
 import CustodyCore
-import CustodyDaemon
 import Foundation
 
-/// The human-readable media section of `custodyd show`.
-struct MediaDescription {
-    let text: String
+/// The human-readable media section of `show`.
+public struct MediaDescription {
+    /// The section, several lines.
+    public let text: String
 
-    init(_ metadata: MediaMetadata) {
+    /// Describes `metadata`.
+    public init(_ metadata: MediaMetadata) {
         var lines = ["media:"]
         func add(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
