@@ -137,8 +137,8 @@ public final class DockStation {
             """
     }
 
-    /// Starts `custodyd run` and waits for `READY=1`.
-    public func start() throws -> DaemonProcess {
+    /// Starts `custodyd run` with `environment` added, and waits for `READY=1`.
+    public func start(environment extra: [String: String] = [:]) throws -> DaemonProcess {
         daemonCount += 1
         let listener = try NotifyListener(path: directory.file("notify-\(daemonCount).sock"))
         notify = listener
@@ -147,7 +147,7 @@ public final class DockStation {
             environment: [
                 "NOTIFY_SOCKET": listener.path, "LD_PRELOAD": "libumockdev-preload.so.0",
                 "UMOCKDEV_DIR": testbed.rootDirectory, "CUSTODY_LOG_LEVEL": "info",
-            ],
+            ].merging(extra) { $1 },
             logPath: directory.file("daemon-\(daemonCount).log"))
         self.daemon = daemon
         guard listener.waitFor("READY=1") else {
@@ -155,6 +155,9 @@ public final class DockStation {
         }
         return daemon
     }
+
+    /// Every notification the running daemon sent so far that the station has read.
+    public var notifications: [String] { notify?.messages ?? [] }
 
     /// Waits for the notification line `line` from the running daemon.
     public func waitForNotification(_ line: String) -> Bool { notify?.waitFor(line) ?? false }

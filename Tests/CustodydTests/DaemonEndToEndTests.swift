@@ -32,7 +32,10 @@ import Testing
         let station = try DockStation()
         try station.configure(wipe: true)
         try station.addRecorder(bay: 1, files: 12, size: 300_000)
-        let daemon = try station.start()
+        // As systemd starts it with WatchdogSec=: the daemon must ping at half the interval.
+        let daemon = try station.start(environment: ["WATCHDOG_USEC": "400000"])
+        #expect(station.waitForNotification("WATCHDOG=1"))
+        #expect(station.notifications.first?.hasPrefix("READY=1\nSTATUS=ready") == true)
         // A card reader delivers into the watched folder while the daemon runs.
         let dropped = testBytes(count: 200_000, seed: 77)
         try Data(dropped).write(to: URL(fileURLWithPath: station.dropFolder + "/CLIP0001.MP4"))
