@@ -26,50 +26,14 @@ struct DeviceMonitor: Service {
                 await withDiscardingTaskGroup { group in
                     do {
                         for try await event in events.cancelOnGracefulShutdown() {
-                            let bay = "usb:\(event.device.portPath)"
-                            logger.debug(
-                                "USB event",
-                                metadata: ["kind": "\(event.kind)", "bay": "\(bay)", "usb.id": "\(event.device.id)"])
-                            switch event.kind {
-                            case .departed:
-                                if let session = sessions.session(on: bay) {
-                                    session.departed.raise()
-                                } else if context.board.bay(bay) != nil {
-                                    context.board.update(bay, kind: .device) { $0.phase = .undocked }
-                                }
-                            case .arrived:
-                                guard
-                                    let profile = configuration.profiles.profile(
-                                        for: event.device.id, interfaceClasses: event.device.interfaceClasses)
-                                else {
-                                    logger.info(
-                                        "USB device with no profile left alone",
-                                        metadata: [
-                                            "usb.id": "\(event.device.id)", "port": "\(event.device.portPath)",
-                                            "product": "\(event.product ?? "")",
-                                        ])
-                                    continue
-                                }
-                                let session = DockSession(
-                                    event: event, profile: profile, profiles: configuration.profiles, context: context,
-                                    usb: usb, credentialsDirectory: credentialsDirectory,
-                                    blockDeviceTimeoutMilliseconds: configuration.blockDeviceTimeoutMilliseconds,
-                                    stop: stop)
-                                // A device re-docked while its previous session is still winding down
-                                // (a pulled cable is noticed at the next file): its session waits for
-                                // that one and then runs, so each bay has at most one session at a time.
-                                guard sessions.claim(bay, for: session) else {
-                                    logger.info(
-                                        "re-docked; resumes when the previous session ends", metadata: ["bay": "\(bay)"]
-                                    )
-                                    continue
-                                }
-                                group.addTask {
-                                    var next: DockSession? = session
-                                    while let current = next {
-                                        _ = await onOwnThread(name: "custody-dock") { current.run() }
-                                        next = stop.isRaised ? nil : sessions.finish(bay)
-                                    }
+                            guard let (bay, session) = handle(event, sessions: sessions, usb: usb, stop: stop) else {
+                                continue
+                            }
+                            group.addTask {
+                                var next: DockSession? = session
+                                while let current = next {
+                                    _ = await onOwnThread(name: "custody-dock") { current.run() }
+                                    next = stop.isRaised ? nil : sessions.finish(bay)
                                 }
                             }
                         }
@@ -85,6 +49,47 @@ struct DeviceMonitor: Service {
         } onGracefulShutdown: {
             stop.raise()
         }
+    }
+
+    /// Acts on one hotplug event; returns the session to start now, with its bay, if there is one.
+    private func handle(
+        _ event: USBEvent, sessions: RunningSessions, usb: LibUSBContext, stop: StopSignal
+    ) -> (String, DockSession)? {
+        let bay = "usb:\(event.device.portPath)"
+        logger.debug(
+            "USB event", metadata: ["kind": "\(event.kind)", "bay": "\(bay)", "usb.id": "\(event.device.id)"])
+        guard event.kind == .arrived else {
+            if let session = sessions.session(on: bay) {
+                session.departed.raise()
+            } else if context.board.bay(bay) != nil {
+                context.board.update(bay, kind: .device) { $0.phase = .undocked }
+            }
+            return nil
+        }
+        guard
+            let profile = configuration.profiles.profile(
+                for: event.device.id, interfaceClasses: event.device.interfaceClasses)
+        else {
+            logger.info(
+                "USB device with no profile left alone",
+                metadata: [
+                    "usb.id": "\(event.device.id)", "port": "\(event.device.portPath)",
+                    "product": "\(event.product ?? "")",
+                ])
+            return nil
+        }
+        let session = DockSession(
+            event: event, profile: profile, profiles: configuration.profiles, context: context, usb: usb,
+            credentialsDirectory: credentialsDirectory,
+            blockDeviceTimeoutMilliseconds: configuration.blockDeviceTimeoutMilliseconds, stop: stop)
+        // A device re-docked while its previous session is still winding down (a pulled cable is
+        // noticed at the next file): its session waits for that one and then runs, so each bay has at
+        // most one session at a time.
+        guard sessions.claim(bay, for: session) else {
+            logger.info("re-docked; resumes when the previous session ends", metadata: ["bay": "\(bay)"])
+            return nil
+        }
+        return (bay, session)
     }
 }
 
