@@ -195,6 +195,6 @@ public final class DockStation {
 
     /// The files left on bay `bay`'s image, with their hashes.
     public func filesOnImage(bay: Int) throws -> [String: String] {
-        try FATImages.contents(of: images[bay - 1].image, scratch: directory.file("scratch"))
+        try VolumeImages.mtoolsHashes(images[bay - 1].image, scratch: directory.file("scratch"))
     }
 }

@@ -33,9 +33,4 @@ public enum FATImages {
     }
 
     private static let mtools = ["MTOOLS_SKIP_CHECK": "1", "LC_ALL": "C.UTF-8", "PATH": "/usr/bin:/bin"]
-
-    /// The files on an image, by path, with their SHA-256 (read back through mtools).
-    public static func contents(of image: String, scratch: String) throws -> [String: String] {
-        try VolumeImages.mtoolsHashes(image, scratch: scratch)
-    }
 }

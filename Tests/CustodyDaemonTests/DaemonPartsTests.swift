@@ -73,7 +73,10 @@ import Testing
     @Test func eventsBecomeFilesBytesOutcomesAndAnETA() throws {
         let board = BayBoard(version: "test")
         let progress = BayProgress(board: board, bay: "usb:1-1", kind: .device)
-        progress.start(files: 3, bytes: 300)
+        let card = try TemporaryDirectory()
+        for name in ["A", "B", "C"] { try card.write([UInt8](repeating: 1, count: 100), to: "DCIM/\(name).MP4") }
+        let totals = try progress.start(counting: DirectoryVolume(root: .init(card.path)))
+        #expect(totals.files == 3 && totals.bytes == 300)
         progress.record(.reading(path: RawPath("DCIM/A.MP4"), size: 100))
         progress.record(.progress(path: RawPath("DCIM/A.MP4"), bytes: 100))
         progress.record(.reading(path: RawPath("DCIM/B.MP4"), size: 100))

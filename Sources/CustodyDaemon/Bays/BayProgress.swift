@@ -1,3 +1,4 @@
+import CameraVolumes
 import ControlProtocol
 import CustodyCore
 import Foundation
@@ -27,13 +28,25 @@ final class BayProgress {
         self.kind = kind
     }
 
-    /// Sets the totals the session found before it started reading.
-    func start(files: Int, bytes: Int64) {
+    /// Counts the files of `volume` for the totals (a walk reads only directory entries, cheap next
+    /// to the data), shows them, and returns them.
+    /// - Throws: what the volume's walk throws.
+    @discardableResult
+    func start(counting volume: any CameraVolume) throws -> (files: Int, bytes: Int64) {
+        var files = 0
+        var bytes: Int64 = 0
+        try volume.walk { item in
+            if case .file(let file) = item {
+                files += 1
+                bytes += file.size
+            }
+        }
         board.update(bay, kind: kind) { status in
             status.phase = .ingesting
             status.filesTotal = files
             status.bytesTotal = bytes
         }
+        return (files, bytes)
     }
 
     /// Records one event.
@@ -96,7 +109,7 @@ final class BayProgress {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         board.update(bay, kind: kind) { status in
             change(&status)
-            status.bytesDone = min(done, max(status.bytesTotal, done))
+            status.bytesDone = done
             if done > 0, seconds > 0 {
                 let rate = Double(done) / seconds
                 status.bytesPerSecond = rate

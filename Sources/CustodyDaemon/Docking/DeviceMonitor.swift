@@ -59,11 +59,8 @@ struct DeviceMonitor: Service {
         logger.debug(
             "USB event", metadata: ["kind": "\(event.kind)", "bay": "\(bay)", "usb.id": "\(event.device.id)"])
         guard event.kind == .arrived else {
-            if let session = sessions.session(on: bay) {
-                session.departed.raise()
-            } else if context.board.bay(bay) != nil {
-                context.board.update(bay, kind: .device) { $0.phase = .undocked }
-            }
+            // A device taken out after its session ended leaves the bay showing how that session ended.
+            sessions.session(on: bay)?.departed.raise()
             return nil
         }
         guard

@@ -111,16 +111,8 @@ final class DockSession: Sendable {
         }
         let zone = TimeZone(secondsFromGMT: profile.clockUTCOffsetSeconds) ?? .gmt
         let volume = FilteredVolume.mediaFolders(try openVolume(prepared, zone: zone), profile.mediaFolders)
-        var files = 0
-        var bytes: Int64 = 0
-        try volume.walk { item in
-            if case .file(let file) = item {
-                files += 1
-                bytes += file.size
-            }
-        }
         let progress = BayProgress(board: board, bay: bay, kind: .device)
-        progress.start(files: files, bytes: bytes)
+        let (files, bytes) = try progress.start(counting: volume)
         logger.info("ingesting", metadata: ["device": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
         let stop = self.stop
         let departed = self.departed

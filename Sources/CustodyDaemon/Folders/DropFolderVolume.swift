@@ -13,27 +13,21 @@ import SystemPackage
 /// Removal re-checks each file first (still a regular file, same size and modification time as when
 /// it was read) and leaves any that changed: a writer that came back wins over the wipe.
 final class DropFolderVolume: CameraVolume {
-    private let base: DirectoryVolume
-    private let settled: Set<RawPath>
+    private let rootPath: FilePath
+    /// The folder's settled files; walking and opening are the directory's.
+    private let settledFiles: FilteredVolume
 
-    var root: String { base.root }
-    var summary: String { "watched folder \(base.rootPath)" }
+    var root: String { settledFiles.root }
+    var summary: String { "watched folder \(rootPath)" }
 
     init(root: FilePath, settled: Set<RawPath>) {
-        base = DirectoryVolume(root: root)
-        self.settled = settled
+        rootPath = root
+        settledFiles = FilteredVolume(DirectoryVolume(root: root)) { settled.contains($0) }
     }
 
-    func walk(_ visit: (VolumeItem) throws -> Void) throws {
-        try base.walk { item in
-            switch item {
-            case .file(let file): if settled.contains(file.path) { try visit(item) }
-            case .skipped(let path, _), .failed(let path, _): if settled.contains(path) { try visit(item) }
-            }
-        }
-    }
+    func walk(_ visit: (VolumeItem) throws -> Void) throws { try settledFiles.walk(visit) }
 
-    func open(_ file: VolumeFile) throws -> any VolumeFileReader { try base.open(file) }
+    func open(_ file: VolumeFile) throws -> any VolumeFileReader { try settledFiles.open(file) }
 
     func wipe(_ files: [VolumeFile]) throws -> WipeReport {
         var report = WipeReport()
@@ -41,7 +35,7 @@ final class DropFolderVolume: CameraVolume {
         for file in files {
             guard !file.path.bytes.isEmpty, !file.path.bytes.contains(0) else { continue }
             // Names are bytes (not always UTF-8): build the C path from bytes.
-            let path = Array(base.rootPath.string.utf8) + [UInt8(ascii: "/")] + file.path.bytes
+            let path = Array(rootPath.string.utf8) + [UInt8(ascii: "/")] + file.path.bytes
             var status = stat()
             guard withCPath(path, { lstat($0, &status) }) == 0, status.st_mode & S_IFMT == S_IFREG else {
                 report.kept.append(.init(path: file.path, reason: "no longer a regular file"))

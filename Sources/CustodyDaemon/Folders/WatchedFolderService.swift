@@ -118,14 +118,6 @@ private final class FolderWatcher: Sendable {
     private func ingest(_ ready: Set<RawPath>, stop: StopSignal) -> [RawPath] {
         let volume = DropFolderVolume(root: folder.path, settled: ready)
         let progress = BayProgress(board: context.board, bay: bay, kind: .folder)
-        var bytes: Int64 = 0
-        var files = 0
-        try? volume.walk { item in
-            if case .file(let file) = item {
-                files += 1
-                bytes += file.size
-            }
-        }
         context.board.update(bay, kind: .folder) { status in
             status = BayStatus(id: bay, kind: .folder, phase: .ingesting)
             status.profile = folder.name
@@ -133,7 +125,8 @@ private final class FolderWatcher: Sendable {
             status.sessionID = EvidenceID().description
             status.startedAt = Timestamps.rfc3339(Date())
         }
-        progress.start(files: files, bytes: bytes)
+        // A walk that fails here fails the import below too, which reports it.
+        _ = try? progress.start(counting: volume)
         var handled: [RawPath] = []
         var phase = BayStatus.Phase.done
         var lastError: String?
