@@ -152,3 +152,22 @@ extension ExFATVolume {
             length: location.stream.validDataLength)
     }
 }
+
+extension BlockDevice {
+    /// Re-reads the 32-byte directory entries of a file at `slots`: if they are not `expected` (what
+    /// the walk read), the file changed since, for FAT and exFAT alike.
+    /// - Throws: `VolumeError.changed` naming the file, or the read's error.
+    func checkDirectoryEntries(at slots: [Int64], are expected: [UInt8], of path: RawPath) throws {
+        var now: [UInt8] = []
+        for slot in slots {
+            now += try read(at: slot, count: 32, for: "the directory entry of \(path.displayString)")
+        }
+        guard now == expected else {
+            throw VolumeError(
+                code: .changed,
+                message:
+                    "the directory entry of \(path.displayString) changed while the file was read; it will be retried on the next import"
+            )
+        }
+    }
+}

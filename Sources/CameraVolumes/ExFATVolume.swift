@@ -368,16 +368,6 @@ public final class ExFATVolume: CameraVolume {
 
     /// Re-reads a file's entry set: if it differs from what the walk read, the file changed.
     static func checkEntrySet(_ location: Location, on device: BlockDevice, path: RawPath) throws {
-        var now: [UInt8] = []
-        for slot in location.slots {
-            now += try device.read(at: slot, count: 32, for: "the directory entry of \(path.displayString)")
-        }
-        guard now == location.set else {
-            throw VolumeError(
-                code: .changed,
-                message:
-                    "the directory entry of \(path.displayString) changed while the file was read; it will be retried on the next import"
-            )
-        }
+        try device.checkDirectoryEntries(at: location.slots, are: location.set, of: path)
     }
 }
