@@ -21,7 +21,7 @@ enum AuditChain {
             sequence += 1
             let detail = String(decoding: try encoder.encode(event.detail), as: UTF8.self)
             let entry = AuditEntry(
-                sequence: sequence, at: date, actor: actor.description, action: event.action,
+                sequence: sequence, at: date, actor: actor.description, action: event.action.rawValue,
                 itemID: event.itemID?.description, detail: detail, previousHash: previous, hash: [])
             let hash = self.hash(of: entry)
             try db.execute(

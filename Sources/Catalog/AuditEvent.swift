@@ -20,15 +20,15 @@ public struct AuditActor: Sendable, Equatable, CustomStringConvertible {
 
 /// One thing to write to the audit log.
 public struct AuditEvent: Sendable, Equatable {
-    /// What happened, as a dotted verb (`item.verified`, `import.skipped`, `catalog.list`, …).
-    public var action: String
+    /// What happened: one of the vocabulary in `AuditAction`.
+    public var action: AuditAction
     /// The item it concerns, if any.
     public var itemID: EvidenceID?
     /// Facts about it. Never keys, never plaintext.
     public var detail: [String: String]
 
     /// Creates an event.
-    public init(action: String, itemID: EvidenceID? = nil, detail: [String: String] = [:]) {
+    public init(action: AuditAction, itemID: EvidenceID? = nil, detail: [String: String] = [:]) {
         self.action = action
         self.itemID = itemID
         self.detail = detail

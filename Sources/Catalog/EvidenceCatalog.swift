@@ -52,7 +52,7 @@ public struct EvidenceCatalog: Sendable {
                 sql: "INSERT INTO store_meta (key, value) VALUES ('kek_fingerprint', ?), ('format_version', ?)",
                 arguments: [Data(keyFingerprint), Data("1".utf8)])
             try AuditChain.append(
-                [AuditEvent(action: "store.created", detail: ["kek_fingerprint": Hex.encode(keyFingerprint)])],
+                [AuditEvent(action: .storeCreated, detail: ["kek_fingerprint": Hex.encode(keyFingerprint)])],
                 actor: actor, at: Date(), in: db)
         }
         return catalog
@@ -125,7 +125,7 @@ public struct EvidenceCatalog: Sendable {
                 try db.execute(sql: "DELETE FROM pending_object WHERE item_id = ?", arguments: [id.description])
             }
             try AuditChain.append(
-                ids.map { AuditEvent(action: "recovery.discarded", itemID: $0, detail: ["reason": reason]) },
+                ids.map { AuditEvent(action: .recoveryDiscarded, itemID: $0, detail: ["reason": reason]) },
                 actor: actor, at: Date(), in: db)
         }
     }
@@ -168,7 +168,7 @@ public struct EvidenceCatalog: Sendable {
                 throw CatalogError(code: .notFound, message: "item \(id) is not an unverified item")
             }
             try AuditChain.append(
-                [AuditEvent(action: "item.discarded", itemID: id, detail: ["reason": reason])],
+                [AuditEvent(action: .itemDiscarded, itemID: id, detail: ["reason": reason])],
                 actor: actor, at: Date(), in: db)
         }
     }
@@ -200,7 +200,7 @@ public struct EvidenceCatalog: Sendable {
                 detail["unreadable"] = metadata.unreadable
                 detail["recorded_at_source"] = summary.recordedAtSource
                 try AuditChain.append(
-                    [AuditEvent(action: reprobe ? "item.reprobed" : "item.probed", itemID: id, detail: detail)],
+                    [AuditEvent(action: reprobe ? AuditAction.itemReprobed : .itemProbed, itemID: id, detail: detail)],
                     actor: actor, at: Date(), in: db)
             }
         }
@@ -305,10 +305,10 @@ public struct EvidenceCatalog: Sendable {
     }
 
     /// When the newest audit entry with `action` was written; nil if there is none.
-    public func lastAudited(_ action: String) throws -> Date? {
+    public func lastAudited(_ action: AuditAction) throws -> Date? {
         try read { db in
             try AuditEntry.fetchOne(
-                db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", arguments: [action])?.at
+                db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1", arguments: [action.rawValue])?.at
         }
     }
 

@@ -112,7 +112,7 @@ public struct FixityCheck {
         }
         var events = [
             AuditEvent(
-                action: deep ? "fixity.deep" : "fixity.checked",
+                action: deep ? AuditAction.fixityDeep : .fixityChecked,
                 detail: [
                     "checked": "\(report.checked)", "passed": "\(report.passed)",
                     "problems": "\(report.problems.count)",
@@ -120,7 +120,7 @@ public struct FixityCheck {
         ]
         events += report.problems.map { problem in
             AuditEvent(
-                action: "fixity.failed", itemID: problem.itemID.flatMap(EvidenceID.init),
+                action: .fixityFailed, itemID: problem.itemID.flatMap(EvidenceID.init),
                 detail: ["object": problem.object, "problem": problem.problem])
         }
         try state.catalog.audit(events)

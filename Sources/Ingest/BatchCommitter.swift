@@ -115,7 +115,7 @@ final class BatchCommitter: @unchecked Sendable {
             records,
             events: records.map { record in
                 AuditEvent(
-                    action: "item.stored", itemID: record.id,
+                    action: .itemStored, itemID: record.id,
                     detail: [
                         "root": record.source.root, "path": record.source.path.displayString,
                         "device": record.source.deviceID ?? "", "size": "\(record.size)", "sha256": record.sha256.hex,
@@ -141,7 +141,7 @@ final class BatchCommitter: @unchecked Sendable {
         try catalog.recordVerified(
             verified.map(\.id),
             events: verified.map {
-                AuditEvent(action: "item.verified", itemID: $0.id, detail: ["sha256": $0.sha256.hex])
+                AuditEvent(action: .itemVerified, itemID: $0.id, detail: ["sha256": $0.sha256.hex])
             })
         report(verified.map(Outcome.verified) + failures)
         // Metadata comes from the verified copy, read through the store: never from a plaintext file.

@@ -38,7 +38,7 @@ struct ImportRun {
         events(.skipped(path: path, reason: reason))
         logger.info("skipped", metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
         try catalog.audit([
-            AuditEvent(action: "import.skipped", detail: ["root": root, "path": path.displayString, "reason": reason])
+            AuditEvent(action: .importSkipped, detail: ["root": root, "path": path.displayString, "reason": reason])
         ])
     }
 
@@ -56,7 +56,7 @@ struct ImportRun {
         events(.failed(path: path, reason: reason))
         logger.warning("file not ingested", metadata: ["source.path": "\(path.displayString)", "reason": "\(reason)"])
         try catalog.audit([
-            AuditEvent(action: "import.failed", detail: ["root": root, "path": path.displayString, "reason": reason])
+            AuditEvent(action: .importFailed, detail: ["root": root, "path": path.displayString, "reason": reason])
         ])
     }
 
@@ -143,7 +143,7 @@ struct ImportRun {
         events(.duplicate(path: path, existing: existing.id))
         try catalog.audit([
             AuditEvent(
-                action: "import.duplicate", itemID: existing.id,
+                action: .importDuplicate, itemID: existing.id,
                 detail: ["root": root, "path": path.displayString])
         ])
         return existing

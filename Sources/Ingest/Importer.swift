@@ -82,7 +82,7 @@ public struct Importer {
             shouldStop: shouldStop)
         try catalog.audit([
             AuditEvent(
-                action: "import.started",
+                action: .importStarted,
                 detail: ["root": root, "device": deviceID ?? "", "volume": volume.summary, "wipe": "\(wipe)"])
         ])
         do {
@@ -99,7 +99,7 @@ public struct Importer {
             // Objects already sealed are good evidence: try to commit and verify them before giving up.
             try? run.finish()
             try? catalog.audit([
-                AuditEvent(action: "import.interrupted", detail: ["root": root, "error": "\(error)"])
+                AuditEvent(action: .importInterrupted, detail: ["root": root, "error": "\(error)"])
             ])
             if error is ImportStopped {
                 throw IngestError(
@@ -126,7 +126,7 @@ public struct Importer {
         }
         try catalog.audit([
             AuditEvent(
-                action: "import.finished",
+                action: .importFinished,
                 detail: [
                     "root": root, "verified": "\(run.summary.verified)",
                     "duplicates": "\(run.summary.duplicates)",
@@ -163,12 +163,12 @@ public struct Importer {
         try catalog.audit(
             report.wiped.map { path in
                 AuditEvent(
-                    action: "source.wiped", itemID: ids[path],
+                    action: .sourceWiped, itemID: ids[path],
                     detail: ["root": volume.root, "path": path.displayString])
             }
                 + report.kept.map { kept in
                     AuditEvent(
-                        action: "source.kept", itemID: ids[kept.path],
+                        action: .sourceKept, itemID: ids[kept.path],
                         detail: ["root": volume.root, "path": kept.path.displayString, "reason": kept.reason])
                 })
         for path in report.wiped {

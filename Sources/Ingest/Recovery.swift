@@ -67,7 +67,7 @@ public struct Recovery {
         }
         try catalog.recordVerified(
             verified,
-            events: verified.map { AuditEvent(action: "item.verified", itemID: $0, detail: ["by": "recovery"]) })
+            events: verified.map { AuditEvent(action: .itemVerified, itemID: $0, detail: ["by": "recovery"]) })
         report.itemsVerified = verified.count
         if report != Report() {
             logger.notice(

@@ -25,7 +25,7 @@ struct ListCommand: ParsableCommand {
         let stateDirectory = try options.open(needsKey: false)
         let items = try stateDirectory.catalog.items(matching: filter)
         try stateDirectory.catalog.audit([
-            AuditEvent(action: "catalog.listed", detail: filterDetail(count: items.count))
+            AuditEvent(action: .catalogListed, detail: filterDetail(count: items.count))
         ])
         if json {
             try printJSON(ItemListView(items: items.map(ItemView.init)))

@@ -20,7 +20,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let state = try options.open(needsKey: false)
         let record = try state.catalog.item(matching: id)
-        try state.catalog.audit([AuditEvent(action: "item.viewed", itemID: record.id)])
+        try state.catalog.audit([AuditEvent(action: .itemViewed, itemID: record.id)])
         let trail = try state.catalog.auditEntries(for: record.id).map(AuditEntryView.init)
         let item = ItemView(record)
         let metadata = try state.catalog.mediaMetadata(for: record.id)

@@ -15,7 +15,7 @@ import Testing
             path: directory.file("catalog.sqlite"), actor: AuditActor(uid: 1000, name: "alice"),
             keyFingerprint: [UInt8](repeating: 7, count: 16))
         for n in 1...5 {
-            try catalog.audit([AuditEvent(action: "test.event", itemID: EvidenceID(), detail: ["n": "\(n)"])])
+            try catalog.audit([AuditEvent(action: .itemViewed, itemID: EvidenceID(), detail: ["n": "\(n)"])])
         }
     }
 

@@ -48,7 +48,7 @@ import Testing
 
     @Test func lifecycleOnlyMovesForwardAndProvenanceIsWriteOnce() throws {
         let item = record(device: nil, at: Date(), seed: 1)
-        try catalog.recordStored([item], events: [AuditEvent(action: "item.stored", itemID: item.id)])
+        try catalog.recordStored([item], events: [AuditEvent(action: .itemStored, itemID: item.id)])
         try catalog.recordVerified([item.id], events: [])
         #expect(try catalog.item(matching: item.id.description).state == .verified)
         #expect(throws: CatalogError.self) { try catalog.recordVerified([item.id], events: []) }

@@ -87,13 +87,13 @@ public struct CatalogControlHandler: ControlHandler {
         let records = try mapped { try catalog.items(matching: filter) }
         var detail = query.auditDetail
         detail["results"] = "\(records.count)"
-        try catalog.audit([AuditEvent(action: "catalog.listed", detail: detail)], by: caller.actor)
+        try catalog.audit([AuditEvent(action: .catalogListed, detail: detail)], by: caller.actor)
         return records.map(ItemView.init)
     }
 
     public func show(_ item: String, for caller: ControlCaller) throws -> ItemDetailView {
         let record = try mapped { try catalog.item(matching: item) }
-        try catalog.audit([AuditEvent(action: "item.viewed", itemID: record.id)], by: caller.actor)
+        try catalog.audit([AuditEvent(action: .itemViewed, itemID: record.id)], by: caller.actor)
         let trail = try catalog.auditEntries(for: record.id).map(AuditEntryView.init)
         let metadata = try catalog.mediaMetadata(for: record.id)
         return ItemDetailView(item: ItemView(record), metadata: metadata, audit: trail)

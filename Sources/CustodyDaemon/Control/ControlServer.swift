@@ -274,7 +274,7 @@ public final class ControlServer: Service, Sendable {
             do {
                 try handler.audit(
                     AuditEvent(
-                        action: "control.refused",
+                        action: .controlRefused,
                         detail: ["uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)"]), by: caller)
             } catch {
                 logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
@@ -311,7 +311,7 @@ public final class ControlServer: Service, Sendable {
             switch frames.removeFirst() {
             case .tooLong:
                 logger.notice("Control request too large; connection closed")
-                audit("control.request", ["request": "invalid", "error": "tooLarge"], caller: caller, logger: logger)
+                audit(.controlRequest, ["request": "invalid", "error": "tooLarge"], caller: caller, logger: logger)
                 respond(
                     .failure(
                         ControlError(
@@ -334,7 +334,7 @@ public final class ControlServer: Service, Sendable {
             request = try ControlRequest.decode(line: line)
         } catch {
             audit(
-                "control.request", ["request": "invalid", "error": error.error.code.rawValue], caller: caller,
+                .controlRequest, ["request": "invalid", "error": error.error.code.rawValue], caller: caller,
                 logger: logger)
             return respond(.failure(error.error, id: error.requestID), to: peer, logger: logger)
         }
@@ -345,7 +345,7 @@ public final class ControlServer: Service, Sendable {
         case .show: detail["item"] = request.item
         }
         // Nothing is served without its record (DESIGN §1, invariant 5).
-        guard audit("control.request", detail, caller: caller, logger: logger) else {
+        guard audit(.controlRequest, detail, caller: caller, logger: logger) else {
             respond(
                 .failure(
                     ControlError(
@@ -461,7 +461,7 @@ public final class ControlServer: Service, Sendable {
 
     /// Audits `action` for `caller`; false when the audit log could not be written.
     @discardableResult
-    private func audit(_ action: String, _ detail: [String: String], caller: ControlCaller, logger: Logger) -> Bool {
+    private func audit(_ action: AuditAction, _ detail: [String: String], caller: ControlCaller, logger: Logger) -> Bool {
         do {
             try handler.audit(AuditEvent(action: action, detail: detail), by: caller)
             return true

@@ -102,7 +102,7 @@ final class DockSession: Sendable {
         detail["unit"] = prepared.identity.unitNumber
         if let clock = prepared.clock { detail["clock_offset_seconds"] = "\(clock.offsetSeconds)" }
         if !prepared.flags.isEmpty { detail["flags"] = prepared.flags.joined(separator: "; ") }
-        try context.catalog.audit([AuditEvent(action: "dock.started", detail: detail)])
+        try context.catalog.audit([AuditEvent(action: .dockStarted, detail: detail)])
         board.update(bay, kind: .device) { status in
             status.phase = .opening
             status.device = serial
@@ -203,7 +203,7 @@ final class DockSession: Sendable {
         }
         if let error { detail["error"] = error }
         do {
-            try context.catalog.audit([AuditEvent(action: "dock.finished", detail: detail)])
+            try context.catalog.audit([AuditEvent(action: .dockFinished, detail: detail)])
         } catch {
             logger.error("could not audit the end of a dock session", metadata: ["error": "\(error)"])
         }

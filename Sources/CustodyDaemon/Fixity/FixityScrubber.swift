@@ -37,7 +37,7 @@ private final class Scrub: Sendable {
 
     func run(until stop: StopSignal) {
         var mismatches = 0
-        var lastPass = (try? context.catalog.lastAudited("fixity.pass")) ?? nil
+        var lastPass = (try? context.catalog.lastAudited(.fixityPass)) ?? nil
         context.board.setFixity(
             FixityStatus(
                 checked: 0, total: 0, mismatches: 0, lastPassFinishedAt: lastPass.map(Timestamps.rfc3339)))
@@ -53,7 +53,7 @@ private final class Scrub: Sendable {
                 lastPass = Date()
                 try context.catalog.audit([
                     AuditEvent(
-                        action: "fixity.pass", detail: ["checked": "\(checked)", "failed": "\(failed)"])
+                        action: .fixityPass, detail: ["checked": "\(checked)", "failed": "\(failed)"])
                 ])
                 context.board.setFixity(
                     FixityStatus(
@@ -90,7 +90,7 @@ private final class Scrub: Sendable {
                             metadata: ["item": "\(item.id)", "error": "\(error)"])
                         try context.catalog.audit([
                             AuditEvent(
-                                action: "fixity.failed", itemID: item.id,
+                                action: .fixityFailed, itemID: item.id,
                                 detail: [
                                     "object": context.store.objectPath(for: item.ciphertextSHA256).string,
                                     "problem": "\(error)",

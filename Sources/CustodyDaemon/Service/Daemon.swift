@@ -53,7 +53,7 @@ public struct Daemon: Sendable {
             .run()
         try state.catalog.audit([
             AuditEvent(
-                action: "daemon.started",
+                action: .daemonStarted,
                 detail: [
                     "version": Self.version, "pid": "\(getpid())",
                     "recovered_verified": "\(report.itemsVerified)",
@@ -107,10 +107,10 @@ public struct Daemon: Sendable {
         do {
             try await group.run()
         } catch {
-            try? state.catalog.audit([AuditEvent(action: "daemon.stopped", detail: ["error": "\(error)"])])
+            try? state.catalog.audit([AuditEvent(action: .daemonStopped, detail: ["error": "\(error)"])])
             throw error
         }
-        try state.catalog.audit([AuditEvent(action: "daemon.stopped", detail: [:])])
+        try state.catalog.audit([AuditEvent(action: .daemonStopped, detail: [:])])
         logger.notice("custodyd stopped")
     }
 }
