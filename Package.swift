@@ -96,6 +96,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
+        // Every verb a person can ask for, authorised by one AccessPolicy and audited in one place.
+        .target(
+            name: "Operations", dependencies: ["CustodyCore", "Catalog", "ControlProtocol"], swiftSettings: strict),
         // What both command-line tools share: the item filters and how items print.
         .target(
             name: "CustodyCommandLine",
@@ -108,7 +111,7 @@ let package = Package(
             name: "CustodyDaemon",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe", "CameraVolumes",
-                "Devices", "ControlProtocol", "CSystemShims",
+                "Devices", "ControlProtocol", "Operations", "CSystemShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +124,7 @@ let package = Package(
             name: "custodyd",
             dependencies: [
                 "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
-                "CameraVolumes", "ControlProtocol", "CustodyCommandLine",
+                "CameraVolumes", "ControlProtocol", "CustodyCommandLine", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -26,13 +26,19 @@ public struct ItemFilter: Sendable, Equatable {
     public var hasLocation: Bool?
     /// At most this many items, newest first.
     public var limit: Int
+    /// Only items whose attribution sources disagreed (true) or agreed (false).
+    public var flagged: Bool?
+    /// Which items the caller may see at all: the access policy's answer, applied in the query.
+    public var scope: ItemScope = .all
 
     /// Creates a filter.
     public init(
         deviceID: String? = nil, ingestedFrom: Date? = nil, ingestedBefore: Date? = nil,
         sha256Prefix: String? = nil, state: ItemState? = nil, recordedFrom: Date? = nil, recordedBefore: Date? = nil,
-        officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100
+        officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100,
+        flagged: Bool? = nil
     ) {
+        self.flagged = flagged
         self.recordedFrom = recordedFrom
         self.recordedBefore = recordedBefore
         self.officerID = officerID
@@ -53,7 +59,26 @@ public struct ItemFilter: Sendable, Equatable {
             throw CatalogError(code: .invalidQuery, message: "--limit must be at least 1, not \(limit)")
         }
         var request = ItemRecord.all()
-        if let deviceID { request = request.filter(ItemRecord.Columns.sourceDevice == deviceID) }
+        switch scope {
+        case .all: break
+        case .nothing: request = request.filter(sql: "0")
+        case .officer(let officer): request = request.filter(ItemRecord.Columns.officerID == officer)
+        case .units(let units, let officer):
+            if let officer {
+                request = request.filter(
+                    Array(units).contains(ItemRecord.Columns.unitID) || ItemRecord.Columns.officerID == officer)
+            } else {
+                request = request.filter(Array(units).contains(ItemRecord.Columns.unitID))
+            }
+        }
+        if let deviceID {
+            // The docked device's serial, or the device id its file names carry (upper case).
+            request = request.filter(
+                ItemRecord.Columns.sourceDevice == deviceID || ItemRecord.Columns.nameDevice == deviceID.uppercased())
+        }
+        if let flagged {
+            request = request.filter(flagged ? ItemRecord.Columns.attributionFlags != nil : ItemRecord.Columns.attributionFlags == nil)
+        }
         if let ingestedFrom {
             request = request.filter(ItemRecord.Columns.ingestedAt >= ingestedFrom.catalogMilliseconds)
         }
@@ -66,7 +91,7 @@ public struct ItemFilter: Sendable, Equatable {
                 ItemRecord.Columns.sha256 >= bounds.lower && ItemRecord.Columns.sha256 <= bounds.upper)
         }
         if let state { request = request.filter(ItemRecord.Columns.state == state.rawValue) }
-        if let officerID { request = request.filter(ItemRecord.Columns.officerID == officerID) }
+        if let officerID { request = request.filter(ItemRecord.Columns.officerID == officerID.uppercased()) }
         if let kind { request = request.filter(ItemRecord.Columns.mediaKind == kind.rawValue) }
         if let hasLocation { request = request.filter(ItemRecord.Columns.hasLocation == (hasLocation ? 1 : 0)) }
         if let recordedFrom {
@@ -94,4 +119,17 @@ public struct ItemFilter: Sendable, Equatable {
         let upper = Hex.decode(digits.padding(toLength: 64, withPad: "f", startingAt: 0))!
         return (Data(lower), Data(upper))
     }
+}
+
+/// Which items a caller may see, as the access policy decided it, applied inside the catalog query so
+/// a page is never filtered after the fact.
+public enum ItemScope: Sendable, Equatable {
+    /// Every item (administrators).
+    case all
+    /// No item (auditors and anyone without an evidence role).
+    case nothing
+    /// The officer's own items.
+    case officer(String)
+    /// Items attributed to these units, and the caller's own items when `officer` is set.
+    case units(Set<String>, officer: String?)
 }

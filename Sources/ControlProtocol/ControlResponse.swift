@@ -22,10 +22,34 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var audit: [AuditEntryView]?
     /// When `ok` is false: why.
     public var error: ControlError?
+    /// `whoami`.
+    public var whoami: WhoAmIView?
+    /// `person.add/show/leave`; `person.list`.
+    public var person: PersonView?
+    public var persons: [PersonView]?
+    /// `unit.add`; `unit.list`.
+    public var unit: UnitView?
+    public var units: [UnitView]?
+    /// `grant.request/approve/reject/revoke`; `grant.list`.
+    public var grant: GrantView?
+    public var grants: [GrantView]?
+    /// `device.*`; `device.list`.
+    public var device: DeviceView?
+    public var devices: [DeviceView]?
+    /// `audit`: the entries, oldest first (`audit` in a `show` answer is the item's trail).
+    public var entries: [AuditEntryView]?
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case id, ok, status, items, count, item, metadata, audit, error
+        case whoami, person, persons, unit, units, grant, grants, device, devices, entries
+    }
+
+    /// A successful answer whose fields `fill` sets.
+    public static func answer(id: String?, _ fill: (inout ControlResponse) -> Void) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        fill(&response)
+        return response
     }
 
     private init(id: String?, ok: Bool) {
