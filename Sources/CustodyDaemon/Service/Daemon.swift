@@ -68,6 +68,8 @@ public struct Daemon: Sendable {
                 "discarded": "\(report.itemsDiscarded + report.intentsDiscarded)",
             ])
 
+        try RegistryImport.importConfigured(configuration.devices.profiles.registry, into: state.catalog, logger: logger)
+
         let board = BayBoard(version: Self.version)
         let context = IngestContext(
             store: state.store, catalog: state.catalog, keyEncryptionKey: key, board: board, logger: logger)
