@@ -210,6 +210,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "OperationsTests",
+            dependencies: ["Operations", "Catalog", "ControlProtocol", "CustodyCore", "CustodyTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CustodydTests",
             dependencies: ["CustodyTesting", "CustodyCore", "ControlProtocol"],
             swiftSettings: strict

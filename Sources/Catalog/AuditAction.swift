@@ -63,6 +63,9 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     /// `whoami`: someone asked who the daemon thinks they are.
     public static let identityViewed = AuditAction("identity.viewed")
     public static let auditRead = AuditAction("audit.read")
+    /// A request that could not be served for another reason than a refusal (a bad argument, an
+    /// item that does not exist, a failure); `detail.error` is the code it was answered with.
+    public static let requestFailed = AuditAction("request.failed")
     /// A request the access policy refused: who, what, and why.
     public static let accessDenied = AuditAction("access.denied")
 
@@ -94,7 +97,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         dockStarted, dockFinished,
         fixityChecked, fixityDeep, fixityPass, fixityFailed,
         controlRequest, controlRefused, catalogListed, itemViewed, statusViewed, identityViewed, auditRead,
-        accessDenied,
+        accessDenied, requestFailed,
         registryViewed, unitAdded, personAdded, personLeft, grantRequested, grantApproved, grantRejected, grantRevoked,
         grantsViewed, deviceAdded, deviceImported, deviceAssigned, deviceReturned, deviceMaintained, deviceRetired,
     ]

@@ -30,18 +30,27 @@ public struct Operations: Sendable {
 
     /// Answers `request` for `caller`. Never throws: a refusal or failure is the response.
     public func perform(_ request: ControlRequest, by caller: Caller) -> ControlResponse {
+        var context: OperationContext?
+        let failure: ControlError
         do {
-            let context = try OperationContext(operations: self, request: request, caller: caller)
-            return try answer(request, in: context)
+            context = try OperationContext(operations: self, request: request, caller: caller)
+            return try answer(request, in: context!)
         } catch let error as ControlError {
-            return .failure(error, id: request.id)
+            failure = error
         } catch let error as CatalogError {
-            return .failure(Self.controlError(error), id: request.id)
+            failure = Self.controlError(error)
         } catch {
-            return .failure(
-                ControlError(code: .internal, message: "custodyd could not answer: \(error); see `journalctl -u custodyd`"),
-                id: request.id)
+            failure = ControlError(
+                code: .internal, message: "custodyd could not answer: \(error); see `journalctl -u custodyd`")
         }
+        // A refusal is already on record with its reason (`access.denied`); any other failure is
+        // recorded here, so every request a caller made is in the chain, served or not.
+        if failure.code != .forbidden {
+            var detail = context?.requestDetail ?? ["request": request.kind.rawValue, "pid": "\(caller.pid)"]
+            detail["error"] = failure.code.rawValue
+            try? catalog.audit([AuditEvent(action: .requestFailed, detail: detail)], by: caller.actor)
+        }
+        return .failure(failure, id: request.id)
     }
 
     private func answer(_ request: ControlRequest, in context: OperationContext) throws -> ControlResponse {
