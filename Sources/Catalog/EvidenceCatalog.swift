@@ -234,7 +234,8 @@ public struct EvidenceCatalog: Sendable {
         let identityOfficer: String? = row["identity_officer"]
         let attribution = OfficerAttribution(
             registry: registryOfficer, identityRecord: identityOfficer, fileName: fileName?.officerID,
-            device: device, fileNameDevice: fileName?.deviceID)
+            // Only a docked device's serial is expected in its file names; a card reader's or a folder's is not.
+            device: dockedAt == nil ? nil : device, fileNameDevice: fileName?.deviceID)
         let unitID = try attribution.officerID.flatMap {
             try String.fetchOne(db, sql: "SELECT unit_id FROM person WHERE id = ?", arguments: [$0])
         }

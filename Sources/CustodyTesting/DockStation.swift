@@ -29,15 +29,19 @@ public final class DockStation {
     }
 
     /// Writes the configuration: one mass-storage profile for the simulated recorders, the drop folder.
-    public func configure(wipe: Bool, settleSeconds: Double = 0.2, extra: String = "") throws {
+    /// `controlGroup` owns the socket file and `allowedGroups` may use it (default: root only).
+    public func configure(
+        wipe: Bool, settleSeconds: Double = 0.2, extra: String = "", controlGroup: String = "",
+        allowedGroups: [String] = []
+    ) throws {
         let text = """
             [store]
             state_directory = "\(state)"
 
             [control]
             socket = "\(socket)"
-            group = ""
-            allowed_groups = []
+            group = "\(controlGroup)"
+            allowed_groups = [\(allowedGroups.map { "\"\($0)\"" }.joined(separator: ", "))]
 
             [devices]
             block_device_timeout_ms = 5000
@@ -64,12 +68,14 @@ public final class DockStation {
 
     /// Adds a recorder on USB port `1-<bay>` (bay 1...9) whose disk is a FAT image holding `files`
     /// files of `size` bytes under DCIM/100MEDIA, plus one file outside DCIM that must not be taken.
-    public func addRecorder(bay: Int, files: Int, size: Int) throws {
+    public func addRecorder(
+        bay: Int, files: Int, size: Int, name: (Int) -> String = { "VID\(String(format: "%04d", $0)).MP4" }
+    ) throws {
         let serial = "DEV\(String(format: "%04d", bay))"
         let image = directory.file("bay\(bay).img")
         var content: [(String, [UInt8])] = (1...files).map { index in
             (
-                "DCIM/100MEDIA/VID\(String(format: "%04d", index)).MP4",
+                "DCIM/100MEDIA/\(name(index))",
                 testBytes(count: size, seed: UInt64(bay * 1000 + index))
             )
         }

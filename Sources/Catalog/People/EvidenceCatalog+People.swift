@@ -84,6 +84,10 @@ extension EvidenceCatalog {
             try db.execute(
                 sql: "INSERT INTO person (id, name, unit_id, account, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [person.id, person.name, person.unitID, person.account, person.createdAt.catalogMilliseconds])
+            // Items already attributed to this badge before it was registered join its unit now.
+            try db.execute(
+                sql: "UPDATE item SET unit_id = ? WHERE officer_id = ? AND unit_id IS NULL",
+                arguments: [person.unitID, person.id])
         }
     }
 
