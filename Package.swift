@@ -143,7 +143,8 @@ let package = Package(
             name: "custody-bench",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe",
-                "CameraVolumes", "CustodyTesting",
+                "CameraVolumes", "CustodyTesting", "Operations", "ControlProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict

@@ -13,6 +13,7 @@
 #   volumes a 1 GiB file from a FAT32 and an exFAT image: Custody's reader vs `dd` of the same bytes
 #                                                                           target ratio <= 1.1x
 #           import of that FAT32 image vs import of the same file from a directory  target <= 1.15x
+#           policy: the access policy's cost on a 1,000-item page of that catalog   target <= 1 ms
 #   dock    8 simulated recorders of 256 MiB docked at once into `custodyd run` (umockdev) versus one:
 #           aggregate rate >= one device's rate; slowest bay <= 1.5x the mean; daemon peak RSS
 #
@@ -263,6 +264,13 @@ if wants list; then
     ITEMS=$(sed -E 's/.*items=([0-9]+).*/\1/' <<<"$result")
 
     SUMMARY+=("list 1 device-day ($ITEMS items) of $CATALOG_ITEMS: CLI median $CLI_MEDIAN ms, p95 $CLI_P95 ms (target <= 50 ms: $(verdict "$CLI_MEDIAN" '<=' 50)); in-process median $IN_MEDIAN ms, p95 $IN_P95 ms (target <= 50 ms: $(verdict "$IN_MEDIAN" '<=' 50)); CLI on an empty catalog $EMPTY_MEDIAN ms")
+    note "policy: what the access policy adds to a 1,000-item list page of $CATALOG_ITEMS items"
+    "$BENCH" policy-list "$CATALOG" "$LIST_RUNS" | tee "$BENCH_DIR/policy-list.txt"
+    result=$(grep '^RESULT' "$BENCH_DIR/policy-list.txt")
+    DECIDE=$(sed -E 's/.*decide_ms=([0-9.]+).*/\1/' <<<"$result")
+    BARE=$(sed -E 's/.*bare_ms=([0-9.]+).*/\1/' <<<"$result")
+    SCOPED=$(sed -E 's/.*scoped_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("policy on a 1,000-item list of $CATALOG_ITEMS: caller resolution + decision $DECIDE ms (target <= 1 ms: $(verdict "$DECIDE" '<=' 1)); reviewer-scoped query $SCOPED ms vs bare $BARE ms")
 fi
 
 # --- e. media probe through the store ---------------------------------------------------------------
