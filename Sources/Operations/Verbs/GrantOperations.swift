@@ -74,22 +74,28 @@ extension Operations {
     }
 
     func rejectGrant(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
-        let grant = try catalog.grant(try Self.grantNumber(arguments, of: "grant reject"))
-        let reason = try Self.required(arguments.reason, "reason", of: "grant reject")
-        let allowance = try context.authorize(.rejectGrant, try resource(of: grant))
-        let decided = try catalog.decideGrant(
-            grant.id, .rejection(reason: reason), by: context.principal.key, at: context.now,
-            events: [allowance.event(.grantRejected, ["grant": "\(grant.id)"])], actor: allowance.actor)
-        return .answer(id: context.request.id) { $0.grant = GrantView(decided, at: context.now) }
+        try close(arguments, context, as: .rejectGrant, request: "grant reject", audit: .grantRejected) {
+            .rejection(reason: $0)
+        }
     }
 
     func revokeGrant(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
-        let grant = try catalog.grant(try Self.grantNumber(arguments, of: "grant revoke"))
-        let reason = try Self.required(arguments.reason, "reason", of: "grant revoke")
-        let allowance = try context.authorize(.revokeGrant, try resource(of: grant))
+        try close(arguments, context, as: .revokeGrant, request: "grant revoke", audit: .grantRevoked) {
+            .revocation(reason: $0)
+        }
+    }
+
+    /// A rejection or a revocation: a decision with a reason that ends the grant.
+    private func close(
+        _ arguments: ControlArguments, _ context: OperationContext, as action: OperationAction, request: String,
+        audit: AuditAction, _ decision: (String) -> EvidenceCatalog.GrantDecision
+    ) throws -> ControlResponse {
+        let grant = try catalog.grant(try Self.grantNumber(arguments, of: request))
+        let reason = try Self.required(arguments.reason, "reason", of: request)
+        let allowance = try context.authorize(action, try resource(of: grant))
         let decided = try catalog.decideGrant(
-            grant.id, .revocation(reason: reason), by: context.principal.key, at: context.now,
-            events: [allowance.event(.grantRevoked, ["grant": "\(grant.id)"])], actor: allowance.actor)
+            grant.id, decision(reason), by: context.principal.key, at: context.now,
+            events: [allowance.event(audit, ["grant": "\(grant.id)"])], actor: allowance.actor)
         return .answer(id: context.request.id) { $0.grant = GrantView(decided, at: context.now) }
     }
 
