@@ -59,10 +59,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Pure retention evaluation: an item's categories, holds and clock → its due date.
+        .target(name: "Retention", dependencies: ["CustodyCore"], swiftSettings: strict),
         .target(
             name: "Catalog",
             dependencies: [
-                "CustodyCore", "EvidenceCrypto",
+                "CustodyCore", "EvidenceCrypto", "Retention",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict
@@ -98,7 +100,7 @@ let package = Package(
         .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
         // Every verb a person can ask for, authorised by one AccessPolicy and audited in one place.
         .target(
-            name: "Operations", dependencies: ["CustodyCore", "Catalog", "ControlProtocol"], swiftSettings: strict),
+            name: "Operations", dependencies: ["CustodyCore", "Catalog", "ControlProtocol", "Retention"], swiftSettings: strict),
         // What both command-line tools share: the item filters and how items print.
         .target(
             name: "CustodyCommandLine",
@@ -215,6 +217,7 @@ let package = Package(
             dependencies: ["Operations", "Catalog", "ControlProtocol", "CustodyCore", "CustodyTesting"],
             swiftSettings: strict
         ),
+        .testTarget(name: "RetentionTests", dependencies: ["Retention"], swiftSettings: strict),
         .testTarget(
             name: "CustodydTests",
             dependencies: ["CustodyTesting", "CustodyCore", "ControlProtocol"],

@@ -89,6 +89,30 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let deviceMaintained = AuditAction("device.maintained")
     public static let deviceRetired = AuditAction("device.retired")
 
+    // MARK: Review, categories, retention, holds (DESIGN §12)
+    public static let reviewQueueViewed = AuditAction("review.queue_viewed")
+    /// A reviewer claimed an item (a lease); `detail.assigned_by` when an administrator assigned it.
+    public static let reviewClaimed = AuditAction("review.claimed")
+    public static let reviewReleased = AuditAction("review.released")
+    public static let reviewAssigned = AuditAction("review.assigned")
+    /// A review finished: outcome, cases, categories, the due date that follows.
+    public static let reviewFinished = AuditAction("review.finished")
+    public static let noteAdded = AuditAction("note.added")
+    public static let categoryAdded = AuditAction("category.added")
+    public static let categoriesViewed = AuditAction("categories.viewed")
+    /// A dry run of a policy change: what would become due, and when.
+    public static let retentionPreviewed = AuditAction("retention.previewed")
+    /// A category's retention changed, confirmed; `detail` counts what moved.
+    public static let categoryChanged = AuditAction("category.changed")
+    public static let categoryRemoved = AuditAction("category.removed")
+    public static let itemCategorized = AuditAction("item.categorized")
+    public static let itemUncategorized = AuditAction("item.uncategorized")
+    public static let holdPlaced = AuditAction("hold.placed")
+    /// An item caught by a query hold after the hold was placed.
+    public static let holdApplied = AuditAction("hold.applied")
+    public static let holdReleased = AuditAction("hold.released")
+    public static let holdsViewed = AuditAction("holds.viewed")
+
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
         storeCreated, daemonStarted, daemonStopped,
@@ -100,5 +124,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         accessDenied, requestFailed,
         registryViewed, unitAdded, personAdded, personLeft, grantRequested, grantApproved, grantRejected, grantRevoked,
         grantsViewed, deviceAdded, deviceImported, deviceAssigned, deviceReturned, deviceMaintained, deviceRetired,
+        reviewQueueViewed, reviewClaimed, reviewReleased, reviewAssigned, reviewFinished, noteAdded, categoryAdded,
+        categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,
+        holdPlaced, holdApplied, holdReleased, holdsViewed,
     ]
 }

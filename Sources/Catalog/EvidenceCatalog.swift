@@ -139,6 +139,8 @@ public struct EvidenceCatalog: Sendable {
                 try item.insert(db)
                 try db.execute(sql: "DELETE FROM pending_object WHERE item_id = ?", arguments: [item.id.description])
             }
+            // Retention counts from ingest until probing finds a recorded-at (DESIGN §12).
+            try Self.refreshRetention(of: items.map(\.id.description), at: Date(), in: db)
             try AuditChain.append(events, actor: actor, at: Date(), in: db)
         }
     }
@@ -208,8 +210,12 @@ public struct EvidenceCatalog: Sendable {
                 detail["damage"] = summary.damage
                 detail["unreadable"] = metadata.unreadable
                 detail["recorded_at_source"] = summary.recordedAtSource
+                // Query holds catch the item as soon as it is attributed; its due date follows its clock.
+                let holds = try Self.applyQueryHolds(to: id.description, at: Date(), in: db)
+                try Self.refreshRetention(of: [id.description], at: Date(), in: db)
                 try AuditChain.append(
-                    [AuditEvent(action: reprobe ? AuditAction.itemReprobed : .itemProbed, itemID: id, detail: detail)],
+                    [AuditEvent(action: reprobe ? AuditAction.itemReprobed : .itemProbed, itemID: id, detail: detail)]
+                        + holds.map { AuditEvent(action: .holdApplied, itemID: id, detail: ["hold": "\($0)"]) },
                     actor: actor, at: Date(), in: db)
             }
         }

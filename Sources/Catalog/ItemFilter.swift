@@ -30,6 +30,22 @@ public struct ItemFilter: Sendable, Equatable {
     public var flagged: Bool?
     /// Which items the caller may see at all: the access policy's answer, applied in the query.
     public var scope: ItemScope = .all
+    /// Only items due before / at or after these instants (never-due items match neither); ordered by
+    /// due date, soonest first.
+    public var dueBefore: Date?
+    public var dueAfter: Date?
+    /// Only items in this category (`uncategorized`: items without categories).
+    public var category: String?
+    /// Only items in this review state: `pending`, `claimed`, `reviewed` (claimed: pending with a live claim).
+    public var reviewState: String?
+    /// Only items with this case number.
+    public var caseNumber: String?
+    /// Only items under an open hold (true) or under none (false).
+    public var held: Bool?
+    /// Only items whose object failed a fixity check (true) or never did (false).
+    public var fixityFailed: Bool?
+    /// The instant a claim's lease is judged at, for `reviewState` `claimed` and `pending`.
+    public var now = Date()
 
     /// Creates a filter.
     public init(
@@ -100,11 +116,54 @@ public struct ItemFilter: Sendable, Equatable {
         if let recordedBefore {
             request = request.filter(ItemRecord.Columns.recordedAt < recordedBefore.catalogMilliseconds)
         }
+        request = try reviewFilters(request)
+        if dueBefore != nil || dueAfter != nil {
+            return request.order(ItemRecord.Columns.dueAt, ItemRecord.Columns.id).limit(limit)
+        }
         // A recorded-at filter orders by recording time (its index); otherwise newest ingest first.
         if recordedFrom != nil || recordedBefore != nil {
             return request.order(ItemRecord.Columns.recordedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
         }
         return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+    }
+
+    /// The review, retention and hold filters (DESIGN §12).
+    private func reviewFilters(_ request: QueryInterfaceRequest<ItemRecord>) throws -> QueryInterfaceRequest<ItemRecord> {
+        var request = request
+        if let dueBefore { request = request.filter(ItemRecord.Columns.dueAt < dueBefore.catalogMilliseconds) }
+        if let dueAfter { request = request.filter(ItemRecord.Columns.dueAt >= dueAfter.catalogMilliseconds) }
+        if let category {
+            if category == "uncategorized" {
+                request = request.filter(sql: "NOT EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id)")
+            } else {
+                request = request.filter(
+                    sql: "EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id AND category = ?)", arguments: [category])
+            }
+        }
+        if let reviewState {
+            let live = "EXISTS (SELECT 1 FROM review_claim WHERE item_id = item.id AND expires_at > ?)"
+            let now = now.catalogMilliseconds
+            switch reviewState {
+            case "pending": request = request.filter(sql: "review_state = 'pending' AND NOT \(live)", arguments: [now])
+            case "claimed": request = request.filter(sql: "review_state = 'pending' AND \(live)", arguments: [now])
+            case "reviewed": request = request.filter(ItemRecord.Columns.reviewState == "reviewed")
+            default:
+                throw CatalogError(
+                    code: .invalidQuery, message: "review state '\(reviewState)' is not one of: pending, claimed, reviewed")
+            }
+        }
+        if let caseNumber {
+            request = request.filter(
+                sql: "EXISTS (SELECT 1 FROM item_case WHERE item_id = item.id AND case_number = ?)", arguments: [caseNumber])
+        }
+        if let held {
+            let open = "EXISTS (SELECT 1 FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE hi.item_id = item.id AND h.released_at IS NULL)"
+            request = request.filter(sql: held ? open : "NOT \(open)")
+        }
+        if let fixityFailed {
+            request = request.filter(fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)
+        }
+        return request
     }
 
     /// A hex prefix as an inclusive range of 32-byte blobs, so the hash index serves it.

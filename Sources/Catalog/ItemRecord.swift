@@ -23,6 +23,8 @@ public struct ItemRecord: Sendable, Equatable {
     public var dock: DockFacts?
     /// Whose recording it is and why; nil until the item is probed.
     public var attribution: StoredAttribution?
+    /// Review and retention as materialised on the item (DESIGN §12); not written by `insert`.
+    public var review = StoredReview()
 
     /// Creates a record.
     public init(
@@ -66,6 +68,9 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let unitID = Column("unit_id")
         static let nameDevice = Column("name_device")
         static let attributionFlags = Column("attribution_flags")
+        static let dueAt = Column("due_at")
+        static let reviewState = Column("review_state")
+        static let fixityFailedAt = Column("fixity_failed_at")
     }
 
     public init(row: Row) throws {
@@ -99,6 +104,7 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 source: nil, unitID: row["unit_id"], fileNameDevice: row["name_device"],
                 flags: StoredAttribution.flags(fromJSON: flags))
         }
+        if row.hasColumn("due_at") { review = StoredReview(row: row) }
         if row.hasColumn("media_kind"), let kind = (row["media_kind"] as String?).flatMap(MediaMetadata.Kind.init) {
             media = MediaSummary(
                 kind: kind, recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
@@ -213,5 +219,32 @@ extension DockFacts {
         var detail = ["docked_at": "\(dockedAt.catalogMilliseconds)"]
         detail["identity_officer"] = identityOfficer
         return detail
+    }
+}
+
+/// The review and retention columns of an item, as materialised (DESIGN §12).
+public struct StoredReview: Sendable, Equatable {
+    /// `pending`, `reviewed`, or nil before verification.
+    public var state: String?
+    /// When the item becomes due; nil when never (permanent or held) or not yet evaluated.
+    public var dueAt: Date?
+    /// `recorded_at` or `ingested_at`: what the retention counts from.
+    public var clock: String?
+    /// Why recorded-at was not trusted.
+    public var clockFlag: String?
+    /// The category whose retention won.
+    public var category: String?
+    /// When the object first failed a fixity check.
+    public var fixityFailedAt: Date?
+
+    public init() {}
+
+    init(row: Row) {
+        state = row["review_state"]
+        dueAt = (row["due_at"] as Int64?).map(Date.init(catalogMilliseconds:))
+        clock = row["retention_clock"]
+        clockFlag = row["retention_clock_flag"]
+        category = row["retention_category"]
+        fixityFailedAt = (row["fixity_failed_at"] as Int64?).map(Date.init(catalogMilliseconds:))
     }
 }

@@ -1,0 +1,228 @@
+import CustodyCore
+import Foundation
+import GRDB
+import Retention
+
+/// Categories and the materialised retention of items (DESIGN §12). Every change that affects an
+/// item's due date recomputes it through `Retention`, in the same transaction, with its audit entries.
+extension EvidenceCatalog {
+    // MARK: Categories
+
+    /// Every category, by name (`uncategorized` among them).
+    public func categories() throws -> [CategoryRecord] {
+        try read { db in try CategoryRecord.fetchAll(db, sql: "SELECT * FROM category ORDER BY name") }
+    }
+
+    /// One category.
+    /// - Throws: `CatalogError.notFound` naming the categories there are.
+    public func category(_ name: String) throws -> CategoryRecord {
+        try read { db in try Self.category(name, in: db) }
+    }
+
+    static func category(_ name: String, in db: Database) throws -> CategoryRecord {
+        if let category = try CategoryRecord.fetchOne(db, sql: "SELECT * FROM category WHERE name = ?", arguments: [name]) {
+            return category
+        }
+        let names = try String.fetchAll(db, sql: "SELECT name FROM category ORDER BY name")
+        throw CatalogError(
+            code: .notFound,
+            message: "no category '\(name)'; the categories are: \(names.joined(separator: ", ")) (add one with `custody category add`)")
+    }
+
+    /// Adds a category.
+    /// - Throws: `CatalogError.invalidQuery` when the name is taken or malformed.
+    public func addCategory(_ category: CategoryRecord, events: [AuditEvent], by actor: AuditActor) throws {
+        try change("category \(category.name)", events: events, by: actor) { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM category WHERE name = ?", arguments: [category.name]) == true {
+                throw CatalogError(code: .invalidQuery, message: "category \(category.name) already exists; see `custody category list`")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO category (name, retention, access_class, description, created_by, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    category.name, category.retention.description, category.accessClass, category.description,
+                    category.createdBy, category.createdAt.catalogMilliseconds,
+                ])
+        }
+    }
+
+    /// What setting `name`'s retention to `retention` (nil: removing the category) would do to the
+    /// due dates of its items, at `now`. Changes nothing.
+    public func previewCategoryChange(_ name: String, retention: RetentionPeriod?, at now: Date) throws
+        -> PolicyPreview<String>
+    {
+        try read { db in
+            let rows = try Self.categoryChangeRows(name, retention: retention, in: db)
+            return PolicyPreview(rows, at: now)
+        }
+    }
+
+    /// Sets `name`'s retention to `retention`, or removes the category when nil (its items lose it),
+    /// recomputing the due dates of its items; returns what moved. `events` are written with it.
+    public func changeCategory(
+        _ name: String, retention: RetentionPeriod?, at now: Date, events: (PolicyPreview<String>) -> [AuditEvent],
+        by actor: AuditActor
+    ) throws -> PolicyPreview<String> {
+        try write { db in
+            let rows = try Self.categoryChangeRows(name, retention: retention, in: db)
+            let preview = PolicyPreview(rows, at: now)
+            if let retention {
+                try db.execute(
+                    sql: "UPDATE category SET retention = ? WHERE name = ?", arguments: [retention.description, name])
+            } else {
+                guard name != CategoryRecord.uncategorized else {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message: "the uncategorized category cannot be removed; change its retention instead")
+                }
+                try db.execute(sql: "DELETE FROM category WHERE name = ?", arguments: [name])
+            }
+            try Self.refreshRetention(of: rows.map(\.id), at: now, in: db)
+            try AuditChain.append(events(preview), actor: actor, at: now, in: db)
+            return preview
+        }
+    }
+
+    /// The items of category `name` with their due dates now and their retention input after the change.
+    private static func categoryChangeRows(_ name: String, retention: RetentionPeriod?, in db: Database) throws
+        -> [(id: String, currentDue: Date?, inputAfter: RetentionInput)]
+    {
+        _ = try category(name, in: db)
+        if name == CategoryRecord.uncategorized {
+            guard let retention else {
+                throw CatalogError(
+                    code: .invalidQuery, message: "the uncategorized category cannot be removed; change its retention instead")
+            }
+            let ids = try String.fetchAll(
+                db, sql: "SELECT id FROM item WHERE NOT EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id)")
+            return try retentionRows(ids, uncategorized: retention, in: db)
+        }
+        let ids = try String.fetchAll(db, sql: "SELECT item_id FROM item_category WHERE category = ?", arguments: [name])
+        return try retentionRows(ids, in: db) { categories in
+            if let retention {
+                for index in categories.indices where categories[index].name == name { categories[index].period = retention }
+            } else {
+                categories.removeAll { $0.name == name }
+            }
+        }
+    }
+
+    // MARK: Item categories
+
+    /// Adds `categories` to `item` and recomputes its retention.
+    /// - Throws: `CatalogError.notFound` for an unknown category.
+    public func categorize(
+        _ item: EvidenceID, as categories: [String], who: String, at now: Date, events: [AuditEvent],
+        by actor: AuditActor
+    ) throws -> RetentionDecision {
+        try change("item \(item)", events: events, by: actor) { db in
+            try Self.addCategories(categories, to: item.description, by: who, at: now, in: db)
+            return try Self.refreshRetention(of: [item.description], at: now, in: db)[0]
+        }
+    }
+
+    static func addCategories(_ categories: [String], to item: String, by who: String, at now: Date, in db: Database) throws {
+        for name in categories {
+            _ = try category(name, in: db)
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO item_category (item_id, category, added_by, added_at) VALUES (?, ?, ?, ?)",
+                arguments: [item, name, who, now.catalogMilliseconds])
+        }
+    }
+
+    /// What removing `categories` from `item` would do to its due date. Changes nothing.
+    public func previewUncategorize(_ item: EvidenceID, removing categories: [String], at now: Date) throws
+        -> PolicyPreview<String>
+    {
+        try read { db in
+            for name in categories { _ = try Self.category(name, in: db) }
+            let rows = try Self.retentionRows([item.description], in: db) { $0.removeAll { categories.contains($0.name) } }
+            return PolicyPreview(rows, at: now)
+        }
+    }
+
+    /// Removes `categories` from `item` and recomputes its retention.
+    public func uncategorize(
+        _ item: EvidenceID, removing categories: [String], at now: Date, events: [AuditEvent], by actor: AuditActor
+    ) throws -> RetentionDecision {
+        try change("item \(item)", events: events, by: actor) { db in
+            for name in categories {
+                _ = try Self.category(name, in: db)
+                try db.execute(
+                    sql: "DELETE FROM item_category WHERE item_id = ? AND category = ?", arguments: [item.description, name])
+            }
+            return try Self.refreshRetention(of: [item.description], at: now, in: db)[0]
+        }
+    }
+
+    // MARK: Retention, materialised
+
+    /// Recomputes and stores the retention of `ids` as a change made at `now`; returns the decisions
+    /// in the order of `ids`.
+    @discardableResult
+    static func refreshRetention(of ids: [String], at now: Date, in db: Database) throws -> [RetentionDecision] {
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE item SET due_at = ?, retention_clock = ?, retention_clock_flag = ?, retention_category = ?
+                WHERE id = ?
+                """)
+        return try retentionRows(ids, in: db).map { row in
+            let decision = Retention.evaluate(row.inputAfter, previousDue: row.currentDue, at: now)
+            try update.execute(arguments: [
+                decision.dueAt?.catalogMilliseconds, decision.clock.source.rawValue, decision.clock.flag,
+                decision.category, row.id,
+            ])
+            return decision
+        }
+    }
+
+    /// Each item's due date now and its retention input, with `adjust` applied to its categories and
+    /// `uncategorized` standing for that category's retention when given.
+    static func retentionRows(
+        _ ids: [String], uncategorized: RetentionPeriod? = nil, in db: Database,
+        adjust: (inout [RetentionInput.Category]) -> Void = { _ in }
+    ) throws -> [(id: String, currentDue: Date?, inputAfter: RetentionInput)] {
+        let fallback = try uncategorized ?? category(CategoryRecord.uncategorized, in: db).retention
+        let itemStatement = try db.cachedStatement(sql: "SELECT ingested_at, recorded_at, due_at, retention_clock FROM item WHERE id = ?")
+        let categoryStatement = try db.cachedStatement(
+            sql: """
+                SELECT c.name, c.retention FROM item_category ic JOIN category c ON c.name = ic.category
+                WHERE ic.item_id = ? ORDER BY c.name
+                """)
+        let holdStatement = try db.cachedStatement(
+            sql: """
+                SELECT hi.hold_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id
+                WHERE hi.item_id = ? AND h.released_at IS NULL
+                """)
+        return try ids.map { id in
+            guard let row = try Row.fetchOne(itemStatement, arguments: [id]) else {
+                throw CatalogError(code: .notFound, message: "no item \(id); see `custody list`")
+            }
+            var categories = try Row.fetchAll(categoryStatement, arguments: [id]).compactMap { row in
+                RetentionPeriod(row["retention"] as String).map { RetentionInput.Category(name: row["name"], period: $0) }
+            }
+            adjust(&categories)
+            let holds = try Int64.fetchAll(holdStatement, arguments: [id])
+            let clock = RetentionClock(
+                recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
+                ingestedAt: Date(catalogMilliseconds: row["ingested_at"]))
+            // An item never evaluated (retention_clock NULL) has no due date to keep.
+            let current: Date? = (row["retention_clock"] as String?) == nil
+                ? nil : (row["due_at"] as Int64?).map(Date.init(catalogMilliseconds:))
+            return (
+                id, current,
+                RetentionInput(clock: clock, categories: categories, uncategorized: fallback, holds: holds)
+            )
+        }
+    }
+}
+
+extension ReviewSchema {
+    /// Gives the items that predate the migration their retention.
+    static func materialiseRetention(in db: Database) throws {
+        let ids = try String.fetchAll(db, sql: "SELECT id FROM item")
+        try EvidenceCatalog.refreshRetention(of: ids, at: Date(), in: db)
+    }
+}
