@@ -41,6 +41,27 @@ public struct ControlArguments: Codable, Sendable, Equatable {
     /// `audit`: entries after this sequence number, and at most `limit` of them.
     public var after: Int64?
     public var limit: Int?
+    /// Review: a claim's lease in minutes; the outcome; case numbers; categories; a note's text
+    /// (also a category's description).
+    public var lease: Int?
+    public var outcome: String?
+    public var cases: [String]?
+    public var categories: [String]?
+    public var text: String?
+    /// Categories: a retention (`90d`, `6m`, `10y`, `permanent`) and access class (`normal`, `restricted`).
+    public var retention: String?
+    public var access: String?
+    /// A policy change takes effect only with `confirm` true; without it, it is a dry run.
+    public var confirm: Bool?
+    /// Holds: the case or matter, who ordered it, the items, the query (officer, device, `from`/`until`
+    /// recorded range, `cases`), a hold's number, and whether to list only open holds.
+    public var matter: String?
+    public var authority: String?
+    public var items: [String]?
+    public var officer: String?
+    public var device: String?
+    public var hold: Int64?
+    public var open: Bool?
 
     /// Arguments; unset fields are absent on the wire.
     public init(
@@ -85,6 +106,8 @@ public struct ControlArguments: Codable, Sendable, Equatable {
             case let value as String?: detail[label] = value
             case let value as Int64?: detail[label] = value.map { "\($0)" }
             case let value as Int?: detail[label] = value.map { "\($0)" }
+            case let value as Bool?: detail[label] = value.map { "\($0)" }
+            case let value as [String]?: detail[label] = value.map { $0.joined(separator: ",") }
             default: break
             }
         }
@@ -94,5 +117,7 @@ public struct ControlArguments: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, unit, account, parent, head, reason, person, role, scope, from, until, grant, serial, model
         case family, what, result, status, item, action, after, limit
+        case lease, outcome, cases, categories, text, retention, access, confirm, matter, authority, items, officer
+        case device, hold, open
     }
 }

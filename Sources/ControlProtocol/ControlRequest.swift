@@ -48,6 +48,23 @@ public struct ControlRequest: Sendable, Equatable {
         case deviceRetire = "device.retire"
         case deviceShow = "device.show"
         case deviceList = "device.list"
+        case reviewQueue = "review.queue"
+        case reviewClaim = "review.claim"
+        case reviewNext = "review.next"
+        case reviewDone = "review.done"
+        case reviewRelease = "review.release"
+        case reviewAssign = "review.assign"
+        case noteAdd = "note.add"
+        case categoryAdd = "category.add"
+        case categoryList = "category.list"
+        case categorySet = "category.set"
+        case categoryRemove = "category.remove"
+        case categorize
+        case uncategorize
+        case holdPlace = "hold.place"
+        case holdRelease = "hold.release"
+        case holdList = "hold.list"
+        case holdShow = "hold.show"
     }
 
     /// The protocol version (`v`).
@@ -129,6 +146,19 @@ public struct ItemQuery: Codable, Sendable, Equatable {
     public var limit: Int?
     /// Only items whose attribution sources disagreed (true) or agreed (false) (`flagged`).
     public var flagged: Bool?
+    /// Only items due before / at or after this time (`due_before`, `due_after`), soonest due first.
+    public var dueBefore: String?
+    public var dueAfter: String?
+    /// Only items in this category (`category`; `uncategorized`: items without one).
+    public var category: String?
+    /// Only items in this review state: `pending`, `claimed`, `reviewed` (`review_state`).
+    public var reviewState: String?
+    /// Only items with this case number (`case`).
+    public var caseNumber: String?
+    /// Only items under an open hold (true) or under none (false) (`held`).
+    public var held: Bool?
+    /// Only items whose object failed a fixity check (true) or never did (false) (`fixity_failed`).
+    public var fixityFailed: Bool?
 
     /// A query; no field set lists the newest 100 items.
     public init(
@@ -165,6 +195,13 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         detail["location"] = location.map { "\($0)" }
         detail["limit"] = limit.map { "\($0)" }
         detail["flagged"] = flagged.map { "\($0)" }
+        detail["due_before"] = dueBefore
+        detail["due_after"] = dueAfter
+        detail["category"] = category
+        detail["review_state"] = reviewState
+        detail["case"] = caseNumber
+        detail["held"] = held.map { "\($0)" }
+        detail["fixity_failed"] = fixityFailed.map { "\($0)" }
         return detail
     }
 
@@ -172,6 +209,13 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         case device, from, to, sha256, state, officer, kind, location, limit, flagged
         case recordedFrom = "recorded_from"
         case recordedTo = "recorded_to"
+        case dueBefore = "due_before"
+        case dueAfter = "due_after"
+        case category
+        case reviewState = "review_state"
+        case caseNumber = "case"
+        case held
+        case fixityFailed = "fixity_failed"
     }
 }
 
@@ -328,6 +372,23 @@ extension ControlRequest.Kind {
         case .deviceReturn, .deviceShow: return ["serial"]
         case .deviceMaintenance: return ["serial", "what", "result", "status"]
         case .deviceRetire: return ["serial", "reason"]
+        case .reviewQueue: return ["limit"]
+        case .reviewClaim: return ["item", "lease"]
+        case .reviewNext: return ["lease"]
+        case .reviewDone: return ["item", "outcome", "cases", "categories", "text"]
+        case .reviewRelease: return ["item"]
+        case .reviewAssign: return ["item", "person", "lease"]
+        case .noteAdd: return ["item", "text"]
+        case .categoryAdd: return ["name", "retention", "access", "text"]
+        case .categoryList: return []
+        case .categorySet: return ["name", "retention", "confirm"]
+        case .categoryRemove: return ["name", "confirm"]
+        case .categorize: return ["item", "categories"]
+        case .uncategorize: return ["item", "categories", "confirm"]
+        case .holdPlace: return ["matter", "authority", "reason", "items", "officer", "device", "from", "until", "cases"]
+        case .holdRelease: return ["hold", "reason"]
+        case .holdList: return ["open"]
+        case .holdShow: return ["hold"]
         }
     }
 }

@@ -38,11 +38,29 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var devices: [DeviceView]?
     /// `audit`: the entries, oldest first (`audit` in a `show` answer is the item's trail).
     public var entries: [AuditEntryView]?
+    /// `show`: the item's review, categories, retention, holds and notes.
+    public var review: ItemReviewView?
+    /// `review.queue`; `review.claim/next/assign` (absent from `next` when the queue is empty).
+    public var queue: [QueueEntryView]?
+    public var claim: ClaimView?
+    /// `review.done`, `categorize`, `uncategorize`: the item's retention after the change.
+    public var retention: RetentionView?
+    /// `note.add`.
+    public var note: NoteView?
+    /// `category.add/set`; `category.list`.
+    public var category: CategoryView?
+    public var categories: [CategoryView]?
+    /// `category.set/remove`, `uncategorize`: what the change does or would do to due dates.
+    public var preview: PolicyPreviewView?
+    /// `hold.place/release/show`; `hold.list`.
+    public var hold: HoldView?
+    public var holds: [HoldView]?
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case id, ok, status, items, count, item, metadata, audit, error
         case whoami, person, persons, unit, units, grant, grants, device, devices, entries
+        case review, queue, claim, retention, note, category, categories, preview, hold, holds
     }
 
     /// A successful answer whose fields `fill` sets.
@@ -79,6 +97,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         response.item = detail.item
         response.metadata = detail.metadata
         response.audit = detail.audit
+        response.review = detail.review
         return response
     }
 

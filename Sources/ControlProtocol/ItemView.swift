@@ -56,6 +56,13 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var media: Media?
     /// Whose recording it is, from which source, and what disagreed; absent until probed.
     public var attribution: Attribution?
+    /// `pending`, `reviewed`; absent before verification.
+    public var reviewState: String?
+    /// When the item becomes due (absent: never, permanent or held), and the category that decided.
+    public var dueAt: String?
+    public var retentionCategory: String?
+    /// When the item's object first failed a fixity check.
+    public var fixityFailedAt: String?
 
     /// How the item's officer was decided (DESIGN §11).
     public struct Attribution: Codable, Sendable, Equatable {
@@ -153,6 +160,10 @@ public struct ItemView: Codable, Sendable, Equatable {
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"
         case verifiedAt = "verified_at"
+        case reviewState = "review_state"
+        case dueAt = "due_at"
+        case retentionCategory = "retention_category"
+        case fixityFailedAt = "fixity_failed_at"
     }
 }
 
@@ -175,6 +186,8 @@ public struct ItemDetailView: Codable, Sendable, Equatable {
     public var metadata: MediaMetadata?
     /// The item's audit entries, oldest first.
     public var audit: [AuditEntryView]
+    /// Its review, categories, retention, holds and notes.
+    public var review: ItemReviewView?
 
     /// Creates a detail view.
     public init(item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView]) {

@@ -14,6 +14,10 @@ public enum StatusTable {
                 "fixity: \(fixity.checked)/\(fixity.total) checked, \(fixity.mismatches) mismatch\(fixity.mismatches == 1 ? "" : "es"), last full pass \(fixity.lastPassFinishedAt ?? "never")"
             )
         }
+        if let failed = status.fixityFailedItems, failed > 0 {
+            lines.append(
+                "FIXITY FAILURES: \(failed) item\(failed == 1 ? "" : "s") failed a fixity check; see `custody list --fixity-failed`")
+        }
         guard !status.bays.isEmpty else {
             lines.append("no bays: no device docked, no folder watched")
             return lines

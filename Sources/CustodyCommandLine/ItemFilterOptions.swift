@@ -41,14 +41,45 @@ public struct ItemFilterOptions: ParsableArguments {
         help: "Only items whose officer sources disagreed (or, with --no-flagged, agreed).")
     public var flagged: Bool?
 
+    @Option(name: .customLong("due-before"), help: "Only items due before this time (soonest due first).")
+    public var dueBefore: String?
+
+    @Option(name: .customLong("due-after"), help: "Only items due at or after this time.")
+    public var dueAfter: String?
+
+    @Option(help: "Only items in this category (uncategorized: items without one).")
+    public var category: String?
+
+    @Option(name: .customLong("review-state"), help: "Only items in this review state (pending, claimed, reviewed).")
+    public var reviewState: String?
+
+    @Option(name: .customLong("case"), help: "Only items with this case number.")
+    public var caseNumber: String?
+
+    @Flag(inversion: .prefixedNo, help: "Only items under an open hold (or, with --no-held, under none).")
+    public var held: Bool?
+
+    @Flag(
+        name: .customLong("fixity-failed"), inversion: .prefixedNo,
+        help: "Only items whose object failed a fixity check (or, with --no-fixity-failed, never did).")
+    public var fixityFailed: Bool?
+
     public init() {}
 
     /// The filters as a control-socket query returning at most `limit` items.
     public func query(limit: Int) -> ItemQuery {
-        ItemQuery(
+        var query = ItemQuery(
             device: device, from: from, to: to, sha256: sha256Prefix, state: itemState, recordedFrom: recordedFrom,
             recordedTo: recordedTo, officer: officer, kind: kind, location: location, limit: limit,
             flagged: flagged)
+        query.dueBefore = dueBefore
+        query.dueAfter = dueAfter
+        query.category = category
+        query.reviewState = reviewState
+        query.caseNumber = caseNumber
+        query.held = held
+        query.fixityFailed = fixityFailed
+        return query
     }
 }
 
@@ -57,7 +88,7 @@ public enum ItemListing {
     /// The lines for `items`.
     public static func lines(_ items: [ItemView]) -> [String] {
         items.map { item in
-            "\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \((item.media?.kind ?? "-").padding(toLength: 5, withPad: " ", startingAt: 0))  \(item.media?.recordedAt ?? "-")  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)"
+            "\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \((item.media?.kind ?? "-").padding(toLength: 5, withPad: " ", startingAt: 0))  \(item.media?.recordedAt ?? "-")  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)  [review \(item.reviewState ?? "-"), due \(item.dueAt.map { String($0.prefix(10)) } ?? "never")\(item.fixityFailedAt != nil ? ", FIXITY FAILED" : "")]"
         } + ["\(items.count) item\(items.count == 1 ? "" : "s")"]
     }
 }
@@ -66,7 +97,8 @@ public enum ItemListing {
 public enum ItemDetailText {
     /// The lines for `item`; `objectPath` where the caller can see the store (`custodyd`, not `custody`).
     public static func lines(
-        _ item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView], objectPath: String? = nil
+        _ item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView], objectPath: String? = nil,
+        review: ItemReviewView? = nil
     ) -> [String] {
         var lines = [
             "id                 \(item.id)",
@@ -85,6 +117,7 @@ public enum ItemDetailText {
             "verified at        \(item.verifiedAt ?? "-")",
         ]
         if let metadata { lines.append(MediaDescription(metadata).text) }
+        if let review { lines += ReviewText.lines(review) }
         lines.append("audit trail:")
         lines += audit.map { "  #\($0.seq)  \($0.at)  \($0.actor)  \($0.action)  \($0.detail)" }
         return lines

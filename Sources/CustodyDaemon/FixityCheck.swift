@@ -124,6 +124,10 @@ public struct FixityCheck {
                 detail: ["object": problem.object, "problem": problem.problem])
         }
         try state.catalog.audit(events)
+        // The failure stays visible on the item (`list --fixity-failed`, `show`, `status`), not only in the log.
+        for id in Set(report.problems.compactMap { $0.itemID.flatMap(EvidenceID.init) }) {
+            try state.catalog.recordFixityFailure(id, at: Date(), events: [])
+        }
         return report
     }
 }

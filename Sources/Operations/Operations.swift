@@ -12,6 +12,8 @@ public struct Operations: Sendable {
     let resolver: PrincipalResolver
     let currentStatus: @Sendable () -> DaemonStatus?
     let clock: @Sendable () -> Date
+    /// How long a review claim lasts unless the request names a lease (DESIGN §12: a lease that expires).
+    public var reviewLease: TimeInterval = 30 * 60
 
     /// Creates the operations over `catalog`.
     /// - Parameters:
@@ -79,6 +81,23 @@ public struct Operations: Sendable {
         case .deviceRetire: return try retireDevice(arguments, context)
         case .deviceShow: return try showDevice(arguments, context)
         case .deviceList: return try listDevices(context)
+        case .reviewQueue: return try reviewQueue(arguments, context)
+        case .reviewClaim: return try claimReview(arguments, context)
+        case .reviewNext: return try claimNextReview(arguments, context)
+        case .reviewDone: return try finishReview(arguments, context)
+        case .reviewRelease: return try releaseReview(arguments, context)
+        case .reviewAssign: return try assignReview(arguments, context)
+        case .noteAdd: return try addNote(arguments, context)
+        case .categoryAdd: return try addCategory(arguments, context)
+        case .categoryList: return try listCategories(context)
+        case .categorySet: return try setCategory(arguments, context)
+        case .categoryRemove: return try removeCategory(arguments, context)
+        case .categorize: return try categorize(arguments, context)
+        case .uncategorize: return try uncategorize(arguments, context)
+        case .holdPlace: return try placeHold(arguments, context)
+        case .holdRelease: return try releaseHold(arguments, context)
+        case .holdList: return try listHolds(arguments, context)
+        case .holdShow: return try showHold(arguments, context)
         }
     }
 

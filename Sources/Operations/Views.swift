@@ -23,6 +23,10 @@ extension ItemView {
                     hasLocation: summary.hasLocation, damaged: summary.damage)
             },
             attribution: Self.attribution(record))
+        reviewState = record.review.state
+        dueAt = record.review.dueAt.map(Timestamps.rfc3339)
+        retentionCategory = record.review.category
+        fixityFailedAt = record.review.fixityFailedAt.map(Timestamps.rfc3339)
     }
 
     private static func attribution(_ record: ItemRecord) -> Attribution? {

@@ -53,9 +53,13 @@ struct ShowCommand: ParsableCommand {
         }
         let audit = response.audit ?? []
         if json {
-            try printJSON(ItemDetailView(item: item, metadata: response.metadata, audit: audit))
+            var detail = ItemDetailView(item: item, metadata: response.metadata, audit: audit)
+            detail.review = response.review
+            try printJSON(detail)
             return
         }
-        for line in ItemDetailText.lines(item, metadata: response.metadata, audit: audit) { print(line) }
+        for line in ItemDetailText.lines(item, metadata: response.metadata, audit: audit, review: response.review) {
+            print(line)
+        }
     }
 }

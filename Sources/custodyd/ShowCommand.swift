@@ -22,12 +22,15 @@ struct ShowCommand: ParsableCommand {
         guard let item = response.item else { throw DaemonError(code: .invalidArgument, message: "no item \(id)") }
         let audit = response.audit ?? []
         if json {
-            try printJSON(ItemDetailView(item: item, metadata: response.metadata, audit: audit))
+            var detail = ItemDetailView(item: item, metadata: response.metadata, audit: audit)
+            detail.review = response.review
+            try printJSON(detail)
             return
         }
         let lines = ItemDetailText.lines(
             item, metadata: response.metadata, audit: audit,
-            objectPath: SHA256Digest(hex: item.ciphertextSHA256).map { state.store.objectPath(for: $0).string })
+            objectPath: SHA256Digest(hex: item.ciphertextSHA256).map { state.store.objectPath(for: $0).string },
+            review: response.review)
         for line in lines { print(line) }
     }
 }

@@ -83,6 +83,30 @@ import Testing
         ("officer", officer, .listGrants, .person("P1"), true), ("officer", officer, .listGrants, .none, false),
         ("officer", officer, .listGrants, .person("P2"), false), ("auditor", auditor, .listGrants, .none, true),
         ("administrator", administrator, .listGrants, .none, true),
+        // the review queue: reviewers and administrators
+        ("reviewer", reviewer, .viewReviewQueue, .none, true), ("administrator", administrator, .viewReviewQueue, .none, true),
+        ("officer", officer, .viewReviewQueue, .none, false), ("auditor", auditor, .viewReviewQueue, .none, false),
+        ("unknown", unknown, .viewReviewQueue, .none, false),
+        // reviewing and categorising: within the reviewer's scope, never one's own outside it
+        ("reviewer", reviewer, .reviewItem, unitItem, true), ("reviewer", reviewer, .reviewItem, siblingItem, false),
+        ("reviewer", reviewer, .reviewItem, orphanItem, false), ("officer", officer, .reviewItem, ownItem, false),
+        ("administrator", administrator, .reviewItem, siblingItem, true), ("auditor", auditor, .reviewItem, unitItem, false),
+        ("reviewer", reviewer, .categorizeItem, unitItem, true), ("reviewer", reviewer, .categorizeItem, siblingItem, false),
+        ("officer", officer, .categorizeItem, ownItem, false), ("administrator", administrator, .categorizeItem, orphanItem, true),
+        ("reviewer", reviewer, .assignReview, unitItem, false), ("administrator", administrator, .assignReview, siblingItem, true),
+        // notes: officers on their own items, reviewers within scope, administrators anywhere
+        ("officer", officer, .addNote, ownItem, true), ("officer", officer, .addNote, unitItem, false),
+        ("reviewer", reviewer, .addNote, unitItem, true), ("reviewer", reviewer, .addNote, siblingItem, false),
+        ("auditor", auditor, .addNote, unitItem, false), ("administrator", administrator, .addNote, orphanItem, true),
+        ("unknown", unknown, .addNote, ownItem, false),
+        // categories: everyone with a role sees them; administrators change them
+        ("officer", officer, .viewCategories, .none, true), ("unknown", unknown, .viewCategories, .none, false),
+        ("reviewer", reviewer, .manageCategories, .none, false), ("administrator", administrator, .manageCategories, .none, true),
+        // holds: administrators place and release; reviewers and auditors see them
+        ("reviewer", reviewer, .viewHolds, .none, true), ("auditor", auditor, .viewHolds, .none, true),
+        ("officer", officer, .viewHolds, .none, false), ("administrator", administrator, .viewHolds, .none, true),
+        ("reviewer", reviewer, .manageHolds, .none, false), ("administrator", administrator, .manageHolds, .none, true),
+        ("officer", officer, .manageHolds, .none, false),
     ]
 
     @Test func everyCombinationIsDecidedAsTheRulesSay() {

@@ -114,12 +114,14 @@ extension EvidenceCatalog {
     /// Adds `categories` to `item` and recomputes its retention.
     /// - Throws: `CatalogError.notFound` for an unknown category.
     public func categorize(
-        _ item: EvidenceID, as categories: [String], who: String, at now: Date, events: [AuditEvent],
-        by actor: AuditActor
+        _ item: EvidenceID, as categories: [String], who: String, at now: Date,
+        events: (RetentionDecision) -> [AuditEvent], by actor: AuditActor
     ) throws -> RetentionDecision {
-        try change("item \(item)", events: events, by: actor) { db in
+        try change("item \(item)", events: [], by: actor) { db in
             try Self.addCategories(categories, to: item.description, by: who, at: now, in: db)
-            return try Self.refreshRetention(of: [item.description], at: now, in: db)[0]
+            let decision = try Self.refreshRetention(of: [item.description], at: now, in: db)[0]
+            try AuditChain.append(events(decision), actor: actor, at: now, in: db)
+            return decision
         }
     }
 
@@ -145,15 +147,18 @@ extension EvidenceCatalog {
 
     /// Removes `categories` from `item` and recomputes its retention.
     public func uncategorize(
-        _ item: EvidenceID, removing categories: [String], at now: Date, events: [AuditEvent], by actor: AuditActor
+        _ item: EvidenceID, removing categories: [String], at now: Date,
+        events: (RetentionDecision) -> [AuditEvent], by actor: AuditActor
     ) throws -> RetentionDecision {
-        try change("item \(item)", events: events, by: actor) { db in
+        try change("item \(item)", events: [], by: actor) { db in
             for name in categories {
                 _ = try Self.category(name, in: db)
                 try db.execute(
                     sql: "DELETE FROM item_category WHERE item_id = ? AND category = ?", arguments: [item.description, name])
             }
-            return try Self.refreshRetention(of: [item.description], at: now, in: db)[0]
+            let decision = try Self.refreshRetention(of: [item.description], at: now, in: db)[0]
+            try AuditChain.append(events(decision), actor: actor, at: now, in: db)
+            return decision
         }
     }
 

@@ -109,10 +109,10 @@ extension EvidenceCatalog {
     /// - Throws: `CatalogError.invalidQuery` when `reviewer` holds no live claim (expired, or someone
     ///   else's), `.notFound` for an unknown category. Nothing is changed then.
     public func finishReview(
-        _ item: EvidenceID, by reviewer: String, _ outcome: ReviewOutcome, at now: Date, events: [AuditEvent],
-        actor: AuditActor
+        _ item: EvidenceID, by reviewer: String, _ outcome: ReviewOutcome, at now: Date,
+        events: (RetentionDecision) -> [AuditEvent], actor: AuditActor
     ) throws -> RetentionDecision {
-        try change("item \(item)", events: events, by: actor) { db in
+        try change("item \(item)", events: [], by: actor) { db in
             let id = item.description
             let claim = try ClaimRecord.fetchOne(db, sql: "SELECT * FROM review_claim WHERE item_id = ?", arguments: [id])
             guard let claim, claim.reviewer == reviewer, claim.expiresAt > now else {
@@ -138,8 +138,12 @@ extension EvidenceCatalog {
                     arguments: [id, number, reviewer, now.catalogMilliseconds])
             }
             if let note = outcome.note { _ = try Self.addNote(note, to: id, by: reviewer, at: now, in: db) }
-            _ = try Self.applyQueryHolds(to: id, at: now, in: db)
-            return try Self.refreshRetention(of: [id], at: now, in: db)[0]
+            let holds = try Self.applyQueryHolds(to: id, at: now, in: db)
+            let decision = try Self.refreshRetention(of: [id], at: now, in: db)[0]
+            try AuditChain.append(
+                events(decision) + holds.map { AuditEvent(action: .holdApplied, itemID: item, detail: ["hold": "\($0)"]) },
+                actor: actor, at: now, in: db)
+            return decision
         }
     }
 

@@ -88,14 +88,17 @@ private final class Scrub: Sendable {
                         logger.critical(
                             "stored object does not match its recorded hash",
                             metadata: ["item": "\(item.id)", "error": "\(error)"])
-                        try context.catalog.audit([
-                            AuditEvent(
-                                action: .fixityFailed, itemID: item.id,
-                                detail: [
-                                    "object": context.store.objectPath(for: item.ciphertextSHA256).string,
-                                    "problem": "\(error)",
-                                ])
-                        ])
+                        // Marked on the item with its audit entry, so the failure survives restarts.
+                        try context.catalog.recordFixityFailure(
+                            item.id, at: Date(),
+                            events: [
+                                AuditEvent(
+                                    action: .fixityFailed, itemID: item.id,
+                                    detail: [
+                                        "object": context.store.objectPath(for: item.ciphertextSHA256).string,
+                                        "problem": "\(error)",
+                                    ])
+                            ])
                     }
                     checked += 1
                     bytes += item.ciphertextSize

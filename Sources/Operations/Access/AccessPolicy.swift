@@ -18,6 +18,22 @@ public enum OperationAction: String, Sendable, CaseIterable {
     case rejectGrant = "grant.reject"
     case revokeGrant = "grant.revoke"
     case listGrants = "grant.list"
+    /// `review queue/next`: the queue of the caller's scope.
+    case viewReviewQueue = "review.queue"
+    /// `review claim/done/release` on an item within the caller's scope.
+    case reviewItem = "review.item"
+    /// `review assign`: giving an item to a reviewer.
+    case assignReview = "review.assign"
+    /// `note add`: the enforcement record that goes with a recording.
+    case addNote = "note.add"
+    case viewCategories = "category.view"
+    /// `category add/set/remove`: the retention policy.
+    case manageCategories = "category.manage"
+    /// `categorize`, `uncategorize` an item.
+    case categorizeItem = "item.categorize"
+    case viewHolds = "hold.view"
+    /// `hold place/release`.
+    case manageHolds = "hold.manage"
 }
 
 /// What a request is about, with the facts the policy needs.
@@ -131,6 +147,50 @@ public enum AccessPolicy {
                 return .allow(role: held.role, reason: "head of the grantee's unit", grants: [])
             }
             return .deny(reason: "the first approval is the grantee's unit head's or an administrator's")
+        case .viewReviewQueue:
+            if let decision = allowAdmin("every item's review") { return decision }
+            if let reviewer = first(.reviewer) { return allow(reviewer, "the review queue of their units") }
+            return .deny(reason: "only reviewers and administrators review items")
+        case .reviewItem, .categorizeItem:
+            guard case .item(_, let unit) = resource else { return .deny(reason: "no item named") }
+            let what = action == .reviewItem ? "review" : "categorise"
+            if let decision = allowAdmin("every item") { return decision }
+            if let unit {
+                for reviewer in principal.roles(.reviewer) {
+                    if case .units(let units) = reviewer.scope, units.contains(unit) {
+                        return allow(reviewer, "an item of unit \(unit), within their scope")
+                    }
+                }
+            }
+            return .deny(
+                reason: "\(principal.key) may not \(what) this item: it is of \(unit.map { "unit \($0)" } ?? "no unit"), outside their review scope")
+        case .addNote:
+            guard case .item(let officer, let unit) = resource else { return .deny(reason: "no item named") }
+            if let decision = allowAdmin("notes on every item") { return decision }
+            if let own, let officer, own == officer.uppercased(), let held = first(.officer) ?? first(.reviewer) {
+                return allow(held, "a note on their own recording")
+            }
+            if let unit {
+                for reviewer in principal.roles(.reviewer) {
+                    if case .units(let units) = reviewer.scope, units.contains(unit) {
+                        return allow(reviewer, "a note on an item of unit \(unit), within their scope")
+                    }
+                }
+            }
+            return .deny(reason: "officers add notes to their own recordings, reviewers to those within their scope")
+        case .assignReview:
+            return allowAdmin("reassigning a review") ?? .deny(reason: "only administrators assign or reassign reviews")
+        case .viewCategories:
+            if let decision = allowAdmin("the categories") { return decision }
+            return allow(principal.roles.first!, "the categories and their retention")
+        case .manageCategories:
+            return allowAdmin("the retention policy") ?? .deny(reason: "only administrators change categories and retention")
+        case .viewHolds:
+            if let decision = allowAdmin("every hold") { return decision }
+            if let held = first(.reviewer) ?? first(.auditor) { return allow(held, "the holds") }
+            return .deny(reason: "only administrators, reviewers and auditors see holds")
+        case .manageHolds:
+            return allowAdmin("placing and releasing holds") ?? .deny(reason: "only administrators place and release holds")
         case .revokeGrant:
             return allowAdmin("a revocation") ?? .deny(reason: "only administrators revoke grants")
         case .listGrants:

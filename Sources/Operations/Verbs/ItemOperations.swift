@@ -7,9 +7,10 @@ import Foundation
 extension Operations {
     func statusAnswer(_ context: OperationContext) throws -> ControlResponse {
         let allowance = try context.authorize(.viewStatus)
-        guard let status = currentStatus() else {
+        guard var status = currentStatus() else {
             throw ControlError(code: .notFound, message: "no daemon runs here, so there is no live status; start `custodyd run`")
         }
+        status.fixityFailedItems = try catalog.fixityFailureCount()
         try allowance.record(.statusViewed, context.request.watch ? ["watch": "true"] : [:])
         return .status(status, id: context.request.id)
     }
@@ -18,6 +19,8 @@ extension Operations {
         let allowance = try context.authorize(.listItems)
         var filter = try ItemFilter(query)
         filter.scope = AccessPolicy.itemScope(for: context.principal)
+        filter.now = context.now
+        if let category = filter.category { _ = try catalog.category(category) }
         let records = try catalog.items(matching: filter)
         try allowance.record(.catalogListed, ["results": "\(records.count)", "scope": filter.scope.auditText])
         return .items(records.map(ItemView.init), id: context.request.id)
@@ -37,7 +40,9 @@ extension Operations {
         try allowance.record(.itemViewed, item: record.id)
         let trail = try catalog.auditEntries(for: record.id).map(AuditEntryView.init)
         let metadata = try catalog.mediaMetadata(for: record.id)
-        return .item(ItemDetailView(item: ItemView(record), metadata: metadata, audit: trail), id: context.request.id)
+        var detail = ItemDetailView(item: ItemView(record), metadata: metadata, audit: trail)
+        detail.review = ItemReviewView(try catalog.reviewFacts(for: record.id, at: context.now))
+        return .item(detail, id: context.request.id)
     }
 
     func whoami(_ context: OperationContext) throws -> ControlResponse {
@@ -125,5 +130,17 @@ extension ItemFilter {
             recordedFrom: try date(query.recordedFrom, "recorded_from"),
             recordedBefore: try date(query.recordedTo, "recorded_to"), officerID: query.officer, kind: kind,
             hasLocation: query.location, limit: query.limit ?? 100, flagged: query.flagged)
+        dueBefore = try date(query.dueBefore, "due_before")
+        dueAfter = try date(query.dueAfter, "due_after")
+        category = query.category?.lowercased()
+        if let text = query.reviewState {
+            guard ["pending", "claimed", "reviewed"].contains(text) else {
+                throw ControlError(code: .badRequest, message: "review state '\(text)' is not one of: pending, claimed, reviewed")
+            }
+            reviewState = text
+        }
+        caseNumber = query.caseNumber
+        held = query.held
+        fixityFailed = query.fixityFailed
     }
 }
