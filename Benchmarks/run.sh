@@ -271,6 +271,14 @@ if wants list; then
     BARE=$(sed -E 's/.*bare_ms=([0-9.]+).*/\1/' <<<"$result")
     SCOPED=$(sed -E 's/.*scoped_ms=([0-9.]+).*/\1/' <<<"$result")
     SUMMARY+=("policy on a 1,000-item list of $CATALOG_ITEMS: caller resolution + decision $DECIDE ms (target <= 1 ms: $(verdict "$DECIDE" '<=' 1)); reviewer-scoped query $SCOPED ms vs bare $BARE ms")
+    note "review: the review queue, a due-before query and claiming the next item at $CATALOG_ITEMS items"
+    "$BENCH" review-queue "$CATALOG" "$LIST_RUNS" | tee "$BENCH_DIR/review-queue.txt"
+    result=$(grep '^RESULT' "$BENCH_DIR/review-queue.txt")
+    QUEUE=$(sed -E 's/.*queue_reviewer_ms=([0-9.]+).*/\1/' <<<"$result")
+    QUEUE_ADMIN=$(sed -E 's/.*queue_admin_ms=([0-9.]+).*/\1/' <<<"$result")
+    DUE=$(sed -E 's/.*due_before_ms=([0-9.]+).*/\1/' <<<"$result")
+    CLAIM=$(sed -E 's/.*claim_next_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("review at $CATALOG_ITEMS items: queue first page $QUEUE ms as reviewer, $QUEUE_ADMIN ms as administrator (target < 50 ms: $(verdict "$QUEUE" '<=' 50)); due-before page $DUE ms (target < 50 ms: $(verdict "$DUE" '<=' 50)); claim next $CLAIM ms (target < 10 ms: $(verdict "$CLAIM" '<=' 10))")
 fi
 
 # --- e. media probe through the store ---------------------------------------------------------------

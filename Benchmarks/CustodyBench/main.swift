@@ -12,6 +12,9 @@
 //   custody-bench policy-list STATE_DIR RUNS
 //       On a seeded catalog: what the access policy adds to a 1,000-item `list` page, as an
 //       administrator, a reviewer of one unit of ten and an officer, against the bare query.
+//   custody-bench review-queue STATE_DIR RUNS
+//       On a catalog policy-list prepared: the first page of the review queue (reviewer, administrator),
+//       a due-before list page and claiming the next item, through Operations.
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
@@ -290,6 +293,7 @@ do {
     case "read-volume": try readVolume(Array(arguments.dropFirst()))
     case "dock": try dockBenchmark(Array(arguments.dropFirst()))
     case "policy-list": try policyList(Array(arguments.dropFirst()))
+    case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }
