@@ -78,7 +78,8 @@ public struct ItemFilter: Sendable, Equatable {
         switch scope {
         case .all: break
         case .nothing: request = request.filter(sql: "0")
-        case .officer(let officer): request = request.filter(ItemRecord.Columns.officerID == officer)
+        case .officer(let officer):
+            request = request.filter(ItemRecord.Columns.officerID == officer)
         case .units(let units, let officer):
             if let officer {
                 request = request.filter(
@@ -87,6 +88,8 @@ public struct ItemFilter: Sendable, Equatable {
                 request = request.filter(Array(units).contains(ItemRecord.Columns.unitID))
             }
         }
+        // Items of a restricted category are left out of every scope but an administrator's.
+        if scope != .all { request = request.filter(sql: "NOT EXISTS (\(EvidenceCatalog.restrictedCategorySQL))") }
         if let deviceID {
             // The docked device's serial, or the device id its file names carry (upper case).
             request = request.filter(

@@ -28,6 +28,7 @@ import Testing
     static let unitItem = OperationResource.item(officer: "P9", unit: "NORTH-1")
     static let siblingItem = OperationResource.item(officer: "P2", unit: "SOUTH")
     static let orphanItem = OperationResource.item(officer: nil, unit: nil)
+    static let restrictedOwn = OperationResource.restrictedItem(officer: "P1", unit: "NORTH-1")
 
     /// (who, action, resource, allowed)
     static let table: [(String, Principal, OperationAction, OperationResource, Bool)] = [
@@ -107,6 +108,11 @@ import Testing
         ("officer", officer, .viewHolds, .none, false), ("administrator", administrator, .viewHolds, .none, true),
         ("reviewer", reviewer, .manageHolds, .none, false), ("administrator", administrator, .manageHolds, .none, true),
         ("officer", officer, .manageHolds, .none, false),
+        // an item of a restricted category: administrators only, even for its own officer
+        ("officer", officer, .showItem, restrictedOwn, false), ("reviewer", reviewer, .showItem, restrictedOwn, false),
+        ("reviewer", reviewer, .reviewItem, restrictedOwn, false), ("officer", officer, .addNote, restrictedOwn, false),
+        ("administrator", administrator, .showItem, restrictedOwn, true),
+        ("administrator", administrator, .reviewItem, restrictedOwn, true),
     ]
 
     @Test func everyCombinationIsDecidedAsTheRulesSay() {

@@ -157,6 +157,25 @@ import Testing
         #expect(try fixture.audited(.holdReleased).count == 1)
     }
 
+    @Test func anItemOfARestrictedCategoryIsAdministratorsOnly() throws {
+        let fixture = try Self.fixture()
+        var restricted = ControlArguments(name: "internal-affairs")
+        restricted.retention = "10y"
+        restricted.access = "restricted"
+        try fixture.expectOK(.categoryAdd, restricted, as: F.bootstrap)
+        let id = try fixture.item(officer: "P1", seed: 1)
+        let open = try fixture.item(officer: "P1", seed: 2)
+        try fixture.expectOK(.categorize, Self.categorize(id, ["internal-affairs"]), as: F.bootstrap)
+        for account in ["alice", "carol"] {
+            #expect(try fixture.expectOK(.list, as: F.caller(account)).items?.map(\.id) == [open.description])
+            #expect(fixture.operations.perform(.show(id.description), by: F.caller(account)).error?.code == .forbidden)
+        }
+        #expect(try fixture.expectOK(.reviewQueue, as: F.caller("carol")).queue?.map(\.item.id) == [open.description])
+        #expect(fixture.perform(.reviewClaim, ControlArguments(item: id.description), as: F.caller("carol")).error?.code == .forbidden)
+        #expect(try fixture.expectOK(.list, as: F.bootstrap).items?.count == 2)
+        #expect(fixture.operations.perform(.show(id.description), by: F.bootstrap).ok)
+    }
+
     @Test func aQueryHoldCatchesItemsAttributedLater() throws {
         let fixture = try Self.fixture()
         let before = try fixture.item(officer: "P1", seed: 1)

@@ -109,6 +109,22 @@ extension EvidenceCatalog {
         }
     }
 
+    /// Whether `item` is in a category of access class `restricted`.
+    public func isRestricted(_ item: EvidenceID) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db,
+                sql: "SELECT EXISTS (\(Self.restrictedCategorySQL)) FROM item WHERE id = ?",
+                arguments: [item.description]) ?? false
+        }
+    }
+
+    /// True for `item` rows in a restricted category: left out of every scope but `.all`.
+    static let restrictedCategorySQL = """
+        SELECT 1 FROM item_category ic JOIN category c ON c.name = ic.category
+        WHERE ic.item_id = item.id AND c.access_class = 'restricted'
+        """
+
     // MARK: Item categories
 
     /// Adds `categories` to `item` and recomputes its retention.

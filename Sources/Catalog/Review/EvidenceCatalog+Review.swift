@@ -246,14 +246,18 @@ extension EvidenceCatalog {
         switch scope {
         case .all: return ("1", [])
         case .nothing: return ("0", [])
-        case .officer(let officer): return ("\(alias).officer_id = ?", [officer])
+        case .officer(let officer):
+            return ("\(alias).officer_id = ? AND NOT EXISTS (\(restrictedCategorySQL))", [officer])
         case .units(let units, let officer):
             let marks = Array(repeating: "?", count: units.count).joined(separator: ", ")
             let sorted: [any DatabaseValueConvertible] = units.sorted()
             if let officer {
-                return ("(\(alias).unit_id IN (\(marks)) OR \(alias).officer_id = ?)", sorted + [officer])
+                return (
+                    "(\(alias).unit_id IN (\(marks)) OR \(alias).officer_id = ?) AND NOT EXISTS (\(restrictedCategorySQL))",
+                    sorted + [officer]
+                )
             }
-            return ("\(alias).unit_id IN (\(marks))", sorted)
+            return ("\(alias).unit_id IN (\(marks)) AND NOT EXISTS (\(restrictedCategorySQL))", sorted)
         }
     }
 }

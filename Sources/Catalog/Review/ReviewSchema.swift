@@ -69,7 +69,7 @@ enum ReviewSchema {
         ALTER TABLE item ADD COLUMN review_state TEXT
             CHECK (review_state IS NULL OR review_state IN ('pending', 'reviewed'));
         ALTER TABLE item ADD COLUMN fixity_failed_at INTEGER;
-        CREATE INDEX item_by_due ON item (due_at) WHERE due_at IS NOT NULL;
+        CREATE INDEX item_by_due ON item (due_at, id) WHERE due_at IS NOT NULL;
         CREATE INDEX item_review_queue ON item (verified_at, id) WHERE review_state = 'pending';
         CREATE INDEX item_review_queue_by_unit ON item (unit_id, verified_at, id) WHERE review_state = 'pending';
         CREATE INDEX item_fixity_failed ON item (fixity_failed_at) WHERE fixity_failed_at IS NOT NULL;

@@ -45,6 +45,9 @@ public enum OperationResource: Sendable, Equatable {
     case person(String)
     /// A grant to `person` of `role`, whose unit is headed by `unitHead`, requested by `requestedBy`.
     case grant(person: String, requestedBy: String, firstApprovedBy: String?, unitHead: String?)
+    /// An item in a category of access class `restricted` (DESIGN §12): administrators only, whatever
+    /// the action, until grants of single items or categories exist.
+    case restrictedItem(officer: String?, unit: String?)
 }
 
 /// The one place that decides whether a principal may do something (DESIGN §11): (principal, action,
@@ -80,6 +83,10 @@ public enum AccessPolicy {
             .allow(role: held.role, reason: "\(held.role.rawValue) (\(held.source)): \(why)", grants: held.grantID.map { [$0] } ?? [])
         }
         let own = principal.person?.id
+        if case .restrictedItem = resource {
+            return allowAdmin("an item of a restricted category")
+                ?? .deny(reason: "this item is in a restricted category: only administrators may reach it")
+        }
 
         switch action {
         case .whoami:

@@ -77,7 +77,8 @@ extension Operations {
     func categorize(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let record = try item(arguments.item, of: "categorize", context)
         let categories = try Self.categoryNames(arguments.categories, of: "categorize")
-        let allowance = try context.authorize(.categorizeItem, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.categorizeItem, try resource(record), item: record.id)
+        try Self.requireVerified(record, for: "categorize")
         let decision = try catalog.categorize(
             record.id, as: categories, who: context.principal.key, at: context.now,
             events: { decision in
@@ -91,7 +92,7 @@ extension Operations {
     func uncategorize(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let record = try item(arguments.item, of: "uncategorize", context)
         let categories = try Self.categoryNames(arguments.categories, of: "uncategorize")
-        let allowance = try context.authorize(.categorizeItem, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.categorizeItem, try resource(record), item: record.id)
         let detail = ["categories": categories.joined(separator: ",")]
         let preview = PolicyPreviewView(
             try catalog.previewUncategorize(record.id, removing: categories, at: context.now),
@@ -108,6 +109,14 @@ extension Operations {
         return .answer(id: context.request.id) {
             $0.preview = preview
             $0.retention = RetentionView(decision)
+        }
+    }
+
+    /// Categories and holds are for verified items: an unverified one may still be discarded and ingested again.
+    static func requireVerified(_ record: ItemRecord, for request: String) throws {
+        guard record.state == .verified else {
+            throw ControlError(
+                code: .badRequest, message: "item \(record.id) is not verified yet; \(request) it once it is")
         }
     }
 

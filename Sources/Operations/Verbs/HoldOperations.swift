@@ -21,7 +21,9 @@ extension Operations {
                 code: .badRequest, message: "a time range narrows an officer or a device: give --officer or --device with it")
         }
         let allowance = try context.authorize(.manageHolds)
-        let items = try (arguments.items ?? []).map { try catalog.item(matching: $0).id }
+        let records = try (arguments.items ?? []).map { try catalog.item(matching: $0) }
+        for record in records { try Self.requireVerified(record, for: "hold") }
+        let items = records.map(\.id)
         let hold = try catalog.placeHold(
             matter: matter, authority: authority, reason: reason, items: items, query: query.isEmpty ? nil : query,
             who: context.principal.key, at: context.now,

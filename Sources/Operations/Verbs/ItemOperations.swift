@@ -35,8 +35,7 @@ extension Operations {
             _ = try context.authorize(.listItems)
             throw error
         }
-        let allowance = try context.authorize(
-            .showItem, .item(officer: record.media?.officerID, unit: record.attribution?.unitID), item: record.id)
+        let allowance = try context.authorize(.showItem, try resource(record), item: record.id)
         try allowance.record(.itemViewed, item: record.id)
         let trail = try catalog.auditEntries(for: record.id).map(AuditEntryView.init)
         let metadata = try catalog.mediaMetadata(for: record.id)

@@ -18,7 +18,7 @@ extension Operations {
 
     func claimReview(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let record = try item(arguments.item, of: "review claim", context)
-        let allowance = try context.authorize(.reviewItem, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.reviewItem, try resource(record), item: record.id)
         let lease = try self.lease(arguments.lease)
         let claim = try catalog.claim(
             record.id, for: context.principal.key, lease: lease, at: context.now,
@@ -50,7 +50,7 @@ extension Operations {
         }
         let cases = try (arguments.cases ?? []).map(Self.caseNumber)
         let categories = (arguments.categories ?? []).map { $0.lowercased() }
-        let allowance = try context.authorize(.reviewItem, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.reviewItem, try resource(record), item: record.id)
         let decision = try catalog.finishReview(
             record.id, by: context.principal.key,
             EvidenceCatalog.ReviewOutcome(
@@ -69,7 +69,7 @@ extension Operations {
 
     func releaseReview(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let record = try item(arguments.item, of: "review release", context)
-        let allowance = try context.authorize(.reviewItem, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.reviewItem, try resource(record), item: record.id)
         try catalog.releaseClaim(
             record.id, by: context.principal.key, at: context.now,
             events: [allowance.event(.reviewReleased, item: record.id)], actor: allowance.actor)
@@ -79,7 +79,7 @@ extension Operations {
     func assignReview(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let record = try item(arguments.item, of: "review assign", context)
         let reviewer = try Self.identifier(arguments.person, "person", of: "review assign")
-        let allowance = try context.authorize(.assignReview, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.assignReview, try resource(record), item: record.id)
         let person = try catalog.person(reviewer)
         guard person.isActive else {
             throw ControlError(code: .badRequest, message: "\(reviewer) has left; assign the review to an active reviewer")
@@ -96,7 +96,7 @@ extension Operations {
         guard let text = arguments.text.flatMap(Self.noteText) else {
             throw ControlError(code: .badRequest, message: "note add needs --text: 1 to 10000 characters")
         }
-        let allowance = try context.authorize(.addNote, Self.resource(record), item: record.id)
+        let allowance = try context.authorize(.addNote, try resource(record), item: record.id)
         let note = try catalog.addNote(
             text, to: record.id, by: context.principal.key, at: context.now,
             events: [allowance.event(.noteAdded, item: record.id, ["length": "\(text.count)"])], actor: allowance.actor)
@@ -117,9 +117,11 @@ extension Operations {
         }
     }
 
-    /// The facts about `record` the policy decides on.
-    static func resource(_ record: ItemRecord) -> OperationResource {
-        .item(officer: record.media?.officerID, unit: record.attribution?.unitID)
+    /// The facts about `record` the policy decides on: whose it is, its unit, whether it is restricted.
+    func resource(_ record: ItemRecord) throws -> OperationResource {
+        let officer = record.media?.officerID
+        let unit = record.attribution?.unitID
+        return try catalog.isRestricted(record.id) ? .restrictedItem(officer: officer, unit: unit) : .item(officer: officer, unit: unit)
     }
 
     /// A claim's lease: `minutes` (1 to 480) or the configured default.
