@@ -10,13 +10,8 @@ extension EvidenceCatalog {
     /// Items pending review within `scope`, oldest verified first, with their live claims.
     public func reviewQueue(scope: ItemScope, at now: Date, limit: Int) throws -> [(item: ItemRecord, claim: ClaimRecord?)] {
         try read { db in
-            let (scopeSQL, scopeArguments) = Self.scopeCondition(scope, alias: "item")
-            let items = try ItemRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM item WHERE review_state = 'pending' AND \(scopeSQL)
-                    ORDER BY verified_at, id LIMIT ?
-                    """, arguments: StatementArguments(scopeArguments + [limit]))
+            let (sql, arguments) = Self.queueQuery(scope, limit: limit)
+            let items = try ItemRecord.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
             let claim = try db.cachedStatement(sql: "SELECT * FROM review_claim WHERE item_id = ? AND expires_at > ?")
             return try items.map { item in
                 (item, try ClaimRecord.fetchOne(claim, arguments: [item.id.description, now.catalogMilliseconds]))
@@ -42,15 +37,11 @@ extension EvidenceCatalog {
         by actor: AuditActor
     ) throws -> ClaimRecord? {
         try change("the review queue", events: [], by: actor) { db in
-            let (scopeSQL, scopeArguments) = Self.scopeCondition(scope, alias: "item")
-            guard
-                let id = try String.fetchOne(
-                    db,
-                    sql: """
-                        SELECT id FROM item WHERE review_state = 'pending' AND \(scopeSQL)
-                        AND NOT EXISTS (SELECT 1 FROM review_claim c WHERE c.item_id = item.id AND c.expires_at > ?)
-                        ORDER BY verified_at, id LIMIT 1
-                        """, arguments: StatementArguments(scopeArguments + [now.catalogMilliseconds]))
+            let (sql, arguments) = Self.queueQuery(
+                scope, limit: 1,
+                extra: ("NOT EXISTS (SELECT 1 FROM review_claim c WHERE c.item_id = item.id AND c.expires_at > ?)",
+                        [now.catalogMilliseconds]))
+            guard let id = try Row.fetchOne(db, sql: sql, arguments: StatementArguments(arguments))?["id"] as String?
             else { return nil }
             let claim = try Self.claim(id, for: reviewer, assignedBy: nil, lease: lease, at: now, in: db)
             try AuditChain.append(events(EvidenceID(id)!), actor: actor, at: now, in: db)
@@ -241,23 +232,36 @@ extension EvidenceCatalog {
         return try ClaimRecord.fetchOne(db, sql: "SELECT * FROM review_claim WHERE item_id = ?", arguments: [item])!
     }
 
-    /// `scope` as an SQL condition on the item table named `alias`, with its arguments.
-    static func scopeCondition(_ scope: ItemScope, alias: String) -> (String, [any DatabaseValueConvertible]) {
-        switch scope {
-        case .all: return ("1", [])
-        case .nothing: return ("0", [])
-        case .officer(let officer):
-            return ("\(alias).officer_id = ? AND NOT EXISTS (\(restrictedCategorySQL))", [officer])
-        case .units(let units, let officer):
-            let marks = Array(repeating: "?", count: units.count).joined(separator: ", ")
-            let sorted: [any DatabaseValueConvertible] = units.sorted()
-            if let officer {
-                return (
-                    "(\(alias).unit_id IN (\(marks)) OR \(alias).officer_id = ?) AND NOT EXISTS (\(restrictedCategorySQL))",
-                    sorted + [officer]
-                )
-            }
-            return ("\(alias).unit_id IN (\(marks)) AND NOT EXISTS (\(restrictedCategorySQL))", sorted)
+    /// The items pending review within `scope` (and `extra`), oldest verified first, at most `limit`.
+    ///
+    /// One ordered index range per unit of the scope and one for the officer's own items, merged: an
+    /// `OR` of them would make SQLite collect and sort every pending item of the scope first, which at a
+    /// million items is far slower than reading the first `limit` rows of each range.
+    static func queueQuery(
+        _ scope: ItemScope, limit: Int, extra: (String, [any DatabaseValueConvertible]) = ("1", [])
+    ) -> (String, [any DatabaseValueConvertible]) {
+        func branch(_ condition: String, _ values: [any DatabaseValueConvertible], restricted: Bool = true)
+            -> (String, [any DatabaseValueConvertible])
+        {
+            let hidden = restricted ? " AND NOT EXISTS (\(restrictedCategorySQL))" : ""
+            return (
+                """
+                SELECT * FROM (SELECT * FROM item WHERE review_state = 'pending' AND \(condition)\(hidden)
+                    AND \(extra.0) ORDER BY verified_at, id LIMIT ?)
+                """, values + extra.1 + [limit]
+            )
         }
+        var branches: [(String, [any DatabaseValueConvertible])] = []
+        switch scope {
+        case .all: branches = [branch("1", [], restricted: false)]
+        case .nothing: branches = [branch("0", [])]
+        case .officer(let officer): branches = [branch("officer_id = ?", [officer])]
+        case .units(let units, let officer):
+            branches = units.sorted().map { branch("unit_id = ?", [$0]) }
+            if let officer { branches.append(branch("officer_id = ?", [officer])) }
+            if branches.isEmpty { branches = [branch("0", [])] }
+        }
+        let sql = "SELECT * FROM (" + branches.map(\.0).joined(separator: " UNION ") + ") ORDER BY verified_at, id LIMIT ?"
+        return (sql, branches.flatMap(\.1) + [limit])
     }
 }

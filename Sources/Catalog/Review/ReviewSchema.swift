@@ -72,6 +72,7 @@ enum ReviewSchema {
         CREATE INDEX item_by_due ON item (due_at, id) WHERE due_at IS NOT NULL;
         CREATE INDEX item_review_queue ON item (verified_at, id) WHERE review_state = 'pending';
         CREATE INDEX item_review_queue_by_unit ON item (unit_id, verified_at, id) WHERE review_state = 'pending';
+        CREATE INDEX item_review_queue_by_officer ON item (officer_id, verified_at, id) WHERE review_state = 'pending';
         CREATE INDEX item_fixity_failed ON item (fixity_failed_at) WHERE fixity_failed_at IS NOT NULL;
         UPDATE item SET review_state = 'pending' WHERE state = 'verified';
         -- Every verified item enters the review queue, whoever verified it.
