@@ -45,38 +45,21 @@ extension RetentionView {
             dueAt: decision.dueAt.map(Timestamps.rfc3339), category: decision.category,
             clock: decision.clock.source.rawValue, clockFlag: decision.clock.flag, reason: decision.reason)
     }
-
-    /// The view of what is materialised on an item, with the reason said again from it.
-    init(_ facts: ItemReviewFacts) {
-        let reason: String
-        if !facts.holds.isEmpty {
-            reason = "held (hold \(facts.holds.map { "#\($0.id)" }.joined(separator: ", "))): never due while a hold applies"
-        } else if let category = facts.retentionCategory {
-            let period = facts.categories.first { $0.name == category }?.retention
-            let from = facts.retentionClock == "recorded_at" ? "recorded-at" : "ingested-at"
-            if facts.dueAt == nil {
-                reason = "category \(category) keeps it permanently"
-            } else {
-                reason = "category \(category)" + (period.map { ": \($0.spelledOut)" } ?? "") + " from \(from)"
-            }
-        } else {
-            reason = "not evaluated yet"
-        }
-        self.init(
-            dueAt: facts.dueAt.map(Timestamps.rfc3339), category: facts.retentionCategory, clock: facts.retentionClock,
-            clockFlag: facts.retentionClockFlag, reason: reason)
-    }
 }
 
 extension ItemReviewView {
-    init(_ facts: ItemReviewFacts) {
+    /// The view of `facts`, with `decision` (the retention evaluated again) saying why it is due then.
+    init(_ facts: ItemReviewFacts, decision: RetentionDecision) {
         self.init(
             state: facts.claim != nil ? "claimed" : facts.reviewState, claim: facts.claim.map(ClaimView.init),
             reviews: facts.reviews.map {
                 ReviewView(reviewer: $0.reviewer, reviewedAt: Timestamps.rfc3339($0.reviewedAt), outcome: $0.outcome)
             },
             categories: facts.categories.map(\.name), cases: facts.cases, notes: facts.notes.map(NoteView.init),
-            holds: facts.holds.map { HoldView($0) }, retention: RetentionView(facts),
+            holds: facts.holds.map { HoldView($0) },
+            retention: RetentionView(
+                dueAt: facts.dueAt.map(Timestamps.rfc3339), category: facts.retentionCategory,
+                clock: facts.retentionClock, clockFlag: facts.retentionClockFlag, reason: decision.reason),
             fixityFailedAt: facts.fixityFailedAt.map(Timestamps.rfc3339))
     }
 }

@@ -101,6 +101,8 @@ import Testing
         // One day from the change, not one day from ingest (long past): never due sooner than 24 hours on.
         #expect(try due(fixture, id) == fixture.now.addingTimeInterval(Self.day))
         #expect(try fixture.catalog.category("interview").retention.description == "1d")
+        let why = fixture.operations.perform(.show(id.description), by: F.bootstrap).review?.retention.reason
+        #expect(why == "category interview: 1 day from ingested-at, pushed to 24 hours after the change that shortened it")
         #expect(try fixture.audited(.categoryChanged).first?.detail.contains("\"sooner\":\"1\"") == true)
     }
 

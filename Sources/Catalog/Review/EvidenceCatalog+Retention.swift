@@ -180,6 +180,15 @@ extension EvidenceCatalog {
 
     // MARK: Retention, materialised
 
+    /// `item`'s retention evaluated again from what it is stored with, without writing: the reason
+    /// `show` prints for the due date materialised on the item (the same instant, the floor included).
+    public func retention(of item: EvidenceID, at now: Date) throws -> RetentionDecision {
+        try read { db in
+            let row = try Self.retentionRows([item.description], in: db)[0]
+            return Retention.evaluate(row.inputAfter, previousDue: row.currentDue, at: now)
+        }
+    }
+
     /// Recomputes and stores the retention of `ids` as a change made at `now`; returns the decisions
     /// in the order of `ids`.
     @discardableResult

@@ -40,7 +40,9 @@ extension Operations {
         let trail = try catalog.auditEntries(for: record.id).map(AuditEntryView.init)
         let metadata = try catalog.mediaMetadata(for: record.id)
         var detail = ItemDetailView(item: ItemView(record), metadata: metadata, audit: trail)
-        detail.review = ItemReviewView(try catalog.reviewFacts(for: record.id, at: context.now))
+        detail.review = ItemReviewView(
+            try catalog.reviewFacts(for: record.id, at: context.now),
+            decision: try catalog.retention(of: record.id, at: context.now))
         return .item(detail, id: context.request.id)
     }
 
