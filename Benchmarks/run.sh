@@ -278,7 +278,8 @@ if wants list; then
     QUEUE_ADMIN=$(sed -E 's/.*queue_admin_ms=([0-9.]+).*/\1/' <<<"$result")
     DUE=$(sed -E 's/.*due_before_ms=([0-9.]+).*/\1/' <<<"$result")
     CLAIM=$(sed -E 's/.*claim_next_ms=([0-9.]+).*/\1/' <<<"$result")
-    SUMMARY+=("review at $CATALOG_ITEMS items: queue first page $QUEUE ms as reviewer, $QUEUE_ADMIN ms as administrator (target < 50 ms: $(verdict "$QUEUE" '<=' 50)); due-before page $DUE ms (target < 50 ms: $(verdict "$DUE" '<=' 50)); claim next $CLAIM ms (target < 10 ms: $(verdict "$CLAIM" '<=' 10))")
+    PREVIEW=$(sed -E 's/.*preview_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("review at $CATALOG_ITEMS items: queue first page $QUEUE ms as reviewer, $QUEUE_ADMIN ms as administrator (target < 50 ms: $(verdict "$QUEUE" '<=' 50)); due-before page $DUE ms (target < 50 ms: $(verdict "$DUE" '<=' 50)); claim next $CLAIM ms (target < 10 ms: $(verdict "$CLAIM" '<=' 10)); dry run of a retention change over every item $PREVIEW ms")
 fi
 
 # --- e. media probe through the store ---------------------------------------------------------------

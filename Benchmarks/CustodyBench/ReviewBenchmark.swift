@@ -58,12 +58,21 @@ func reviewQueue(_ arguments: [String]) throws {
     let next = ControlRequest.operation(.reviewNext)
     let claimNext = try median { _ = try expectOK(operations.perform(next, by: reviewer)).claim }
 
+    // A dry run over every uncategorised item (all of them here): once, it is an administrator's rare act.
+    var dryRun = ControlArguments(name: "uncategorized")
+    dryRun.retention = "1y"
+    var examined = 0
+    let preview = try clock.measure {
+        examined = try expectOK(operations.perform(.operation(.categorySet, dryRun), by: root)).preview?.examined ?? 0
+    }.milliseconds
+
     print("review-queue on \(total) items, \(runs) runs, medians (ms):")
     print("  queue first page, reviewer (1 unit of 10):  \(format(asReviewer))  (\(reviewerPage) items)")
     print("  queue first page, administrator:            \(format(asAdmin))")
     print("  list --due-before, first page:              \(format(dueBefore))  (\(duePage) items)")
     print("  review next (claim, one commit):            \(format(claimNext))")
+    print("  dry run of uncategorized 6m -> 1y (once):    \(format(preview))  (\(examined) items examined)")
     print(
-        "RESULT queue_reviewer_ms=\(format(asReviewer)) queue_admin_ms=\(format(asAdmin)) due_before_ms=\(format(dueBefore)) claim_next_ms=\(format(claimNext))"
+        "RESULT preview_ms=\(format(preview)) queue_reviewer_ms=\(format(asReviewer)) queue_admin_ms=\(format(asAdmin)) due_before_ms=\(format(dueBefore)) claim_next_ms=\(format(claimNext))"
     )
 }
