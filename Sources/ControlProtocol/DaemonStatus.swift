@@ -22,7 +22,8 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var bays: [BayStatus]
     /// The fixity scrubber's progress, when it is configured.
     public var fixity: FixityStatus?
-    /// How many items' objects ever failed a fixity check, from the catalog (so it survives restarts).
+    /// How many items' objects ever failed a fixity check, from the catalog (so it survives restarts);
+    /// absent when none did.
     public var fixityFailedItems: Int?
 
     public init(

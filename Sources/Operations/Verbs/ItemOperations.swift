@@ -10,7 +10,8 @@ extension Operations {
         guard var status = currentStatus() else {
             throw ControlError(code: .notFound, message: "no daemon runs here, so there is no live status; start `custodyd run`")
         }
-        status.fixityFailedItems = try catalog.fixityFailureCount()
+        let failed = try catalog.fixityFailureCount()
+        status.fixityFailedItems = failed > 0 ? failed : nil
         try allowance.record(.statusViewed, context.request.watch ? ["watch": "true"] : [:])
         return .status(status, id: context.request.id)
     }
