@@ -159,6 +159,36 @@ import Testing
         #expect(try fixture.audited(.holdReleased).count == 1)
     }
 
+    @Test func holdsByDeviceAndByCaseCatchWhatTheyName() throws {
+        let fixture = try Self.fixture()
+        let camera = try fixture.item(officer: "P1", device: "CAM9", seed: 1)
+        let other = try fixture.item(officer: "P1", device: "CAM8", seed: 2)
+        try fixture.expectOK(.reviewClaim, ControlArguments(item: other.description), as: F.bootstrap)
+        var done = ControlArguments(item: other.description)
+        done.outcome = "ok"
+        done.cases = ["2024-002"]
+        try fixture.expectOK(.reviewDone, done, as: F.bootstrap)
+
+        var byDevice = ControlArguments(reason: "r")
+        byDevice.matter = "m"
+        byDevice.authority = "a"
+        byDevice.device = "CAM9"
+        #expect(try fixture.expectOK(.holdPlace, byDevice, as: F.bootstrap).hold?.items == 1)
+        var byCase = byDevice
+        byCase.device = nil
+        byCase.cases = ["2024-002"]
+        #expect(try fixture.expectOK(.holdPlace, byCase, as: F.bootstrap).hold?.items == 1)
+        let later = try fixture.item(officer: "P2", device: "CAM9", seed: 3)
+        let dueCamera = try due(fixture, camera)
+        let dueOther = try due(fixture, other)
+        let dueLater = try due(fixture, later)
+        #expect(dueCamera == nil)
+        #expect(dueOther == nil)
+        #expect(dueLater == nil)
+        let holds = try fixture.expectOK(.holdList, as: F.caller("carol")).holds ?? []
+        #expect(holds.map(\.items) == [1, 2])
+    }
+
     @Test func anItemOfARestrictedCategoryIsAdministratorsOnly() throws {
         let fixture = try Self.fixture()
         var restricted = ControlArguments(name: "internal-affairs")

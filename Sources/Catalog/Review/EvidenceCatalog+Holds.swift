@@ -35,13 +35,27 @@ extension EvidenceCatalog {
                     sql: "INSERT OR IGNORE INTO hold_item (hold_id, item_id, added_at) VALUES (?, ?, ?)",
                     arguments: [id, item.description, now.catalogMilliseconds])
             }
-            if query != nil {
+            if let query {
+                // `holdMatches` decides; the narrowing below only repeats one of its conditions in a form
+                // an index serves, so placing a hold reads the officer's, device's or case's items, not all.
+                var narrowing = ""
+                var values: [any DatabaseValueConvertible] = []
+                if let officer = query.officer {
+                    narrowing = " AND i.officer_id = ?"
+                    values = [officer]
+                } else if let device = query.device {
+                    narrowing = " AND i.id IN (SELECT id FROM item WHERE source_device = ? UNION SELECT id FROM item WHERE name_device = upper(?))"
+                    values = [device, device]
+                } else if let caseNumber = query.caseNumber {
+                    narrowing = " AND i.id IN (SELECT item_id FROM item_case WHERE case_number = ?)"
+                    values = [caseNumber]
+                }
                 try db.execute(
                     sql: """
                         INSERT OR IGNORE INTO hold_item (hold_id, item_id, added_at)
-                        SELECT h.id, i.id, ? FROM hold h, item i WHERE h.id = ? AND \(Self.holdMatches)
+                        SELECT h.id, i.id, ? FROM hold h, item i WHERE h.id = ? AND \(Self.holdMatches)\(narrowing)
                         """,
-                    arguments: [now.catalogMilliseconds, id])
+                    arguments: StatementArguments([now.catalogMilliseconds, id] + values))
             }
             let held = try String.fetchAll(db, sql: "SELECT item_id FROM hold_item WHERE hold_id = ?", arguments: [id])
             try Self.refreshRetention(of: held, at: now, in: db)
