@@ -125,9 +125,13 @@ import Testing
             enabled = false
             interval_hours = 24
             max_bytes_per_second = 0x100000
+
+            [review]
+            lease_minutes = 45
             """
         let configuration = try parse(text)
         #expect(configuration.stateDirectory == "/srv/custody")
+        #expect(configuration.reviewLeaseSeconds == 45 * 60)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")
         #expect(configuration.control.socketPath == "/run/custody/other.sock")

@@ -53,6 +53,10 @@ public enum ConfigurationFile {
         configuration.devices = try devices(top.section("devices", known: ConfigurationSchema.devices))
         configuration.watchedFolders = try watchedFolders(top.sections("watch", known: ConfigurationSchema.watch))
         configuration.fixity = try fixity(top.section("fixity", known: ConfigurationSchema.fixity))
+        let review = try top.section("review", known: ConfigurationSchema.review)
+        if let minutes = try review.integer("lease_minutes", in: 1...480, mustBe: "an integer of minutes from 1 to 480") {
+            configuration.reviewLeaseSeconds = Double(minutes) * 60
+        }
         return configuration
     }
 

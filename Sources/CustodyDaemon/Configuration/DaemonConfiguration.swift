@@ -26,6 +26,7 @@ import SystemPackage
 ///   `remove_after_verify` (Bool; default false).
 /// - `[fixity]` `enabled` (Bool; default true), `interval_hours` (number, more than 0, at most 8760;
 ///   default 168), `max_bytes_per_second` (Int, at least 1 MiB; default 33554432).
+/// - `[review]` `lease_minutes` (Int 1…480; default 30): how long a review claim lasts.
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
     public var stateDirectory: FilePath
@@ -44,6 +45,8 @@ public struct DaemonConfiguration: Sendable {
     public var watchedFolders: [WatchedFolder]
     /// The fixity scrubber.
     public var fixity: Fixity
+    /// How long a review claim lasts unless the request names a lease (docs/retention.md).
+    public var reviewLeaseSeconds: Double = 30 * 60
 
     /// The control socket's settings.
     public struct Control: Sendable, Equatable {

@@ -50,12 +50,15 @@ public struct CatalogControlHandler: ControlHandler {
     ///     administrators, and so are members of the group `custody-admin` when it exists.
     ///   - status: the status now (cheap, thread-safe).
     ///   - statusChanges: a fresh stream of status changes; called once per server run.
+    ///   - reviewLease: how long a review claim lasts unless the request names a lease.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver = .daemonDefault,
         status: @escaping @Sendable () -> DaemonStatus,
-        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>
+        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, reviewLease: TimeInterval = 30 * 60
     ) {
-        operations = Operations(catalog: catalog, resolver: resolver, status: status)
+        var operations = Operations(catalog: catalog, resolver: resolver, status: status)
+        operations.reviewLease = reviewLease
+        self.operations = operations
         currentStatus = status
         changes = statusChanges
     }

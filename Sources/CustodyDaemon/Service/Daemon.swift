@@ -134,13 +134,15 @@ extension Daemon {
     /// catalog, each request audited for the kernel-identified caller.
     public init(configuration: DaemonConfiguration, environment: [String: String], logger: Logger) {
         let control = configuration.control
+        let reviewLease = configuration.reviewLeaseSeconds
         self.init(
             configuration: configuration, environment: environment, logger: logger,
             makeControlServer: { board, catalog in
                 ControlServer(
                     configuration: control,
                     handler: CatalogControlHandler(
-                        catalog: catalog, status: { board.snapshot() }, statusChanges: { board.changes() }),
+                        catalog: catalog, status: { board.snapshot() }, statusChanges: { board.changes() },
+                        reviewLease: reviewLease),
                     logger: logger)
             })
     }
