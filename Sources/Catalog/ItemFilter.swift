@@ -155,13 +155,14 @@ public struct ItemFilter: Sendable, Equatable {
                     code: .invalidQuery, message: "review state '\(reviewState)' is not one of: pending, claimed, reviewed")
             }
         }
+        // A case's items and held items are few: read them from their own tables, not by scanning items.
         if let caseNumber {
             request = request.filter(
-                sql: "EXISTS (SELECT 1 FROM item_case WHERE item_id = item.id AND case_number = ?)", arguments: [caseNumber])
+                sql: "item.id IN (SELECT item_id FROM item_case WHERE case_number = ?)", arguments: [caseNumber])
         }
         if let held {
-            let open = "EXISTS (SELECT 1 FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE hi.item_id = item.id AND h.released_at IS NULL)"
-            request = request.filter(sql: held ? open : "NOT \(open)")
+            let open = "SELECT hi.item_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE h.released_at IS NULL"
+            request = request.filter(sql: held ? "item.id IN (\(open))" : "item.id NOT IN (\(open))")
         }
         if let fixityFailed {
             request = request.filter(fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)
