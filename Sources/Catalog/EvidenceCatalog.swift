@@ -5,7 +5,8 @@ import GRDB
 /// The catalog: items, ingest intents and the audit chain, in one SQLite database (WAL, foreign keys,
 /// `synchronous=FULL`, `secure_delete`). Every mutation and its audit entries commit together.
 public struct EvidenceCatalog: Sendable {
-    private let pool: DatabasePool
+    /// A pool when opened for writing; a read-only queue for `init(readingOnly:)`.
+    private let pool: any DatabaseWriter
     /// Who this process acts as, in the audit log.
     public let actor: AuditActor
     /// The database file.
@@ -39,13 +40,27 @@ public struct EvidenceCatalog: Sendable {
         self.path = path
     }
 
-    /// Creates a new catalog bound to a KEK fingerprint and audits its creation.
+    /// Opens an existing catalog for reading only: nothing is migrated or written, so it works on a
+    /// read-only copy and for a user who may only read the file (`audit verify`, keyless `verify`).
+    /// - Throws: `CatalogError.unavailable` when the file is missing or cannot be read.
+    public init(readingOnly path: String, actor: AuditActor) throws {
+        pool = try CatalogFiles.openReadOnly(path)
+        self.actor = actor
+        self.path = path
+    }
+
+    /// Whether this catalog was opened by `init(readingOnly:)`: writes (audit entries too) fail.
+    public var isReadOnly: Bool { pool.configuration.readonly }
+
+    /// Creates a new catalog bound to a KEK fingerprint and audits its creation. The file and its
+    /// `-wal` and `-shm` companions are 0600 whatever the umask: the catalog holds wrapped keys.
     /// - Throws: `CatalogError.unavailable` if one already exists there.
     public static func create(path: String, actor: AuditActor, keyFingerprint: [UInt8]) throws -> EvidenceCatalog {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CatalogError(
                 code: .unavailable, message: "a catalog already exists at \(path); refusing to replace it")
         }
+        try CatalogFiles.createPrivate(path)
         let catalog = try EvidenceCatalog(opening: path, actor: actor)
         try catalog.write { db in
             try db.execute(

@@ -70,11 +70,19 @@ public struct StateDirectory: Sendable {
     }
 
     /// Opens an existing state directory, with the KEK at `keyPath` when one is given.
+    ///
+    /// `readOnly` opens the catalog without migrating or writing anything (`EvidenceCatalog
+    /// .init(readingOnly:)`), for checks run on a read-only copy or as a user who may only read it.
     /// - Throws: `StoreError.notAStore`, `CatalogError.unavailable`, `DaemonError.keyFile`, or
     ///   `DaemonError.wrongKey` when the KEK's fingerprint is not the store's. Nothing is written.
-    public static func open(at root: FilePath, keyPath: FilePath?, actor: AuditActor) throws -> StateDirectory {
+    public static func open(
+        at root: FilePath, keyPath: FilePath?, actor: AuditActor, readOnly: Bool = false
+    ) throws -> StateDirectory {
         let store = try EvidenceStore(root: root)
-        let catalog = try EvidenceCatalog(path: catalogPath(in: root).string, actor: actor)
+        let path = catalogPath(in: root).string
+        let catalog =
+            readOnly
+            ? try EvidenceCatalog(readingOnly: path, actor: actor) : try EvidenceCatalog(path: path, actor: actor)
         guard let keyPath else {
             return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: nil)
         }

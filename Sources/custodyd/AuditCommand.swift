@@ -1,6 +1,7 @@
 import ArgumentParser
 import CustodyCommandLine
 import CustodyDaemon
+import SystemPackage
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,40 +11,51 @@ struct AuditCommand: ParsableCommand {
 struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Walk the audit hash chain and name the first broken entry (exit status 1 if any).")
+        abstract:
+            "Walk the audit hash chain, check the catalog against it and the chain against anchors (exit status 1 if anything is wrong).",
+        discussion:
+            "Needs no key and writes nothing: it works on a read-only copy of the state directory. docs/audit-log.md says what each check can and cannot detect."
+    )
 
     @OptionGroup var options: StateOptions
+
+    @Option(name: .customLong("anchors"), help: "An anchor file to check the chain against (repeatable).")
+    var anchorFiles: [String] = []
+
+    @Flag(help: "Also check the anchors the daemon wrote to the systemd journal (runs journalctl).")
+    var journal = false
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    struct ReportView: Encodable {
-        var entries: Int64
-        var head: String
-        var ok: Bool
-        var firstBroken: Int64?
-        var reason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case entries, head, ok, reason
-            case firstBroken = "first_broken"
-        }
-    }
-
     func run() throws {
-        let state = try options.open(needsKey: false)
-        let report = try state.catalog.verifyAuditChain()
-        let view = ReportView(
-            entries: report.entries, head: report.headHash, ok: report.firstBroken == nil,
-            firstBroken: report.firstBroken?.sequence, reason: report.firstBroken?.reason)
+        let state = try options.open(needsKey: false, readOnly: true)
+        let report = try AuditVerification(catalog: state.catalog).run(
+            anchorFiles: anchorFiles.map { FilePath(options.absolute($0)) }, journal: journal)
         if json {
-            try printJSON(view)
-        } else if let broken = report.firstBroken {
-            print("audit chain BROKEN at entry \(broken.sequence): \(broken.reason)")
-            print("\(report.entries) entries before it verify; last good hash \(report.headHash)")
+            try printJSON(report)
         } else {
-            print("audit chain intact: \(report.entries) entries, head \(report.headHash)")
+            if let broken = report.firstBroken {
+                print("audit chain BROKEN at entry \(broken): \(report.reason ?? "")")
+                print("\(report.entries) entries before it verify; last good hash \(report.head)")
+            } else {
+                print("audit chain intact: \(report.entries) entries, head \(report.head)")
+            }
+            for found in report.discrepancies {
+                let field = found.field.map { " \($0):" } ?? ""
+                print("CATALOG  \(found.itemID ?? "(store)")\(field) \(found.problem)")
+            }
+            for problem in report.anchorProblems {
+                print("ANCHOR   \(problem.source) entry \(problem.sequence): \(problem.problem)")
+            }
+            for line in report.malformedAnchorLines { print("ANCHOR   \(line): not an anchor line") }
+            if !anchorFiles.isEmpty || journal {
+                print("\(report.anchorsChecked) anchors checked, \(report.anchorProblems.count) contradicted")
+            }
+            print(
+                report.discrepancies.isEmpty
+                    ? "catalog agrees with the chain" : "\(report.discrepancies.count) catalog discrepancies")
         }
-        if report.firstBroken != nil { throw ExitCode(1) }
+        if !report.ok { throw ExitCode(1) }
     }
 }

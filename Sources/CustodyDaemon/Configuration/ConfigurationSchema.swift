@@ -5,6 +5,7 @@ enum ConfigurationSchema {
 
     static let top: [Key] = [
         .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"), .table("fixity"),
+        .table("audit"),
     ]
     static let store: [Key] = [.value("state_directory"), .value("key_file")]
     static let ingest: [Key] = [.value("time_zone")]
@@ -25,11 +26,12 @@ enum ConfigurationSchema {
         .value("path"), .value("name"), .value("device"), .value("settle_seconds"), .value("remove_after_verify"),
     ]
     static let fixity: [Key] = [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]
+    static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
         ("[[devices.profile]]", profile), ("[devices.registry.\"SERIAL\"]", registryEntry), ("[[watch]]", watch),
-        ("[fixity]", fixity),
+        ("[fixity]", fixity), ("[audit]", audit),
     ]
 
     /// The headers of the tables that have `key` as a value key: `["[devices]", "[fixity]"]` for `enabled`.

@@ -61,6 +61,8 @@ public struct Daemon: Sendable {
                     "temporary_removed": "\(report.temporaryObjectsRemoved)",
                 ])
         ])
+        let anchoring = AuditAnchoring(configuration: configuration.audit, catalog: state.catalog, logger: logger)
+        anchoring.publish()
         logger.notice(
             "recovery done",
             metadata: [
@@ -81,6 +83,7 @@ public struct Daemon: Sendable {
             services.append(
                 .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
         }
+        services.append(.init(service: AuditAnchorService(anchoring: anchoring)))
         for folder in configuration.watchedFolders {
             services.append(
                 .init(
@@ -108,9 +111,11 @@ public struct Daemon: Sendable {
             try await group.run()
         } catch {
             try? state.catalog.audit([AuditEvent(action: .daemonStopped, detail: ["error": "\(error)"])])
+            anchoring.publish()
             throw error
         }
         try state.catalog.audit([AuditEvent(action: .daemonStopped, detail: [:])])
+        anchoring.publish()
         logger.notice("custodyd stopped")
     }
 }
