@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 DEMO_STATE   ?= $(CURDIR)/demo/state
 CUSTODYD      = $(CURDIR)/.build/debug/custodyd
-APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount \
+APT_PACKAGES  = libssl-dev libsqlite3-dev sqlite3 pkg-config python3 python3-pip util-linux mount \
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev \
                 dosfstools mtools exfatprogs exfat-fuse fdisk

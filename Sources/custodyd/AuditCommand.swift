@@ -1,11 +1,12 @@
 import ArgumentParser
+import Catalog
 import CustodyCommandLine
 import CustodyDaemon
 import SystemPackage
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Work with the audit log.", subcommands: [AuditVerifyCommand.self])
+        commandName: "audit", abstract: "Work with the audit log.", subcommands: [AuditVerifyCommand.self, AuditAnchorCommand.self])
 }
 
 struct AuditVerifyCommand: ParsableCommand {
@@ -57,5 +58,28 @@ struct AuditVerifyCommand: ParsableCommand {
                     ? "catalog agrees with the chain" : "\(report.discrepancies.count) catalog discrepancies")
         }
         if !report.ok { throw ExitCode(1) }
+    }
+}
+
+struct AuditAnchorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anchor",
+        abstract: "Print the audit chain's head as an anchor line, and append it to anchor files.",
+        discussion:
+            "The daemon anchors on its own (docs/audit-log.md); this takes one more, for a report, a ticket or a file kept elsewhere. Reads the catalog only."
+    )
+
+    @OptionGroup var options: StateOptions
+
+    @Option(name: .customLong("anchors"), help: "An anchor file to append the anchor to (repeatable).")
+    var anchorFiles: [String] = []
+
+    func run() throws {
+        let state = try options.open(needsKey: false, readOnly: true)
+        guard let anchor = try state.catalog.auditHead() else {
+            throw ValidationError("the audit log is empty: there is no head to anchor")
+        }
+        for file in anchorFiles { try AnchorFile.append(anchor, to: FilePath(options.absolute(file))) }
+        print(anchor.line)
     }
 }

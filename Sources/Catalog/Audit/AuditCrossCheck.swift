@@ -63,9 +63,9 @@ extension EvidenceCatalog {
                     group.add(row)
                     nextEntry = try entries.next()
                 }
-                var record: ItemRecord?
+                var record: (item: ItemRecord, display: String)?
                 if let row = nextItem, (row["id"] as String) == id {
-                    record = try ItemRecord(row: row)
+                    record = (try ItemRecord(row: row), row["source_path_display"])
                     nextItem = try items.next()
                 }
                 found += Self.compare(id: id, record: record, entries: group)
@@ -110,11 +110,13 @@ extension EvidenceCatalog {
     }
 
     /// What one item's row and its entries say, side by side.
-    private static func compare(id: String, record: ItemRecord?, entries: ItemEntries) -> [AuditDiscrepancy] {
+    private static func compare(
+        id: String, record: (item: ItemRecord, display: String)?, entries: ItemEntries
+    ) -> [AuditDiscrepancy] {
         func problem(_ field: String?, _ text: String) -> AuditDiscrepancy {
             AuditDiscrepancy(itemID: id, field: field, problem: text)
         }
-        guard let record else {
+        guard let (record, display) = record else {
             guard let stored = entries.stored, entries.removed == nil else { return [] }
             return [
                 problem(
@@ -141,6 +143,14 @@ extension EvidenceCatalog {
                 problem(
                     key,
                     "the catalog says \(quoted(facts[key])), its item.stored entry (\(stored.sequence)) recorded \(quoted(recorded[key]))"
+                ))
+        }
+        // The display column is what people are shown; it must say what ingest recorded too.
+        if let path = recorded["path"], display != path {
+            found.append(
+                problem(
+                    "source_path_display",
+                    "the catalog shows \(quoted(display)), its item.stored entry (\(stored.sequence)) recorded \(quoted(path))"
                 ))
         }
         if record.state == .verified, entries.verified == nil {
