@@ -86,6 +86,15 @@ import Testing
             return (result.status, try #require(report, "\(result.stdout) \(result.stderr)"))
         }
 
+        /// `Tests/Interop/check_audit.py`, the independent checker written from docs/audit-log.md alone.
+        func independentCheck() throws -> ProcessResult {
+            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("Interop/check_audit.py").path
+            var arguments = ["python3", script, "--state", fixture.state]
+            if FileManager.default.fileExists(atPath: anchors) { arguments += ["--anchors", anchors] }
+            return try CustodyTesting.run("/usr/bin/env", arguments)
+        }
+
         var firstItemID: String {
             get throws { try query("SELECT id FROM item ORDER BY id LIMIT 1")[0]["id"] as! String }
         }
@@ -217,6 +226,24 @@ import Testing
             Self.discrepancies(report).contains {
                 $0["id"] as? String == forged && ($0["problem"] as? String)?.contains("outside ingest") == true
             })
+    }
+
+    @Test func theIndependentCheckerAgreesOnEachTampering() throws {
+        let store = try Tampered("independent")
+        try store.anchor()
+        let clean = try store.independentCheck()
+        #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+        #expect(clean.stdout.contains("0 findings"))
+        let id = try store.firstItemID
+        try store.sql(
+            "UPDATE item SET source_device = 'DEV0666' WHERE id = '\(id)'; DELETE FROM audit WHERE seq = (SELECT max(seq) FROM audit);"
+        )
+        let tampered = try store.independentCheck()
+        #expect(tampered.status == 1)
+        #expect(tampered.stdout.contains("catalog \(id) device:"), "\(tampered.stdout)")
+        #expect(tampered.stdout.contains("entries were cut off its end"), "\(tampered.stdout)")
+        let (status, _) = try store.verify()
+        #expect(status == 1)
     }
 
     @Test func aStrayFileAnywhereInTheObjectTreeIsReported() throws {
