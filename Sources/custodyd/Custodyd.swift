@@ -36,6 +36,8 @@ struct Custodyd: ParsableCommand {
             return handler
         }
         do {
+            // Before any command can load a key: none of them may leave it in a core dump.
+            try ProcessHardening.disableCoreDumps()
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {

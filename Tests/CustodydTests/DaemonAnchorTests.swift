@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// `custodyd run` anchors the audit chain's head to the configured file at start and at stop, and the
-/// anchors check against the chain it leaves.
+/// anchors check against the chain it leaves; it runs with core dumps off.
 @Suite(.serialized) struct DaemonAnchorTests {
     @Test func theDaemonAnchorsAtStartAndStopAndTheAnchorsVerify() throws {
         let station = try DockStation()
@@ -17,6 +17,10 @@ import Testing
         try station.configure(
             wipe: false, extra: "\n[audit]\nanchor_file = \"\(anchors)\"\nanchor_interval_minutes = 60\njournal = false\n")
         let daemon = try station.start()
+        // The running daemon can write no core dump (its memory holds the keys).
+        let limits = try String(contentsOfFile: "/proc/\(daemon.pid)/limits", encoding: .utf8)
+        let core = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
+        #expect(core.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"])
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0, "\(daemon.log)")
         let lines = try String(contentsOfFile: anchors, encoding: .utf8).split(separator: "\n")

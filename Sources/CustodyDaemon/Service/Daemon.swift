@@ -41,6 +41,7 @@ public struct Daemon: Sendable {
     /// Runs until SIGTERM or SIGINT.
     /// - Throws: when the state directory, key or lock cannot be had, recovery fails, or a service fails.
     public func run() async throws {
+        try ProcessHardening.disableCoreDumps()
         let keyPath = KeyFile.location(
             explicit: configuration.keyFile?.string, stateDirectory: configuration.stateDirectory,
             environment: environment)
