@@ -32,6 +32,8 @@ public final class ControlServer: Service, Sendable {
     private let trustedUIDs: Set<UInt32>
     private let state = Mutex(State())
     private let hub = StatusHub()
+    /// At most one `control.refused` entry per identity and minute, with a count.
+    private let refusals = RefusalLog()
 
     private struct State {
         var stopping = false
@@ -121,6 +123,7 @@ public final class ControlServer: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
+        for (caller, event) in refusals.drain() { try? handler.audit(event, by: caller) }
         logger.info("Control socket closed", metadata: ["control.socket": "\(listener.path)"])
     }
 
@@ -270,12 +273,10 @@ public final class ControlServer: Service, Sendable {
         logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
 
         guard isAuthorised(caller, allowedGroups: allowedGroups) else {
+            guard case .audit(let event) = refusals.refused(caller) else { return }
             logger.notice("Control connection refused: caller not in an allowed group")
             do {
-                try handler.audit(
-                    AuditEvent(
-                        action: .controlRefused,
-                        detail: ["uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)"]), by: caller)
+                try handler.audit(event, by: caller)
             } catch {
                 logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
             }
