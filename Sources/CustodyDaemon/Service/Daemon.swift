@@ -42,6 +42,8 @@ public struct Daemon: Sendable {
     /// - Throws: when the state directory, key or lock cannot be had, recovery fails, or a service fails.
     public func run() async throws {
         try ProcessHardening.disableCoreDumps()
+        // Before the lock and before anything is written: a group or folder that is not there.
+        try configuration.checkOnThisMachine(path: nil)
         let keyPath = KeyFile.location(
             explicit: configuration.keyFile?.string, stateDirectory: configuration.stateDirectory,
             environment: environment)
