@@ -70,6 +70,23 @@ enum CatalogFiles {
         }
     }
 
+    /// Below this much free space, SQLite's I/O errors are taken for what they almost always are: a
+    /// full disk (a WAL or shared-memory file that could not grow reports "disk I/O error").
+    static let nearlyFullBytes: Int64 = 16 << 20
+
+    /// The disk-full message for the catalog at `path`, when its filesystem has less than
+    /// `nearlyFullBytes` free and `error` is one a full disk causes; else nil.
+    static func diskFullMessage(for error: DatabaseError, path: String) -> String? {
+        guard error.resultCode == .SQLITE_FULL || error.resultCode == .SQLITE_IOERR else { return nil }
+        var info = statvfs()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard statvfs(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
+        let free = Int64(info.f_bavail) * Int64(info.f_frsize)
+        guard error.resultCode == .SQLITE_FULL || free < nearlyFullBytes else { return nil }
+        return
+            "the catalog at \(path) cannot grow: its disk is full (\(free) bytes free); free space on that filesystem, then retry — nothing already recorded was lost"
+    }
+
     /// `file:PATH?immutable=1`, with the characters a URI path cannot hold percent-encoded.
     private static func immutableURI(_ path: String) -> String {
         var allowed = CharacterSet.urlPathAllowed

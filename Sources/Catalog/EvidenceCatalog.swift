@@ -34,6 +34,9 @@ public struct EvidenceCatalog: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try CatalogMigrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
+            if let full = CatalogFiles.diskFullMessage(for: error, path: path) {
+                throw CatalogError(code: .database, message: full, cause: error)
+            }
             throw CatalogError(code: .unavailable, message: "cannot open the catalog at \(path)", cause: error)
         }
         self.actor = actor
@@ -377,12 +380,8 @@ public struct EvidenceCatalog: Sendable {
     }
 
     private static func mapped(_ error: DatabaseError, path: String) -> CatalogError {
-        if error.resultCode == .SQLITE_FULL {
-            return CatalogError(
-                code: .database,
-                message:
-                    "the catalog at \(path) cannot grow: its disk is full; free space, then retry — nothing already recorded was lost",
-                cause: error)
+        if let full = CatalogFiles.diskFullMessage(for: error, path: path) {
+            return CatalogError(code: .database, message: full, cause: error)
         }
         return CatalogError(code: .database, message: "the catalog at \(path) refused the operation", cause: error)
     }
