@@ -218,14 +218,30 @@ public struct ControlClientError: CustodyError {
                     "no daemon listens on \(path): is custodyd running? Check `systemctl status custodyd`, or give the socket with --socket or $CUSTODY_SOCKET"
             )
         case EACCES, EPERM:
+            let group = owningGroup(of: path) ?? "custody"
             return ControlClientError(
                 code: .permissionDenied,
                 message:
-                    "permission denied opening \(path): add yourself to group custody (`sudo usermod -aG custody $USER`, then log in again)"
+                    "permission denied opening \(path): add yourself to group \(group) (`sudo usermod -aG \(group) $USER`, then log in again)"
             )
         default:
             return ControlClientError(
                 code: .connect, message: "cannot connect to \(path): \(String(cString: strerror(code)))")
         }
+    }
+
+    /// The group that owns the socket, or (when this user cannot even see it) its directory: the
+    /// group the daemon was configured to give access to, not a name assumed here.
+    static func owningGroup(of path: String) -> String? {
+        var info = stat()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard stat(path, &info) == 0 || stat(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
+        var group = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrgid_r(info.st_gid, &group, &buffer, buffer.count, &result) == 0, result != nil else {
+            return "\(info.st_gid)"
+        }
+        return String(cString: group.gr_name)
     }
 }
