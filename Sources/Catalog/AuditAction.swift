@@ -22,6 +22,10 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let storeCreated = AuditAction("store.created")
     public static let daemonStarted = AuditAction("daemon.started")
     public static let daemonStopped = AuditAction("daemon.stopped")
+    /// `custodyd key rotate` began rewrapping every data key under a new KEK (both fingerprints).
+    public static let keyRotationStarted = AuditAction("key.rotation_started")
+    /// Every data key is wrapped under the new KEK, which is now the store's (both fingerprints).
+    public static let keyRotated = AuditAction("key.rotated")
 
     // MARK: Ingest
     public static let importStarted = AuditAction("import.started")
@@ -62,7 +66,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
 
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
-        storeCreated, daemonStarted, daemonStopped,
+        storeCreated, daemonStarted, daemonStopped, keyRotationStarted, keyRotated,
         importStarted, importFinished, importInterrupted, importSkipped, importFailed, importDuplicate,
         itemStored, itemVerified, itemDiscarded, itemProbed, itemReprobed, recoveryDiscarded, sourceWiped, sourceKept,
         dockStarted, dockFinished,

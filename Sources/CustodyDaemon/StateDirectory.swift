@@ -86,6 +86,15 @@ public struct StateDirectory: Sendable {
         guard let keyPath else {
             return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: nil)
         }
+        if let pending = try catalog.pendingKeyRotation() {
+            // Mid-rotation some items are under the old key and some under the new: no single key
+            // reads them all, so nothing that needs one runs until the rotation is finished.
+            throw DaemonError(
+                code: .wrongKey,
+                message:
+                    "a key rotation of \(root) to the key with fingerprint \(Hex.encode(pending)) is unfinished; finish it with `custodyd key rotate --key-file OLD --new-key-file NEW` (the same files again)"
+            )
+        }
         let key = try KeyFile.load(from: keyPath)
         let expected = try catalog.keyFingerprint()
         guard key.fingerprint == expected else {

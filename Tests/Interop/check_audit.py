@@ -102,8 +102,14 @@ def check_catalog(db, findings):
         findings.append(f"catalog (store): the log starts at entry {first[0]} ({first[1]}), not store.created")
     else:
         meta = db.execute("SELECT value FROM store_meta WHERE key = 'kek_fingerprint'").fetchone()
-        if json.loads(first[2]).get("kek_fingerprint") != (meta[0].hex() if meta else None):
-            findings.append("catalog (store) kek_fingerprint: differs from the store's creation entry")
+        rotated = db.execute(
+            "SELECT detail FROM audit WHERE action = 'key.rotated' ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+        # The key is the one the store was created with, or the one the last rotation moved it to.
+        recorded = (json.loads(rotated[0]).get("new_kek_fingerprint") if rotated
+                    else json.loads(first[2]).get("kek_fingerprint"))
+        if recorded != (meta[0].hex() if meta else None):
+            findings.append("catalog (store) kek_fingerprint: differs from what the chain recorded")
 
     entries = {}
     for item_id, seq, action, detail in db.execute(

@@ -94,16 +94,20 @@ extension EvidenceCatalog {
                 )
             ]
         }
-        let recorded = detail(of: first.detail)["kek_fingerprint"]
+        // The store's key is the one it was created with, or the last one a rotation moved it to.
+        let rotated = try AuditEntry.fetchOne(
+            db, sql: "SELECT * FROM audit WHERE action = ? ORDER BY seq DESC LIMIT 1",
+            arguments: [AuditAction.keyRotated.rawValue])
+        let recorded =
+            rotated.map { detail(of: $0.detail)["new_kek_fingerprint"] } ?? detail(of: first.detail)["kek_fingerprint"]
         let stored = try Data.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'kek_fingerprint'")
             .map { Hex.encode(Array($0)) }
         guard recorded == stored else {
+            let source = rotated.map { "the last key rotation (entry \($0.sequence))" } ?? "the store's creation entry"
             return [
                 AuditDiscrepancy(
                     itemID: nil, field: "kek_fingerprint",
-                    problem:
-                        "the catalog names key \(stored ?? "(none)"), but the store's creation entry recorded \(recorded ?? "(none)")"
-                )
+                    problem: "the catalog names key \(stored ?? "(none)"), but \(source) recorded \(recorded ?? "(none)")")
             ]
         }
         return []
