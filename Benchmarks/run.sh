@@ -13,6 +13,7 @@
 #   volumes a 1 GiB file from a FAT32 and an exFAT image: Custody's reader vs `dd` of the same bytes
 #                                                                           target ratio <= 1.1x
 #           import of that FAT32 image vs import of the same file from a directory  target <= 1.15x
+#   rotate  `custodyd key rotate` of ROTATE_ITEMS (default 1,000,000) real wrapped keys: seconds, keys/s
 #   dock    8 simulated recorders of 256 MiB docked at once into `custodyd run` (umockdev) versus one:
 #           aggregate rate >= one device's rate; slowest bay <= 1.5x the mean; daemon peak RSS
 #
@@ -33,19 +34,20 @@ LIST_RUNS="${LIST_RUNS:-20}"
 IMPORT_RUNS="${IMPORT_RUNS:-3}"
 CATALOG_ITEMS="${CATALOG_ITEMS:-1000000}"
 VOLUME_RUNS="${VOLUME_RUNS:-5}"
+ROTATE_ITEMS="${ROTATE_ITEMS:-1000000}"
 MiB=$((1 << 20))
 GiB=$((1 << 30))
 
 # --- which benchmarks ------------------------------------------------------------------------------
-ALL=(import memory small list probe volumes dock)
+ALL=(import memory small list probe volumes rotate dock)
 if (($# == 0)); then
     SELECTED=("${ALL[@]}")
 else
     SELECTED=("$@")
     for name in "${SELECTED[@]}"; do
         case "$name" in
-            import | memory | small | list | probe | volumes | dock) ;;
-            *) echo "usage: $0 [import|memory|small|list|probe|volumes|dock]..." >&2; exit 64 ;;
+            import | memory | small | list | probe | volumes | rotate | dock) ;;
+            *) echo "usage: $0 [import|memory|small|list|probe|volumes|rotate|dock]..." >&2; exit 64 ;;
         esac
     done
 fi
@@ -354,6 +356,15 @@ if wants volumes; then
     rm -rf "$BENCH_DIR/state-vol" "$BENCH_DIR"/vol-*
     ratio=$(calc "$IMAGE_SECONDS / $DIR_SECONDS")
     SUMMARY+=("volumes: import of a FAT32 image holding 1 GiB (median of $VOLUME_RUNS) $IMAGE_SECONDS s, of the same file from a directory $DIR_SECONDS s, ratio ${ratio}x (target <= 1.15x: $(verdict "$ratio" '<=' 1.15))")
+fi
+
+# --- key rotation ----------------------------------------------------------------------------------
+if wants rotate; then
+    note "rotate: rewrap $ROTATE_ITEMS data keys under a new KEK"
+    rm -rf "$BENCH_DIR/state-rotate"
+    "$BENCH" rotate "$BENCH_DIR/state-rotate" "$ROTATE_ITEMS" | tee "$BENCH_DIR/rotate.log"
+    rm -rf "$BENCH_DIR/state-rotate"
+    SUMMARY+=("rotate: $(grep '^rotate [0-9]' "$BENCH_DIR/rotate.log")")
 fi
 
 if wants dock; then
