@@ -68,7 +68,8 @@ public struct KeyRotation {
         let new = createdNewKey ? try KeyFile.create(at: newKeyPath) : try KeyFile.load(from: newKeyPath)
         guard old.fingerprint != new.fingerprint else {
             throw DaemonError(
-                code: .keyFile, message: "\(oldKeyPath) and \(newKeyPath) hold the same key; give a new key to rotate to")
+                code: .keyFile,
+                message: "\(oldKeyPath) and \(newKeyPath) hold the same key; give a new key to rotate to")
         }
         let lock = try StoreLock(store: state.store)
         defer { withExtendedLifetime(lock) {} }

@@ -6,7 +6,8 @@ import SystemPackage
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Work with the audit log.", subcommands: [AuditVerifyCommand.self, AuditAnchorCommand.self])
+        commandName: "audit", abstract: "Work with the audit log.",
+        subcommands: [AuditVerifyCommand.self, AuditAnchorCommand.self])
 }
 
 struct AuditVerifyCommand: ParsableCommand {

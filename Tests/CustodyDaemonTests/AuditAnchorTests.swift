@@ -83,7 +83,8 @@ import Testing
 
     @Test func theAuditTableConfiguresAnchoring() throws {
         let configuration = try ConfigurationFile.parse(
-            text: "[audit]\nanchor_file = \"/mnt/anchors/station1.jsonl\"\nanchor_interval_minutes = 5\njournal = false\n",
+            text:
+                "[audit]\nanchor_file = \"/mnt/anchors/station1.jsonl\"\nanchor_interval_minutes = 5\njournal = false\n",
             path: "custodyd.toml", environment: [:])
         #expect(configuration.audit.anchorFile == "/mnt/anchors/station1.jsonl")
         #expect(configuration.audit.anchorIntervalSeconds == 300)

@@ -134,7 +134,9 @@ import Testing
         let (status, report) = try store.verify()
         #expect(status == 1)
         #expect(report["first_broken"] is NSNull)
-        #expect(Self.discrepancies(report).filter { ($0["problem"] as? String)?.contains("no item.stored") == true }.count == 3)
+        #expect(
+            Self.discrepancies(report).filter { ($0["problem"] as? String)?.contains("no item.stored") == true }.count
+                == 3)
     }
 
     @Test func aCutTailIsCaughtByTheAnchor() throws {

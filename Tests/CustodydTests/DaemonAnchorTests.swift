@@ -15,7 +15,8 @@ import Testing
         try FileManager.default.createDirectory(
             atPath: station.directory.file("anchors"), withIntermediateDirectories: true)
         try station.configure(
-            wipe: false, extra: "\n[audit]\nanchor_file = \"\(anchors)\"\nanchor_interval_minutes = 60\njournal = false\n")
+            wipe: false,
+            extra: "\n[audit]\nanchor_file = \"\(anchors)\"\nanchor_interval_minutes = 60\njournal = false\n")
         let daemon = try station.start()
         // The running daemon can write no core dump (its memory holds the keys).
         let limits = try String(contentsOfFile: "/proc/\(daemon.pid)/limits", encoding: .utf8)

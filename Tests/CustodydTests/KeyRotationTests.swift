@@ -16,7 +16,10 @@ import Testing
     }
 
     func rotateArguments(_ fixture: CLIFixture, events: Bool = false) -> [String] {
-        ["key", "rotate", "--state", fixture.state, "--new-key-file", fixture.directory.file("new.kek"), "--batch-size", "2"]
+        [
+            "key", "rotate", "--state", fixture.state, "--new-key-file", fixture.directory.file("new.kek"),
+            "--batch-size", "2",
+        ]
             + (events ? ["--events"] : [])
     }
 
@@ -38,7 +41,8 @@ import Testing
         #expect(result.stdout.contains("rotated \(Self.files) items"))
         try expectEverythingUnderTheNewKey(fixture, "rotated")
         let entries = try run(
-            "/usr/bin/sqlite3", [fixture.state + "/catalog.sqlite", "SELECT detail FROM audit WHERE action = 'key.rotated'"])
+            "/usr/bin/sqlite3",
+            [fixture.state + "/catalog.sqlite", "SELECT detail FROM audit WHERE action = 'key.rotated'"])
         #expect(entries.stdout.contains("old_kek_fingerprint") && entries.stdout.contains("new_kek_fingerprint"))
         // Running it again is harmless.
         let again = try custodyd(

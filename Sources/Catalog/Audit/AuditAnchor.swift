@@ -83,8 +83,10 @@ extension EvidenceCatalog {
             let last = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0
             let first = try Data.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = 1").map { Hex.encode(Array($0)) }
             return try anchors.map { anchor in
-                let hash = try Data.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [anchor.sequence])
-                    .map { Hex.encode(Array($0)) }
+                let hash = try Data.fetchOne(
+                    db, sql: "SELECT hash FROM audit WHERE seq = ?", arguments: [anchor.sequence]
+                )
+                .map { Hex.encode(Array($0)) }
                 let problem: String?
                 if first != anchor.chain {
                     let this = first.map { "this chain's hashes to \($0)" } ?? "this chain has none"

@@ -107,7 +107,8 @@ extension EvidenceCatalog {
             return [
                 AuditDiscrepancy(
                     itemID: nil, field: "kek_fingerprint",
-                    problem: "the catalog names key \(stored ?? "(none)"), but \(source) recorded \(recorded ?? "(none)")")
+                    problem:
+                        "the catalog names key \(stored ?? "(none)"), but \(source) recorded \(recorded ?? "(none)")")
             ]
         }
         return []
@@ -130,7 +131,9 @@ extension EvidenceCatalog {
             ]
         }
         if let removed = entries.removed {
-            return [problem(nil, "entry \(removed.sequence) (\(removed.action)) removed it, yet it is still in the catalog")]
+            return [
+                problem(nil, "entry \(removed.sequence) (\(removed.action)) removed it, yet it is still in the catalog")
+            ]
         }
         guard let stored = entries.stored else {
             return [problem(nil, "no item.stored entry records it: the row was added to the catalog outside ingest")]

@@ -14,11 +14,13 @@ extension DaemonConfiguration {
         var problems: [String] = []
         if let group = control.socketGroup, UserDatabase.groupID(named: group) == nil {
             problems.append(
-                "[control] group: there is no group \"\(group)\" on this machine; create it (systemd/custody.sysusers.conf) or set group = \"\"")
+                "[control] group: there is no group \"\(group)\" on this machine; create it (systemd/custody.sysusers.conf) or set group = \"\""
+            )
         }
         for group in control.allowedGroups where UserDatabase.groupID(named: group) == nil {
             problems.append(
-                "[control] allowed_groups: there is no group \"\(group)\" on this machine; create it or remove it from the list")
+                "[control] allowed_groups: there is no group \"\(group)\" on this machine; create it or remove it from the list"
+            )
         }
         for folder in watchedFolders where !Self.isDirectory(folder.path) {
             problems.append(
@@ -26,7 +28,8 @@ extension DaemonConfiguration {
         }
         if let anchorFile = audit.anchorFile, !Self.isDirectory(anchorFile.removingLastComponent()) {
             problems.append(
-                "[audit] anchor_file: the directory \(anchorFile.removingLastComponent()) does not exist; create it (or mount it) first")
+                "[audit] anchor_file: the directory \(anchorFile.removingLastComponent()) does not exist; create it (or mount it) first"
+            )
         }
         return problems
     }
