@@ -411,6 +411,10 @@ public final class ControlServer: Service, Sendable {
         }
         do {
             try peer.write(line, until: deadline(after: configuration.peerTimeoutSeconds))
+            // Content (`view.read`) follows its line raw: `data_length` bytes, never JSON-escaped.
+            if !response.payload.isEmpty {
+                try peer.write(response.payload, until: deadline(after: configuration.peerTimeoutSeconds))
+            }
             return true
         } catch .timedOut {
             logger.info("Control connection dropped: the peer did not read in time")
