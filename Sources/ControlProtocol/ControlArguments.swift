@@ -41,6 +41,19 @@ public struct ControlArguments: Codable, Sendable, Equatable {
     /// `audit`: entries after this sequence number, and at most `limit` of them.
     public var after: Int64?
     public var limit: Int?
+    /// `export.request`: the items; `recipient` and `purpose` of the export.
+    public var items: [String]?
+    public var recipient: String?
+    public var purpose: String?
+    /// An export's number.
+    public var export: Int64?
+    /// `export.finish`: the SHA-256 of the bag's `manifest-sha256.txt`.
+    public var manifest: String?
+    /// `view.*`: the view's token; `view.read`: the range; `view.open`: `play` or `cat`.
+    public var view: String?
+    public var offset: Int64?
+    public var length: Int?
+    public var mode: String?
 
     /// Arguments; unset fields are absent on the wire.
     public init(
@@ -48,8 +61,19 @@ public struct ControlArguments: Codable, Sendable, Equatable {
         head: String? = nil, reason: String? = nil, person: String? = nil, role: String? = nil, scope: String? = nil,
         from: String? = nil, until: String? = nil, grant: Int64? = nil, serial: String? = nil, model: String? = nil,
         family: String? = nil, what: String? = nil, result: String? = nil, status: String? = nil,
-        item: String? = nil, action: String? = nil, after: Int64? = nil, limit: Int? = nil
+        item: String? = nil, action: String? = nil, after: Int64? = nil, limit: Int? = nil, items: [String]? = nil,
+        recipient: String? = nil, purpose: String? = nil, export: Int64? = nil, manifest: String? = nil,
+        view: String? = nil, offset: Int64? = nil, length: Int? = nil, mode: String? = nil
     ) {
+        self.items = items
+        self.recipient = recipient
+        self.purpose = purpose
+        self.export = export
+        self.manifest = manifest
+        self.view = view
+        self.offset = offset
+        self.length = length
+        self.mode = mode
         self.id = id
         self.name = name
         self.unit = unit
@@ -85,14 +109,18 @@ public struct ControlArguments: Codable, Sendable, Equatable {
             case let value as String?: detail[label] = value
             case let value as Int64?: detail[label] = value.map { "\($0)" }
             case let value as Int?: detail[label] = value.map { "\($0)" }
+            case let value as [String]?: detail[label] = value.map { $0.joined(separator: ",") }
             default: break
             }
         }
+        // A view's token is a capability: the log names views by number, never by token.
+        detail["view"] = view.map { String($0.prefix(8)) + "…" }
         return detail
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, unit, account, parent, head, reason, person, role, scope, from, until, grant, serial, model
-        case family, what, result, status, item, action, after, limit
+        case family, what, result, status, item, action, after, limit, items, recipient, purpose, export, manifest
+        case view, offset, length, mode
     }
 }

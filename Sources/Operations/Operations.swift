@@ -12,16 +12,23 @@ public struct Operations: Sendable {
     let resolver: PrincipalResolver
     let currentStatus: @Sendable () -> DaemonStatus?
     let clock: @Sendable () -> Date
+    /// Decrypting access for views and exports; nil where the key is not at hand.
+    let content: EvidenceContent?
+    /// The content views open now.
+    let views = ContentViews()
 
     /// Creates the operations over `catalog`.
     /// - Parameters:
     ///   - resolver: how callers become principals (bootstrap uids and groups).
     ///   - status: the daemon's status now, or nil where no daemon runs (local commands).
     ///   - clock: the time grants and decisions are judged at.
+    ///   - content: decrypting access for views and exports (the daemon's); nil serves no content.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver,
-        status: @escaping @Sendable () -> DaemonStatus? = { nil }, clock: @escaping @Sendable () -> Date = { Date() }
+        status: @escaping @Sendable () -> DaemonStatus? = { nil }, clock: @escaping @Sendable () -> Date = { Date() },
+        content: EvidenceContent? = nil
     ) {
+        self.content = content
         self.catalog = catalog
         self.resolver = resolver
         currentStatus = status
@@ -79,6 +86,15 @@ public struct Operations: Sendable {
         case .deviceRetire: return try retireDevice(arguments, context)
         case .deviceShow: return try showDevice(arguments, context)
         case .deviceList: return try listDevices(context)
+        case .viewOpen: return try openView(arguments, context)
+        case .viewRead: return try readView(arguments, context)
+        case .viewClose: return try closeView(arguments, context)
+        case .exportRequest: return try requestExport(arguments, context)
+        case .exportApprove: return try approveExport(arguments, context)
+        case .exportReject: return try rejectExport(arguments, context)
+        case .exportList: return try listExports(context)
+        case .exportOpen: return try openExport(arguments, context)
+        case .exportFinish: return try finishExport(arguments, context)
         }
     }
 

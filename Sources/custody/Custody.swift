@@ -15,7 +15,8 @@ struct Custody: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, ListCommand.self, ShowCommand.self, WhoAmICommand.self, PersonCommand.self,
-            UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self,
+            UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self, PlayCommand.self,
+            CatCommand.self, ExportCommand.self,
         ]
     )
 

@@ -50,12 +50,13 @@ public struct CatalogControlHandler: ControlHandler {
     ///     administrators, and so are members of the group `custody-admin` when it exists.
     ///   - status: the status now (cheap, thread-safe).
     ///   - statusChanges: a fresh stream of status changes; called once per server run.
+    ///   - content: decrypting access for views and exports; nil serves no content.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver = .daemonDefault,
         status: @escaping @Sendable () -> DaemonStatus,
-        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>
+        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, content: EvidenceContent? = nil
     ) {
-        operations = Operations(catalog: catalog, resolver: resolver, status: status)
+        operations = Operations(catalog: catalog, resolver: resolver, status: status, content: content)
         currentStatus = status
         changes = statusChanges
     }
