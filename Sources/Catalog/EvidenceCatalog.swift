@@ -277,8 +277,12 @@ public struct EvidenceCatalog: Sendable {
     /// Items matching `filter`, newest first.
     /// - Throws: `CatalogError.invalidQuery` for a malformed filter.
     public func items(matching filter: ItemFilter) throws -> [ItemRecord] {
-        let request = try filter.request()
-        return try read { db in try request.fetchAll(db) }
+        let parts = filter.partitionedByScope()
+        let requests = try parts.map { try $0.request() }
+        let pages = try read { db in try requests.map { try $0.fetchAll(db) } }
+        guard pages.count > 1 else { return pages.first ?? [] }
+        var seen = Set<EvidenceID>()
+        return Array(pages.joined().sorted(by: filter.comesBefore).filter { seen.insert($0.id).inserted }.prefix(filter.limit))
     }
 
     /// Calls `body` with every item, in batches of `batchSize`, in catalog order; each batch is read
