@@ -18,6 +18,13 @@ struct ContentEndToEndTests {
     /// A station with one real MP4 of P1's (a marker in its content) imported, people registered and
     /// carol a reviewer of NORTH.
     static func station() throws -> (DockStation, DaemonProcess, String, String) {
+        let (station, daemon, items) = try stationWithItems()
+        let (id, sha256) = try #require(items["DEV0001_P1_20240501100000_0001.MP4"])
+        return (station, daemon, id, sha256)
+    }
+
+    /// The station, with a 3 MiB file of P1's besides the MP4: several 1 MiB segments. Items by name.
+    static func stationWithItems() throws -> (DockStation, DaemonProcess, [String: (String, String)]) {
         try AccessEndToEndTests.prepareUsers()
         let station = try DockStation()
         try station.configure(wipe: false, controlGroup: U.socketGroup, allowedGroups: [U.socketGroup])
@@ -39,14 +46,19 @@ struct ContentEndToEndTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data(box))
         try handle.close()
+        try Data(testBytes(count: 3 << 20, seed: 42)).write(to: URL(fileURLWithPath: card + "/DEV0001_P1_20240501100500_0002.DAT"))
         let imported = try custodyd("import", "--state", station.state, "--device", "READER9", card)
         #expect(imported.status == 0, "\(imported.stderr)")
         chmod(station.directory.path, 0o755)
         let daemon = try station.start()
         try AccessEndToEndTests.seed(station.socket)
         let list = try U.json(as: nil, socket: station.socket, "list") as? [String: Any]
-        let item = try #require((list?["items"] as? [[String: Any]])?.first)
-        return (station, daemon, item["id"] as! String, item["sha256"] as! String)
+        var items: [String: (String, String)] = [:]
+        for item in list?["items"] as? [[String: Any]] ?? [] {
+            let path = (item["source"] as! [String: Any])["path"] as! String
+            items[path] = (item["id"] as! String, item["sha256"] as! String)
+        }
+        return (station, daemon, items)
     }
 
     @Test func aReviewerPlaysAndSeeksWithNoPlaintextOnDiskAndEachViewIsAudited() throws {
@@ -152,6 +164,54 @@ struct ContentEndToEndTests {
         try text.replacingOccurrences(of: "READER9", with: "READER8").write(toFile: trail, atomically: false, encoding: .utf8)
         let trailCheck = try U.custody(as: nil, socket: station.socket, "export", "verify", edited, "--offline")
         #expect(trailCheck.status == 1 && trailCheck.stdout.contains("does not match its hash"), "\(trailCheck.stdout)")
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "mounting a size-limited tmpfs needs root (CI runs as root)"))
+    func aDamagedObjectStopsAtItsSegmentAndAFullDiskLeavesNoHalfBag() throws {
+        let (station, daemon, items) = try Self.stationWithItems()
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.wait()
+        }
+        let (id, _) = try #require(items["DEV0001_P1_20240501100500_0002.DAT"])
+
+        // A full disk: the write fails saying so, nothing is left under the bag's name or beside it,
+        // and a retry after freeing space writes the bag.
+        let requested = try U.json(
+            as: nil, socket: station.socket, "export", "request", id, "--recipient", "Court", "--purpose", "appeal")
+            as? [String: Any]
+        let export = try #require(requested?["id"] as? Int)
+        #expect(try U.custody(as: "cte-admin", socket: station.socket, "export", "approve", "\(export)").status == 0)
+        let small = station.directory.file("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small])
+        try #require(mount.status == 0, "mount: \(mount.stderr)")
+        defer { _ = try? run("/bin/umount", ["-l", small]) }
+        let full = try U.custody(as: nil, socket: station.socket, "export", "write", "\(export)", "--to", small + "/bag")
+        #expect(full.status == 2 && full.stderr.contains("free space"), "\(full.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small).isEmpty)
+        let retried = try U.custody(
+            as: nil, socket: station.socket, "export", "write", "\(export)", "--to", station.directory.file("bag"))
+        #expect(retried.status == 0, "\(retried.stderr)")
+
+        // One bit of the object's second segment flipped: cat serves nothing past what verified, and
+        // says where and what to do.
+        let shown = try custodyd("show", id, "--state", station.state)
+        let objectLine = try #require(shown.stdout.split(separator: "\n").first { $0.hasPrefix("object") })
+        let object = String(objectLine.split(separator: " ").last!)
+        var sealed = try Array(Data(contentsOf: URL(fileURLWithPath: object)))
+        sealed[(1 << 20) + (1 << 19)] ^= 0x04
+        try Data(sealed).write(to: URL(fileURLWithPath: object))
+        let damaged = try run(
+            "/bin/sh", ["-c", "\(BuiltProducts.directory.path)/custody cat \(id) --socket \(station.socket) | wc -c"])
+        let served = Int(damaged.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        #expect(served >= 0 && served <= 1 << 20, "served \(served) bytes of a damaged object")
+        #expect(damaged.stderr.contains("verify --deep"), "\(damaged.stderr)")
+        let cat = try run(BuiltProducts.directory.path + "/custody", ["cat", id, "--socket", station.socket])
+        #expect(cat.status == 2)
+        let failed = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "view.ended", "--limit", "1000")
+            as? [[String: Any]] ?? []
+        #expect(failed.contains { ($0["detail"] as? String)?.contains("\"outcome\":\"failed\"") == true })
     }
 
     /// Paths of regular files under `roots` modified since `date` whose bytes contain `marker`.

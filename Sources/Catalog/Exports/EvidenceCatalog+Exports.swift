@@ -34,7 +34,9 @@ extension EvidenceCatalog {
     }
 
     /// Takes `step` on export `id` only if the export is where the step expects it, so each step
-    /// happens once even when two callers race.
+    /// happens once even when two callers race. An export is opened by one person, who may open it
+    /// again until its bag is written (a write that failed on a full disk is retried); it is written
+    /// once.
     /// - Throws: `CatalogError.invalidQuery` naming where the export stands.
     public func takeExportStep(
         _ id: Int64, _ step: ExportStep, by principal: String, at date: Date, events: [AuditEvent], actor: AuditActor
@@ -57,9 +59,10 @@ extension EvidenceCatalog {
             case .opening:
                 try db.execute(
                     sql: """
-                        UPDATE export_request SET opened_by = ?, opened_at = ?
-                        WHERE id = ? AND approved_by IS NOT NULL AND opened_by IS NULL AND valid_until > ?
-                        """, arguments: [principal, now, id, now])
+                        UPDATE export_request SET opened_by = coalesce(opened_by, ?), opened_at = coalesce(opened_at, ?)
+                        WHERE id = ? AND approved_by IS NOT NULL AND written_at IS NULL AND valid_until > ?
+                            AND (opened_by IS NULL OR opened_by = ?)
+                        """, arguments: [principal, now, id, now, principal])
             case .writing(let manifest):
                 try db.execute(
                     sql: """
