@@ -417,12 +417,12 @@ TOML
         cold_start
         start=$(now_ns)
         cp -r "$SRC" "$BENCH_DIR/cp-content" && sync
-        seconds_between "$start" "$(now_ns)" >>"$BENCH_DIR/content-cp-s.txt"
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-cp-s.txt"
         rm -rf "$BENCH_DIR/cp-content"
         cold_start
         start=$(now_ns)
         "$CUSTODY" export write "$EXPORT" --to "$BENCH_DIR/cp-bag" --socket "$SOCKET" >/dev/null
-        seconds_between "$start" "$(now_ns)" >>"$BENCH_DIR/content-export-s.txt"
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-export-s.txt"
         rm -rf "$BENCH_DIR/cp-bag"
     done
     EXPORT_S=$(median <"$BENCH_DIR/content-export-s.txt")
@@ -439,15 +439,15 @@ while r.read(1 << 20): pass'
         cold_start
         start=$(now_ns)
         cat "$SRC/clip1.mp4" >/dev/null
-        seconds_between "$start" "$(now_ns)" >>"$BENCH_DIR/content-file-s.txt"
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-file-s.txt"
         cold_start
         start=$(now_ns)
         "$CUSTODY" cat "$FIRST" --socket "$SOCKET" >/dev/null
-        seconds_between "$start" "$(now_ns)" >>"$BENCH_DIR/content-cat-s.txt"
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-cat-s.txt"
         cold_start
         start=$(now_ns)
         "$CUSTODY" play "$FIRST" --socket "$SOCKET" --player "python3 -c '$FETCH' {url}" 2>/dev/null
-        seconds_between "$start" "$(now_ns)" >>"$BENCH_DIR/content-play-s.txt"
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-play-s.txt"
     done
     kill -TERM "$DAEMON"; wait "$DAEMON" || true
     FILE_S=$(median <"$BENCH_DIR/content-file-s.txt")
