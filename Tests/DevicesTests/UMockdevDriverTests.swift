@@ -19,27 +19,13 @@ struct UMockdevDriverTests {
         return (testbed, context, try LibUSBDevice(context: context, at: description))
     }
 
-    @Test func ambarellaRecorderIsIdentifiedClockCheckedAndUnlocked() throws {
+    @Test func ambarellaRecorderIsIdentifiedClockSetAndUnlocked() throws {
         let (testbed, _, device) = try open("ambarella-4255-0001", port: "1-1", devnode: "/dev/bus/usb/001/002")
         defer { withExtendedLifetime(testbed) {} }
         let driver = AmbarellaDriver(transport: device, password: "12345678")
-        #expect(try driver.identify() == DeviceIdentity(serial: "DEV0001", officerID: "A12345"))
-        let check = try ClockSync.synchronize(driver, utcOffsetSeconds: 0, daysSinceLastSet: 1) { Self.systemNow }
-        #expect(check.offsetSeconds == -360 && check.exceedsTolerance)
+        #expect(try driver.identify() == DeviceIdentity(serial: "DEV0001"))
+        try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow }
         #expect(try driver.unlock(password: "12345678") == .massStorage(volumeLabel: "DEV0001"))
-    }
-
-    @Test func gat947RecorderIsIdentifiedClockCheckedAndUnlocked() throws {
-        let (testbed, _, device) = try open("gat947-2f5a-0947", port: "1-2", devnode: "/dev/bus/usb/001/003")
-        defer { withExtendedLifetime(testbed) {} }
-        let driver = GAT947Driver(transport: device)
-        let identity = try driver.identify()
-        #expect(identity.serial == "ZFY0001" && identity.officerName == "张三" && identity.unitName == "公安局")
-        let check = try ClockSync.synchronize(driver, utcOffsetSeconds: 8 * 3600, daysSinceLastSet: 1) {
-            Self.systemNow
-        }
-        #expect(check.offsetSeconds == 2 && !check.exceedsTolerance)
-        #expect(try driver.unlock(password: "000000") == .massStorage(volumeLabel: nil))
     }
 }
 
@@ -80,8 +66,8 @@ extension UMockdevDriverTests {
         let codes: [DeviceError.Code?] = [
             #expect(throws: DeviceError.self) { try driver.unlock(password: "00000000") }?.code,
             #expect(throws: DeviceError.self) { try driver.identify() }?.code,
-            #expect(throws: DeviceError.self) { try driver.readClock() }?.code,
-            #expect(throws: DeviceError.self) { try driver.readClock() }?.code,
+            #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }?.code,
+            #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }?.code,
         ]
         #expect(codes == [.wrongPassword, .malformed, .stalled, .disconnected])
     }
