@@ -29,7 +29,7 @@ public final class DockStation {
     }
 
     /// Writes the configuration: one mass-storage profile for the simulated recorders, the drop folder.
-    public func configure(wipe: Bool, settleSeconds: Double = 0.2, extra: String = "") throws {
+    public func configure(wipe: Bool, settleSeconds: Double = 0.2, extra: String = "", profile: String? = nil) throws {
         let text = """
             [store]
             state_directory = "\(state)"
@@ -42,12 +42,14 @@ public final class DockStation {
             [devices]
             block_device_timeout_ms = 5000
 
+            \(profile ?? """
             [[devices.profile]]
             id = "4255:0001"
             family = "massStorage"
             name = "simulated recorder"
             wipe_after_verify = \(wipe)
             media_folders = ["DCIM"]
+            """)
 
             [[watch]]
             path = "\(dropFolder)"
@@ -66,6 +68,20 @@ public final class DockStation {
     /// files of `size` bytes under DCIM/100MEDIA, plus one file outside DCIM that must not be taken.
     public func addRecorder(bay: Int, files: Int, size: Int) throws {
         let serial = "DEV\(String(format: "%04d", bay))"
+        let image = try addImage(bay: bay, files: files, size: size, label: serial)
+        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
+        try testbed.add(record: Self.record(bay: bay, disk: disk, serial: serial))
+        // The preload library opens the node's file in the testbed: make it the image itself, so
+        // what the daemon wipes is what the test reads afterwards.
+        let node = testbed.rootDirectory + "/dev/" + disk
+        try? FileManager.default.removeItem(atPath: node)
+        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: image)
+    }
+
+    /// Makes bay `bay`'s FAT image (`files` files of `size` bytes under DCIM/100MEDIA, and one file
+    /// outside DCIM that must not be taken) and records its hashes; returns its path.
+    @discardableResult
+    func addImage(bay: Int, files: Int, size: Int, label: String) throws -> String {
         let image = directory.file("bay\(bay).img")
         var content: [(String, [UInt8])] = (1...files).map { index in
             (
@@ -76,16 +92,10 @@ public final class DockStation {
         content.append(("SYSTEM/LOG.TXT", Array("not evidence".utf8)))
         let megabytes = max(8, (files * size) / (1 << 20) * 11 / 10 + 8)
         var hashes = try FATImages.make(
-            at: image, megabytes: megabytes, label: serial, files: content, scratch: directory.file("scratch"))
+            at: image, megabytes: megabytes, label: label, files: content, scratch: directory.file("scratch"))
         hashes.removeValue(forKey: "SYSTEM/LOG.TXT")
         images.append((image, hashes))
-        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
-        try testbed.add(record: Self.record(bay: bay, disk: disk, serial: serial))
-        // The preload library opens the node's file in the testbed: make it the image itself, so
-        // what the daemon wipes is what the test reads afterwards.
-        let node = testbed.rootDirectory + "/dev/" + disk
-        try? FileManager.default.removeItem(atPath: node)
-        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: image)
+        return image
     }
 
     /// The umockdev record of a recorder after unlock: USB device 1-<bay>, an unpartitioned FAT disk.

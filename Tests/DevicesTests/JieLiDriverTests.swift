@@ -1,3 +1,4 @@
+import CustodyTesting
 import Testing
 
 @testable import Devices
@@ -51,7 +52,7 @@ import Testing
     }
 
     @Test(arguments: [
-        (JieLiCommand.SubCommand.getDeviceInfo, SimulatedJieLiRecorder.Fault.failedStatus, DeviceError.Code.rejected),
+        (JieLiCommand.SubCommand.getDeviceInfo, SimulatedJieLiUnit.Fault.failedStatus, DeviceError.Code.rejected),
         (.getDeviceInfo, .short, .malformed),
         (.getDeviceInfo, .checkCondition, .rejected),
         (.getDeviceInfo, .disconnect, .disconnected),
@@ -60,16 +61,16 @@ import Testing
         (.getIDCode, .failedStatus, .rejected),
     ])
     func everyBadAnswerToIdentifyIsAClearError(
-        sub: JieLiCommand.SubCommand, fault: SimulatedJieLiRecorder.Fault, code: DeviceError.Code
+        sub: JieLiCommand.SubCommand, fault: SimulatedJieLiUnit.Fault, code: DeviceError.Code
     ) throws {
         let (recorder, driver) = makeRecorder()
-        recorder.faults = [sub: fault]
+        recorder.faults = [sub.rawValue: fault]
         #expect((#expect(throws: DeviceError.self) { try driver.identify() })?.code == code)
     }
 
     @Test func aFailedClockSetIsReportedAndAPulledCableAtTheSwitchLeavesItLocked() throws {
         let (recorder, driver) = makeRecorder()
-        recorder.faults = [.syncTime: .failedStatus, .setMassStorage: .disconnect]
+        recorder.faults = [JieLiCommand.SubCommand.syncTime.rawValue: .failedStatus, 6: .disconnect]
         _ = try driver.identify()
         #expect((#expect(throws: DeviceError.self) { try driver.setClock(DeviceDateTime(secondsSinceEpoch: 0 + 946_684_800)) })?.code == .rejected)
         #expect((#expect(throws: DeviceError.self) { try driver.unlock(password: "888888") })?.code == .disconnected)

@@ -72,3 +72,27 @@ extension UMockdevDriverTests {
         #expect(codes == [.wrongPassword, .malformed, .stalled, .disconnected])
     }
 }
+
+extension UMockdevDriverTests {
+    /// The real `SGIOTransport` (SG_GET_VERSION_NUM and SG_IO ioctls on a block node) against the
+    /// simulated JieLi unit that umockdev's ioctl handler serves for `/dev/sdj`.
+    @Test func jieliRecorderIsIdentifiedAndUnlockedThroughRealSGIO() throws {
+        let testbed = Testbed()
+        let unit = SimulatedJieLiUnit(record: ZFYInfoTests.record(.compact))
+        try testbed.attachSCSI(devnode: "/dev/sdj", unit: unit)
+        try testbed.add(record: DockStation.jieliRecord(bay: 7, disk: "sdj"))
+        let driver = JieLiDriver(transport: try SGIOTransport(path: "/dev/sdj"), password: "888888")
+        try driver.checkInquiry()
+        let identity = try driver.identify()
+        #expect(identity.serial == "ZFY0001" && identity.officerName == "张三" && identity.unitName == "公安局")
+        try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow }
+        #expect(unit.clock == [0xEA, 0x07, 11, 22, 16, 5, 0])
+        #expect(try driver.unlock(password: "888888") == .massStorage(volumeLabel: nil) && unit.massStorage)
+        unit.faults = [3: .checkCondition]
+        let refused = #expect(throws: DeviceError.self) { try JieLiDriver(transport: SGIOTransport(path: "/dev/sdj"), password: "888888").identify() }
+        #expect(refused?.code == .rejected && refused?.message.contains("sense key 5") == true)
+        unit.faults = [1: .disconnect]
+        let gone = #expect(throws: DeviceError.self) { try JieLiDriver(transport: SGIOTransport(path: "/dev/sdj"), password: "888888").identify() }
+        #expect(gone?.code == .disconnected)
+    }
+}
