@@ -66,11 +66,21 @@ public final class DockStation {
 
     /// Adds a recorder on USB port `1-<bay>` (bay 1...9) whose disk is a FAT image holding `files`
     /// files of `size` bytes under DCIM/100MEDIA, plus one file outside DCIM that must not be taken.
-    public func addRecorder(bay: Int, files: Int, size: Int) throws {
+    /// - Parameters:
+    ///   - vendorInterface: the recorder's interface is vendor class (0xFF, as an Ambarella recorder's
+    ///     command interface), not mass storage.
+    ///   - showsDisk: whether its disk is there (false: a recorder that never switches).
+    public func addRecorder(
+        bay: Int, files: Int, size: Int, vendorInterface: Bool = false, showsDisk: Bool = true
+    ) throws {
         let serial = "DEV\(String(format: "%04d", bay))"
         let image = try addImage(bay: bay, files: files, size: size, label: serial)
         let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
-        try testbed.add(record: Self.record(bay: bay, disk: disk, serial: serial))
+        var record = Self.record(bay: bay, disk: disk, serial: serial)
+        if vendorInterface { record = record.replacingOccurrences(of: "090400000208065000", with: "0904000002FF000000") }
+        if !showsDisk { record = String(record[record.range(of: "\n\n")!.upperBound...]) }
+        try testbed.add(record: record)
+        guard showsDisk else { return }
         // The preload library opens the node's file in the testbed: make it the image itself, so
         // what the daemon wipes is what the test reads afterwards.
         let node = testbed.rootDirectory + "/dev/" + disk
