@@ -96,3 +96,25 @@ extension UMockdevDriverTests {
         #expect(gone?.code == .disconnected)
     }
 }
+
+extension UMockdevDriverTests {
+    /// The A9 variant through real libusb, as far as umockdev's replay goes: the ASCII login finds no
+    /// answer (the script holds no bulk exchange), the probe falls back, and the login's control OUT
+    /// transfer matches the script byte for byte (a wrong byte fails the write). umockdev replays a
+    /// control URB as an OUT one (endpoint 0) and copies no data back, so the 10-byte status read
+    /// cannot be replayed: it fails, and is checked against the simulator only.
+    @Test func ambarellaA9IsFoundByProbingAndItsLoginTransferIsExact() throws {
+        let testbed = Testbed()
+        try testbed.add(fixture: "ambarella-4255-0001.umockdev")
+        try testbed.loadIoctl(fixture: "ambarella-a9-4255-0001.ioctl", devnode: "/dev/bus/usb/001/002")
+        let context = try LibUSBContext()
+        let description = try #require(try context.attachedDevices().first { $0.portPath == "1-1" })
+        let device = try LibUSBDevice(context: context, at: description)
+        let probe = AmbarellaProbe(
+            transport: device, password: "A9secret", endpoints: BulkEndpoints(timeoutMilliseconds: 200),
+            fallbackSerial: "DEV0001")
+        let error = #expect(throws: DeviceError.self) { try probe.identify() }
+        #expect(probe.variant == "a9")
+        #expect(error?.message.contains("reading control request 85") == true, "\(String(describing: error))")
+    }
+}
