@@ -70,14 +70,25 @@ public final class DockStation {
     ///   - vendorInterface: the recorder's interface is vendor class (0xFF, as an Ambarella recorder's
     ///     command interface), not mass storage.
     ///   - showsDisk: whether its disk is there (false: a recorder that never switches).
+    ///   - product: its USB product id (vendor 4255 unless `vendor` says otherwise), hexadecimal.
+    ///   - bulkOut, bulkIn: its endpoint pair.
     public func addRecorder(
-        bay: Int, files: Int, size: Int, vendorInterface: Bool = false, showsDisk: Bool = true
+        bay: Int, files: Int, size: Int, vendorInterface: Bool = false, showsDisk: Bool = true,
+        vendor: String = "4255", product: String = "0001", bulkOut: UInt8 = 0x01, bulkIn: UInt8 = 0x81
     ) throws {
         let serial = "DEV\(String(format: "%04d", bay))"
         let image = try addImage(bay: bay, files: files, size: size, label: serial)
         let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
         var record = Self.record(bay: bay, disk: disk, serial: serial)
         if vendorInterface { record = record.replacingOccurrences(of: "090400000208065000", with: "0904000002FF000000") }
+        func littleEndian(_ hex: String) -> String { String(hex.suffix(2) + hex.prefix(2)).uppercased() }
+        record = record.replacingOccurrences(
+            of: "00000040554201000001", with: "00000040" + littleEndian(vendor) + littleEndian(product) + "0001")
+        record = record.replacingOccurrences(of: "idVendor=4255", with: "idVendor=" + vendor)
+            .replacingOccurrences(of: "idProduct=0001", with: "idProduct=" + product)
+            .replacingOccurrences(of: "PRODUCT=4255/1/100", with: "PRODUCT=\(vendor)/\(product)/100")
+            .replacingOccurrences(
+                of: "07050102000200070581", with: String(format: "0705%02X020002000705%02X", bulkOut, bulkIn))
         if !showsDisk { record = String(record[record.range(of: "\n\n")!.upperBound...]) }
         try testbed.add(record: record)
         guard showsDisk else { return }
