@@ -65,7 +65,8 @@ extension DockStation {
 
     /// The FAT partition a JieLi recorder shows after the switch to mass storage.
     static func jieliVolumeRecord(bay: Int, disk: String) -> String {
-        let unit = "/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)/1-\(bay):1.0/host\(bay)/target\(bay):0:0/\(bay):0:0:0"
+        let unit =
+            "/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)/1-\(bay):1.0/host\(bay)/target\(bay):0:0/\(bay):0:0:0"
         return """
             P: \(unit)/block/\(disk)/\(disk)1
             N: \(disk)1

@@ -80,7 +80,9 @@ public final class DockStation {
         let image = try addImage(bay: bay, files: files, size: size, label: serial)
         let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
         var record = Self.record(bay: bay, disk: disk, serial: serial)
-        if vendorInterface { record = record.replacingOccurrences(of: "090400000208065000", with: "0904000002FF000000") }
+        if vendorInterface {
+            record = record.replacingOccurrences(of: "090400000208065000", with: "0904000002FF000000")
+        }
         func littleEndian(_ hex: String) -> String { String(hex.suffix(2) + hex.prefix(2)).uppercased() }
         record = record.replacingOccurrences(
             of: "00000040554201000001", with: "00000040" + littleEndian(vendor) + littleEndian(product) + "0001")

@@ -101,7 +101,8 @@ public final class SimulatedJieLiUnit: @unchecked Sendable {
                 func padded(_ text: String, _ width: Int) -> [UInt8] {
                     Array((Array(text.utf8) + [UInt8](repeating: 0x20, count: width)).prefix(width))
                 }
-                let inquiry = [0, 0x80, 2, 2, 31, 0, 0, 0] + padded(state.vendor, 8) + padded(state.product, 16)
+                let inquiry =
+                    [0, 0x80, 2, 2, 31, 0, 0, 0] + padded(state.vendor, 8) + padded(state.product, 16)
                     + padded("1.00", 4)
                 return (.good(Array(inquiry.prefix(length))), false)
             }

@@ -97,21 +97,27 @@ extension Testbed {
         // Lives as long as the process, like the handler umockdev keeps calling.
         bridge.initialize(
             to: CUMockdev_SCSIUnit(
-                handler: { context, cdb, cdbLength, direction, data, dataLength, transferred, sense, capacity, senseLength in
+                handler: {
+                    context, cdb, cdbLength, direction, data, dataLength, transferred, sense, capacity, senseLength in
                     guard let context, let cdb else { return -1 }
                     let unit = Unmanaged<SimulatedJieLiUnit>.fromOpaque(context).takeUnretainedValue()
                     let command = Array(UnsafeBufferPointer(start: cdb, count: Int(cdbLength)))
-                    let out = direction == 2 && dataLength > 0 && data != nil
+                    let out =
+                        direction == 2 && dataLength > 0 && data != nil
                         ? Array(UnsafeBufferPointer(start: data, count: Int(dataLength))) : nil
                     switch unit.execute(cdb: command, dataOut: out, length: direction == 1 ? Int(dataLength) : 0) {
                     case .good(let bytes):
                         let count = min(bytes.count, Int(dataLength))
-                        if count > 0, let data { bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) } }
+                        if count > 0, let data {
+                            bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+                        }
                         transferred?.pointee = Int32(count)
                         return 0
                     case .checkCondition(let bytes):
                         let count = min(bytes.count, Int(capacity))
-                        if count > 0, let sense { bytes.withUnsafeBufferPointer { sense.update(from: $0.baseAddress!, count: count) } }
+                        if count > 0, let sense {
+                            bytes.withUnsafeBufferPointer { sense.update(from: $0.baseAddress!, count: count) }
+                        }
                         senseLength?.pointee = Int32(count)
                         return 2
                     case .gone: return -1

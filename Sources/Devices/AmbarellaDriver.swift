@@ -54,7 +54,8 @@ public final class AmbarellaDriver: RecorderDriver {
         let answer = try exchange(AmbarellaCommand.login)
         guard answer.acceptsLogin else {
             throw DeviceError(
-                code: .rejected, message: "Ambarella recorder answered \"\(answer.text)\" to the login @Ver, not Ver;OK")
+                code: .rejected, message: "Ambarella recorder answered \"\(answer.text)\" to the login @Ver, not Ver;OK"
+            )
         }
         loggedIn = true
     }
@@ -80,7 +81,8 @@ public final class AmbarellaDriver: RecorderDriver {
                     message: "Ambarella recorder answered ERROR to @\(command.name), which carries the password; "
                         + "check the device profile's password credential")
             }
-            throw DeviceError(code: .rejected, message: "Ambarella recorder refused @\(command.name): \"\(answer.text)\"")
+            throw DeviceError(
+                code: .rejected, message: "Ambarella recorder refused @\(command.name): \"\(answer.text)\"")
         }
         return answer
     }

@@ -52,13 +52,15 @@ public final class HenganDriver: RecorderDriver {
         guard !loggedIn else { return }
         guard password.utf8.allSatisfy({ (0x21...0x7E).contains($0) }), password.utf8.count <= 64 else {
             throw DeviceError(
-                code: .wrongPassword, message: "a Hengan password is at most 64 printable ASCII characters without spaces")
+                code: .wrongPassword,
+                message: "a Hengan password is at most 64 printable ASCII characters without spaces")
         }
         let answer = try exchange("BC+LOGIN=admin:" + password, expecting: "LOGIN")
         guard Self.isSuccess(answer) else {
             throw DeviceError(
                 code: .wrongPassword,
-                message: "Hengan recorder refused the login (\"\(answer)\"); check the device profile's password credential")
+                message:
+                    "Hengan recorder refused the login (\"\(answer)\"); check the device profile's password credential")
         }
         loggedIn = true
     }

@@ -15,7 +15,8 @@ extension LibUSBDevice: USBControlTransport {
         }
         guard Int(status) == data.count else {
             throw DeviceError(
-                code: .io, message: "control request \(request) to \(location.id) sent \(status) of \(data.count) bytes")
+                code: .io, message: "control request \(request) to \(location.id) sent \(status) of \(data.count) bytes"
+            )
         }
     }
 

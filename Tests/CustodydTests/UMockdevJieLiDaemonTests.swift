@@ -14,7 +14,9 @@ import Testing
 struct UMockdevJieLiDaemonTests {
     /// An 89-byte ZFY_INFO: serial ZFY0001, officer 123456, 张三, unit 110000000000, 公安局 (GBK).
     static let record: [UInt8] = {
-        func field(_ bytes: [UInt8], _ width: Int) -> [UInt8] { bytes + [UInt8](repeating: 0, count: width - bytes.count) }
+        func field(_ bytes: [UInt8], _ width: Int) -> [UInt8] {
+            bytes + [UInt8](repeating: 0, count: width - bytes.count)
+        }
         return field(Array("ZFY0001".utf8), 7) + field(Array("123456".utf8), 6) + field([0xD5, 0xC5, 0xC8, 0xFD], 32)
             + field(Array("110000000000".utf8), 12) + field([0xB9, 0xAB, 0xB0, 0xB2, 0xBE, 0xD6], 32)
     }()
@@ -57,7 +59,11 @@ struct UMockdevJieLiDaemonTests {
         #expect(unit.clock?.count == 7 && unit.massStorage)
         let items = try station.items()
         #expect(items.count == 6)
-        #expect(items.allSatisfy { $0["state"] as? String == "verified" && ($0["source"] as? [String: Any])?["device"] as? String == "ZFY0001" })
+        #expect(
+            items.allSatisfy {
+                $0["state"] as? String == "verified"
+                    && ($0["source"] as? [String: Any])?["device"] as? String == "ZFY0001"
+            })
         #expect(try station.filesOnImage(bay: 1).keys.sorted() == ["SYSTEM/LOG.TXT"])
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0, "\(daemon.log)")

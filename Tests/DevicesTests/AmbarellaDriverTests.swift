@@ -80,7 +80,9 @@ import Testing
     @Test func aCablePulledWhileSettingTheClockLeavesTheRecorderLocked() throws {
         let (recorder, driver, _) = makeRecorder()
         recorder.faults = ["Stm": .disconnect]
-        let error = #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }
+        let error = #expect(throws: DeviceError.self) {
+            try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow }
+        }
         #expect(error?.code == .disconnected)
         #expect(throws: DeviceError.self) { try driver.unlock(password: "12345678") }
         #expect(!recorder.unlocked)
@@ -114,7 +116,9 @@ import Testing
         var generator = SplitMix64(seed: 47)
         for _ in 0..<3000 {
             let count = Int(generator.next() % 80)
-            let bytes = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next() % 3 == 0 ? 0x3B : generator.next()) }
+            let bytes = (0..<count).map { _ in
+                UInt8(truncatingIfNeeded: generator.next() % 3 == 0 ? 0x3B : generator.next())
+            }
             if let reply = try? AmbarellaReply(transfer: bytes) {
                 _ = try? reply.deviceID()
                 #expect(reply.text.utf8.count <= 64)

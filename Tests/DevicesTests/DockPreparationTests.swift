@@ -49,7 +49,8 @@ final class ScriptedRecorderDriver: RecorderDriver {
     }
 
     @Test func driftAMismatchAndAFailedSetAreFlagsNotFailures() throws {
-        let driver = ScriptedRecorderDriver(clock: .success(try DeviceDateTime(secondsSinceEpoch: Self.systemNow - 360)))
+        let driver = ScriptedRecorderDriver(
+            clock: .success(try DeviceDateTime(secondsSinceEpoch: Self.systemNow - 360)))
         driver.identity.officerID = "B99"
         driver.setError = DeviceError(code: .rejected, message: "refused")
         let prepared = try prepare(driver)

@@ -72,7 +72,10 @@ import Testing
         let (recorder, driver) = makeRecorder()
         recorder.faults = [JieLiCommand.SubCommand.syncTime.rawValue: .failedStatus, 6: .disconnect]
         _ = try driver.identify()
-        #expect((#expect(throws: DeviceError.self) { try driver.setClock(DeviceDateTime(secondsSinceEpoch: 0 + 946_684_800)) })?.code == .rejected)
+        #expect(
+            (#expect(throws: DeviceError.self) {
+                try driver.setClock(DeviceDateTime(secondsSinceEpoch: 0 + 946_684_800))
+            })?.code == .rejected)
         #expect((#expect(throws: DeviceError.self) { try driver.unlock(password: "888888") })?.code == .disconnected)
         #expect(!recorder.massStorage)
         #expect((#expect(throws: DeviceError.self) { try driver.readClock() })?.code == .unsupported)
@@ -118,14 +121,19 @@ import Testing
         #expect((#expect(throws: DeviceError.self) { try gone.check("test") })?.code == .disconnected)
         let timedOut = SCSIOutcome(status: 0, hostStatus: 3, driverStatus: 0, sense: [])
         #expect((#expect(throws: DeviceError.self) { try timedOut.check("test") })?.code == .timeout)
-        #expect(SCSIOutcome(status: 2, hostStatus: 0, driverStatus: 0, sense: [0x72, 0x06, 0x29]).senseText.contains("key 6"))
-        #expect(throws: Never.self) { try SCSIOutcome(status: 0, hostStatus: 0, driverStatus: 0, sense: []).check("ok") }
+        #expect(
+            SCSIOutcome(status: 2, hostStatus: 0, driverStatus: 0, sense: [0x72, 0x06, 0x29]).senseText.contains(
+                "key 6"))
+        #expect(throws: Never.self) {
+            try SCSIOutcome(status: 0, hostStatus: 0, driverStatus: 0, sense: []).check("ok")
+        }
     }
 
     @Test func inquiryParsesAndRefusesShortOrBinaryAnswers() throws {
         let inquiry = try SCSIInquiry(
             data: [0, 0x80, 2, 2, 31, 0, 0, 0] + Array("DV16    DEVICE V1.00    1.00".utf8))
-        #expect(inquiry.vendor == "DV16" && inquiry.product == "DEVICE V1.00" && inquiry.compactName == "dv16devicev1.00")
+        #expect(
+            inquiry.vendor == "DV16" && inquiry.product == "DEVICE V1.00" && inquiry.compactName == "dv16devicev1.00")
         #expect(throws: DeviceError.self) { try SCSIInquiry(data: [UInt8](repeating: 0x41, count: 35)) }
         #expect(throws: DeviceError.self) { try SCSIInquiry(data: [UInt8](repeating: 0xFF, count: 36)) }
     }

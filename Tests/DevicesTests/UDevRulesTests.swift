@@ -36,7 +36,8 @@ import Testing
         #expect(gotos == labels)
         for promise in [
             #"GROUP="custody", MODE="0660", TAG+="custody""#, #"ENV{UDISKS_IGNORE}="1""#, #"ENV{ID_MTP_DEVICE}="""#,
-            #"ATTR{idVendor}=="4255", ATTR{idProduct}=="0001""#, #"ATTRS{vendor}=="DV16*", ATTRS{model}=="DEVICE V1.00*""#,
+            #"ATTR{idVendor}=="4255", ATTR{idProduct}=="0001""#,
+            #"ATTRS{vendor}=="DV16*", ATTRS{model}=="DEVICE V1.00*""#,
             #"ATTR{idVendor}=="1d70", ATTR{idProduct}=="01d7""#,
         ] {
             #expect(text.contains(promise), "the rules no longer say \(promise)")

@@ -66,8 +66,10 @@ extension UMockdevDriverTests {
         let codes: [DeviceError.Code?] = [
             #expect(throws: DeviceError.self) { try driver.unlock(password: "00000000") }?.code,
             #expect(throws: DeviceError.self) { try driver.identify() }?.code,
-            #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }?.code,
-            #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }?.code,
+            #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }?
+                .code,
+            #expect(throws: DeviceError.self) { try ClockSync.set(driver, utcOffsetSeconds: 0) { Self.systemNow } }?
+                .code,
         ]
         #expect(codes == [.wrongPassword, .malformed, .stalled, .disconnected])
     }
@@ -89,10 +91,14 @@ extension UMockdevDriverTests {
         #expect(unit.clock == [0xEA, 0x07, 11, 22, 16, 5, 0])
         #expect(try driver.unlock(password: "888888") == .massStorage(volumeLabel: nil) && unit.massStorage)
         unit.faults = [3: .checkCondition]
-        let refused = #expect(throws: DeviceError.self) { try JieLiDriver(transport: SGIOTransport(path: "/dev/sdj"), password: "888888").identify() }
+        let refused = #expect(throws: DeviceError.self) {
+            try JieLiDriver(transport: SGIOTransport(path: "/dev/sdj"), password: "888888").identify()
+        }
         #expect(refused?.code == .rejected && refused?.message.contains("sense key 5") == true)
         unit.faults = [1: .disconnect]
-        let gone = #expect(throws: DeviceError.self) { try JieLiDriver(transport: SGIOTransport(path: "/dev/sdj"), password: "888888").identify() }
+        let gone = #expect(throws: DeviceError.self) {
+            try JieLiDriver(transport: SGIOTransport(path: "/dev/sdj"), password: "888888").identify()
+        }
         #expect(gone?.code == .disconnected)
     }
 }

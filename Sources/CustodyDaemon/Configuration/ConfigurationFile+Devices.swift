@@ -38,8 +38,8 @@ extension ConfigurationFile {
     private static func profile(_ section: ConfigurationSection) throws -> DeviceProfile {
         let idRule = "a USB id like \"4255:0001\" (vendor:product, 4 hexadecimal digits each)"
         guard let id = try section.string("id", mustBe: idRule, usbID) else { throw section.missing("id", idRule) }
-        let familyRule = "one of " + DeviceFamily.allCases.map { TOMLValue.quoted(configurationName($0)) }.joined(
-            separator: ", ")
+        let familyNames = DeviceFamily.allCases.map { TOMLValue.quoted(configurationName($0)) }
+        let familyRule = "one of " + familyNames.joined(separator: ", ")
         guard let family = try section.string("family", mustBe: familyRule, family(named:)) else {
             throw section.missing("family", familyRule)
         }

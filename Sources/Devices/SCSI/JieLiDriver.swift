@@ -91,13 +91,15 @@ public final class JieLiDriver: RecorderDriver {
         let data = try transport.execute(command.scsi, timeoutMilliseconds: timeoutMilliseconds)
         if case .fromDevice(let length) = command.scsi.direction, data.count != length {
             throw DeviceError.malformed(
-                "JieLi recorder answered \(data.count) bytes to sub-command \(command.subCommand.rawValue), not \(length)")
+                "JieLi recorder answered \(data.count) bytes to sub-command \(command.subCommand.rawValue), not \(length)"
+            )
         }
         if checkStatus {
             let status = try transport.execute(
                 JieLiCommand.read(.getReturnStatus, length: 4).scsi, timeoutMilliseconds: timeoutMilliseconds)
             guard let first = status.first else {
-                throw DeviceError.malformed("JieLi recorder returned no status after sub-command \(command.subCommand.rawValue)")
+                throw DeviceError.malformed(
+                    "JieLi recorder returned no status after sub-command \(command.subCommand.rawValue)")
             }
             guard first == 0 else {
                 throw DeviceError(
