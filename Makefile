@@ -70,7 +70,8 @@ fuzz-media: deps
 ## fuzz-devices: libFuzzer over the Devices parsers (Ambarella and Hengan answers, SCSI INQUIRY, ZFY_INFO in
 ## both layouts, PTP containers and datasets, whole Ambarella, Hengan, JieLi and MTP exchanges with a fuzzed
 ## device) for FUZZ_SECONDS; not part of CI.
-FUZZ_SYSTEM_INCLUDES = -I Sources/CLibUSB -I Sources/CLibUDev -I Sources/CSystemShims/include -Xcc -I/usr/include/libusb-1.0 \
+FUZZ_SYSTEM_INCLUDES = -I Sources/CLibUSB -I Sources/CLibUDev -Xcc -I/usr/include/libusb-1.0 \
+                       -Xcc -fmodule-map-file=$(FUZZ_BUILD)/CSystemShims.build/module.modulemap \
                        -I .build-fuzz/checkouts/swift-system/Sources/CSystem/include
 fuzz-devices: deps
 	$(SWIFT) build --scratch-path .build-fuzz --target Devices -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
