@@ -69,7 +69,6 @@ extension DockStation {
             "/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)/1-\(bay):1.0/host\(bay)/target\(bay):0:0/\(bay):0:0:0"
         return """
             P: \(unit)/block/\(disk)/\(disk)1
-            N: \(disk)1
             E: DEVNAME=/dev/\(disk)1
             E: DEVTYPE=partition
             E: SUBSYSTEM=block
@@ -94,10 +93,11 @@ extension DockStation {
     /// the bay's image.
     public func showVolume(bay: Int) throws {
         let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
-        try testbed.add(record: Self.jieliVolumeRecord(bay: bay, disk: disk))
+        // The node first (the record has none, so umockdev makes no empty file there): the daemon
+        // may see the partition as soon as it is added.
         let node = testbed.rootDirectory + "/dev/" + disk + "1"
-        try? FileManager.default.removeItem(atPath: node)
         try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: images[bay - 1].image)
+        try testbed.add(record: Self.jieliVolumeRecord(bay: bay, disk: disk))
         testbed.uevent(
             "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-\(bay)/1-\(bay):1.0/host\(bay)/target\(bay):0:0/"
                 + "\(bay):0:0:0/block/\(disk)/\(disk)1", "add")

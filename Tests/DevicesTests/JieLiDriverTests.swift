@@ -119,6 +119,8 @@ import Testing
         #expect(error?.code == .rejected && error?.message.contains("sense key 5, ASC 0x20") == true)
         let gone = SCSIOutcome(status: 0, hostStatus: 1, driverStatus: 0, sense: [])
         #expect((#expect(throws: DeviceError.self) { try gone.check("test") })?.code == .disconnected)
+        let driverTimedOut = SCSIOutcome(status: 0, hostStatus: 0, driverStatus: 6, sense: [])
+        #expect((#expect(throws: DeviceError.self) { try driverTimedOut.check("test") })?.code == .timeout)
         let timedOut = SCSIOutcome(status: 0, hostStatus: 3, driverStatus: 0, sense: [])
         #expect((#expect(throws: DeviceError.self) { try timedOut.check("test") })?.code == .timeout)
         #expect(

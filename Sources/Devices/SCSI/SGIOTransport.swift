@@ -91,8 +91,13 @@ struct SCSIOutcome {
     static let hostNoConnect: UInt16 = 0x01
     static let hostTimeOut: UInt16 = 0x03
     static let hostBadTarget: UInt16 = 0x04
+    // The driver byte's DRIVER_TIMEOUT (low nibble of driver_status).
+    static let driverTimeOut: UInt16 = 0x06
 
     func check(_ what: String) throws {
+        if driverStatus & 0x0F == Self.driverTimeOut {
+            throw DeviceError(code: .timeout, message: "\(what) timed out (driver status \(driverStatus))")
+        }
         switch hostStatus {
         case 0: break
         case Self.hostNoConnect, Self.hostBadTarget:
