@@ -76,8 +76,9 @@ struct UMockdevAmbarellaDaemonTests {
         #expect(daemon.wait() == 0, "\(daemon.log)")
     }
 
-    @Test func aCablePulledAtTheSwitchUndocksTheBayAndLosesNothing() throws {
-        let (station, daemon, original) = try dock(script: "ambarella-daemon-pulled.ioctl")
+    @Test(arguments: ["ambarella-daemon-pulled-at-identify.ioctl", "ambarella-daemon-pulled.ioctl"])
+    func aCablePulledAtIdentifyOrAtTheSwitchUndocksTheBayAndLosesNothing(script: String) throws {
+        let (station, daemon, original) = try dock(script: script)
         let status = try station.waitForStatus(ended)
         #expect(bay(status)["phase"] as? String == "undocked", "\(bay(status))")
         #expect(try station.items().isEmpty && station.filesOnImage(bay: 1) == original)

@@ -63,4 +63,13 @@ struct UMockdevHenganDaemonTests {
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0, "\(daemon.log)")
     }
+
+    @Test func aCablePulledAtIdentifyUndocksTheBayAndLosesNothing() throws {
+        let (station, daemon, original) = try dock(script: "hengan-daemon-pulled.ioctl")
+        let status = try station.waitForStatus(ended)
+        #expect(bay(status)["phase"] as? String == "undocked", "\(bay(status))")
+        #expect(try station.items().isEmpty && station.filesOnImage(bay: 1) == original)
+        daemon.signal(SIGTERM)
+        #expect(daemon.wait() == 0, "\(daemon.log)")
+    }
 }
