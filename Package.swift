@@ -82,8 +82,8 @@ let package = Package(
         ),
         .target(
             name: "Devices",
-            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline.
-            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev"],
+            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline. CSystemShims: SG_IO.
+            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev", "CSystemShims"],
             swiftSettings: strict
         ),
         .target(
