@@ -82,8 +82,8 @@ let package = Package(
         ),
         .target(
             name: "Devices",
-            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline.
-            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev"],
+            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline. CSystemShims: SG_IO.
+            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev", "CSystemShims"],
             swiftSettings: strict
         ),
         .target(
@@ -96,6 +96,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
+        // Every verb a person can ask for, authorised by one AccessPolicy and audited in one place.
+        .target(
+            name: "Operations",
+            dependencies: ["CustodyCore", "Catalog", "ControlProtocol", "EvidenceStore", "EvidenceCrypto"],
+            swiftSettings: strict),
+        // The export bag (BagIt, RFC 8493): written and checked by the CLI from what the daemon serves.
+        .target(
+            name: "ExportBag", dependencies: ["CustodyCore", "EvidenceCrypto", "ControlProtocol"], swiftSettings: strict),
         // What both command-line tools share: the item filters and how items print.
         .target(
             name: "CustodyCommandLine",
@@ -108,7 +116,7 @@ let package = Package(
             name: "CustodyDaemon",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe", "CameraVolumes",
-                "Devices", "ControlProtocol", "CSystemShims",
+                "Devices", "ControlProtocol", "Operations", "CSystemShims",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -121,7 +129,7 @@ let package = Package(
             name: "custodyd",
             dependencies: [
                 "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
-                "CameraVolumes", "ControlProtocol", "CustodyCommandLine",
+                "CameraVolumes", "ControlProtocol", "CustodyCommandLine", "Operations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "custody",
             dependencies: [
-                "ControlProtocol", "CustodyCore", "CustodyCommandLine",
+                "ControlProtocol", "CustodyCore", "CustodyCommandLine", "ExportBag", "EvidenceCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -140,7 +148,8 @@ let package = Package(
             name: "custody-bench",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "CustodyDaemon", "Ingest", "MediaProbe",
-                "CameraVolumes", "CustodyTesting",
+                "CameraVolumes", "CustodyTesting", "Operations", "ControlProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             path: "Benchmarks/CustodyBench",
             swiftSettings: strict
@@ -204,6 +213,11 @@ let package = Package(
                 "CustodyDaemon", "ControlProtocol", "CustodyCore", "Catalog", "CustodyTesting", "Devices", "Ingest",
                 "CameraVolumes",
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "OperationsTests",
+            dependencies: ["Operations", "Catalog", "ControlProtocol", "CustodyCore", "CustodyTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -13,6 +13,9 @@
 #   volumes a 1 GiB file from a FAT32 and an exFAT image: Custody's reader vs `dd` of the same bytes
 #                                                                           target ratio <= 1.1x
 #           import of that FAT32 image vs import of the same file from a directory  target <= 1.15x
+#           policy: the access policy's cost on a 1,000-item page of that catalog   target <= 1 ms
+#   content an export bag of 1 GiB in 8 files vs cp -r + sync; custody cat and custody play (loopback)
+#           of 128 MiB vs reading the file (ratios)
 #   rotate  `custodyd key rotate` of ROTATE_ITEMS (default 1,000,000) real wrapped keys: seconds, keys/s
 #   dock    8 simulated recorders of 256 MiB docked at once into `custodyd run` (umockdev) versus one:
 #           aggregate rate >= one device's rate; slowest bay <= 1.5x the mean; daemon peak RSS
@@ -39,15 +42,15 @@ MiB=$((1 << 20))
 GiB=$((1 << 30))
 
 # --- which benchmarks ------------------------------------------------------------------------------
-ALL=(import memory small list probe volumes rotate dock)
+ALL=(import memory small list probe volumes rotate dock content)
 if (($# == 0)); then
     SELECTED=("${ALL[@]}")
 else
     SELECTED=("$@")
     for name in "${SELECTED[@]}"; do
         case "$name" in
-            import | memory | small | list | probe | volumes | rotate | dock) ;;
-            *) echo "usage: $0 [import|memory|small|list|probe|volumes|rotate|dock]..." >&2; exit 64 ;;
+            import | memory | small | list | probe | volumes | rotate | dock | content) ;;
+            *) echo "usage: $0 [import|memory|small|list|probe|volumes|rotate|dock|content]..." >&2; exit 64 ;;
         esac
     done
 fi
@@ -265,6 +268,13 @@ if wants list; then
     ITEMS=$(sed -E 's/.*items=([0-9]+).*/\1/' <<<"$result")
 
     SUMMARY+=("list 1 device-day ($ITEMS items) of $CATALOG_ITEMS: CLI median $CLI_MEDIAN ms, p95 $CLI_P95 ms (target <= 50 ms: $(verdict "$CLI_MEDIAN" '<=' 50)); in-process median $IN_MEDIAN ms, p95 $IN_P95 ms (target <= 50 ms: $(verdict "$IN_MEDIAN" '<=' 50)); CLI on an empty catalog $EMPTY_MEDIAN ms")
+    note "policy: what the access policy adds to a 1,000-item list page of $CATALOG_ITEMS items"
+    "$BENCH" policy-list "$CATALOG" "$LIST_RUNS" | tee "$BENCH_DIR/policy-list.txt"
+    result=$(grep '^RESULT' "$BENCH_DIR/policy-list.txt")
+    DECIDE=$(sed -E 's/.*decide_ms=([0-9.]+).*/\1/' <<<"$result")
+    BARE=$(sed -E 's/.*bare_ms=([0-9.]+).*/\1/' <<<"$result")
+    SCOPED=$(sed -E 's/.*scoped_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("policy on a 1,000-item list of $CATALOG_ITEMS: caller resolution + decision $DECIDE ms (target <= 1 ms: $(verdict "$DECIDE" '<=' 1)); reviewer-scoped query $SCOPED ms vs bare $BARE ms")
 fi
 
 # --- e. media probe through the store ---------------------------------------------------------------
@@ -377,6 +387,85 @@ if wants dock; then
     spread=$(awk '/^slowest bay/ { print $NF }' "$BENCH_DIR/dock-8.log")
     peak=$(awk '/^daemon peak RSS/ { print $4 }' "$BENCH_DIR/dock-8.log")
     SUMMARY+=("dock: 8 x ${DOCK_MIB:-256} MiB at once $aggregate MB/s aggregate vs one device $single MB/s (target aggregate >= single: $(verdict "$aggregate" '>=' "$single")); slowest bay ${spread}x the mean (target <= 1.5x: $(verdict "$spread" '<=' 1.5)); daemon peak RSS $peak MiB")
+fi
+
+# --- h. content out of the store: an export bag vs cp, playback vs reading the file ---------------
+if wants content; then
+    note "content: export of 1 GiB in 8 files vs cp -r + sync; cat and loopback playback of 128 MiB vs cat of the file"
+    SRC="$BENCH_DIR/src-content"
+    STATE="$BENCH_DIR/state-content"
+    mkdir -p "$SRC"
+    for i in 1 2 3 4 5 6 7 8; do random_file "$SRC/clip$i.mp4" $((128 * MiB)); done
+    fresh_state "$STATE"
+    "$CUSTODYD" import --state "$STATE" --device BENCH01 "$SRC" | tail -n 1
+    # The daemon, its socket open to root and to group custody-admin, whose member approves.
+    groupadd -f custody-admin
+    SOCKET="$BENCH_DIR/cp-content.sock"
+    cat >"$BENCH_DIR/state-content.toml" <<TOML
+[store]
+state_directory = "$STATE"
+[control]
+socket = "$SOCKET"
+group = "custody-admin"
+allowed_groups = ["custody-admin"]
+[devices]
+enabled = false
+[fixity]
+enabled = false
+TOML
+    "$CUSTODYD" run --config "$BENCH_DIR/state-content.toml" 2>"$BENCH_DIR/content-daemon.log" &
+    DAEMON=$!
+    for _ in $(seq 100); do [[ -S "$SOCKET" ]] && break; sleep 0.1; done
+    CUSTODY="$BIN/custody"
+    APPROVER=(setpriv --reuid 65534 --regid custody-admin --clear-groups --)
+    IDS=$("$CUSTODY" list --socket "$SOCKET" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["items"]))')
+    : >"$BENCH_DIR/content-export-s.txt"
+    : >"$BENCH_DIR/content-cp-s.txt"
+    for ((run = 1; run <= IMPORT_RUNS; run++)); do
+        # shellcheck disable=SC2086
+        EXPORT=$("$CUSTODY" export request $IDS --recipient bench --purpose bench --socket "$SOCKET" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+        "${APPROVER[@]}" "$CUSTODY" export approve "$EXPORT" --socket "$SOCKET" >/dev/null
+        cold_start
+        start=$(now_ns)
+        cp -r "$SRC" "$BENCH_DIR/cp-content" && sync
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-cp-s.txt"
+        rm -rf "$BENCH_DIR/cp-content"
+        cold_start
+        start=$(now_ns)
+        "$CUSTODY" export write "$EXPORT" --to "$BENCH_DIR/cp-bag" --socket "$SOCKET" >/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-export-s.txt"
+        rm -rf "$BENCH_DIR/cp-bag"
+    done
+    EXPORT_S=$(median <"$BENCH_DIR/content-export-s.txt")
+    CP_S=$(median <"$BENCH_DIR/content-cp-s.txt")
+    echo "export write (s): $(tr '\n' ' ' <"$BENCH_DIR/content-export-s.txt"); cp -r + sync (s): $(tr '\n' ' ' <"$BENCH_DIR/content-cp-s.txt")"
+    FIRST=${IDS%% *}
+    : >"$BENCH_DIR/content-cat-s.txt"
+    : >"$BENCH_DIR/content-play-s.txt"
+    : >"$BENCH_DIR/content-file-s.txt"
+    FETCH='import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1])
+while r.read(1 << 20): pass'
+    for ((run = 1; run <= IMPORT_RUNS; run++)); do
+        cold_start
+        start=$(now_ns)
+        cat "$SRC/clip1.mp4" >/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-file-s.txt"
+        cold_start
+        start=$(now_ns)
+        "$CUSTODY" cat "$FIRST" --socket "$SOCKET" >/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-cat-s.txt"
+        cold_start
+        start=$(now_ns)
+        "$CUSTODY" play "$FIRST" --socket "$SOCKET" --player "python3 -c '$FETCH' {url}" 2>/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-play-s.txt"
+    done
+    kill -TERM "$DAEMON"; wait "$DAEMON" || true
+    FILE_S=$(median <"$BENCH_DIR/content-file-s.txt")
+    CAT_S=$(median <"$BENCH_DIR/content-cat-s.txt")
+    PLAY_S=$(median <"$BENCH_DIR/content-play-s.txt")
+    echo "128 MiB: cat of the file (s): $(tr '\n' ' ' <"$BENCH_DIR/content-file-s.txt"); custody cat: $(tr '\n' ' ' <"$BENCH_DIR/content-cat-s.txt"); custody play (loopback, python reader): $(tr '\n' ' ' <"$BENCH_DIR/content-play-s.txt")"
+    SUMMARY+=("export 1 GiB in 8 files: median $EXPORT_S s vs cp -r + sync $CP_S s, ratio $(calc "$EXPORT_S / $CP_S"); 128 MiB playback: custody cat $CAT_S s ($(calc "128 / $CAT_S") MiB/s), custody play $PLAY_S s ($(calc "128 / $PLAY_S") MiB/s) vs reading the file $FILE_S s: ratios $(calc "$CAT_S / $FILE_S") and $(calc "$PLAY_S / $FILE_S")")
 fi
 
 # --- summary ---------------------------------------------------------------------------------------

@@ -9,6 +9,9 @@
 //   custody-bench probe-latency STATE_DIR RUNS
 //       Probes every item of a state directory RUNS times through the store's decrypting reader,
 //       and prints each item's median probe time and the bytes the probe read.
+//   custody-bench policy-list STATE_DIR RUNS
+//       On a seeded catalog: what the access policy adds to a 1,000-item `list` page, as an
+//       administrator, a reviewer of one unit of ten and an officer, against the bare query.
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
@@ -288,6 +291,7 @@ do {
     case "read-volume": try readVolume(Array(arguments.dropFirst()))
     case "dock": try dockBenchmark(Array(arguments.dropFirst()))
     case "rotate": try rotationBenchmark(Array(arguments.dropFirst()))
+    case "policy-list": try policyList(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }

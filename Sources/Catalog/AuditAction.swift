@@ -63,6 +63,49 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let controlRefused = AuditAction("control.refused")
     public static let catalogListed = AuditAction("catalog.listed")
     public static let itemViewed = AuditAction("item.viewed")
+    public static let statusViewed = AuditAction("status.viewed")
+    /// `whoami`: someone asked who the daemon thinks they are.
+    public static let identityViewed = AuditAction("identity.viewed")
+    public static let auditRead = AuditAction("audit.read")
+    /// A request that could not be served for another reason than a refusal (a bad argument, an
+    /// item that does not exist, a failure); `detail.error` is the code it was answered with.
+    public static let requestFailed = AuditAction("request.failed")
+    /// A request the access policy refused: who, what, and why.
+    public static let accessDenied = AuditAction("access.denied")
+
+    // MARK: Content leaving the store (DESIGN §14)
+    /// A view of an item's plaintext opened (`custody play`, `cat`, an export): who, which, the mode.
+    public static let viewStarted = AuditAction("view.started")
+    /// A view ended: bytes served, seconds open, how (closed, abandoned, failed).
+    public static let viewEnded = AuditAction("view.ended")
+    public static let exportRequested = AuditAction("export.requested")
+    public static let exportApproved = AuditAction("export.approved")
+    public static let exportRejected = AuditAction("export.rejected")
+    /// An approved export opened, once, for writing its bag.
+    public static let exportOpened = AuditAction("export.opened")
+    /// The bag was written; detail `manifest_sha256` is the hash of its `manifest-sha256.txt`.
+    public static let exportWritten = AuditAction("export.written")
+    public static let exportsViewed = AuditAction("exports.viewed")
+
+    // MARK: People, units, grants, devices (DESIGN §11)
+    public static let registryViewed = AuditAction("registry.viewed")
+    public static let unitAdded = AuditAction("unit.added")
+    public static let personAdded = AuditAction("person.added")
+    /// A person left: every grant of theirs was revoked with it.
+    public static let personLeft = AuditAction("person.left")
+    public static let grantRequested = AuditAction("grant.requested")
+    /// An approval; `detail.stage` says first or second.
+    public static let grantApproved = AuditAction("grant.approved")
+    public static let grantRejected = AuditAction("grant.rejected")
+    public static let grantRevoked = AuditAction("grant.revoked")
+    public static let grantsViewed = AuditAction("grants.viewed")
+    public static let deviceAdded = AuditAction("device.added")
+    /// A device entry of the configuration's `[devices.registry]` imported into the registry.
+    public static let deviceImported = AuditAction("device.imported")
+    public static let deviceAssigned = AuditAction("device.assigned")
+    public static let deviceReturned = AuditAction("device.returned")
+    public static let deviceMaintained = AuditAction("device.maintained")
+    public static let deviceRetired = AuditAction("device.retired")
 
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
@@ -71,6 +114,11 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         itemStored, itemVerified, itemDiscarded, itemProbed, itemReprobed, recoveryDiscarded, sourceWiped, sourceKept,
         dockStarted, dockFinished,
         fixityChecked, fixityDeep, fixityPass, fixityFailed,
-        controlRequest, controlRefused, catalogListed, itemViewed,
+        controlRequest, controlRefused, catalogListed, itemViewed, statusViewed, identityViewed, auditRead,
+        accessDenied, requestFailed,
+        viewStarted, viewEnded, exportRequested, exportApproved, exportRejected, exportOpened, exportWritten,
+        exportsViewed,
+        registryViewed, unitAdded, personAdded, personLeft, grantRequested, grantApproved, grantRejected, grantRevoked,
+        grantsViewed, deviceAdded, deviceImported, deviceAssigned, deviceReturned, deviceMaintained, deviceRetired,
     ]
 }

@@ -119,6 +119,12 @@ enum CatalogMigrations {
             // The daemon asks when it last did something (the fixity scrubber's last pass).
             try db.execute(sql: "CREATE INDEX audit_by_action ON audit (action, seq)")
         }
+        migrator.registerMigration("people: units, persons, grants, devices") { db in
+            try db.execute(sql: PeopleSchema.v1)
+        }
+        migrator.registerMigration("content: export requests") { db in
+            try db.execute(sql: ExportSchema.v1)
+        }
         return migrator
     }
 }

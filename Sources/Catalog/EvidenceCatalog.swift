@@ -199,21 +199,30 @@ public struct EvidenceCatalog: Sendable {
         try write { db in
             for (id, metadata) in results {
                 let summary = MediaSummary(metadata)
+                guard let attributed = try Self.attribute(id, fileName: metadata.nameFields, in: db) else {
+                    throw CatalogError(code: .notFound, message: "no item \(id) to record media metadata for")
+                }
+                let (attribution, unitID) = attributed
                 try db.execute(
                     sql: """
                         UPDATE item SET media_kind = ?, recorded_at = ?, recorded_at_source = ?, duration_ms = ?,
-                            officer_id = ?, has_location = ?, media_damaged = ?, metadata = ?
+                            officer_id = ?, has_location = ?, media_damaged = ?, metadata = ?,
+                            officer_source = ?, unit_id = ?, name_device = ?, attribution_flags = ?
                         WHERE id = ?
                         """,
                     arguments: [
                         summary.kind.rawValue, summary.recordedAt?.catalogMilliseconds, summary.recordedAtSource,
-                        summary.durationMilliseconds, summary.officerID, summary.hasLocation ? 1 : 0, summary.damage,
-                        String(decoding: try encoder.encode(metadata), as: UTF8.self), id.description,
+                        summary.durationMilliseconds, attribution.officerID, summary.hasLocation ? 1 : 0,
+                        summary.damage, String(decoding: try encoder.encode(metadata), as: UTF8.self),
+                        attribution.source?.rawValue, unitID, metadata.nameFields?.deviceID?.uppercased(),
+                        attribution.flags.isEmpty
+                            ? nil : String(decoding: try encoder.encode(attribution.flags), as: UTF8.self),
+                        id.description,
                     ])
-                guard db.changesCount == 1 else {
-                    throw CatalogError(code: .notFound, message: "no item \(id) to record media metadata for")
-                }
                 var detail = ["kind": summary.kind.rawValue]
+                detail["officer"] = attribution.officerID
+                detail["officer_source"] = attribution.source?.rawValue
+                if !attribution.flags.isEmpty { detail["attribution_flags"] = attribution.flags.joined(separator: "; ") }
                 detail["damage"] = summary.damage
                 detail["unreadable"] = metadata.unreadable
                 detail["recorded_at_source"] = summary.recordedAtSource
@@ -222,6 +231,33 @@ public struct EvidenceCatalog: Sendable {
                     actor: actor, at: Date(), in: db)
             }
         }
+    }
+
+    /// Decides whose recording `id` is, from the registry at its docking instant, the identity record
+    /// its dock saw, and its file name; nil when there is no such item.
+    static func attribute(
+        _ id: EvidenceID, fileName: MediaMetadata.NameFields?, in db: Database
+    ) throws -> (OfficerAttribution, unitID: String?)? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT source_device, docked_at, identity_officer, ingested_at FROM item WHERE id = ?",
+                arguments: [id.description])
+        else { return nil }
+        let device: String? = row["source_device"]
+        let dockedAt: Int64? = row["docked_at"]
+        let ingestedAt: Int64 = row["ingested_at"]
+        let instant = dockedAt ?? ingestedAt
+        var registryOfficer: String?
+        if let device { registryOfficer = try Self.holder(of: device, at: instant, in: db)?.id }
+        let identityOfficer: String? = row["identity_officer"]
+        let attribution = OfficerAttribution(
+            registry: registryOfficer, identityRecord: identityOfficer, fileName: fileName?.officerID,
+            // Only a docked device's serial is expected in its file names; a card reader's or a folder's is not.
+            device: dockedAt == nil ? nil : device, fileNameDevice: fileName?.deviceID)
+        let unitID = try attribution.officerID.flatMap {
+            try String.fetchOne(db, sql: "SELECT unit_id FROM person WHERE id = ?", arguments: [$0])
+        }
+        return (attribution, unitID)
     }
 
     /// The full media metadata recorded for an item, if it was probed.
@@ -259,8 +295,12 @@ public struct EvidenceCatalog: Sendable {
     /// Items matching `filter`, newest first.
     /// - Throws: `CatalogError.invalidQuery` for a malformed filter.
     public func items(matching filter: ItemFilter) throws -> [ItemRecord] {
-        let request = try filter.request()
-        return try read { db in try request.fetchAll(db) }
+        let parts = filter.partitionedByScope()
+        let requests = try parts.map { try $0.request() }
+        let pages = try read { db in try requests.map { try $0.fetchAll(db) } }
+        guard pages.count > 1 else { return pages.first ?? [] }
+        var seen = Set<EvidenceID>()
+        return Array(pages.joined().sorted(by: filter.comesBefore).filter { seen.insert($0.id).inserted }.prefix(filter.limit))
     }
 
     /// Calls `body` with every item, in batches of `batchSize`, in catalog order; each batch is read

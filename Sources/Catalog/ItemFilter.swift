@@ -26,13 +26,19 @@ public struct ItemFilter: Sendable, Equatable {
     public var hasLocation: Bool?
     /// At most this many items, newest first.
     public var limit: Int
+    /// Only items whose attribution sources disagreed (true) or agreed (false).
+    public var flagged: Bool?
+    /// Which items the caller may see at all: the access policy's answer, applied in the query.
+    public var scope: ItemScope = .all
 
     /// Creates a filter.
     public init(
         deviceID: String? = nil, ingestedFrom: Date? = nil, ingestedBefore: Date? = nil,
         sha256Prefix: String? = nil, state: ItemState? = nil, recordedFrom: Date? = nil, recordedBefore: Date? = nil,
-        officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100
+        officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100,
+        flagged: Bool? = nil
     ) {
+        self.flagged = flagged
         self.recordedFrom = recordedFrom
         self.recordedBefore = recordedBefore
         self.officerID = officerID
@@ -53,7 +59,26 @@ public struct ItemFilter: Sendable, Equatable {
             throw CatalogError(code: .invalidQuery, message: "--limit must be at least 1, not \(limit)")
         }
         var request = ItemRecord.all()
-        if let deviceID { request = request.filter(ItemRecord.Columns.sourceDevice == deviceID) }
+        switch scope {
+        case .all: break
+        case .nothing: request = request.filter(sql: "0")
+        case .officer(let officer): request = request.filter(ItemRecord.Columns.officerID == officer)
+        case .units(let units, let officer):
+            if let officer {
+                request = request.filter(
+                    Array(units).contains(ItemRecord.Columns.unitID) || ItemRecord.Columns.officerID == officer)
+            } else {
+                request = request.filter(Array(units).contains(ItemRecord.Columns.unitID))
+            }
+        }
+        if let deviceID {
+            // The docked device's serial, or the device id its file names carry (upper case).
+            request = request.filter(
+                ItemRecord.Columns.sourceDevice == deviceID || ItemRecord.Columns.nameDevice == deviceID.uppercased())
+        }
+        if let flagged {
+            request = request.filter(flagged ? ItemRecord.Columns.attributionFlags != nil : ItemRecord.Columns.attributionFlags == nil)
+        }
         if let ingestedFrom {
             request = request.filter(ItemRecord.Columns.ingestedAt >= ingestedFrom.catalogMilliseconds)
         }
@@ -66,7 +91,7 @@ public struct ItemFilter: Sendable, Equatable {
                 ItemRecord.Columns.sha256 >= bounds.lower && ItemRecord.Columns.sha256 <= bounds.upper)
         }
         if let state { request = request.filter(ItemRecord.Columns.state == state.rawValue) }
-        if let officerID { request = request.filter(ItemRecord.Columns.officerID == officerID) }
+        if let officerID { request = request.filter(ItemRecord.Columns.officerID == officerID.uppercased()) }
         if let kind { request = request.filter(ItemRecord.Columns.mediaKind == kind.rawValue) }
         if let hasLocation { request = request.filter(ItemRecord.Columns.hasLocation == (hasLocation ? 1 : 0)) }
         if let recordedFrom {
@@ -82,6 +107,41 @@ public struct ItemFilter: Sendable, Equatable {
         return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
     }
 
+    /// A scope of several units (and the caller's own items) as one filter per unit and one for the
+    /// officer: each page then walks its own (unit, time) or (officer, time) index in order and stops
+    /// at `limit`, and the pages merge in order. One query with `unit_id IN (…) OR officer_id = …`
+    /// would have SQLite sort every item of the scope first (345 ms instead of a few for a reviewer of
+    /// 100,000 items, `make bench`).
+    func partitionedByScope() -> [ItemFilter] {
+        guard case .units(let units, let officer) = scope, units.count + (officer == nil ? 0 : 1) > 1,
+            units.count <= 256
+        else { return [self] }
+        var parts = units.sorted().map { unit -> ItemFilter in
+            var part = self
+            part.scope = .units([unit], officer: nil)
+            return part
+        }
+        if let officer {
+            var part = self
+            part.scope = .officer(officer)
+            parts.append(part)
+        }
+        return parts
+    }
+
+    /// Whether `a` lists before `b` in this filter's order (as `request()` orders); an item in two
+    /// pages (the caller's own, in one of the units) is listed once.
+    func comesBefore(_ a: ItemRecord, _ b: ItemRecord) -> Bool {
+        if recordedFrom != nil || recordedBefore != nil {
+            let left = a.media?.recordedAt ?? .distantPast
+            let right = b.media?.recordedAt ?? .distantPast
+            if left != right { return left > right }
+        } else if a.ingestedAt != b.ingestedAt {
+            return a.ingestedAt > b.ingestedAt
+        }
+        return a.id.description > b.id.description
+    }
+
     /// A hex prefix as an inclusive range of 32-byte blobs, so the hash index serves it.
     static func hashBounds(forPrefix prefix: String) throws -> (lower: Data, upper: Data) {
         let digits = prefix.lowercased()
@@ -94,4 +154,17 @@ public struct ItemFilter: Sendable, Equatable {
         let upper = Hex.decode(digits.padding(toLength: 64, withPad: "f", startingAt: 0))!
         return (Data(lower), Data(upper))
     }
+}
+
+/// Which items a caller may see, as the access policy decided it, applied inside the catalog query so
+/// a page is never filtered after the fact.
+public enum ItemScope: Sendable, Equatable {
+    /// Every item (administrators).
+    case all
+    /// No item (auditors and anyone without an evidence role).
+    case nothing
+    /// The officer's own items.
+    case officer(String)
+    /// Items attributed to these units, and the caller's own items when `officer` is set.
+    case units(Set<String>, officer: String?)
 }

@@ -19,6 +19,10 @@ public struct ItemRecord: Sendable, Equatable {
     public var verifiedAt: Date?
     /// The probed media summary; nil until the item is probed.
     public var media: MediaSummary?
+    /// What the dock saw when the item came from a docked device: write-once.
+    public var dock: DockFacts?
+    /// Whose recording it is and why; nil until the item is probed.
+    public var attribution: StoredAttribution?
 
     /// Creates a record.
     public init(
@@ -59,6 +63,9 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let recordedAt = Column("recorded_at")
         static let officerID = Column("officer_id")
         static let hasLocation = Column("has_location")
+        static let unitID = Column("unit_id")
+        static let nameDevice = Column("name_device")
+        static let attributionFlags = Column("attribution_flags")
     }
 
     public init(row: Row) throws {
@@ -80,6 +87,18 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 modificationTimeZone: row["source_mtime_zone"]),
             ingestedAt: Date(catalogMilliseconds: row["ingested_at"]),
             verifiedAt: (row["verified_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
+        if let dockedAt = row["docked_at"] as Int64? {
+            dock = DockFacts(dockedAt: Date(catalogMilliseconds: dockedAt), identityOfficer: row["identity_officer"])
+        }
+        if let source = (row["officer_source"] as String?).flatMap(OfficerAttribution.Source.init) {
+            attribution = StoredAttribution(
+                source: source, unitID: row["unit_id"], fileNameDevice: row["name_device"],
+                flags: StoredAttribution.flags(fromJSON: row["attribution_flags"]))
+        } else if let flags = row["attribution_flags"] as String? {
+            attribution = StoredAttribution(
+                source: nil, unitID: row["unit_id"], fileNameDevice: row["name_device"],
+                flags: StoredAttribution.flags(fromJSON: flags))
+        }
         if row.hasColumn("media_kind"), let kind = (row["media_kind"] as String?).flatMap(MediaMetadata.Kind.init) {
             media = MediaSummary(
                 kind: kind, recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
@@ -107,6 +126,8 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         container["source_mtime_zone"] = source.modificationTimeZone
         container["ingested_at"] = ingestedAt.catalogMilliseconds
         container["verified_at"] = verifiedAt?.catalogMilliseconds
+        container["docked_at"] = dock?.dockedAt.catalogMilliseconds
+        container["identity_officer"] = dock?.identityOfficer
     }
 }
 
@@ -154,5 +175,43 @@ public struct MediaSummary: Sendable, Equatable {
         self.officerID = officerID
         self.hasLocation = hasLocation
         self.damage = damage
+    }
+}
+
+/// What a dock session knew about the device when it took the item: when it docked and the officer
+/// its identity record named.
+public struct DockFacts: Sendable, Equatable {
+    public var dockedAt: Date
+    public var identityOfficer: String?
+
+    public init(dockedAt: Date, identityOfficer: String?) {
+        self.dockedAt = dockedAt
+        self.identityOfficer = identityOfficer
+    }
+}
+
+/// How an item's officer was decided, as stored.
+public struct StoredAttribution: Sendable, Equatable {
+    /// Which source named the officer; nil when none did.
+    public var source: OfficerAttribution.Source?
+    /// The officer's unit when the item was attributed, if the officer is registered.
+    public var unitID: String?
+    /// The device id in the file name, when the rule found one.
+    public var fileNameDevice: String?
+    /// The disagreements between the sources.
+    public var flags: [String]
+
+    static func flags(fromJSON text: String?) -> [String] {
+        guard let text, let flags = try? JSONDecoder().decode([String].self, from: Data(text.utf8)) else { return [] }
+        return flags
+    }
+}
+
+extension DockFacts {
+    /// The facts as `item.stored` records them.
+    public var auditDetail: [String: String] {
+        var detail = ["docked_at": "\(dockedAt.catalogMilliseconds)"]
+        detail["identity_officer"] = identityOfficer
+        return detail
     }
 }

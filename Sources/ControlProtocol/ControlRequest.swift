@@ -26,6 +26,37 @@ public struct ControlRequest: Sendable, Equatable {
         case list
         /// One item with its metadata and audit trail.
         case show
+        /// Who the daemon thinks the caller is, with the roles in force.
+        case whoami
+        /// Entries of the audit log (administrators and auditors).
+        case audit
+        case personAdd = "person.add"
+        case personList = "person.list"
+        case personShow = "person.show"
+        case personLeave = "person.leave"
+        case unitAdd = "unit.add"
+        case unitList = "unit.list"
+        case grantRequest = "grant.request"
+        case grantApprove = "grant.approve"
+        case grantReject = "grant.reject"
+        case grantRevoke = "grant.revoke"
+        case grantList = "grant.list"
+        case deviceAdd = "device.add"
+        case deviceAssign = "device.assign"
+        case deviceReturn = "device.return"
+        case deviceMaintenance = "device.maintenance"
+        case deviceRetire = "device.retire"
+        case deviceShow = "device.show"
+        case deviceList = "device.list"
+        case viewOpen = "view.open"
+        case viewRead = "view.read"
+        case viewClose = "view.close"
+        case exportRequest = "export.request"
+        case exportApprove = "export.approve"
+        case exportReject = "export.reject"
+        case exportList = "export.list"
+        case exportOpen = "export.open"
+        case exportFinish = "export.finish"
     }
 
     /// The protocol version (`v`).
@@ -40,6 +71,8 @@ public struct ControlRequest: Sendable, Equatable {
     public var query: ItemQuery
     /// `show` only: the item id or its first 8 or more characters (`item`).
     public var item: String?
+    /// The other requests' parameters.
+    public var arguments = ControlArguments()
 
     /// A `status` request; with `watch`, a subscription.
     public static func status(watch: Bool = false, id: String? = nil) -> ControlRequest {
@@ -50,6 +83,16 @@ public struct ControlRequest: Sendable, Equatable {
     /// A `list` request.
     public static func list(_ query: ItemQuery, id: String? = nil) -> ControlRequest {
         ControlRequest(version: ControlLimits.version, id: id, kind: .list, watch: false, query: query, item: nil)
+    }
+
+    /// A registry, grant, audit or identity request.
+    public static func operation(_ kind: Kind, _ arguments: ControlArguments = ControlArguments(), id: String? = nil)
+        -> ControlRequest
+    {
+        var request = ControlRequest(
+            version: ControlLimits.version, id: id, kind: kind, watch: false, query: ItemQuery(), item: nil)
+        request.arguments = arguments
+        return request
     }
 
     /// A `show` request.
@@ -93,13 +136,16 @@ public struct ItemQuery: Codable, Sendable, Equatable {
     public var location: Bool?
     /// At most this many items, 1 to `ControlLimits.maxListLimit` (`limit`, default 100).
     public var limit: Int?
+    /// Only items whose attribution sources disagreed (true) or agreed (false) (`flagged`).
+    public var flagged: Bool?
 
     /// A query; no field set lists the newest 100 items.
     public init(
         device: String? = nil, from: String? = nil, to: String? = nil, sha256: String? = nil, state: String? = nil,
         recordedFrom: String? = nil, recordedTo: String? = nil, officer: String? = nil, kind: String? = nil,
-        location: Bool? = nil, limit: Int? = nil
+        location: Bool? = nil, limit: Int? = nil, flagged: Bool? = nil
     ) {
+        self.flagged = flagged
         self.device = device
         self.from = from
         self.to = to
@@ -127,11 +173,12 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         detail["kind"] = kind
         detail["location"] = location.map { "\($0)" }
         detail["limit"] = limit.map { "\($0)" }
+        detail["flagged"] = flagged.map { "\($0)" }
         return detail
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case device, from, to, sha256, state, officer, kind, location, limit
+        case device, from, to, sha256, state, officer, kind, location, limit, flagged
         case recordedFrom = "recorded_from"
         case recordedTo = "recorded_to"
     }
@@ -274,6 +321,31 @@ extension ControlRequest.Kind {
         case .status: return ["watch"]
         case .list: return Set(ItemQuery.CodingKeys.allCases.map(\.rawValue))
         case .show: return ["item"]
+        case .whoami, .unitList, .deviceList: return []
+        case .audit: return ["item", "action", "after", "limit"]
+        case .personAdd: return ["id", "name", "unit", "account"]
+        case .personList: return ["unit"]
+        case .personShow: return ["id"]
+        case .personLeave: return ["id", "reason"]
+        case .unitAdd: return ["id", "name", "parent", "head"]
+        case .grantRequest: return ["person", "role", "scope", "reason", "from", "until"]
+        case .grantApprove: return ["grant"]
+        case .grantReject, .grantRevoke: return ["grant", "reason"]
+        case .grantList: return ["person"]
+        case .deviceAdd: return ["serial", "model", "family"]
+        case .deviceAssign: return ["serial", "person"]
+        case .deviceReturn, .deviceShow: return ["serial"]
+        case .deviceMaintenance: return ["serial", "what", "result", "status"]
+        case .deviceRetire: return ["serial", "reason"]
+        case .viewOpen: return ["item", "mode"]
+        case .viewRead: return ["view", "offset", "length"]
+        case .viewClose: return ["view"]
+        case .exportRequest: return ["items", "recipient", "purpose"]
+        case .exportApprove: return ["export", "until"]
+        case .exportReject: return ["export", "reason"]
+        case .exportList: return []
+        case .exportOpen: return ["export"]
+        case .exportFinish: return ["export", "manifest"]
         }
     }
 }
@@ -290,8 +362,12 @@ extension ControlRequest: Codable {
         kind = try container.decode(Kind.self, forKey: .request)
         watch = try container.decodeIfPresent(Bool.self, forKey: .watch) ?? false
         item = try container.decodeIfPresent(String.self, forKey: .item)
-        // The list filters sit beside `request`, not in an object of their own.
+        // The list filters and the other parameters sit beside `request`, not in an object of their own.
         query = kind == .list ? try ItemQuery(from: decoder) : ItemQuery()
+        switch kind {
+        case .status, .list, .show: arguments = ControlArguments()
+        default: arguments = try ControlArguments(from: decoder)
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -303,6 +379,7 @@ extension ControlRequest: Codable {
         case .status: if watch { try container.encode(true, forKey: .watch) }
         case .list: try query.encode(to: encoder)
         case .show: try container.encodeIfPresent(item, forKey: .item)
+        default: try arguments.encode(to: encoder)
         }
     }
 }

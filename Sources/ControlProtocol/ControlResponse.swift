@@ -22,10 +22,43 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var audit: [AuditEntryView]?
     /// When `ok` is false: why.
     public var error: ControlError?
+    /// `whoami`.
+    public var whoami: WhoAmIView?
+    /// `person.add/show/leave`; `person.list`.
+    public var person: PersonView?
+    public var persons: [PersonView]?
+    /// `unit.add`; `unit.list`.
+    public var unit: UnitView?
+    public var units: [UnitView]?
+    /// `grant.request/approve/reject/revoke`; `grant.list`.
+    public var grant: GrantView?
+    public var grants: [GrantView]?
+    /// `device.*`; `device.list`.
+    public var device: DeviceView?
+    public var devices: [DeviceView]?
+    /// `audit`: the entries, oldest first (`audit` in a `show` answer is the item's trail).
+    public var entries: [AuditEntryView]?
+    /// `view.open`: the view of an item's content; `export.*`: the export.
+    public var view: ContentView?
+    public var export: ExportView?
+    public var exports: [ExportView]?
+    /// `view.read`: how many raw bytes follow the response line (docs/control-protocol.md, "Content").
+    public var dataLength: Int?
+    /// `view.read`: the bytes that follow the line, not part of the JSON.
+    public var payload: [UInt8] = []
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case id, ok, status, items, count, item, metadata, audit, error
+        case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
+        case dataLength = "data_length"
+    }
+
+    /// A successful answer whose fields `fill` sets.
+    public static func answer(id: String?, _ fill: (inout ControlResponse) -> Void) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        fill(&response)
+        return response
     }
 
     private init(id: String?, ok: Bool) {
@@ -62,6 +95,14 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public static func failure(_ error: ControlError, id: String?) -> ControlResponse {
         var response = ControlResponse(id: id, ok: false)
         response.error = error
+        return response
+    }
+
+    /// The answer to `view.read`: `bytes` after the line.
+    public static func data(_ bytes: [UInt8], id: String?) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        response.dataLength = bytes.count
+        response.payload = bytes
         return response
     }
 

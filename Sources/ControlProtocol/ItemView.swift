@@ -54,6 +54,46 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var verifiedAt: String?
     /// The probed media summary; absent until the item is probed.
     public var media: Media?
+    /// Whose recording it is, from which source, and what disagreed; absent until probed.
+    public var attribution: Attribution?
+
+    /// How the item's officer was decided (DESIGN §11).
+    public struct Attribution: Codable, Sendable, Equatable {
+        /// The officer's badge id.
+        public var officer: String?
+        /// `registry`, `identity_record` or `file_name`.
+        public var source: String?
+        /// The officer's unit, when the officer is registered.
+        public var unit: String?
+        /// The officer the docked device's identity record named.
+        public var identityOfficer: String?
+        /// When the device docked (RFC 3339), for items from a dock.
+        public var dockedAt: String?
+        /// The device id the file name carries.
+        public var fileNameDevice: String?
+        /// Every disagreement between the sources; empty when they agree.
+        public var flags: [String]
+
+        public init(
+            officer: String?, source: String?, unit: String?, identityOfficer: String?, dockedAt: String?,
+            fileNameDevice: String?, flags: [String]
+        ) {
+            self.officer = officer
+            self.source = source
+            self.unit = unit
+            self.identityOfficer = identityOfficer
+            self.dockedAt = dockedAt
+            self.fileNameDevice = fileNameDevice
+            self.flags = flags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case officer, source, unit, flags
+            case identityOfficer = "identity_officer"
+            case dockedAt = "docked_at"
+            case fileNameDevice = "file_name_device"
+        }
+    }
 
     /// The typed media fields (docs/cli-json.md).
     public struct Media: Codable, Sendable, Equatable {
@@ -91,8 +131,10 @@ public struct ItemView: Codable, Sendable, Equatable {
     /// Creates an item view.
     public init(
         id: String, state: String, sha256: String, ciphertextSHA256: String, size: Int64, ciphertextSize: Int64,
-        source: Source, ingestedAt: String, verifiedAt: String? = nil, media: Media? = nil
+        source: Source, ingestedAt: String, verifiedAt: String? = nil, media: Media? = nil,
+        attribution: Attribution? = nil
     ) {
+        self.attribution = attribution
         self.id = id
         self.state = state
         self.sha256 = sha256
@@ -106,7 +148,7 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, sha256, size, source, media
+        case id, state, sha256, size, source, media, attribution
         case ciphertextSHA256 = "ciphertext_sha256"
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"
@@ -152,13 +194,33 @@ public struct AuditEntryView: Codable, Sendable, Equatable {
     public var action: String
     /// The stored detail: JSON text with sorted keys.
     public var detail: String
+    /// The item it concerns, when any.
+    public var item: String?
+    /// The entry's `at` as stored (milliseconds since the epoch), its previous entry's hash and its
+    /// own, hex: enough to recompute the hash (docs/audit-log.md) and check it against the chain.
+    public var atMilliseconds: Int64?
+    public var prevHash: String?
+    public var hash: String?
 
     /// Creates an entry view.
-    public init(seq: Int64, at: String, actor: String, action: String, detail: String) {
+    public init(
+        seq: Int64, at: String, actor: String, action: String, detail: String, item: String? = nil,
+        atMilliseconds: Int64? = nil, prevHash: String? = nil, hash: String? = nil
+    ) {
         self.seq = seq
         self.at = at
         self.actor = actor
         self.action = action
         self.detail = detail
+        self.item = item
+        self.atMilliseconds = atMilliseconds
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, at, actor, action, detail, item, hash
+        case atMilliseconds = "at_ms"
+        case prevHash = "prev_hash"
     }
 }

@@ -17,4 +17,18 @@ public enum Timestamps {
                 .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
         return String(base.dropLast()) + "." + String(format: "%09lld", fraction) + "Z"
     }
+
+    /// `2024-05-01` (midnight UTC), `2024-05-01T10:00:00Z`, or with fractional seconds or an offset;
+    /// nil for anything else.
+    public static func date(from text: String) -> Date? {
+        let day = Date.ISO8601FormatStyle().year().month().day()
+        if text.count == 10, let date = try? day.parse(text) { return date }
+        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
+        return try? Date.ISO8601FormatStyle().parse(text)
+    }
+
+    /// The calendar date of `date` in UTC, `2024-05-01`.
+    public static func day(_ date: Date) -> String {
+        String(rfc3339(date).prefix(10))
+    }
 }

@@ -36,13 +36,19 @@ public struct ItemFilterOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Only items with (or, with --no-location, without) a recorded location.")
     public var location: Bool?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Only items whose officer sources disagreed (or, with --no-flagged, agreed).")
+    public var flagged: Bool?
+
     public init() {}
 
     /// The filters as a control-socket query returning at most `limit` items.
     public func query(limit: Int) -> ItemQuery {
         ItemQuery(
             device: device, from: from, to: to, sha256: sha256Prefix, state: itemState, recordedFrom: recordedFrom,
-            recordedTo: recordedTo, officer: officer, kind: kind, location: location, limit: limit)
+            recordedTo: recordedTo, officer: officer, kind: kind, location: location, limit: limit,
+            flagged: flagged)
     }
 }
 

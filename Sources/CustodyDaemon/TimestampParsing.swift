@@ -5,10 +5,7 @@ extension Timestamps {
     /// Parses `2024-05-01`, `2024-05-01T10:00:00Z` or with fractional seconds / an offset.
     /// - Throws: `DaemonError.invalidArgument` naming the value and the accepted forms.
     public static func parse(_ text: String, argument: String) throws -> Date {
-        let day = Date.ISO8601FormatStyle().year().month().day()
-        if text.count == 10, let date = try? day.parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
+        if let date = date(from: text) { return date }
         throw DaemonError(
             code: .invalidArgument,
             message:

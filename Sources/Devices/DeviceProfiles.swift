@@ -57,3 +57,14 @@ public enum IdentityCheck: Sendable, Hashable {
     /// The device reports a different assignment: ingest, and flag with what differs.
     case mismatch(String)
 }
+
+extension IdentityCheck {
+    /// The flag a session records for this outcome; none when the identity matches.
+    public func flags(_ serial: String) -> [String] {
+        switch self {
+        case .matches: return []
+        case .unregistered: return ["device \(serial) is not in the registry"]
+        case .mismatch(let difference): return ["device \(serial) reports \(difference)"]
+        }
+    }
+}

@@ -44,12 +44,7 @@ public enum DockPreparation {
     ) throws -> PreparedDevice {
         let identity = try driver.identify()
         let identityCheck = profiles.check(identity)
-        var flags: [String] = []
-        switch identityCheck {
-        case .matches: break
-        case .unregistered: flags.append("device \(identity.serial) is not in the registry")
-        case .mismatch(let difference): flags.append("device \(identity.serial) reports \(difference)")
-        }
+        var flags = identityCheck.flags(identity.serial)
         var clock: ClockCheck?
         do {
             let check = try ClockSync.measure(

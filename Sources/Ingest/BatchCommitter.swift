@@ -40,7 +40,13 @@ final class BatchCommitter: @unchecked Sendable {
     private var outcomes: [Outcome] = []
     private var error: (any Error)?
 
-    init(store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, prober: MediaProber) {
+    private let dock: DockFacts?
+
+    init(
+        store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, prober: MediaProber,
+        dock: DockFacts? = nil
+    ) {
+        self.dock = dock
         self.verifier = ObjectVerifier(store: store)
         self.probing = MediaProbing(store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober)
         self.store = store
@@ -105,11 +111,13 @@ final class BatchCommitter: @unchecked Sendable {
         report([.step(.renamed(count: batch.count))])
         let now = Date()
         let records = batch.map { entry in
-            ItemRecord(
+            var record = ItemRecord(
                 id: entry.object.id, state: .stored, sha256: entry.object.sha256,
                 ciphertextSHA256: entry.object.ciphertextSHA256, size: entry.object.size,
                 ciphertextSize: entry.object.ciphertextSize, wrappedKey: entry.object.wrappedKey, source: entry.source,
                 ingestedAt: now, verifiedAt: nil)
+            record.dock = dock
+            return record
         }
         try catalog.recordStored(
             records,

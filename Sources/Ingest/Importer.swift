@@ -32,13 +32,15 @@ public struct Importer {
     private let logger: Logger
     private let limits: BatchLimits
     private let prober: MediaProber
+    private let dock: DockFacts?
 
     /// Creates an importer. The caller holds the store lock and has run `Recovery`.
     public init(
         store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, logger: Logger,
-        limits: BatchLimits = BatchLimits(), prober: MediaProber = MediaProber()
+        limits: BatchLimits = BatchLimits(), prober: MediaProber = MediaProber(), dock: DockFacts? = nil
     ) {
         self.prober = prober
+        self.dock = dock
         self.store = store
         self.catalog = catalog
         self.keyEncryptionKey = keyEncryptionKey
@@ -76,7 +78,7 @@ public struct Importer {
         var run = ImportRun(
             store: store, catalog: catalog, writer: ObjectWriter(store: store, keyEncryptionKey: keyEncryptionKey),
             committer: BatchCommitter(
-                store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober),
+                store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober, dock: dock),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe,
             shouldStop: shouldStop)

@@ -13,7 +13,11 @@ struct Custody: ParsableCommand {
         discussion: """
             Exit status: 0 success; 2 a failure (no daemon, refused, a protocol mismatch); 64 bad usage.
             """,
-        subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self]
+        subcommands: [
+            StatusCommand.self, ListCommand.self, ShowCommand.self, WhoAmICommand.self, PersonCommand.self,
+            UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self, PlayCommand.self,
+            CatCommand.self, ExportCommand.self,
+        ]
     )
 
     static func main() {

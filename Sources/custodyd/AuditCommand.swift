@@ -77,7 +77,7 @@ struct AuditAnchorCommand: ParsableCommand {
 
     func run() throws {
         let state = try options.open(needsKey: false, readOnly: true)
-        guard let anchor = try state.catalog.auditHead() else {
+        guard let anchor = try state.catalog.auditAnchor() else {
             throw ValidationError("the audit log is empty: there is no head to anchor")
         }
         for file in anchorFiles { try AnchorFile.append(anchor, to: FilePath(options.absolute(file))) }

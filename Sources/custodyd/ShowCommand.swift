@@ -1,5 +1,4 @@
 import ArgumentParser
-import Catalog
 import ControlProtocol
 import CustodyCommandLine
 import CustodyCore
@@ -19,18 +18,16 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let state = try options.open(needsKey: false)
-        let record = try state.catalog.item(matching: id)
-        try state.catalog.audit([AuditEvent(action: .itemViewed, itemID: record.id)])
-        let trail = try state.catalog.auditEntries(for: record.id).map(AuditEntryView.init)
-        let item = ItemView(record)
-        let metadata = try state.catalog.mediaMetadata(for: record.id)
+        let response = try state.perform(.show(id))
+        guard let item = response.item else { throw DaemonError(code: .invalidArgument, message: "no item \(id)") }
+        let audit = response.audit ?? []
         if json {
-            try printJSON(ItemDetailView(item: item, metadata: metadata, audit: trail))
+            try printJSON(ItemDetailView(item: item, metadata: response.metadata, audit: audit))
             return
         }
         let lines = ItemDetailText.lines(
-            item, metadata: metadata, audit: trail,
-            objectPath: state.store.objectPath(for: record.ciphertextSHA256).string)
+            item, metadata: response.metadata, audit: audit,
+            objectPath: SHA256Digest(hex: item.ciphertextSHA256).map { state.store.objectPath(for: $0).string })
         for line in lines { print(line) }
     }
 }

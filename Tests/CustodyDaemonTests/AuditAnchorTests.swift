@@ -23,10 +23,10 @@ import Testing
 
     @Test func anAnchorFileRoundTripsAndNamesLinesThatAreNotAnchors() throws {
         let file = FilePath(directory.file("anchors.jsonl"))
-        let first = try #require(try catalog.auditHead())
+        let first = try #require(try catalog.auditAnchor())
         try AnchorFile.append(first, to: file)
         try catalog.audit([AuditEvent(action: .daemonStopped)])
-        let second = try #require(try catalog.auditHead())
+        let second = try #require(try catalog.auditAnchor())
         try AnchorFile.append(second, to: file)
         let handle = try #require(FileHandle(forWritingAtPath: file.string))
         handle.seekToEndOfFile()
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func anAnchorBeyondTheChainOrContradictingItIsNamed() throws {
-        let head = try #require(try catalog.auditHead())
+        let head = try #require(try catalog.auditAnchor())
         var beyond = head
         beyond.sequence += 5
         var contradicting = head
@@ -55,7 +55,7 @@ import Testing
 
     @Test func theJournalEntryCarriesTheAnchorAndIsReadBack() throws {
         let listener = try NotifyListener(path: directory.file("journal.sock"))
-        let anchor = try #require(try catalog.auditHead())
+        let anchor = try #require(try catalog.auditAnchor())
         #expect(JournalAnchors.publish(anchor, socketPath: listener.path))
         #expect(listener.waitFor("CUSTODY_AUDIT_SEQ=\(anchor.sequence)"))
         let fields = try #require(listener.messages.last)

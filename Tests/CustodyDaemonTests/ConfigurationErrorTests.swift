@@ -83,18 +83,18 @@ import Testing
         ("[[devices.profile]]\nid = \"4255:0001\"", 1, #"[[devices.profile]] needs key "family""#),
         (
             "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"usb\"", 3,
-            #"key "family" in [[devices.profile]] must be one of "ambarella", "gat947", "mass_storage", "mtp", not "usb""#
+            #"key "family" in [[devices.profile]] must be one of "ambarella", "ambarella_a9", "jieli", "hengan", "massStorage", "mtp", not "usb""#
         ),
         (
             "\n\n[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"ambarella\"", 3,
             #"[[devices.profile]] needs key "unlock_password" (family "ambarella" unlocks with a password"#
         ),
         (
-            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"gat947\"\nunlock_password = \"/etc/secret\"", 4,
+            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"jieli\"\nunlock_password = \"/etc/secret\"", 4,
             #"key "unlock_password" in [[devices.profile]] must be the name of a systemd credential"#
         ),
         (
-            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"gat947\"\nunlock_password = \"..\"", 4,
+            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"jieli\"\nunlock_password = \"..\"", 4,
             "systemd credential"
         ),
         (profile + "interface_class = 256", 4, "from 0 to 255, not 256"),

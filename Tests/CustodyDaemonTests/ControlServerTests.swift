@@ -82,7 +82,7 @@ import Testing
             }
             #expect(response.id == "s1")
             #expect(response.status == daemon.status)
-            let entries = try auditEntries("control.request")
+            let entries = try auditEntries("status.viewed")
             #expect(entries.count == 1)
             #expect(entries.first?.actor == "uid:0(root)")
             #expect(entries.first?.detail.contains(#""request":"status""#) == true)
@@ -124,10 +124,18 @@ import Testing
             #expect(missing?.serverCode == .notFound)
             #expect(badDate?.serverCode == .badRequest)
             #expect(badDate?.message.contains("'yesterday'") == true)
-            let requests = try auditEntries("control.request").map(\.detail)
-            #expect(requests.count == 4)
-            #expect(requests.first?.contains(#""device":"DEV1""#) == true)
-            #expect(requests[1].contains(#""item":"\#(items[1].id.description.prefix(8))""#))
+            // One entry per request, served or not, each with what was asked.
+            let listings = try auditEntries("catalog.listed").map(\.detail)
+            #expect(listings.count == 1)
+            #expect(listings.first?.contains(#""device":"DEV1""#) == true)
+            #expect(listings.first?.contains(#""results":"2""#) == true)
+            let views = try auditEntries("item.viewed").map(\.detail)
+            #expect(views.count == 1)
+            #expect(views.first?.contains(#""item":"\#(items[1].id.description.prefix(8))""#) == true)
+            let failed = try auditEntries("request.failed").map(\.detail)
+            #expect(failed.count == 2)
+            #expect(failed.first?.contains(#""error":"notFound""#) == true)
+            #expect(failed.last?.contains(#""error":"badRequest""#) == true)
         }
     }
 
@@ -225,7 +233,7 @@ import Testing
                 return versions
             }
             #expect(lines.count < 10, "changes within the watch interval are coalesced, got \(lines)")
-            #expect(try auditEntries("control.request").first?.detail.contains(#""watch":"true""#) == true)
+            #expect(try auditEntries("status.viewed").first?.detail.contains(#""watch":"true""#) == true)
         }
     }
 
@@ -247,7 +255,7 @@ import Testing
             let refused = try auditEntries("control.refused")
             #expect(refused.count == 1)
             #expect(refused.first?.actor == "uid:0(root)")
-            #expect(try auditEntries("control.request").isEmpty)
+            #expect(try auditEntries("status.viewed").isEmpty)
         }
     }
 

@@ -38,6 +38,8 @@ FACTS = {
     "source_mtime_raw": "source_mtime_raw",
     "source_mtime_zone": "source_mtime_zone",
     "ingested_at": "ingested_at",
+    "docked_at": "docked_at",
+    "identity_officer": "identity_officer",
 }
 
 

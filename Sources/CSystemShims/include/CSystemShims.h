@@ -12,5 +12,23 @@ int CSystemShims_disableCoreDumps(void);
 
 /// prctl(PR_GET_DUMPABLE): 0 when core dumps are off.
 int CSystemShims_isDumpable(void);
+/// What one SG_IO command came back with (the fields of sg_io_hdr_t a caller needs).
+typedef struct {
+    unsigned char status;        // SCSI status (0 good, 2 check condition)
+    unsigned short hostStatus;   // the adapter's: DID_NO_CONNECT (1) when the device is gone
+    unsigned short driverStatus;
+    unsigned char senseLength;   // sense bytes written
+    int residual;                // bytes asked for but not transferred
+} CSystemShims_SGResult;
+
+/// One SCSI command through the SG_IO ioctl (sg or block node). `direction`: 0 none, 1 from the
+/// device, 2 to the device. Returns the ioctl's result (-1 and errno on failure).
+int CSystemShims_sgIO(
+    int fd, const unsigned char *cdb, unsigned char cdbLength, int direction, void *data, unsigned int dataLength,
+    unsigned char *sense, unsigned char senseCapacity, unsigned int timeoutMilliseconds,
+    CSystemShims_SGResult *result);
+
+/// SG_GET_VERSION_NUM: the sg driver's version (30000 or more), or -1 when the node does not take SG_IO.
+int CSystemShims_sgVersion(int fd);
 
 #endif

@@ -63,7 +63,7 @@ public struct AnchorFinding: Sendable, Equatable, Codable {
 extension EvidenceCatalog {
     /// The chain's head now, as an anchor taken at `date`; nil when the log is empty.
     /// - Throws: `CatalogError` when the catalog cannot be read.
-    public func auditHead(at date: Date = Date()) throws -> AuditAnchor? {
+    public func auditAnchor(at date: Date = Date()) throws -> AuditAnchor? {
         try read { db in
             guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"),
                 let first = try Data.fetchOne(db, sql: "SELECT hash FROM audit WHERE seq = 1")

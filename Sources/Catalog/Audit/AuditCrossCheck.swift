@@ -166,7 +166,10 @@ extension EvidenceCatalog {
         return found
     }
 
-    private static let factKeys: Set<String> = ["source_mtime_raw", "source_mtime_zone"]
+    /// Facts that only some items have: an entry recording one the catalog lacks is a difference.
+    private static let factKeys: Set<String> = [
+        "source_mtime_raw", "source_mtime_zone", "docked_at", "identity_officer",
+    ]
 
     private static func quoted(_ value: String?) -> String { value.map { "\"\($0)\"" } ?? "nothing" }
 

@@ -24,6 +24,7 @@ extension ItemRecord {
         ]
         facts["source_mtime_raw"] = source.modificationTimeRaw
         facts["source_mtime_zone"] = source.modificationTimeZone
-        return facts
+        // What the dock saw (docked_at, identity_officer), write-once like the rest.
+        return facts.merging(dock?.auditDetail ?? [:]) { current, _ in current }
     }
 }

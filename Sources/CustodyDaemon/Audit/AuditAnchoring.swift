@@ -31,7 +31,7 @@ public struct AuditAnchoring: Sendable {
     public func publish() -> AuditAnchor? {
         let anchor: AuditAnchor?
         do {
-            anchor = try catalog.auditHead()
+            anchor = try catalog.auditAnchor()
         } catch {
             logger.error("cannot read the audit chain head to anchor it", metadata: ["error": "\(error)"])
             return nil

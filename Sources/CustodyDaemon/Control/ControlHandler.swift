@@ -2,78 +2,62 @@ import Catalog
 import ControlProtocol
 import CustodyCore
 import Foundation
+import Operations
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Who is on the other end of a control connection, as the kernel reported it when the connection
-/// was accepted (`SO_PEERCRED`, `SO_PEERGROUPS`), never as the peer claims.
-public struct ControlCaller: Sendable, Equatable {
-    /// The peer's effective uid, gid and pid at `connect(2)`.
-    public var uid: UInt32
-    public var gid: UInt32
-    public var pid: Int32
-    /// Its supplementary groups.
-    public var groups: [UInt32]
-    /// The uid's user name, when it has one.
-    public var name: String?
+/// was accepted.
+public typealias ControlCaller = Caller
 
-    /// Creates a caller.
-    public init(uid: UInt32, gid: UInt32, pid: Int32, groups: [UInt32], name: String?) {
-        self.uid = uid
-        self.gid = gid
-        self.pid = pid
-        self.groups = groups
-        self.name = name
-    }
-
-    /// The caller as the audit log names it.
-    public var actor: AuditActor { AuditActor(uid: uid, name: name) }
-}
-
-/// What the control server serves: the daemon implements this (or wraps `CatalogControlHandler`,
-/// which answers everything but the status from the catalog).
+/// What the control server serves. The server only moves framed bytes: every request's meaning,
+/// authorisation and audit is the handler's (in the daemon, `Operations`).
 ///
 /// The server calls these on its own connection threads, never on the Swift concurrency pool, so they
 /// may block briefly (a catalog query) and must be safe to call from several threads at once.
 public protocol ControlHandler: Sendable {
-    /// The daemon's status now. Called for every `status` request and for the first line of a watch;
-    /// must be cheap (a copy under a lock).
+    /// The daemon's status now, for the lines of a watch after the first; must be cheap.
     func status() -> DaemonStatus
 
     /// Every status change, in order. The server subscribes once, when it starts, and iterates on the
-    /// concurrency pool until it stops (cancellation ends the iteration); watchers get the latest
-    /// element, at most four times a second.
+    /// concurrency pool until it stops (cancellation ends the iteration).
     func statusChanges() -> AsyncStream<DaemonStatus>
 
-    /// The items `query` selects, newest first, for `caller`.
-    /// - Throws: `ControlError` (`badRequest` naming the field, `internal`); any other error is
-    ///   answered as `internal`.
-    func list(_ query: ItemQuery, for caller: ControlCaller) throws -> [ItemView]
+    /// Answers one request for `caller`: authorised, audited, served. A `status` watch is answered
+    /// here first; the server streams the rest only when that answer is `ok`.
+    func perform(_ request: ControlRequest, for caller: ControlCaller) -> ControlResponse
 
-    /// One item, its metadata and audit trail, by id or id prefix, for `caller`.
-    /// - Throws: `ControlError` (`notFound`, `badRequest`); any other error is answered as `internal`.
-    func show(_ item: String, for caller: ControlCaller) throws -> ItemDetailView
+    /// Audits a request line that could not be read. If it throws, the connection is closed unserved.
+    func recordUnreadable(_ error: ControlError, by caller: ControlCaller) throws
 
-    /// Writes `event` to the audit log on behalf of `caller`. The server answers a request only after
-    /// this returned: if it throws, the caller gets `internal` and nothing is served.
-    func audit(_ event: AuditEvent, by caller: ControlCaller) throws
+    /// Audits a caller the socket will not serve at all: one entry for `refusals` refusals of that
+    /// identity since `since` (the server coalesces a looping caller's refusals, `RefusalLog`).
+    func recordRefusedConnection(_ caller: ControlCaller, refusals: Int, since: Date) throws
 }
 
-/// A `ControlHandler` that answers `list`, `show` and auditing from the catalog, and `status` from
-/// the daemon's closures, so the daemon supplies only its status.
+/// The daemon's handler: `Operations` over the catalog for every request, the daemon's closures for
+/// the live status.
 public struct CatalogControlHandler: ControlHandler {
-    private let catalog: EvidenceCatalog
+    private let operations: Operations
     private let currentStatus: @Sendable () -> DaemonStatus
     private let changes: @Sendable () -> AsyncStream<DaemonStatus>
 
     /// Creates a handler.
     /// - Parameters:
-    ///   - catalog: where items and the audit chain are.
+    ///   - catalog: where items, people and the audit chain are.
+    ///   - resolver: how callers become principals; by default root and this process's uid are
+    ///     administrators, and so are members of the group `custody-admin` when it exists.
     ///   - status: the status now (cheap, thread-safe).
     ///   - statusChanges: a fresh stream of status changes; called once per server run.
+    ///   - content: decrypting access for views and exports; nil serves no content.
     public init(
-        catalog: EvidenceCatalog, status: @escaping @Sendable () -> DaemonStatus,
-        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>
+        catalog: EvidenceCatalog, resolver: PrincipalResolver = .daemonDefault,
+        status: @escaping @Sendable () -> DaemonStatus,
+        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, content: EvidenceContent? = nil
     ) {
-        self.catalog = catalog
+        operations = Operations(catalog: catalog, resolver: resolver, status: status, content: content)
         currentStatus = status
         changes = statusChanges
     }
@@ -82,69 +66,39 @@ public struct CatalogControlHandler: ControlHandler {
 
     public func statusChanges() -> AsyncStream<DaemonStatus> { changes() }
 
-    public func list(_ query: ItemQuery, for caller: ControlCaller) throws -> [ItemView] {
-        let filter = try ItemFilter(query)
-        let records = try mapped { try catalog.items(matching: filter) }
-        var detail = query.auditDetail
-        detail["results"] = "\(records.count)"
-        try catalog.audit([AuditEvent(action: .catalogListed, detail: detail)], by: caller.actor)
-        return records.map(ItemView.init)
+    public func perform(_ request: ControlRequest, for caller: ControlCaller) -> ControlResponse {
+        operations.perform(request, by: caller)
     }
 
-    public func show(_ item: String, for caller: ControlCaller) throws -> ItemDetailView {
-        let record = try mapped { try catalog.item(matching: item) }
-        try catalog.audit([AuditEvent(action: .itemViewed, itemID: record.id)], by: caller.actor)
-        let trail = try catalog.auditEntries(for: record.id).map(AuditEntryView.init)
-        let metadata = try catalog.mediaMetadata(for: record.id)
-        return ItemDetailView(item: ItemView(record), metadata: metadata, audit: trail)
+    public func recordUnreadable(_ error: ControlError, by caller: ControlCaller) throws {
+        try operations.recordUnreadable(error, by: caller)
     }
 
-    public func audit(_ event: AuditEvent, by caller: ControlCaller) throws {
-        try catalog.audit([event], by: caller.actor)
-    }
-
-    /// Catalog errors a caller can fix become their protocol codes; the rest stay as they are (internal).
-    private func mapped<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CatalogError where error.code == .notFound {
-            throw ControlError(code: .notFound, message: error.message)
-        } catch let error as CatalogError where error.code == .ambiguous || error.code == .invalidQuery {
-            throw ControlError(code: .badRequest, message: error.message)
-        }
+    public func recordRefusedConnection(_ caller: ControlCaller, refusals: Int, since: Date) throws {
+        try operations.recordRefusedConnection(caller, refusals: refusals, since: since)
     }
 }
 
-extension ItemFilter {
-    /// The catalog filter for a `list` request's query.
-    /// - Throws: `ControlError.badRequest` naming the field and what it accepts.
-    public init(_ query: ItemQuery) throws {
-        func date(_ text: String?, _ field: String) throws -> Date? {
-            guard let text else { return nil }
-            do { return try Timestamps.parse(text, argument: field) } catch let error as DaemonError {
-                throw ControlError(code: .badRequest, message: error.message)
-            }
-        }
-        var state: ItemState?
-        if let text = query.state {
-            guard let value = ItemState(rawValue: text) else {
-                throw ControlError(code: .badRequest, message: "state '\(text)' is not one of: stored, verified")
-            }
-            state = value
-        }
-        var kind: MediaMetadata.Kind?
-        if let text = query.kind {
-            guard let value = MediaMetadata.Kind(rawValue: text) else {
-                throw ControlError(
-                    code: .badRequest, message: "kind '\(text)' is not one of: video, audio, photo, other")
-            }
-            kind = value
-        }
-        self.init(
-            deviceID: query.device, ingestedFrom: try date(query.from, "from"),
-            ingestedBefore: try date(query.to, "to"), sha256Prefix: query.sha256, state: state,
-            recordedFrom: try date(query.recordedFrom, "recorded_from"),
-            recordedBefore: try date(query.recordedTo, "recorded_to"), officerID: query.officer, kind: kind,
-            hasLocation: query.location, limit: query.limit ?? 100)
+extension PrincipalResolver {
+    /// The group whose members are administrators on a fresh install (DESIGN §11).
+    public static let administratorGroup = "custody-admin"
+
+    /// Root and this process's own uid, and the members of `custody-admin` if the group exists.
+    public static var daemonDefault: PrincipalResolver {
+        var groups: [String: UInt32] = [:]
+        if let gid = UserDatabase.groupID(named: administratorGroup) { groups[administratorGroup] = gid }
+        return PrincipalResolver(systemUIDs: [0, geteuid()], administratorGroups: groups)
+    }
+}
+
+extension Caller {
+    /// This process, as the kernel sees it: how local `custodyd` commands call the operations.
+    public static var currentProcess: Caller {
+        let uid = geteuid()
+        var groups = [gid_t](repeating: 0, count: Int(getgroups(0, nil)))
+        let count = getgroups(Int32(groups.count), &groups)
+        return Caller(
+            uid: uid, gid: getegid(), pid: getpid(), groups: Array(groups.prefix(Int(max(count, 0)))),
+            name: UserDatabase.userName(of: uid))
     }
 }

@@ -1,4 +1,3 @@
-import Catalog
 import ControlProtocol
 import Dispatch
 import Foundation
@@ -123,7 +122,9 @@ public final class ControlServer: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        for (caller, event) in refusals.drain() { try? handler.audit(event, by: caller) }
+        for owed in refusals.drain() {
+            try? handler.recordRefusedConnection(owed.caller, refusals: owed.refusals, since: owed.since)
+        }
         logger.info("Control socket closed", metadata: ["control.socket": "\(listener.path)"])
     }
 
@@ -273,10 +274,10 @@ public final class ControlServer: Service, Sendable {
         logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
 
         guard isAuthorised(caller, allowedGroups: allowedGroups) else {
-            guard case .audit(let event) = refusals.refused(caller) else { return }
+            guard case .audit(let refusals, let since) = refusals.refused(caller) else { return }
             logger.notice("Control connection refused: caller not in an allowed group")
             do {
-                try handler.audit(event, by: caller)
+                try handler.recordRefusedConnection(caller, refusals: refusals, since: since)
             } catch {
                 logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
             }
@@ -312,7 +313,7 @@ public final class ControlServer: Service, Sendable {
             switch frames.removeFirst() {
             case .tooLong:
                 logger.notice("Control request too large; connection closed")
-                audit(.controlRequest, ["request": "invalid", "error": "tooLarge"], caller: caller, logger: logger)
+                recordUnreadable(ControlError(code: .tooLarge, message: "request too large"), caller: caller, logger: logger)
                 respond(
                     .failure(
                         ControlError(
@@ -334,67 +335,32 @@ public final class ControlServer: Service, Sendable {
         do {
             request = try ControlRequest.decode(line: line)
         } catch {
-            audit(
-                .controlRequest, ["request": "invalid", "error": error.error.code.rawValue], caller: caller,
-                logger: logger)
+            // Nothing is answered without its record (DESIGN §1, invariant 5).
+            guard recordUnreadable(error.error, caller: caller, logger: logger) else { return false }
             return respond(.failure(error.error, id: error.requestID), to: peer, logger: logger)
         }
-        var detail = ["request": request.kind.rawValue, "pid": "\(caller.pid)"]
-        switch request.kind {
-        case .status: if request.watch { detail["watch"] = "true" }
-        case .list: detail.merge(request.query.auditDetail) { current, _ in current }
-        case .show: detail["item"] = request.item
-        }
-        // Nothing is served without its record (DESIGN §1, invariant 5).
-        guard audit(.controlRequest, detail, caller: caller, logger: logger) else {
-            respond(
-                .failure(
-                    ControlError(
-                        code: .internal,
-                        message:
-                            "custodyd cannot write the audit log, so it serves nothing; see `journalctl -u custodyd`"),
-                    id: request.id), to: peer, logger: logger)
-            return false
-        }
-        let response: ControlResponse
-        do {
-            switch request.kind {
-            case .status:
-                if request.watch {
-                    watch(request, peer: peer, logger: logger)
-                    return false
-                }
-                response = .status(handler.status(), id: request.id)
-            case .list:
-                response = .items(try handler.list(request.query, for: caller), id: request.id)
-            case .show:
-                response = .item(try handler.show(request.item ?? "", for: caller), id: request.id)
-            }
-        } catch let error as ControlError {
-            return respond(.failure(error, id: request.id), to: peer, logger: logger)
-        } catch {
+        let response = handler.perform(request, for: caller)
+        if response.error?.code == .internal {
             logger.error(
                 "Control request failed",
-                metadata: ["control.request": "\(request.kind.rawValue)", "error": "\(error)"])
-            return respond(
-                .failure(
-                    ControlError(
-                        code: .internal,
-                        message: "custodyd could not answer: \(error); see `journalctl -u custodyd`"),
-                    id: request.id), to: peer, logger: logger)
+                metadata: ["control.request": "\(request.kind.rawValue)", "error": "\(response.error?.message ?? "")"])
+        }
+        if request.kind == .status, request.watch, response.ok {
+            watch(request, first: response, peer: peer, logger: logger)
+            return false
         }
         return respond(response, to: peer, logger: logger)
     }
 
     /// A watch subscription: the status now, then the latest status after each change, at most one
     /// line per `watchInterval`, until the peer closes, a write times out, or the server stops.
-    private func watch(_ request: ControlRequest, peer: PeerSocket, logger: Logger) {
+    private func watch(_ request: ControlRequest, first: ControlResponse, peer: PeerSocket, logger: Logger) {
         guard let wake = WakePipe() else { return }
         let watcher = hub.subscribe(wake)
         defer { hub.unsubscribe(watcher) }
         var seen = hub.generation
-        var last = hub.latest ?? handler.status()
-        guard respond(.status(last, id: request.id), to: peer, logger: logger) else { return }
+        var last = first.status ?? hub.latest ?? handler.status()
+        guard respond(first, to: peer, logger: logger) else { return }
         var lastSent = ContinuousClock.now
         var descriptors = [
             pollfd(fd: peer.descriptor, events: Int16(POLLIN), revents: 0),
@@ -451,6 +417,10 @@ public final class ControlServer: Service, Sendable {
         }
         do {
             try peer.write(line, until: deadline(after: configuration.peerTimeoutSeconds))
+            // Content (`view.read`) follows its line raw: `data_length` bytes, never JSON-escaped.
+            if !response.payload.isEmpty {
+                try peer.write(response.payload, until: deadline(after: configuration.peerTimeoutSeconds))
+            }
             return true
         } catch .timedOut {
             logger.info("Control connection dropped: the peer did not read in time")
@@ -460,11 +430,11 @@ public final class ControlServer: Service, Sendable {
         }
     }
 
-    /// Audits `action` for `caller`; false when the audit log could not be written.
+    /// Audits a line that could not be read; false when the audit log could not be written.
     @discardableResult
-    private func audit(_ action: AuditAction, _ detail: [String: String], caller: ControlCaller, logger: Logger) -> Bool {
+    private func recordUnreadable(_ error: ControlError, caller: ControlCaller, logger: Logger) -> Bool {
         do {
-            try handler.audit(AuditEvent(action: action, detail: detail), by: caller)
+            try handler.recordUnreadable(error, by: caller)
             return true
         } catch {
             logger.error("Control request could not be audited", metadata: ["error": "\(error)"])

@@ -1,4 +1,3 @@
-import Catalog
 import Foundation
 import Synchronization
 
@@ -13,8 +12,8 @@ import Synchronization
 final class RefusalLog: Sendable {
     /// What to do with one refusal.
     enum Decision: Equatable {
-        /// Audit this event now and answer the caller.
-        case audit(AuditEvent)
+        /// Audit now, as `refusals` refusals since `since` (this one included), and answer the caller.
+        case audit(refusals: Int, since: Date)
         /// Counted into the pending entry; close without answering.
         case quiet
     }
@@ -51,8 +50,7 @@ final class RefusalLog: Sendable {
             guard var window = windows[identity], date.timeIntervalSince(window.audited) < interval else {
                 let previous = windows[identity]
                 windows[identity] = Window(audited: date, pending: 0, pendingSince: nil, lastCaller: caller)
-                let count = (previous?.pending ?? 0) + 1
-                return .audit(Self.event(caller, count: count, since: previous?.pendingSince ?? date))
+                return .audit(refusals: (previous?.pending ?? 0) + 1, since: previous?.pendingSince ?? date)
             }
             window.pending += 1
             window.pendingSince = window.pendingSince ?? date
@@ -63,22 +61,13 @@ final class RefusalLog: Sendable {
     }
 
     /// The entries still owed: one per identity with refusals counted but not yet written.
-    func drain() -> [(caller: ControlCaller, event: AuditEvent)] {
+    func drain() -> [(caller: ControlCaller, refusals: Int, since: Date)] {
         windows.withLock { windows in
             defer { windows = [:] }
             return windows.values.compactMap { window in
                 guard window.pending > 0, let since = window.pendingSince else { return nil }
-                return (window.lastCaller, Self.event(window.lastCaller, count: window.pending, since: since))
+                return (window.lastCaller, window.pending, since)
             }
         }
-    }
-
-    private static func event(_ caller: ControlCaller, count: Int, since: Date) -> AuditEvent {
-        AuditEvent(
-            action: .controlRefused,
-            detail: [
-                "uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)", "refusals": "\(count)",
-                "since": "\(since.catalogMilliseconds)",
-            ])
     }
 }

@@ -92,7 +92,8 @@ final class DockSession: Sendable {
     }
 
     private func ingest(sessionID: String) throws -> ImportSummary {
-        let prepared = try prepare()
+        let dockedAt = Date()
+        let prepared = try prepare(checkingAgainst: try registeredProfiles(at: dockedAt))
         let serial = prepared.identity.serial
         var detail: [String: String] = [
             "session": sessionID, "bay": bay, "usb_id": event.device.id.description, "profile": profile.name,
@@ -118,31 +119,51 @@ final class DockSession: Sendable {
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
         let offset = prepared.clock.map { TimeInterval($0.offsetSeconds) }
-        let summary = try context.importer(assumedZone: zone, deviceClockOffset: offset).importVolume(
+        let dock = DockFacts(dockedAt: dockedAt, identityOfficer: prepared.identity.officerID)
+        let summary = try context.importer(assumedZone: zone, deviceClockOffset: offset, dock: dock).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
             shouldStop: { stop.isRaised || departed.isRaised })
         progress.allRead()
         return summary
     }
 
+    /// The profiles with the catalog's device registry as it stands at `date`: who holds each device.
+    private func registeredProfiles(at date: Date) throws -> DeviceProfiles {
+        var registry: [String: RegisteredDevice] = [:]
+        for (serial, holder) in try context.catalog.deviceHolders(at: date) {
+            registry[serial] = RegisteredDevice(officerID: holder)
+        }
+        return DeviceProfiles(profiles: profiles.profiles, registry: registry)
+    }
+
     /// Identifies, checks the clock of and unlocks the device its family needs it for.
-    private func prepare() throws -> PreparedDevice {
+    private func prepare(checkingAgainst profiles: DeviceProfiles) throws -> PreparedDevice {
         switch profile.family {
         case .massStorage:
             let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
+            let check = profiles.check(DeviceIdentity(serial: serial))
             return PreparedDevice(
-                identity: DeviceIdentity(serial: serial), identityCheck: profiles.check(DeviceIdentity(serial: serial)),
-                clock: nil, flags: ["a mass-storage device: its clock was neither read nor set"],
+                identity: DeviceIdentity(serial: serial), identityCheck: check,
+                clock: nil, flags: ["a mass-storage device: its clock was neither read nor set"] + check.flags(serial),
                 handover: .massStorage(volumeLabel: nil))
         case .mtp:
             let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
+            let check = profiles.check(DeviceIdentity(serial: serial))
             return PreparedDevice(
-                identity: DeviceIdentity(serial: serial), identityCheck: profiles.check(DeviceIdentity(serial: serial)),
-                clock: nil, flags: [], handover: .mtp)
-        case .ambarella, .gat947:
+                identity: DeviceIdentity(serial: serial), identityCheck: check, clock: nil, flags: check.flags(serial),
+                handover: .mtp)
+        case .ambarella, .ambarellaA9, .hengan, .jieli:
             let password = try profile.readUnlockPassword(credentialsDirectory: credentialsDirectory ?? "") ?? ""
-            let transport = try LibUSBDevice(context: usb, at: event.device)
-            guard let driver = profile.makeDriver(transport: transport, password: password) else {
+            let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
+            let driver: (any RecorderDriver)? =
+                profile.family.speaksSCSI
+                ? try JieLiLUN.openDriver(
+                    under: event.device.portPath, profile: profile, password: password,
+                    timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
+                : profile.makeDriver(
+                    transport: try LibUSBDevice(context: usb, at: event.device), password: password,
+                    fallbackSerial: serial)
+            guard let driver else {
                 throw DeviceError(code: .unsupported, message: "profile \(profile.name) has no driver")
             }
             return try DockPreparation.prepare(
@@ -156,8 +177,10 @@ final class DockSession: Sendable {
         switch prepared.handover {
         case .massStorage(let label):
             let resolver = BlockDeviceResolver(udev: try UDevContext())
+            // A SCSI-speaking recorder's own LUN is there before unlock; its evidence is the volume after.
             let found = try resolver.waitForBlockDevices(
-                under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
+                under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds
+            ) { !profile.family.speaksSCSI || $0.filesystem != nil }
             guard let chosen = BlockPartition.evidenceVolume(among: found, label: label) else {
                 throw DeviceError(
                     code: .unsupported,

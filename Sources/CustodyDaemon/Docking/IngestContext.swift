@@ -33,11 +33,11 @@ public struct IngestContext: Sendable {
 
     /// An importer whose prober assumes `zone` for local times stored without one and corrects
     /// recorded-at times by the device's measured clock offset, when there is one.
-    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil) -> Importer {
+    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil, dock: DockFacts? = nil) -> Importer {
         Importer(
             store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: Self.batchLimits,
-            prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset))
+            prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset), dock: dock)
     }
 }
 

@@ -5,6 +5,7 @@ import EvidenceStore
 import Foundation
 import Ingest
 import Logging
+import Operations
 import ServiceLifecycle
 import SystemPackage
 
@@ -19,18 +20,18 @@ import SystemPackage
 /// scrubber stops, and the control socket closes last.
 public struct Daemon: Sendable {
     /// The daemon's version, reported by `status`.
-    public static let version = "0.6.0"
+    public static let version = CustodyRelease.version
 
     let configuration: DaemonConfiguration
     let environment: [String: String]
     let logger: Logger
     /// Builds the control server once the board and catalog exist (nil: no control socket).
-    let makeControlServer: (@Sendable (BayBoard, EvidenceCatalog) throws -> any ControlSocketService)?
+    let makeControlServer: (@Sendable (IngestContext) throws -> any ControlSocketService)?
 
     /// Creates the daemon.
     public init(
         configuration: DaemonConfiguration, environment: [String: String], logger: Logger,
-        makeControlServer: (@Sendable (BayBoard, EvidenceCatalog) throws -> any ControlSocketService)?
+        makeControlServer: (@Sendable (IngestContext) throws -> any ControlSocketService)?
     ) {
         self.configuration = configuration
         self.environment = environment
@@ -73,6 +74,8 @@ public struct Daemon: Sendable {
                 "discarded": "\(report.itemsDiscarded + report.intentsDiscarded)",
             ])
 
+        try RegistryImport.importConfigured(configuration.devices.profiles.registry, into: state.catalog, logger: logger)
+
         let board = BayBoard(version: Self.version)
         let context = IngestContext(
             store: state.store, catalog: state.catalog, keyEncryptionKey: key, board: board, logger: logger)
@@ -80,7 +83,7 @@ public struct Daemon: Sendable {
         // then ingest stops at once (devices, then folders), the scrubber next, and the control socket
         // last, so `custody status` can follow the stop.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        let control = try makeControlServer?(board, state.catalog)
+        let control = try makeControlServer?(context)
         if let control { services.append(.init(service: control)) }
         if configuration.fixity.enabled {
             services.append(
@@ -142,11 +145,13 @@ extension Daemon {
         let control = configuration.control
         self.init(
             configuration: configuration, environment: environment, logger: logger,
-            makeControlServer: { board, catalog in
+            makeControlServer: { context in
                 ControlServer(
                     configuration: control,
                     handler: CatalogControlHandler(
-                        catalog: catalog, status: { board.snapshot() }, statusChanges: { board.changes() }),
+                        catalog: context.catalog, status: { context.board.snapshot() },
+                        statusChanges: { context.board.changes() },
+                        content: EvidenceContent(store: context.store, keyEncryptionKey: context.keyEncryptionKey)),
                     logger: logger)
             })
     }

@@ -1,0 +1,195 @@
+import Catalog
+import ControlProtocol
+import CustodyCore
+import Foundation
+
+/// Every operation a person can ask for (DESIGN §3, §11), behind one entry point: the caller is
+/// resolved to a principal, the `AccessPolicy` decides, and the decision — allowed or denied — is
+/// audited here, before anything is served. The control socket and the local `custodyd` commands
+/// both call `perform`, so there is one copy of each verb, its filter and its audit line.
+public struct Operations: Sendable {
+    let catalog: EvidenceCatalog
+    let resolver: PrincipalResolver
+    let currentStatus: @Sendable () -> DaemonStatus?
+    let clock: @Sendable () -> Date
+    /// Decrypting access for views and exports; nil where the key is not at hand.
+    let content: EvidenceContent?
+    /// The content views open now.
+    let views = ContentViews()
+
+    /// Creates the operations over `catalog`.
+    /// - Parameters:
+    ///   - resolver: how callers become principals (bootstrap uids and groups).
+    ///   - status: the daemon's status now, or nil where no daemon runs (local commands).
+    ///   - clock: the time grants and decisions are judged at.
+    ///   - content: decrypting access for views and exports (the daemon's); nil serves no content.
+    public init(
+        catalog: EvidenceCatalog, resolver: PrincipalResolver,
+        status: @escaping @Sendable () -> DaemonStatus? = { nil }, clock: @escaping @Sendable () -> Date = { Date() },
+        content: EvidenceContent? = nil
+    ) {
+        self.content = content
+        self.catalog = catalog
+        self.resolver = resolver
+        currentStatus = status
+        self.clock = clock
+    }
+
+    /// Answers `request` for `caller`. Never throws: a refusal or failure is the response.
+    public func perform(_ request: ControlRequest, by caller: Caller) -> ControlResponse {
+        var context: OperationContext?
+        let failure: ControlError
+        do {
+            context = try OperationContext(operations: self, request: request, caller: caller)
+            return try answer(request, in: context!)
+        } catch let error as ControlError {
+            failure = error
+        } catch let error as CatalogError {
+            failure = Self.controlError(error)
+        } catch {
+            failure = ControlError(
+                code: .internal, message: "custodyd could not answer: \(error); see `journalctl -u custodyd`")
+        }
+        // A refusal is already on record with its reason (`access.denied`); any other failure is
+        // recorded here, so every request a caller made is in the chain, served or not.
+        if failure.code != .forbidden {
+            var detail = context?.requestDetail ?? ["request": request.kind.rawValue, "pid": "\(caller.pid)"]
+            detail["error"] = failure.code.rawValue
+            try? catalog.audit([AuditEvent(action: .requestFailed, detail: detail)], by: caller.actor)
+        }
+        return .failure(failure, id: request.id)
+    }
+
+    private func answer(_ request: ControlRequest, in context: OperationContext) throws -> ControlResponse {
+        let arguments = request.arguments
+        switch request.kind {
+        case .status: return try statusAnswer(context)
+        case .list: return try list(request.query, context)
+        case .show: return try show(request.item ?? "", context)
+        case .whoami: return try whoami(context)
+        case .audit: return try readAudit(arguments, context)
+        case .personAdd: return try addPerson(arguments, context)
+        case .personList: return try listPersons(arguments, context)
+        case .personShow: return try showPerson(arguments, context)
+        case .personLeave: return try recordLeft(arguments, context)
+        case .unitAdd: return try addUnit(arguments, context)
+        case .unitList: return try listUnits(context)
+        case .grantRequest: return try requestGrant(arguments, context)
+        case .grantApprove: return try approveGrant(arguments, context)
+        case .grantReject: return try rejectGrant(arguments, context)
+        case .grantRevoke: return try revokeGrant(arguments, context)
+        case .grantList: return try listGrants(arguments, context)
+        case .deviceAdd: return try addDevice(arguments, context)
+        case .deviceAssign: return try assignDevice(arguments, context)
+        case .deviceReturn: return try returnDevice(arguments, context)
+        case .deviceMaintenance: return try recordMaintenance(arguments, context)
+        case .deviceRetire: return try retireDevice(arguments, context)
+        case .deviceShow: return try showDevice(arguments, context)
+        case .deviceList: return try listDevices(context)
+        case .viewOpen: return try openView(arguments, context)
+        case .viewRead: return try readView(arguments, context)
+        case .viewClose: return try closeView(arguments, context)
+        case .exportRequest: return try requestExport(arguments, context)
+        case .exportApprove: return try approveExport(arguments, context)
+        case .exportReject: return try rejectExport(arguments, context)
+        case .exportList: return try listExports(context)
+        case .exportOpen: return try openExport(arguments, context)
+        case .exportFinish: return try finishExport(arguments, context)
+        }
+    }
+
+    /// Audits a request line that could not be read, for `caller`.
+    /// - Throws: the catalog's error when the audit log cannot be written.
+    public func recordUnreadable(_ error: ControlError, by caller: Caller) throws {
+        try catalog.audit(
+            [AuditEvent(action: .controlRequest, detail: ["request": "invalid", "error": error.code.rawValue, "pid": "\(caller.pid)"])],
+            by: caller.actor)
+    }
+
+    /// Audits a connection the socket would not serve at all (the caller is in no allowed group): one
+    /// entry standing for `refusals` refusals of that identity since `since` (docs/control-protocol.md).
+    public func recordRefusedConnection(_ caller: Caller, refusals: Int = 1, since: Date? = nil) throws {
+        let detail = [
+            "uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)", "refusals": "\(refusals)",
+            "since": "\((since ?? Date()).catalogMilliseconds)",
+        ]
+        try catalog.audit([AuditEvent(action: .controlRefused, detail: detail)], by: caller.actor)
+    }
+
+    /// A catalog error as the protocol reports it: what a caller can fix keeps its message.
+    static func controlError(_ error: CatalogError) -> ControlError {
+        switch error.code {
+        case .notFound: return ControlError(code: .notFound, message: error.message)
+        case .ambiguous, .invalidQuery: return ControlError(code: .badRequest, message: error.message)
+        default:
+            return ControlError(code: .internal, message: "\(error.message); see `journalctl -u custodyd`")
+        }
+    }
+}
+
+/// One request being served: who asks, when, and the single place its decision is audited.
+struct OperationContext {
+    let operations: Operations
+    let request: ControlRequest
+    let principal: Principal
+    let now: Date
+
+    var catalog: EvidenceCatalog { operations.catalog }
+
+    init(operations: Operations, request: ControlRequest, caller: Caller) throws {
+        self.operations = operations
+        self.request = request
+        now = operations.clock()
+        principal = try operations.resolver.resolve(caller, in: operations.catalog, at: now)
+    }
+
+    /// Asks the policy; a denial is audited (with the reason) and thrown as `forbidden`, an allowance
+    /// is returned to be audited with what it allowed.
+    func authorize(_ action: OperationAction, _ resource: OperationResource = .none, item: EvidenceID? = nil) throws
+        -> Allowance
+    {
+        switch AccessPolicy.decide(principal, action, resource) {
+        case .allow(let role, let reason, let grants):
+            try? catalog.noteGrantsUsed(grants, at: now)
+            return Allowance(context: self, role: role, reason: reason)
+        case .deny(let reason):
+            var detail = requestDetail
+            detail["requested"] = action.rawValue
+            detail["reason"] = reason
+            try catalog.audit([AuditEvent(action: .accessDenied, itemID: item, detail: detail)], by: principal.caller.actor)
+            throw ControlError(code: .forbidden, message: reason)
+        }
+    }
+
+    /// What every audit entry of this request says about it: the request, the principal, the pid.
+    var requestDetail: [String: String] {
+        var detail = request.kind == .list ? request.query.auditDetail : request.arguments.auditDetail
+        if let item = request.item { detail["item"] = item }
+        detail["request"] = request.kind.rawValue
+        detail["principal"] = principal.key
+        detail["pid"] = "\(principal.caller.pid)"
+        return detail
+    }
+}
+
+/// A decision to allow, waiting to be written with what it allowed.
+struct Allowance {
+    let context: OperationContext
+    let role: Role?
+    let reason: String
+
+    /// The audit entry for this request: `action` on `item`, with `detail` beside the request's own.
+    func event(_ action: AuditAction, item: EvidenceID? = nil, _ detail: [String: String] = [:]) -> AuditEvent {
+        var merged = context.requestDetail.merging(detail) { _, new in new }
+        merged["role"] = role?.rawValue ?? "any"
+        merged["allowed_because"] = reason
+        return AuditEvent(action: action, itemID: item, detail: merged)
+    }
+
+    /// Writes the entry now, for a read: nothing is served without its record (DESIGN §1, invariant 5).
+    func record(_ action: AuditAction, item: EvidenceID? = nil, _ detail: [String: String] = [:]) throws {
+        try context.catalog.audit([event(action, item: item, detail)], by: context.principal.caller.actor)
+    }
+
+    var actor: AuditActor { context.principal.caller.actor }
+}

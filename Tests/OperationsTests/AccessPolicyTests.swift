@@ -1,0 +1,116 @@
+import Catalog
+import CustodyCore
+import Foundation
+import Testing
+
+@testable import Operations
+
+/// Every (role, action, resource) combination against the policy, the denials included.
+@Suite struct AccessPolicyTests {
+    static let officer = principal("P1", unit: "NORTH-1", roles: [(.officer, .own)])
+    static let reviewer = principal(
+        "R1", unit: "NORTH", roles: [(.officer, .own), (.reviewer, .units(["NORTH", "NORTH-1"]))])
+    static let administrator = principal("A1", unit: "NORTH", roles: [(.officer, .own), (.administrator, .all)])
+    static let auditor = principal("U1", unit: "NORTH", roles: [(.officer, .own), (.auditor, .all)])
+    static let unknown = Principal(
+        caller: Caller(uid: 3000, gid: 100, pid: 1, groups: [], name: "mallory"), key: "account:mallory",
+        person: nil, roles: [], unregisteredReason: "account mallory is not registered in Custody")
+
+    static func principal(_ id: String, unit: String, roles: [(Role, Principal.Scope)]) -> Principal {
+        Principal(
+            caller: Caller(uid: 2000, gid: 100, pid: 1, groups: [], name: id.lowercased()), key: id,
+            person: PersonRecord(id: id, name: id, unitID: unit, account: id.lowercased(), createdAt: Date()),
+            roles: roles.map { .init(role: $0.0, scope: $0.1, source: "test", grantID: nil, until: nil) },
+            unregisteredReason: nil)
+    }
+
+    static let ownItem = OperationResource.item(officer: "p1", unit: "NORTH-1")
+    static let unitItem = OperationResource.item(officer: "P9", unit: "NORTH-1")
+    static let siblingItem = OperationResource.item(officer: "P2", unit: "SOUTH")
+    static let orphanItem = OperationResource.item(officer: nil, unit: nil)
+
+    /// (who, action, resource, allowed)
+    static let table: [(String, Principal, OperationAction, OperationResource, Bool)] = [
+        // whoami: anyone, even the unregistered
+        ("officer", officer, .whoami, .none, true), ("unknown", unknown, .whoami, .none, true),
+        // status
+        ("officer", officer, .viewStatus, .none, true), ("auditor", auditor, .viewStatus, .none, true),
+        ("unknown", unknown, .viewStatus, .none, false),
+        // list
+        ("officer", officer, .listItems, .none, true), ("reviewer", reviewer, .listItems, .none, true),
+        ("administrator", administrator, .listItems, .none, true), ("auditor", auditor, .listItems, .none, true),
+        ("unknown", unknown, .listItems, .none, false),
+        // show
+        ("officer", officer, .showItem, ownItem, true), ("officer", officer, .showItem, unitItem, false),
+        ("officer", officer, .showItem, siblingItem, false), ("officer", officer, .showItem, orphanItem, false),
+        ("reviewer", reviewer, .showItem, unitItem, true), ("reviewer", reviewer, .showItem, ownItem, true),
+        ("reviewer", reviewer, .showItem, siblingItem, false), ("reviewer", reviewer, .showItem, orphanItem, false),
+        ("administrator", administrator, .showItem, siblingItem, true),
+        ("administrator", administrator, .showItem, orphanItem, true),
+        ("auditor", auditor, .showItem, unitItem, false), ("auditor", auditor, .showItem, siblingItem, false),
+        ("unknown", unknown, .showItem, ownItem, false),
+        // the audit trail
+        ("officer", officer, .readAudit, .none, false), ("reviewer", reviewer, .readAudit, .none, false),
+        ("administrator", administrator, .readAudit, .none, true), ("auditor", auditor, .readAudit, .none, true),
+        ("unknown", unknown, .readAudit, .none, false),
+        // the registry
+        ("officer", officer, .viewRegistry, .none, false), ("officer", officer, .viewRegistry, .person("P1"), true),
+        ("officer", officer, .viewRegistry, .person("P2"), false), ("reviewer", reviewer, .viewRegistry, .none, true),
+        ("auditor", auditor, .viewRegistry, .none, true), ("administrator", administrator, .viewRegistry, .none, true),
+        ("officer", officer, .manageRegistry, .none, false), ("reviewer", reviewer, .manageRegistry, .none, false),
+        ("auditor", auditor, .manageRegistry, .none, false),
+        ("administrator", administrator, .manageRegistry, .none, true),
+        ("unknown", unknown, .manageRegistry, .none, false),
+        // grant requests: for oneself, or an administrator for anyone
+        ("officer", officer, .requestGrant, .person("P1"), true), ("officer", officer, .requestGrant, .person("P2"), false),
+        ("administrator", administrator, .requestGrant, .person("P2"), true),
+        ("unknown", unknown, .requestGrant, .person("P1"), false),
+        // approvals
+        ("officer", officer, .approveGrantFirst, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: nil, unitHead: nil), false),
+        ("head", officer, .approveGrantFirst, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: nil, unitHead: "P1"), true),
+        ("head", officer, .approveGrantSecond, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A1", unitHead: "P1"), false),
+        ("administrator", administrator, .approveGrantFirst, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: nil, unitHead: nil), true),
+        ("own request", administrator, .approveGrantFirst, .grant(person: "P2", requestedBy: "A1", firstApprovedBy: nil, unitHead: nil), false),
+        ("own grant", administrator, .approveGrantFirst, .grant(person: "A1", requestedBy: "A9", firstApprovedBy: nil, unitHead: nil), false),
+        ("first again", administrator, .approveGrantSecond, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A1", unitHead: nil), false),
+        ("other admin", administrator, .approveGrantSecond, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A2", unitHead: nil), true),
+        ("reviewer", reviewer, .approveGrantSecond, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A2", unitHead: nil), false),
+        ("auditor", auditor, .rejectGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: nil, unitHead: nil), false),
+        ("administrator", administrator, .rejectGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: nil, unitHead: nil), true),
+        ("administrator", administrator, .revokeGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A2", unitHead: nil), true),
+        ("reviewer", reviewer, .revokeGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A2", unitHead: nil), false),
+        // grant lists: one's own, or all for administrators and auditors
+        ("officer", officer, .listGrants, .person("P1"), true), ("officer", officer, .listGrants, .none, false),
+        ("officer", officer, .listGrants, .person("P2"), false), ("auditor", auditor, .listGrants, .none, true),
+        ("administrator", administrator, .listGrants, .none, true),
+    ]
+
+    @Test func everyCombinationIsDecidedAsTheRulesSay() {
+        for (who, principal, action, resource, allowed) in Self.table {
+            let decision = AccessPolicy.decide(principal, action, resource)
+            #expect(decision.isAllowed == allowed, "\(who) \(action.rawValue) \(resource): \(decision)")
+            if case .deny(let reason) = decision { #expect(!reason.isEmpty) }
+        }
+    }
+
+    @Test func everyActionIsCoveredByTheTable() {
+        let covered = Set(Self.table.map(\.2))
+        #expect(covered == Set(OperationAction.allCases))
+    }
+
+    @Test func listingIsScopedInsideTheQuery() {
+        #expect(AccessPolicy.itemScope(for: Self.officer) == .officer("P1"))
+        #expect(AccessPolicy.itemScope(for: Self.reviewer) == .units(["NORTH", "NORTH-1"], officer: "R1"))
+        #expect(AccessPolicy.itemScope(for: Self.administrator) == .all)
+        #expect(AccessPolicy.itemScope(for: Self.auditor) == .officer("U1"))
+        #expect(AccessPolicy.itemScope(for: Self.unknown) == .nothing)
+    }
+
+    @Test func theRefusalOfAnUnknownAccountSaysHowToBeRegistered() {
+        guard case .deny(let reason) = AccessPolicy.decide(Self.unknown, .listItems) else {
+            Issue.record("an unknown account was allowed")
+            return
+        }
+        #expect(reason.contains("not registered"))
+    }
+}
