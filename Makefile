@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 DEMO_STATE   ?= $(CURDIR)/demo/state
 CUSTODYD      = $(CURDIR)/.build/debug/custodyd
-APT_PACKAGES  = libssl-dev libsqlite3-dev pkg-config python3 python3-pip util-linux mount \
+APT_PACKAGES  = libssl-dev libsqlite3-dev sqlite3 pkg-config python3 python3-pip util-linux mount \
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev \
                 dosfstools mtools exfatprogs exfat-fuse fdisk
@@ -67,16 +67,18 @@ fuzz-media: deps
 	.build-fuzz/custody-fuzz-media .build-fuzz/corpus-media -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048
 
-## fuzz-devices: libFuzzer over the Devices parsers (vendor frames, ZFY_INFO, PTP containers and
-## datasets, whole driver and MTP exchanges with a fuzzed device) for FUZZ_SECONDS; not part of CI.
+## fuzz-devices: libFuzzer over the Devices parsers (Ambarella and Hengan answers, SCSI INQUIRY, ZFY_INFO in
+## both layouts, PTP containers and datasets, whole Ambarella, Hengan, JieLi and MTP exchanges with a fuzzed
+## device) for FUZZ_SECONDS; not part of CI.
 FUZZ_SYSTEM_INCLUDES = -I Sources/CLibUSB -I Sources/CLibUDev -Xcc -I/usr/include/libusb-1.0 \
+                       -Xcc -fmodule-map-file=$(FUZZ_BUILD)/CSystemShims.build/module.modulemap \
                        -I .build-fuzz/checkouts/swift-system/Sources/CSystem/include
 fuzz-devices: deps
 	$(SWIFT) build --scratch-path .build-fuzz --target Devices -Xswiftc -sanitize=fuzzer -Xswiftc -enable-testing
 	swiftc -sanitize=fuzzer -parse-as-library -enable-testing -I $(FUZZ_BUILD)/Modules $(FUZZ_SYSTEM_INCLUDES) \
 		Fuzz/DevicesFuzz/main.swift $(FUZZ_BUILD)/Devices.build/*.o $(FUZZ_BUILD)/CameraVolumes.build/*.o \
 		$(FUZZ_BUILD)/CustodyCore.build/*.o $(FUZZ_BUILD)/SystemPackage.build/*.o $(FUZZ_BUILD)/CSystem.build/*.o \
-		-lusb-1.0 -ludev -o .build-fuzz/custody-fuzz-devices
+		$(FUZZ_BUILD)/CSystemShims.build/*.o -lusb-1.0 -ludev -o .build-fuzz/custody-fuzz-devices
 	mkdir -p .build-fuzz/corpus-devices
 	.build-fuzz/custody-fuzz-devices .build-fuzz/corpus-devices -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
 		-rss_limit_mb=2048

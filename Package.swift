@@ -84,8 +84,8 @@ let package = Package(
         ),
         .target(
             name: "Devices",
-            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline.
-            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev"],
+            // CameraVolumes: an MTP terminal is a CameraVolume for the ingest pipeline. CSystemShims: SG_IO.
+            dependencies: ["CustodyCore", "CameraVolumes", "CLibUSB", "CLibUDev", "CSystemShims"],
             swiftSettings: strict
         ),
         .target(
@@ -100,7 +100,12 @@ let package = Package(
         .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
         // Every verb a person can ask for, authorised by one AccessPolicy and audited in one place.
         .target(
-            name: "Operations", dependencies: ["CustodyCore", "Catalog", "ControlProtocol", "Retention"], swiftSettings: strict),
+            name: "Operations",
+            dependencies: ["CustodyCore", "Catalog", "ControlProtocol", "EvidenceStore", "EvidenceCrypto", "Retention"],
+            swiftSettings: strict),
+        // The export bag (BagIt, RFC 8493): written and checked by the CLI from what the daemon serves.
+        .target(
+            name: "ExportBag", dependencies: ["CustodyCore", "EvidenceCrypto", "ControlProtocol"], swiftSettings: strict),
         // What both command-line tools share: the item filters and how items print.
         .target(
             name: "CustodyCommandLine",
@@ -136,7 +141,7 @@ let package = Package(
         .executableTarget(
             name: "custody",
             dependencies: [
-                "ControlProtocol", "CustodyCore", "CustodyCommandLine",
+                "ControlProtocol", "CustodyCore", "CustodyCommandLine", "ExportBag", "EvidenceCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -14,6 +14,9 @@
 #                                                                           target ratio <= 1.1x
 #           import of that FAT32 image vs import of the same file from a directory  target <= 1.15x
 #           policy: the access policy's cost on a 1,000-item page of that catalog   target <= 1 ms
+#   content an export bag of 1 GiB in 8 files vs cp -r + sync; custody cat and custody play (loopback)
+#           of 128 MiB vs reading the file (ratios)
+#   rotate  `custodyd key rotate` of ROTATE_ITEMS (default 1,000,000) real wrapped keys: seconds, keys/s
 #   dock    8 simulated recorders of 256 MiB docked at once into `custodyd run` (umockdev) versus one:
 #           aggregate rate >= one device's rate; slowest bay <= 1.5x the mean; daemon peak RSS
 #
@@ -34,19 +37,20 @@ LIST_RUNS="${LIST_RUNS:-20}"
 IMPORT_RUNS="${IMPORT_RUNS:-3}"
 CATALOG_ITEMS="${CATALOG_ITEMS:-1000000}"
 VOLUME_RUNS="${VOLUME_RUNS:-5}"
+ROTATE_ITEMS="${ROTATE_ITEMS:-1000000}"
 MiB=$((1 << 20))
 GiB=$((1 << 30))
 
 # --- which benchmarks ------------------------------------------------------------------------------
-ALL=(import memory small list probe volumes dock)
+ALL=(import memory small list probe volumes rotate dock content)
 if (($# == 0)); then
     SELECTED=("${ALL[@]}")
 else
     SELECTED=("$@")
     for name in "${SELECTED[@]}"; do
         case "$name" in
-            import | memory | small | list | probe | volumes | dock) ;;
-            *) echo "usage: $0 [import|memory|small|list|probe|volumes|dock]..." >&2; exit 64 ;;
+            import | memory | small | list | probe | volumes | rotate | dock | content) ;;
+            *) echo "usage: $0 [import|memory|small|list|probe|volumes|rotate|dock|content]..." >&2; exit 64 ;;
         esac
     done
 fi
@@ -373,6 +377,15 @@ if wants volumes; then
     SUMMARY+=("volumes: import of a FAT32 image holding 1 GiB (median of $VOLUME_RUNS) $IMAGE_SECONDS s, of the same file from a directory $DIR_SECONDS s, ratio ${ratio}x (target <= 1.15x: $(verdict "$ratio" '<=' 1.15))")
 fi
 
+# --- key rotation ----------------------------------------------------------------------------------
+if wants rotate; then
+    note "rotate: rewrap $ROTATE_ITEMS data keys under a new KEK"
+    rm -rf "$BENCH_DIR/state-rotate"
+    "$BENCH" rotate "$BENCH_DIR/state-rotate" "$ROTATE_ITEMS" | tee "$BENCH_DIR/rotate.log"
+    rm -rf "$BENCH_DIR/state-rotate"
+    SUMMARY+=("rotate: $(grep '^rotate [0-9]' "$BENCH_DIR/rotate.log")")
+fi
+
 if wants dock; then
     note "dock: 1 and then 8 simulated recorders of ${DOCK_MIB:-256} MiB each into custodyd run"
     # custody-bench finds the release custodyd beside itself; its scratch goes under BENCH_DIR.
@@ -383,6 +396,85 @@ if wants dock; then
     spread=$(awk '/^slowest bay/ { print $NF }' "$BENCH_DIR/dock-8.log")
     peak=$(awk '/^daemon peak RSS/ { print $4 }' "$BENCH_DIR/dock-8.log")
     SUMMARY+=("dock: 8 x ${DOCK_MIB:-256} MiB at once $aggregate MB/s aggregate vs one device $single MB/s (target aggregate >= single: $(verdict "$aggregate" '>=' "$single")); slowest bay ${spread}x the mean (target <= 1.5x: $(verdict "$spread" '<=' 1.5)); daemon peak RSS $peak MiB")
+fi
+
+# --- h. content out of the store: an export bag vs cp, playback vs reading the file ---------------
+if wants content; then
+    note "content: export of 1 GiB in 8 files vs cp -r + sync; cat and loopback playback of 128 MiB vs cat of the file"
+    SRC="$BENCH_DIR/src-content"
+    STATE="$BENCH_DIR/state-content"
+    mkdir -p "$SRC"
+    for i in 1 2 3 4 5 6 7 8; do random_file "$SRC/clip$i.mp4" $((128 * MiB)); done
+    fresh_state "$STATE"
+    "$CUSTODYD" import --state "$STATE" --device BENCH01 "$SRC" | tail -n 1
+    # The daemon, its socket open to root and to group custody-admin, whose member approves.
+    groupadd -f custody-admin
+    SOCKET="$BENCH_DIR/cp-content.sock"
+    cat >"$BENCH_DIR/state-content.toml" <<TOML
+[store]
+state_directory = "$STATE"
+[control]
+socket = "$SOCKET"
+group = "custody-admin"
+allowed_groups = ["custody-admin"]
+[devices]
+enabled = false
+[fixity]
+enabled = false
+TOML
+    "$CUSTODYD" run --config "$BENCH_DIR/state-content.toml" 2>"$BENCH_DIR/content-daemon.log" &
+    DAEMON=$!
+    for _ in $(seq 100); do [[ -S "$SOCKET" ]] && break; sleep 0.1; done
+    CUSTODY="$BIN/custody"
+    APPROVER=(setpriv --reuid 65534 --regid custody-admin --clear-groups --)
+    IDS=$("$CUSTODY" list --socket "$SOCKET" --json | python3 -c 'import json,sys; print(" ".join(i["id"] for i in json.load(sys.stdin)["items"]))')
+    : >"$BENCH_DIR/content-export-s.txt"
+    : >"$BENCH_DIR/content-cp-s.txt"
+    for ((run = 1; run <= IMPORT_RUNS; run++)); do
+        # shellcheck disable=SC2086
+        EXPORT=$("$CUSTODY" export request $IDS --recipient bench --purpose bench --socket "$SOCKET" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+        "${APPROVER[@]}" "$CUSTODY" export approve "$EXPORT" --socket "$SOCKET" >/dev/null
+        cold_start
+        start=$(now_ns)
+        cp -r "$SRC" "$BENCH_DIR/cp-content" && sync
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-cp-s.txt"
+        rm -rf "$BENCH_DIR/cp-content"
+        cold_start
+        start=$(now_ns)
+        "$CUSTODY" export write "$EXPORT" --to "$BENCH_DIR/cp-bag" --socket "$SOCKET" >/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-export-s.txt"
+        rm -rf "$BENCH_DIR/cp-bag"
+    done
+    EXPORT_S=$(median <"$BENCH_DIR/content-export-s.txt")
+    CP_S=$(median <"$BENCH_DIR/content-cp-s.txt")
+    echo "export write (s): $(tr '\n' ' ' <"$BENCH_DIR/content-export-s.txt"); cp -r + sync (s): $(tr '\n' ' ' <"$BENCH_DIR/content-cp-s.txt")"
+    FIRST=${IDS%% *}
+    : >"$BENCH_DIR/content-cat-s.txt"
+    : >"$BENCH_DIR/content-play-s.txt"
+    : >"$BENCH_DIR/content-file-s.txt"
+    FETCH='import sys, urllib.request
+r = urllib.request.urlopen(sys.argv[1])
+while r.read(1 << 20): pass'
+    for ((run = 1; run <= IMPORT_RUNS; run++)); do
+        cold_start
+        start=$(now_ns)
+        cat "$SRC/clip1.mp4" >/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-file-s.txt"
+        cold_start
+        start=$(now_ns)
+        "$CUSTODY" cat "$FIRST" --socket "$SOCKET" >/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-cat-s.txt"
+        cold_start
+        start=$(now_ns)
+        "$CUSTODY" play "$FIRST" --socket "$SOCKET" --player "python3 -c '$FETCH' {url}" 2>/dev/null
+        echo "$(seconds_between "$start" "$(now_ns)")" >>"$BENCH_DIR/content-play-s.txt"
+    done
+    kill -TERM "$DAEMON"; wait "$DAEMON" || true
+    FILE_S=$(median <"$BENCH_DIR/content-file-s.txt")
+    CAT_S=$(median <"$BENCH_DIR/content-cat-s.txt")
+    PLAY_S=$(median <"$BENCH_DIR/content-play-s.txt")
+    echo "128 MiB: cat of the file (s): $(tr '\n' ' ' <"$BENCH_DIR/content-file-s.txt"); custody cat: $(tr '\n' ' ' <"$BENCH_DIR/content-cat-s.txt"); custody play (loopback, python reader): $(tr '\n' ' ' <"$BENCH_DIR/content-play-s.txt")"
+    SUMMARY+=("export 1 GiB in 8 files: median $EXPORT_S s vs cp -r + sync $CP_S s, ratio $(calc "$EXPORT_S / $CP_S"); 128 MiB playback: custody cat $CAT_S s ($(calc "128 / $CAT_S") MiB/s), custody play $PLAY_S s ($(calc "128 / $PLAY_S") MiB/s) vs reading the file $FILE_S s: ratios $(calc "$CAT_S / $FILE_S") and $(calc "$PLAY_S / $FILE_S")")
 fi
 
 # --- summary ---------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 # Checks what Custody installs into systemd (systemd/), offline: no systemd needs to run as PID 1, so it
 # works in a bare CI container. Fails when
 #   - `systemd-analyze verify` prints anything at all (it prints warnings and still exits 0) or fails;
-#   - `systemd-analyze security --offline=true` scores custodyd.service above MAX_EXPOSURE (2.0);
+#   - `systemd-analyze security --offline=true` scores custodyd.service above MAX_EXPOSURE (1.1);
+#   - the unit allows core dumps (LimitCORE=0 missing): a core would hold the keys;
 #   - systemd-sysusers or systemd-tmpfiles reject their files, or applying them into a scratch root does
 #     not give the user, group and directory the unit and the udev rules rely on.
 # Installs the Debian package `systemd` when its tools are missing (not scripts/install-deps.sh: that
@@ -10,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-MAX_EXPOSURE=${MAX_EXPOSURE:-2.0}
+MAX_EXPOSURE=${MAX_EXPOSURE:-1.1}
 unit=systemd/custodyd.service
 sysusers=systemd/custody.sysusers.conf
 tmpfiles=systemd/custody.tmpfiles.conf
@@ -64,6 +65,10 @@ if ! awk -v score="$exposure" -v max="$MAX_EXPOSURE" 'BEGIN { exit !(score <= ma
     printf '%s\n' "$security_output" | grep '✗' >&2 || true
     fail "exposure $exposure of $unit is above $MAX_EXPOSURE"
 fi
+
+# --- no core dumps -------------------------------------------------------------------------------------------
+grep -qx 'LimitCORE=0' "$unit" || fail "$unit must say LimitCORE=0: a core dump of custodyd would hold its keys"
+echo "$unit: LimitCORE=0"
 
 # --- sysusers and tmpfiles -----------------------------------------------------------------------------------
 # systemd 252's systemd-tmpfiles has no --dry-run, so both files are applied into a scratch root:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages given as arguments if any is missing, and Python's `cryptography`
-# and `pytest` (the independent reader in Tests/Interop and its own tests use them). Quiet when everything is already there.
+# Installs the Debian packages given as arguments if any is missing, and Python's `cryptography`,
+# `pytest` and `bagit` (the independent reader in Tests/Interop and its own tests use them). Quiet when everything is already there.
 set -euo pipefail
 
 missing=()
@@ -16,3 +16,5 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 python3 -c 'import cryptography' 2>/dev/null || python3 -m pip install -q cryptography
 python3 -c 'import pytest' 2>/dev/null || python3 -m pip install -q pytest
+# bagit-python: the stock validator an export bag must pass (`python3 -m bagit --validate DIR`).
+python3 -c 'import bagit' 2>/dev/null || python3 -m pip install -q bagit

@@ -54,6 +54,7 @@ func usage(_ message: String? = nil) -> Never {
                    custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT=100]
                    custody-bench probe-latency STATE_DIR RUNS
                    custody-bench read-volume IMAGE PATH
+                   custody-bench rotate STATE_DIR COUNT [BATCH=1000]
 
             """.utf8))
     exit(64)
@@ -292,6 +293,7 @@ do {
     case "probe-latency": try probeLatency(Array(arguments.dropFirst()))
     case "read-volume": try readVolume(Array(arguments.dropFirst()))
     case "dock": try dockBenchmark(Array(arguments.dropFirst()))
+    case "rotate": try rotationBenchmark(Array(arguments.dropFirst()))
     case "policy-list": try policyList(Array(arguments.dropFirst()))
     case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()

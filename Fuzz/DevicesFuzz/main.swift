@@ -1,5 +1,5 @@
-// libFuzzer target for the parsers of Devices that read what a docked device sends: Ambarella and
-// GA/T 947 frames, the ZFY_INFO record, PTP containers and datasets, and a whole MTP session against a
+// libFuzzer target for the parsers of Devices that read what a docked device sends: Ambarella answers,
+// Hengan answer lines, SCSI INQUIRY, the ZFY_INFO record (both layouts), whole JieLi SCSI sessions, PTP containers and datasets, and a whole MTP session against a
 // device whose every answer is fuzz input. Built and run by `make fuzz-devices` (not part of CI); a
 // crash, a hang (libFuzzer's -timeout) or runaway memory (-rss_limit_mb) is a finding.
 
@@ -21,15 +21,36 @@ final class ScriptedTransport: USBTransport {
     }
 }
 
+/// A SCSI unit that answers each command with the next piece of the input, as `ScriptedTransport` does.
+final class ScriptedSCSI: SCSITransport {
+    var script: ArraySlice<UInt8>
+    init(_ script: [UInt8]) { self.script = script[...] }
+
+    func execute(_ command: SCSICommand, timeoutMilliseconds: UInt32) throws -> [UInt8] {
+        guard let length = script.first else { throw DeviceError(code: .disconnected, message: "script ended") }
+        script = script.dropFirst()
+        let piece = Array(script.prefix(Int(length)))
+        script = script.dropFirst(piece.count)
+        return piece
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     let body = Array(bytes.dropFirst())
     switch bytes[0] % 7 {
-    case 0: _ = try? AmbarellaFrame.decode(body)
-    case 1: _ = try? GAT947Frame.decode(body)
-    case 2: _ = try? ZFYInfo(record: body)
+    case 0: _ = try? AmbarellaReply(transfer: body).deviceID()
+    case 1:
+        _ = try? HenganAnswer.value(of: body, named: "DID")
+        _ = try? SCSIInquiry(data: body)
+        let recorder = JieLiDriver(transport: ScriptedSCSI(body), password: "888888")
+        _ = try? recorder.identify()
+        _ = try? recorder.unlock(password: "888888")
+    case 2:
+        _ = try? ZFYInfo(record: body.prefix(89))
+        _ = try? ZFYInfo(record: body.prefix(94))
     case 3: _ = try? PTPContainer.decode(body).parameters()
     case 4:
         _ = try? PTPDeviceInfo(dataset: body)
@@ -37,8 +58,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     case 5:
         let transport = ScriptedTransport(body)
         _ = try? AmbarellaDriver(transport: transport, password: "12345678").identify()
-        _ = try? GAT947Driver(transport: transport).identify()
-        _ = try? GAT947Driver(transport: transport).readClock()
+        _ = try? HenganDriver(transport: transport, password: "hengan01").identify()
     default:
         let session = PTPSession(
             transport: ScriptedTransport(body),

@@ -22,6 +22,10 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let storeCreated = AuditAction("store.created")
     public static let daemonStarted = AuditAction("daemon.started")
     public static let daemonStopped = AuditAction("daemon.stopped")
+    /// `custodyd key rotate` began rewrapping every data key under a new KEK (both fingerprints).
+    public static let keyRotationStarted = AuditAction("key.rotation_started")
+    /// Every data key is wrapped under the new KEK, which is now the store's (both fingerprints).
+    public static let keyRotated = AuditAction("key.rotated")
 
     // MARK: Ingest
     public static let importStarted = AuditAction("import.started")
@@ -69,6 +73,20 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     /// A request the access policy refused: who, what, and why.
     public static let accessDenied = AuditAction("access.denied")
 
+    // MARK: Content leaving the store (DESIGN §14)
+    /// A view of an item's plaintext opened (`custody play`, `cat`, an export): who, which, the mode.
+    public static let viewStarted = AuditAction("view.started")
+    /// A view ended: bytes served, seconds open, how (closed, abandoned, failed).
+    public static let viewEnded = AuditAction("view.ended")
+    public static let exportRequested = AuditAction("export.requested")
+    public static let exportApproved = AuditAction("export.approved")
+    public static let exportRejected = AuditAction("export.rejected")
+    /// An approved export opened, once, for writing its bag.
+    public static let exportOpened = AuditAction("export.opened")
+    /// The bag was written; detail `manifest_sha256` is the hash of its `manifest-sha256.txt`.
+    public static let exportWritten = AuditAction("export.written")
+    public static let exportsViewed = AuditAction("exports.viewed")
+
     // MARK: People, units, grants, devices (DESIGN §11)
     public static let registryViewed = AuditAction("registry.viewed")
     public static let unitAdded = AuditAction("unit.added")
@@ -115,13 +133,15 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
 
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
-        storeCreated, daemonStarted, daemonStopped,
+        storeCreated, daemonStarted, daemonStopped, keyRotationStarted, keyRotated,
         importStarted, importFinished, importInterrupted, importSkipped, importFailed, importDuplicate,
         itemStored, itemVerified, itemDiscarded, itemProbed, itemReprobed, recoveryDiscarded, sourceWiped, sourceKept,
         dockStarted, dockFinished,
         fixityChecked, fixityDeep, fixityPass, fixityFailed,
         controlRequest, controlRefused, catalogListed, itemViewed, statusViewed, identityViewed, auditRead,
         accessDenied, requestFailed,
+        viewStarted, viewEnded, exportRequested, exportApproved, exportRejected, exportOpened, exportWritten,
+        exportsViewed,
         registryViewed, unitAdded, personAdded, personLeft, grantRequested, grantApproved, grantRejected, grantRevoked,
         grantsViewed, deviceAdded, deviceImported, deviceAssigned, deviceReturned, deviceMaintained, deviceRetired,
         reviewQueueViewed, reviewClaimed, reviewReleased, reviewAssigned, reviewFinished, noteAdded, categoryAdded,

@@ -7,7 +7,6 @@ import GRDB
 /// previous entry's hash, so changing, removing or reordering any entry breaks every hash after it.
 enum AuditChain {
     static let genesis = [UInt8](repeating: 0, count: 32)
-    private static let domain = Array("custody-audit-v1".utf8)
 
     /// Appends `events` in the current transaction, after the last entry.
     static func append(_ events: [AuditEvent], actor: AuditActor, at date: Date, in db: Database) throws {
@@ -38,21 +37,9 @@ enum AuditChain {
     /// SHA-256 over the domain tag and every field, each length-prefixed, so no two different entries
     /// encode alike.
     static func hash(of entry: AuditEntry) -> [UInt8] {
-        let hasher = SHA256Hasher()
-        hasher.update(domain)
-        hasher.update(bigEndian(UInt64(entry.sequence)))
-        hasher.update(entry.previousHash)
-        hasher.update(bigEndian(UInt64(bitPattern: entry.at.catalogMilliseconds)))
-        for field in [entry.actor, entry.action, entry.itemID ?? "", entry.detail] {
-            let bytes = Array(field.utf8)
-            hasher.update(bigEndian(UInt32(bytes.count)))
-            hasher.update(bytes)
-        }
-        return hasher.finalize().bytes
-    }
-
-    private static func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-        withUnsafeBytes(of: value.bigEndian) { Array($0) }
+        AuditEntryHash.hash(
+            sequence: entry.sequence, previousHash: entry.previousHash, atMilliseconds: entry.at.catalogMilliseconds,
+            actor: entry.actor, action: entry.action, itemID: entry.itemID, detail: entry.detail)
     }
 }
 

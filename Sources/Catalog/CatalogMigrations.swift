@@ -122,6 +122,9 @@ enum CatalogMigrations {
         migrator.registerMigration("people: units, persons, grants, devices") { db in
             try db.execute(sql: PeopleSchema.v1)
         }
+        migrator.registerMigration("content: export requests") { db in
+            try db.execute(sql: ExportSchema.v1)
+        }
         migrator.registerMigration("review: categories, retention, review queue, notes, holds, fixity failures") { db in
             try db.execute(sql: ReviewSchema.v1)
             try ReviewSchema.materialiseRetention(in: db)

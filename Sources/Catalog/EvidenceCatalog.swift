@@ -5,7 +5,8 @@ import GRDB
 /// The catalog: items, ingest intents and the audit chain, in one SQLite database (WAL, foreign keys,
 /// `synchronous=FULL`, `secure_delete`). Every mutation and its audit entries commit together.
 public struct EvidenceCatalog: Sendable {
-    private let pool: DatabasePool
+    /// A pool when opened for writing; a read-only queue for `init(readingOnly:)`.
+    private let pool: any DatabaseWriter
     /// Who this process acts as, in the audit log.
     public let actor: AuditActor
     /// The database file.
@@ -33,19 +34,36 @@ public struct EvidenceCatalog: Sendable {
             pool = try DatabasePool(path: path, configuration: configuration)
             try CatalogMigrations.migrator.migrate(pool)
         } catch let error as DatabaseError {
+            if let full = CatalogFiles.diskFullMessage(for: error, path: path) {
+                throw CatalogError(code: .database, message: full, cause: error)
+            }
             throw CatalogError(code: .unavailable, message: "cannot open the catalog at \(path)", cause: error)
         }
         self.actor = actor
         self.path = path
     }
 
-    /// Creates a new catalog bound to a KEK fingerprint and audits its creation.
+    /// Opens an existing catalog for reading only: nothing is migrated or written, so it works on a
+    /// read-only copy and for a user who may only read the file (`audit verify`, keyless `verify`).
+    /// - Throws: `CatalogError.unavailable` when the file is missing or cannot be read.
+    public init(readingOnly path: String, actor: AuditActor) throws {
+        pool = try CatalogFiles.openReadOnly(path)
+        self.actor = actor
+        self.path = path
+    }
+
+    /// Whether this catalog was opened by `init(readingOnly:)`: writes (audit entries too) fail.
+    public var isReadOnly: Bool { pool.configuration.readonly }
+
+    /// Creates a new catalog bound to a KEK fingerprint and audits its creation. The file and its
+    /// `-wal` and `-shm` companions are 0600 whatever the umask: the catalog holds wrapped keys.
     /// - Throws: `CatalogError.unavailable` if one already exists there.
     public static func create(path: String, actor: AuditActor, keyFingerprint: [UInt8]) throws -> EvidenceCatalog {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw CatalogError(
                 code: .unavailable, message: "a catalog already exists at \(path); refusing to replace it")
         }
+        try CatalogFiles.createPrivate(path)
         let catalog = try EvidenceCatalog(opening: path, actor: actor)
         try catalog.write { db in
             try db.execute(
@@ -283,8 +301,12 @@ public struct EvidenceCatalog: Sendable {
     /// Items matching `filter`, newest first.
     /// - Throws: `CatalogError.invalidQuery` for a malformed filter.
     public func items(matching filter: ItemFilter) throws -> [ItemRecord] {
-        let request = try filter.request()
-        return try read { db in try request.fetchAll(db) }
+        let parts = filter.partitionedByScope()
+        let requests = try parts.map { try $0.request() }
+        let pages = try read { db in try requests.map { try $0.fetchAll(db) } }
+        guard pages.count > 1 else { return pages.first ?? [] }
+        var seen = Set<EvidenceID>()
+        return Array(pages.joined().sorted(by: filter.comesBefore).filter { seen.insert($0.id).inserted }.prefix(filter.limit))
     }
 
     /// Calls `body` with every item, in batches of `batchSize`, in catalog order; each batch is read
@@ -404,12 +426,8 @@ public struct EvidenceCatalog: Sendable {
     }
 
     private static func mapped(_ error: DatabaseError, path: String) -> CatalogError {
-        if error.resultCode == .SQLITE_FULL {
-            return CatalogError(
-                code: .database,
-                message:
-                    "the catalog at \(path) cannot grow: its disk is full; free space, then retry — nothing already recorded was lost",
-                cause: error)
+        if let full = CatalogFiles.diskFullMessage(for: error, path: path) {
+            return CatalogError(code: .database, message: full, cause: error)
         }
         return CatalogError(code: .database, message: "the catalog at \(path) refused the operation", cause: error)
     }

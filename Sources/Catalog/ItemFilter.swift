@@ -170,6 +170,48 @@ public struct ItemFilter: Sendable, Equatable {
         return request
     }
 
+    /// A scope of several units (and the caller's own items) as one filter per unit and one for the
+    /// officer: each page then walks its own (unit, time) or (officer, time) index in order and stops
+    /// at `limit`, and the pages merge in order. One query with `unit_id IN (…) OR officer_id = …`
+    /// would have SQLite sort every item of the scope first (345 ms instead of a few for a reviewer of
+    /// 100,000 items, `make bench`).
+    func partitionedByScope() -> [ItemFilter] {
+        guard case .units(let units, let officer) = scope, units.count + (officer == nil ? 0 : 1) > 1,
+            units.count <= 256
+        else { return [self] }
+        var parts = units.sorted().map { unit -> ItemFilter in
+            var part = self
+            part.scope = .units([unit], officer: nil)
+            return part
+        }
+        if let officer {
+            var part = self
+            part.scope = .officer(officer)
+            parts.append(part)
+        }
+        return parts
+    }
+
+    /// Whether `a` lists before `b` in this filter's order (as `request()` orders); an item in two
+    /// pages (the caller's own, in one of the units) is listed once.
+    func comesBefore(_ a: ItemRecord, _ b: ItemRecord) -> Bool {
+        if dueBefore != nil || dueAfter != nil {
+            // Soonest due first, as `request()` orders a due-date filter (both sides are due).
+            let left = a.review.dueAt ?? .distantFuture
+            let right = b.review.dueAt ?? .distantFuture
+            if left != right { return left < right }
+            return a.id.description < b.id.description
+        }
+        if recordedFrom != nil || recordedBefore != nil {
+            let left = a.media?.recordedAt ?? .distantPast
+            let right = b.media?.recordedAt ?? .distantPast
+            if left != right { return left > right }
+        } else if a.ingestedAt != b.ingestedAt {
+            return a.ingestedAt > b.ingestedAt
+        }
+        return a.id.description > b.id.description
+    }
+
     /// A hex prefix as an inclusive range of 32-byte blobs, so the hash index serves it.
     static func hashBounds(forPrefix prefix: String) throws -> (lower: Data, upper: Data) {
         let digits = prefix.lowercased()

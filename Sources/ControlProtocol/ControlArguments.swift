@@ -41,6 +41,19 @@ public struct ControlArguments: Codable, Sendable, Equatable {
     /// `audit`: entries after this sequence number, and at most `limit` of them.
     public var after: Int64?
     public var limit: Int?
+    /// `export.request`: the items; `recipient` and `purpose` of the export.
+    public var items: [String]?
+    public var recipient: String?
+    public var purpose: String?
+    /// An export's number.
+    public var export: Int64?
+    /// `export.finish`: the SHA-256 of the bag's `manifest-sha256.txt`.
+    public var manifest: String?
+    /// `view.*`: the view's token; `view.read`: the range; `view.open`: `play` or `cat`.
+    public var view: String?
+    public var offset: Int64?
+    public var length: Int?
+    public var mode: String?
     /// Review: a claim's lease in minutes; the outcome; case numbers; categories; a note's text
     /// (also a category's description).
     public var lease: Int?
@@ -54,10 +67,9 @@ public struct ControlArguments: Codable, Sendable, Equatable {
     /// A policy change takes effect only with `confirm` true; without it, it is a dry run.
     public var confirm: Bool?
     /// Holds: the case or matter, who ordered it, the items, the query (officer, device, `from`/`until`
-    /// recorded range, `cases`), a hold's number, and whether to list only open holds.
+    /// recorded range, `cases`; the items are `items` above), a hold's number, and whether to list only open holds.
     public var matter: String?
     public var authority: String?
-    public var items: [String]?
     public var officer: String?
     public var device: String?
     public var hold: Int64?
@@ -69,8 +81,19 @@ public struct ControlArguments: Codable, Sendable, Equatable {
         head: String? = nil, reason: String? = nil, person: String? = nil, role: String? = nil, scope: String? = nil,
         from: String? = nil, until: String? = nil, grant: Int64? = nil, serial: String? = nil, model: String? = nil,
         family: String? = nil, what: String? = nil, result: String? = nil, status: String? = nil,
-        item: String? = nil, action: String? = nil, after: Int64? = nil, limit: Int? = nil
+        item: String? = nil, action: String? = nil, after: Int64? = nil, limit: Int? = nil, items: [String]? = nil,
+        recipient: String? = nil, purpose: String? = nil, export: Int64? = nil, manifest: String? = nil,
+        view: String? = nil, offset: Int64? = nil, length: Int? = nil, mode: String? = nil
     ) {
+        self.items = items
+        self.recipient = recipient
+        self.purpose = purpose
+        self.export = export
+        self.manifest = manifest
+        self.view = view
+        self.offset = offset
+        self.length = length
+        self.mode = mode
         self.id = id
         self.name = name
         self.unit = unit
@@ -117,13 +140,16 @@ public struct ControlArguments: Codable, Sendable, Equatable {
             default: break
             }
         }
+        // A view's token is a capability: the log names views by number, never by token.
+        detail["view"] = view.map { String($0.prefix(8)) + "…" }
         return detail
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, unit, account, parent, head, reason, person, role, scope, from, until, grant, serial, model
-        case family, what, result, status, item, action, after, limit
-        case lease, outcome, cases, categories, text, retention, access, confirm, matter, authority, items, officer
+        case family, what, result, status, item, action, after, limit, items, recipient, purpose, export, manifest
+        case view, offset, length, mode
+        case lease, outcome, cases, categories, text, retention, access, confirm, matter, authority, officer
         case device, hold, open
     }
 }

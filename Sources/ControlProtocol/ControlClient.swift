@@ -15,8 +15,9 @@ public final class ControlClient {
     /// The socket path this client connected to.
     public let socketPath: String
     private let descriptor: Int32
-    private var framer = LineFramer(maxLineLength: ControlLimits.maxResponseLineBytes)
-    private var pending: [LineFramer.Frame] = []
+    /// Bytes received and not yet taken; `consumed` marks how far they were.
+    private var inbox: [UInt8] = []
+    private var consumed = 0
     private var atEnd = false
 
     /// Connects to the daemon's socket.
@@ -85,49 +86,89 @@ public final class ControlClient {
         }
     }
 
-    /// Reads the next response; nil when the daemon closed the connection.
+    /// Reads the next response; nil when the daemon closed the connection. A response that announces
+    /// `data_length` bytes comes with them in `payload`.
     /// - Throws: `ControlClientError` on a timeout, an unreadable or over-long line, or another protocol version.
     public func receive() throws(ControlClientError) -> ControlResponse? {
-        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-        while pending.isEmpty {
-            if atEnd {
-                guard let last = framer.finish() else { return nil }
-                pending.append(last)
+        var line: [UInt8]?
+        while line == nil {
+            if let newline = inbox[consumed...].firstIndex(of: UInt8(ascii: "\n")) {
+                var text = Array(inbox[consumed..<newline])
+                consumed = newline + 1
+                if text.last == UInt8(ascii: "\r") { text.removeLast() }
+                if text.isEmpty { continue }
+                line = text
                 break
             }
-            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK {
-                    throw ControlClientError(
-                        code: .timeout,
-                        message: "custodyd did not answer on \(socketPath) in time; check `systemctl status custodyd`")
-                }
-                if errno == ECONNRESET { atEnd = true; continue }
+            if inbox.count - consumed > ControlLimits.maxResponseLineBytes {
                 throw ControlClientError(
-                    code: .connection, message: "reading from \(socketPath) failed: \(String(cString: strerror(errno)))"
-                )
+                    code: .protocol,
+                    message:
+                        "custodyd sent a line longer than \(ControlLimits.maxResponseLineBytes) bytes; narrow the request")
+            }
+            if try !fill() {
+                // The end: a last line without its newline still counts.
+                guard consumed < inbox.count else { return nil }
+                line = Array(inbox[consumed...])
+                consumed = inbox.count
+            }
+        }
+        var response: ControlResponse
+        do {
+            response = try ControlResponse.decode(line: line!)
+        } catch {
+            throw ControlClientError(
+                code: error.code == .unsupportedVersion ? .versionMismatch : .protocol, message: error.message)
+        }
+        if let length = response.dataLength, length > 0 {
+            guard length <= ControlLimits.maxResponseLineBytes else {
+                throw ControlClientError(code: .protocol, message: "custodyd announced \(length) bytes of content; too many")
+            }
+            while inbox.count - consumed < length {
+                guard try fill() else {
+                    throw ControlClientError(
+                        code: .connection, message: "custodyd closed the connection in the middle of content")
+                }
+            }
+            response.payload = Array(inbox[consumed..<consumed + length])
+            consumed += length
+        }
+        return response
+    }
+
+    /// Reads more bytes into the inbox; false at the end of the stream.
+    private func fill() throws(ControlClientError) -> Bool {
+        if consumed > 0 && consumed == inbox.count {
+            inbox.removeAll(keepingCapacity: true)
+            consumed = 0
+        } else if consumed > 1 << 20 {
+            inbox.removeFirst(consumed)
+            consumed = 0
+        }
+        guard !atEnd else { return false }
+        var buffer = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+            if count > 0 {
+                inbox.append(contentsOf: buffer[0..<count])
+                return true
             }
             if count == 0 {
                 atEnd = true
-                continue
+                return false
             }
-            pending.append(contentsOf: framer.append(buffer[0..<count]))
-        }
-        switch pending.removeFirst() {
-        case .tooLong:
-            throw ControlClientError(
-                code: .protocol,
-                message:
-                    "custodyd sent a line longer than \(ControlLimits.maxResponseLineBytes) bytes; narrow the request")
-        case .line(let line):
-            if line.isEmpty { return try receive() }
-            do {
-                return try ControlResponse.decode(line: line)
-            } catch {
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK {
                 throw ControlClientError(
-                    code: error.code == .unsupportedVersion ? .versionMismatch : .protocol, message: error.message)
+                    code: .timeout,
+                    message: "custodyd did not answer on \(socketPath) in time; check `systemctl status custodyd`")
             }
+            if errno == ECONNRESET {
+                atEnd = true
+                return false
+            }
+            throw ControlClientError(
+                code: .connection, message: "reading from \(socketPath) failed: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -218,14 +259,30 @@ public struct ControlClientError: CustodyError {
                     "no daemon listens on \(path): is custodyd running? Check `systemctl status custodyd`, or give the socket with --socket or $CUSTODY_SOCKET"
             )
         case EACCES, EPERM:
+            let group = owningGroup(of: path) ?? "custody"
             return ControlClientError(
                 code: .permissionDenied,
                 message:
-                    "permission denied opening \(path): add yourself to group custody (`sudo usermod -aG custody $USER`, then log in again)"
+                    "permission denied opening \(path): add yourself to group \(group) (`sudo usermod -aG \(group) $USER`, then log in again)"
             )
         default:
             return ControlClientError(
                 code: .connect, message: "cannot connect to \(path): \(String(cString: strerror(code)))")
         }
+    }
+
+    /// The group that owns the socket, or (when this user cannot even see it) its directory: the
+    /// group the daemon was configured to give access to, not a name assumed here.
+    static func owningGroup(of path: String) -> String? {
+        var info = stat()
+        let directory = (path as NSString).deletingLastPathComponent
+        guard stat(path, &info) == 0 || stat(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
+        var group = Glibc.group()
+        var result: UnsafeMutablePointer<Glibc.group>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getgrgid_r(info.st_gid, &group, &buffer, buffer.count, &result) == 0, result != nil else {
+            return "\(info.st_gid)"
+        }
+        return String(cString: group.gr_name)
     }
 }

@@ -48,6 +48,15 @@ public struct ControlRequest: Sendable, Equatable {
         case deviceRetire = "device.retire"
         case deviceShow = "device.show"
         case deviceList = "device.list"
+        case viewOpen = "view.open"
+        case viewRead = "view.read"
+        case viewClose = "view.close"
+        case exportRequest = "export.request"
+        case exportApprove = "export.approve"
+        case exportReject = "export.reject"
+        case exportList = "export.list"
+        case exportOpen = "export.open"
+        case exportFinish = "export.finish"
         case reviewQueue = "review.queue"
         case reviewClaim = "review.claim"
         case reviewNext = "review.next"
@@ -372,6 +381,15 @@ extension ControlRequest.Kind {
         case .deviceReturn, .deviceShow: return ["serial"]
         case .deviceMaintenance: return ["serial", "what", "result", "status"]
         case .deviceRetire: return ["serial", "reason"]
+        case .viewOpen: return ["item", "mode"]
+        case .viewRead: return ["view", "offset", "length"]
+        case .viewClose: return ["view"]
+        case .exportRequest: return ["items", "recipient", "purpose"]
+        case .exportApprove: return ["export", "until"]
+        case .exportReject: return ["export", "reason"]
+        case .exportList: return []
+        case .exportOpen: return ["export"]
+        case .exportFinish: return ["export", "manifest"]
         case .reviewQueue: return ["limit"]
         case .reviewClaim: return ["item", "lease"]
         case .reviewNext: return ["lease"]

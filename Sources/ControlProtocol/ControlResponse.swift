@@ -38,6 +38,14 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var devices: [DeviceView]?
     /// `audit`: the entries, oldest first (`audit` in a `show` answer is the item's trail).
     public var entries: [AuditEntryView]?
+    /// `view.open`: the view of an item's content; `export.*`: the export.
+    public var view: ContentView?
+    public var export: ExportView?
+    public var exports: [ExportView]?
+    /// `view.read`: how many raw bytes follow the response line (docs/control-protocol.md, "Content").
+    public var dataLength: Int?
+    /// `view.read`: the bytes that follow the line, not part of the JSON.
+    public var payload: [UInt8] = []
     /// `show`: the item's review, categories, retention, holds and notes.
     public var review: ItemReviewView?
     /// `review.queue`; `review.claim/next/assign` (absent from `next` when the queue is empty).
@@ -59,7 +67,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case id, ok, status, items, count, item, metadata, audit, error
-        case whoami, person, persons, unit, units, grant, grants, device, devices, entries
+        case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
+        case dataLength = "data_length"
         case review, queue, claim, retention, note, category, categories, preview, hold, holds
     }
 
@@ -105,6 +114,14 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public static func failure(_ error: ControlError, id: String?) -> ControlResponse {
         var response = ControlResponse(id: id, ok: false)
         response.error = error
+        return response
+    }
+
+    /// The answer to `view.read`: `bytes` after the line.
+    public static func data(_ bytes: [UInt8], id: String?) -> ControlResponse {
+        var response = ControlResponse(id: id, ok: true)
+        response.dataLength = bytes.count
+        response.payload = bytes
         return response
     }
 

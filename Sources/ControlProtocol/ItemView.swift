@@ -207,13 +207,33 @@ public struct AuditEntryView: Codable, Sendable, Equatable {
     public var action: String
     /// The stored detail: JSON text with sorted keys.
     public var detail: String
+    /// The item it concerns, when any.
+    public var item: String?
+    /// The entry's `at` as stored (milliseconds since the epoch), its previous entry's hash and its
+    /// own, hex: enough to recompute the hash (docs/audit-log.md) and check it against the chain.
+    public var atMilliseconds: Int64?
+    public var prevHash: String?
+    public var hash: String?
 
     /// Creates an entry view.
-    public init(seq: Int64, at: String, actor: String, action: String, detail: String) {
+    public init(
+        seq: Int64, at: String, actor: String, action: String, detail: String, item: String? = nil,
+        atMilliseconds: Int64? = nil, prevHash: String? = nil, hash: String? = nil
+    ) {
         self.seq = seq
         self.at = at
         self.actor = actor
         self.action = action
         self.detail = detail
+        self.item = item
+        self.atMilliseconds = atMilliseconds
+        self.prevHash = prevHash
+        self.hash = hash
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case seq, at, actor, action, detail, item, hash
+        case atMilliseconds = "at_ms"
+        case prevHash = "prev_hash"
     }
 }

@@ -4,7 +4,7 @@ import CustodyCore
 public struct DaemonError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case keyFile, wrongKey, stateDirectory, invalidArgument }
+        private enum Value: Hashable, Sendable { case keyFile, wrongKey, stateDirectory, invalidArgument, anchor }
         private let value: Value
 
         /// The KEK file is missing, unreadable, malformed or too widely readable.
@@ -15,6 +15,8 @@ public struct DaemonError: CustodyError {
         public static let stateDirectory = Code(value: .stateDirectory)
         /// A command-line value is malformed.
         public static let invalidArgument = Code(value: .invalidArgument)
+        /// An audit anchor file cannot be read or appended to.
+        public static let anchor = Code(value: .anchor)
 
         public var description: String { "\(value)" }
     }

@@ -99,16 +99,15 @@ public struct FixityCheck {
         }
         // Objects with a recorded intent belong to an import in progress (or to recovery): not strays.
         known.formUnion(try state.catalog.pendingObjects().map(\.ciphertextSHA256.hex))
-        for name in try state.store.committedObjectNames() where !known.contains(name) {
-            guard let hash = SHA256Digest(hex: name) else {
+        for entry in try state.store.objectTree() {
+            if let hash = entry.hash {
+                guard !known.contains(hash.hex) else { continue }
                 report.problems.append(
-                    Problem(itemID: nil, object: name, problem: "a file in objects/ that is not a Custody object name"))
-                continue
+                    Problem(itemID: nil, object: entry.path.string, problem: "an object no catalogued item claims"))
+            } else {
+                report.problems.append(
+                    Problem(itemID: nil, object: entry.path.string, problem: entry.misplaced ?? "not an object"))
             }
-            report.problems.append(
-                Problem(
-                    itemID: nil, object: state.store.objectPath(for: hash).string,
-                    problem: "an object no catalogued item claims"))
         }
         var events = [
             AuditEvent(
@@ -123,10 +122,13 @@ public struct FixityCheck {
                 action: .fixityFailed, itemID: problem.itemID.flatMap(EvidenceID.init),
                 detail: ["object": problem.object, "problem": problem.problem])
         }
-        try state.catalog.audit(events)
-        // The failure stays visible on the item (`list --fixity-failed`, `show`, `status`), not only in the log.
-        for id in Set(report.problems.compactMap { $0.itemID.flatMap(EvidenceID.init) }) {
-            try state.catalog.recordFixityFailure(id, at: Date(), events: [])
+        // A read-only catalog (a copy, a user who may only read) cannot record the check.
+        if !state.catalog.isReadOnly {
+            try state.catalog.audit(events)
+            // The failure stays visible on the item (`list --fixity-failed`, `show`, `status`), not only in the log.
+            for id in Set(report.problems.compactMap { $0.itemID.flatMap(EvidenceID.init) }) {
+                try state.catalog.recordFixityFailure(id, at: Date(), events: [])
+            }
         }
         return report
     }

@@ -70,13 +70,30 @@ public struct StateDirectory: Sendable {
     }
 
     /// Opens an existing state directory, with the KEK at `keyPath` when one is given.
+    ///
+    /// `readOnly` opens the catalog without migrating or writing anything (`EvidenceCatalog
+    /// .init(readingOnly:)`), for checks run on a read-only copy or as a user who may only read it.
     /// - Throws: `StoreError.notAStore`, `CatalogError.unavailable`, `DaemonError.keyFile`, or
     ///   `DaemonError.wrongKey` when the KEK's fingerprint is not the store's. Nothing is written.
-    public static func open(at root: FilePath, keyPath: FilePath?, actor: AuditActor) throws -> StateDirectory {
+    public static func open(
+        at root: FilePath, keyPath: FilePath?, actor: AuditActor, readOnly: Bool = false
+    ) throws -> StateDirectory {
         let store = try EvidenceStore(root: root)
-        let catalog = try EvidenceCatalog(path: catalogPath(in: root).string, actor: actor)
+        let path = catalogPath(in: root).string
+        let catalog =
+            readOnly
+            ? try EvidenceCatalog(readingOnly: path, actor: actor) : try EvidenceCatalog(path: path, actor: actor)
         guard let keyPath else {
             return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: nil)
+        }
+        if let pending = try catalog.pendingKeyRotation() {
+            // Mid-rotation some items are under the old key and some under the new: no single key
+            // reads them all, so nothing that needs one runs until the rotation is finished.
+            throw DaemonError(
+                code: .wrongKey,
+                message:
+                    "a key rotation of \(root) to the key with fingerprint \(Hex.encode(pending)) is unfinished; finish it with `custodyd key rotate --key-file OLD --new-key-file NEW` (the same files again)"
+            )
         }
         let key = try KeyFile.load(from: keyPath)
         let expected = try catalog.keyFingerprint()

@@ -31,7 +31,7 @@ public final class DockStation {
     /// Writes the configuration: one mass-storage profile for the simulated recorders, the drop folder.
     /// `controlGroup` owns the socket file and `allowedGroups` may use it (default: root only).
     public func configure(
-        wipe: Bool, settleSeconds: Double = 0.2, extra: String = "", controlGroup: String = "",
+        wipe: Bool, settleSeconds: Double = 0.2, extra: String = "", profile: String? = nil, controlGroup: String = "",
         allowedGroups: [String] = []
     ) throws {
         let text = """
@@ -46,12 +46,14 @@ public final class DockStation {
             [devices]
             block_device_timeout_ms = 5000
 
+            \(profile ?? """
             [[devices.profile]]
             id = "4255:0001"
             family = "massStorage"
             name = "simulated recorder"
             wipe_after_verify = \(wipe)
             media_folders = ["DCIM"]
+            """)
 
             [[watch]]
             path = "\(dropFolder)"
@@ -68,10 +70,44 @@ public final class DockStation {
 
     /// Adds a recorder on USB port `1-<bay>` (bay 1...9) whose disk is a FAT image holding `files`
     /// files of `size` bytes under DCIM/100MEDIA, plus one file outside DCIM that must not be taken.
+    ///   - name: the file name of file `index` (1...files).
     public func addRecorder(
-        bay: Int, files: Int, size: Int, name: (Int) -> String = { "VID\(String(format: "%04d", $0)).MP4" }
+        bay: Int, files: Int, size: Int, vendorInterface: Bool = false, showsDisk: Bool = true,
+        vendor: String = "4255", product: String = "0001", bulkOut: UInt8 = 0x01, bulkIn: UInt8 = 0x81,
+        name: (Int) -> String = { "VID\(String(format: "%04d", $0)).MP4" }
     ) throws {
         let serial = "DEV\(String(format: "%04d", bay))"
+        let image = try addImage(bay: bay, files: files, size: size, label: serial, name: name)
+        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
+        var record = Self.record(bay: bay, disk: disk, serial: serial)
+        if vendorInterface {
+            record = record.replacingOccurrences(of: "090400000208065000", with: "0904000002FF000000")
+        }
+        func littleEndian(_ hex: String) -> String { String(hex.suffix(2) + hex.prefix(2)).uppercased() }
+        record = record.replacingOccurrences(
+            of: "00000040554201000001", with: "00000040" + littleEndian(vendor) + littleEndian(product) + "0001")
+        record = record.replacingOccurrences(of: "idVendor=4255", with: "idVendor=" + vendor)
+            .replacingOccurrences(of: "idProduct=0001", with: "idProduct=" + product)
+            .replacingOccurrences(of: "PRODUCT=4255/1/100", with: "PRODUCT=\(vendor)/\(product)/100")
+            .replacingOccurrences(
+                of: "07050102000200070581", with: String(format: "0705%02X020002000705%02X", bulkOut, bulkIn))
+        if !showsDisk { record = String(record[record.range(of: "\n\n")!.upperBound...]) }
+        try testbed.add(record: record)
+        guard showsDisk else { return }
+        // The preload library opens the node's file in the testbed: make it the image itself, so
+        // what the daemon wipes is what the test reads afterwards.
+        let node = testbed.rootDirectory + "/dev/" + disk
+        try? FileManager.default.removeItem(atPath: node)
+        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: image)
+    }
+
+    /// Makes bay `bay`'s FAT image (`files` files of `size` bytes under DCIM/100MEDIA, and one file
+    /// outside DCIM that must not be taken) and records its hashes; returns its path.
+    @discardableResult
+    func addImage(
+        bay: Int, files: Int, size: Int, label: String,
+        name: (Int) -> String = { "VID\(String(format: "%04d", $0)).MP4" }
+    ) throws -> String {
         let image = directory.file("bay\(bay).img")
         var content: [(String, [UInt8])] = (1...files).map { index in
             (
@@ -82,16 +118,10 @@ public final class DockStation {
         content.append(("SYSTEM/LOG.TXT", Array("not evidence".utf8)))
         let megabytes = max(8, (files * size) / (1 << 20) * 11 / 10 + 8)
         var hashes = try FATImages.make(
-            at: image, megabytes: megabytes, label: serial, files: content, scratch: directory.file("scratch"))
+            at: image, megabytes: megabytes, label: label, files: content, scratch: directory.file("scratch"))
         hashes.removeValue(forKey: "SYSTEM/LOG.TXT")
         images.append((image, hashes))
-        let disk = "sd" + String(UnicodeScalar(UInt8(ascii: "a") + UInt8(bay)))
-        try testbed.add(record: Self.record(bay: bay, disk: disk, serial: serial))
-        // The preload library opens the node's file in the testbed: make it the image itself, so
-        // what the daemon wipes is what the test reads afterwards.
-        let node = testbed.rootDirectory + "/dev/" + disk
-        try? FileManager.default.removeItem(atPath: node)
-        try FileManager.default.createSymbolicLink(atPath: node, withDestinationPath: image)
+        return image
     }
 
     /// The umockdev record of a recorder after unlock: USB device 1-<bay>, an unpartitioned FAT disk.

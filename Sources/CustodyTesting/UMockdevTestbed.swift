@@ -88,3 +88,47 @@ extension Testbed {
         try String(contentsOf: fixtures.appendingPathComponent(name), encoding: .utf8)
     }
 }
+
+extension Testbed {
+    /// Serves SG_IO on `devnode` (`/dev/sdb`) from `unit`, for this process and any other that runs
+    /// under umockdev's preload library with this testbed (a daemon). Call before adding the device.
+    public func attachSCSI(devnode: String, unit: SimulatedJieLiUnit) throws {
+        let bridge = UnsafeMutablePointer<CUMockdev_SCSIUnit>.allocate(capacity: 1)
+        // Lives as long as the process, like the handler umockdev keeps calling.
+        bridge.initialize(
+            to: CUMockdev_SCSIUnit(
+                handler: {
+                    context, cdb, cdbLength, direction, data, dataLength, transferred, sense, capacity, senseLength in
+                    guard let context, let cdb else { return -1 }
+                    let unit = Unmanaged<SimulatedJieLiUnit>.fromOpaque(context).takeUnretainedValue()
+                    let command = Array(UnsafeBufferPointer(start: cdb, count: Int(cdbLength)))
+                    let out =
+                        direction == 2 && dataLength > 0 && data != nil
+                        ? Array(UnsafeBufferPointer(start: data, count: Int(dataLength))) : nil
+                    switch unit.execute(cdb: command, dataOut: out, length: direction == 1 ? Int(dataLength) : 0) {
+                    case .good(let bytes):
+                        let count = min(bytes.count, Int(dataLength))
+                        if count > 0, let data {
+                            bytes.withUnsafeBufferPointer { data.update(from: $0.baseAddress!, count: count) }
+                        }
+                        transferred?.pointee = Int32(count)
+                        return 0
+                    case .checkCondition(let bytes):
+                        let count = min(bytes.count, Int(capacity))
+                        if count > 0, let sense {
+                            bytes.withUnsafeBufferPointer { sense.update(from: $0.baseAddress!, count: count) }
+                        }
+                        senseLength?.pointee = Int32(count)
+                        return 2
+                    case .gone: return -1
+                    }
+                },
+                context: Unmanaged.passRetained(unit).toOpaque()))
+        var error: UnsafeMutablePointer<GError>?
+        guard CUMockdev_attachSCSI(pointer, devnode, bridge, &error) != 0 else {
+            let message = error.map { String(cString: $0.pointee.message) } ?? "unknown error"
+            CUMockdev_clear_error(&error)
+            throw TestbedError(message: "umockdev could not attach a SCSI unit to \(devnode): \(message)")
+        }
+    }
+}

@@ -1,8 +1,9 @@
-/// The driver for Ambarella-style recorders (e.g. 4255:0001): the ASCII protocol of `AmbarellaFrame`
-/// over bulk OUT 0x01 / IN 0x81.
+/// The driver for Ambarella-style recorders (4255:0001): the ASCII commands of `AmbarellaCommand` over
+/// bulk OUT 0x01 / IN 0x81, one command transfer and one answer transfer (`AmbarellaReply`) each.
 ///
-/// Login (`@Ver` with the fixed `00000000`) precedes every session; the device id (`@Gdv`) and the
-/// mass-storage switch (`@ATH`) carry the profile's password.
+/// Login (`@Ver`) precedes everything; the device id (`@Gdv`) and the mass-storage switch (`@ATH`)
+/// carry the profile's password. The public sources document no command that reads the clock, so
+/// `readClock()` is `.unsupported` (docking flags the clock as not read) and `setClock(_:)` sets it.
 public final class AmbarellaDriver: RecorderDriver {
     private let transport: any USBTransport
     private let endpoints: BulkEndpoints
@@ -12,7 +13,7 @@ public final class AmbarellaDriver: RecorderDriver {
 
     /// Creates a driver.
     /// - Parameters:
-    ///   - password: the device password (`@Gdv` needs it before unlock); 8 characters on known devices.
+    ///   - password: the device password (`@Gdv` needs it before unlock).
     public init(transport: any USBTransport, password: String, endpoints: BulkEndpoints = BulkEndpoints()) {
         self.transport = transport
         self.endpoints = endpoints
@@ -21,77 +22,68 @@ public final class AmbarellaDriver: RecorderDriver {
 
     public func identify() throws -> DeviceIdentity {
         try login()
-        let answer = try exchange("Gdv", argument: password)
-        let fields = answer.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard let serial = fields.first, !serial.isEmpty, fields.count <= 2 else {
-            throw DeviceError.malformed("Ambarella device id answer \"\(answer)\" is not <device id>[,<officer id>]")
-        }
-        deviceID = serial
-        return DeviceIdentity(serial: serial, officerID: fields.count == 2 ? fields[1] : nil)
+        let id = try exchange(AmbarellaCommand.deviceID(password: password)).deviceID()
+        deviceID = id
+        return DeviceIdentity(serial: id)
     }
 
     public func readClock() throws -> DeviceDateTime {
-        try login()
-        // Date, time, date again: a reading across midnight would otherwise be a day off.
-        var date = try exchange("Gdt")
-        var time = try exchange("Gtm")
-        let dateAgain = try exchange("Gdt")
-        if dateAgain != date {
-            date = dateAgain
-            time = try exchange("Gtm")
-        }
-        return try DeviceDateTime(compactDate: date, compactTime: time)
+        throw DeviceError(
+            code: .unsupported,
+            message: "Ambarella recorders have no documented command that reads the clock; it is set, not measured")
     }
 
     public func setClock(_ time: DeviceDateTime) throws {
         try login()
-        try expectOK(exchange("Sdt", argument: time.compactDate), "Sdt")
-        try expectOK(exchange("Stm", argument: time.compactTime), "Stm")
+        try expectAnswer(exchange(AmbarellaCommand.setDate(time)), "Sdt")
+        try expectAnswer(exchange(AmbarellaCommand.setTime(time)), "Stm")
     }
 
     public func unlock(password: String) throws -> StorageHandover {
         try login()
-        try expectOK(exchange("ATH", argument: password), "ATH")
+        try expectAnswer(exchange(AmbarellaCommand.massStorage(password: password)), "ATH")
         // The disk that appears carries the device id as its volume label.
         return .massStorage(volumeLabel: deviceID)
     }
 
-    private func login() throws {
+    /// Sends `@Ver;8;00000000;#` once per session.
+    /// - Throws: `DeviceError` from the transport (a `.timeout` is how a recorder that does not speak
+    ///   the ASCII protocol shows itself), or `.rejected` when the answer lacks `Ver;OK`.
+    func login() throws {
         guard !loggedIn else { return }
-        let version = try exchange("Ver", argument: "00000000")
-        guard !version.isEmpty else { throw DeviceError.malformed("Ambarella login answered no version") }
+        let answer = try exchange(AmbarellaCommand.login)
+        guard answer.acceptsLogin else {
+            throw DeviceError(
+                code: .rejected, message: "Ambarella recorder answered \"\(answer.text)\" to the login @Ver, not Ver;OK"
+            )
+        }
         loggedIn = true
     }
 
-    private func expectOK(_ answer: String, _ command: String) throws {
-        guard answer == "OK" else {
-            throw DeviceError(code: .rejected, message: "Ambarella recorder answered \"\(answer)\" to @\(command)")
+    private func expectAnswer(_ answer: AmbarellaReply, _ command: String) throws {
+        guard answer.names(command) else {
+            throw DeviceError.malformed("Ambarella recorder answered \"\(answer.text)\" to @\(command)")
         }
     }
 
-    /// Sends one command and returns the argument of its answer.
-    private func exchange(_ command: String, argument: String = "") throws -> String {
-        let request = try AmbarellaFrame(command: command, argument: argument)
+    /// Sends one command and reads its one answer transfer; a refusal is an error.
+    private func exchange(_ command: AmbarellaCommand) throws -> AmbarellaReply {
         try transport.bulkWrite(
-            endpoint: endpoints.out, data: request.encoded, timeoutMilliseconds: endpoints.timeoutMilliseconds)
-        let reader = FrameReader(transport: transport, endpoints: endpoints)
-        let bytes = try reader.readFrame(maximum: AmbarellaFrame.maximumFrameLength, what: "Ambarella @\(command)") {
-            $0.firstIndex(of: UInt8(ascii: "#")).map { $0 + 1 }
-        }
-        let reply = try AmbarellaFrame.decode(bytes)
-        if reply.command == "Err" {
-            if reply.argument == "PWD" {
+            endpoint: endpoints.out, data: command.encoded, timeoutMilliseconds: endpoints.timeoutMilliseconds)
+        let bytes = try transport.bulkRead(
+            endpoint: endpoints.in, maxLength: AmbarellaReply.maximumLength,
+            timeoutMilliseconds: endpoints.timeoutMilliseconds)
+        let answer = try AmbarellaReply(transfer: bytes)
+        guard !answer.isRefusal else {
+            if command.carriesPassword {
                 throw DeviceError(
                     code: .wrongPassword,
-                    message:
-                        "Ambarella recorder refused the password for @\(command); check the device profile's password")
+                    message: "Ambarella recorder answered ERROR to @\(command.name), which carries the password; "
+                        + "check the device profile's password credential")
             }
             throw DeviceError(
-                code: .rejected, message: "Ambarella recorder refused @\(command): \"\(reply.argument)\"")
+                code: .rejected, message: "Ambarella recorder refused @\(command.name): \"\(answer.text)\"")
         }
-        guard reply.command == command else {
-            throw DeviceError.malformed("Ambarella recorder answered @\(reply.command) to @\(command)")
-        }
-        return reply.argument
+        return answer
     }
 }

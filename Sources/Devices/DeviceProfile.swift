@@ -5,7 +5,8 @@
 /// - `id` (String, `"vvvv:pppp"`, hexadecimal): the USB vendor and product id.
 /// - `interfaceClass` (Int, default none): match only devices with an interface of this class
 ///   (0xFF vendor, 0x06 still image/PTP, 0x08 mass storage), for ids shared by several modes.
-/// - `family` (String: `ambarella`, `gat947`, `massStorage`, `mtp`): which driver talks to it.
+/// - `family` (String: `ambarella`, `ambarellaA9`, `jieli`, `hengan`, `massStorage`, `mtp`): which
+///   driver talks to it.
 /// - `name` (String, default the id): how logs and the catalog name this kind of device.
 /// - `unlockPassword` (String, default none): a reference to the unlock password, never the password:
 ///   the name of a systemd credential (a file in `$CREDENTIALS_DIRECTORY`).
@@ -121,15 +122,23 @@ public struct DeviceProfile: Sendable, Hashable, Codable {
 
 /// Which driver talks to a device.
 public enum DeviceFamily: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Ambarella-style ASCII command protocol (`AmbarellaDriver`).
+    /// Ambarella-style recorder: the ASCII bulk protocol (`AmbarellaDriver`), or the A9 control-transfer
+    /// variant when the ASCII login gets no answer (`AmbarellaProbe`).
     case ambarella
-    /// GA/T 947-style recorder (`GAT947Driver`).
-    case gat947
+    /// The Ambarella A9 control-transfer variant only (`AmbarellaA9Driver`).
+    case ambarellaA9
+    /// JieLi-based GA/T 947-style recorder: vendor SCSI commands on its own LUN (`JieLiDriver`).
+    case jieli
+    /// Hengan-style recorder: AT commands over bulk endpoints (`HenganDriver`).
+    case hengan
     /// Already a USB disk: nothing to unlock.
     case massStorage
     /// An MTP/PTP data terminal (`PTPSession`).
     case mtp
 
     /// Whether unlocking needs a password.
-    public var needsPassword: Bool { self == .ambarella || self == .gat947 }
+    public var needsPassword: Bool { self != .massStorage && self != .mtp }
+
+    /// Whether the driver speaks SCSI to the recorder's own LUN rather than USB transfers.
+    public var speaksSCSI: Bool { self == .jieli }
 }

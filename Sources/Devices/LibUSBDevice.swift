@@ -5,7 +5,7 @@ import CLibUSB
 /// Owns its `libusb_device_handle`; the interface is released and the handle closed on deinit.
 public final class LibUSBDevice: USBTransport {
     private let context: LibUSBContext
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     private let interface: Int32
     private let detachedKernelDriver: Bool
     /// The device as the bus described it when it was opened.

@@ -1,15 +1,33 @@
 import Glibc
 
 extension DeviceProfile {
-    /// The driver for this profile's family over `transport`; nil for families with nothing to unlock
-    /// (`massStorage` is already a disk; `mtp` is read through `PTPSession` and `MTPVolume`).
-    /// - Parameter password: the unlock password (from `readUnlockPassword(credentialsDirectory:)`).
-    public func makeDriver(transport: any USBTransport, password: String) -> (any RecorderDriver)? {
+    /// The driver for this profile's family over a USB `transport`; nil for families with nothing to
+    /// unlock (`massStorage` is already a disk; `mtp` is read through `PTPSession` and `MTPVolume`) and
+    /// for those that speak SCSI (`makeDriver(scsi:password:)`).
+    /// - Parameters:
+    ///   - password: the unlock password (from `readUnlockPassword(credentialsDirectory:)`).
+    ///   - fallbackSerial: what to call a device whose protocol reports no id (its USB serial).
+    public func makeDriver(
+        transport: any USBTransport, password: String, fallbackSerial: String = ""
+    ) -> (any RecorderDriver)? {
         switch family {
-        case .ambarella: return AmbarellaDriver(transport: transport, password: password, endpoints: endpoints)
-        case .gat947: return GAT947Driver(transport: transport, endpoints: endpoints)
-        case .massStorage, .mtp: return nil
+        case .ambarella:
+            return AmbarellaProbe(
+                transport: transport, password: password, endpoints: endpoints, fallbackSerial: fallbackSerial)
+        case .ambarellaA9:
+            guard let control = transport as? any USBControlTransport else { return nil }
+            return AmbarellaA9Driver(
+                transport: control, password: password, fallbackSerial: fallbackSerial,
+                timeoutMilliseconds: endpoints.timeoutMilliseconds)
+        case .hengan: return HenganDriver(transport: transport, password: password, endpoints: endpoints)
+        case .jieli, .massStorage, .mtp: return nil
         }
+    }
+
+    /// The driver for a family that speaks SCSI to the recorder's own LUN; nil for the others.
+    public func makeDriver(scsi transport: any SCSITransport, password: String) -> (any RecorderDriver)? {
+        guard family == .jieli else { return nil }
+        return JieLiDriver(transport: transport, password: password, timeoutMilliseconds: endpoints.timeoutMilliseconds)
     }
 
     /// Reads the unlock password from the systemd credential the profile names: the file

@@ -77,8 +77,12 @@ public struct BlockDeviceResolver {
     ///
     /// Blocks the calling thread for up to `timeoutMilliseconds`: call it from a dedicated thread or a
     /// task that may block, not from a cooperative executor under load.
+    /// - Parameter accepting: which block devices count (all, unless told); a device that changes into
+    ///   one that counts (a medium inserted, a `change` uevent) is seen too.
     /// - Throws: `DeviceError.timeout` naming the device and the fix when none appears in time.
-    public func waitForBlockDevices(under portPath: String, timeoutMilliseconds: Int32) throws -> [BlockPartition] {
+    public func waitForBlockDevices(
+        under portPath: String, timeoutMilliseconds: Int32, accepting: (BlockPartition) -> Bool = { _ in true }
+    ) throws -> [BlockPartition] {
         guard let monitor = udev_monitor_new_from_netlink(udev.pointer, "udev") else {
             throw DeviceError(code: .io, message: "libudev could not open a monitor")
         }
@@ -88,7 +92,7 @@ public struct BlockDeviceResolver {
             throw DeviceError(code: .io, message: "libudev could not listen for block devices")
         }
         // Listen first, then look: a partition that appears in between is seen either way.
-        var found = try blockDevices(under: portPath)
+        var found = try blockDevices(under: portPath).filter(accepting)
         var descriptor = pollfd(fd: udev_monitor_get_fd(monitor), events: Int16(POLLIN), revents: 0)
         var clock = timespec()
         clock_gettime(CLOCK_MONOTONIC, &clock)
@@ -110,7 +114,9 @@ public struct BlockDeviceResolver {
             while ready > 0, let device = udev_monitor_receive_device(monitor) {
                 defer { udev_device_unref(device) }
                 let action = udev_device_get_action(device).map { String(cString: $0) }
-                if action == "add" || action == "change", let partition = Self.partition(device, under: portPath) {
+                if action == "add" || action == "change", let partition = Self.partition(device, under: portPath),
+                    accepting(partition)
+                {
                     found.append(partition)
                 }
             }

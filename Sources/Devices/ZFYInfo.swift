@@ -1,10 +1,28 @@
 /// The GA/T 947 identity record `ZFY_INFO`: who the recorder is and who carries it.
 ///
-/// 89 bytes of GBK text in fixed fields, each padded with NUL or spaces: product serial (7), officer id
-/// (6), officer name (32), unit number (12), unit name (32).
+/// GBK text in five fixed fields: product serial, officer id, officer name, unit number, unit name.
+/// Vendors' SDKs lay it out two ways, and both are read:
+/// - `compact`, 89 bytes (7/6/32/12/32), no terminators: a field may fill its width
+///   (`jjzqp/gitskills`, `USBJL.h`, under `#pragma pack(1)`);
+/// - `terminated`, 94 bytes (8/7/33/13/33): each field one byte wider for its NUL terminator, which
+///   must be there.
+/// Short values are padded with NUL (or spaces, which are trimmed).
 public struct ZFYInfo: Sendable, Hashable {
-    /// The record's size in bytes.
-    public static let length = 89
+    /// The two layouts of the record.
+    public enum Layout: Sendable, Hashable, CaseIterable {
+        /// 89 bytes, 7/6/32/12/32, no terminators.
+        case compact
+        /// 94 bytes, 8/7/33/13/33, one NUL terminator per field.
+        case terminated
+
+        /// The widths of the fields, in record order.
+        public var widths: [Int] { self == .compact ? [7, 6, 32, 12, 32] : [8, 7, 33, 13, 33] }
+        /// The record's size in bytes.
+        public var length: Int { widths.reduce(0, +) }
+    }
+
+    /// The size of the compact record, the one the JieLi SDK reads.
+    public static let length = Layout.compact.length
 
     /// The recorder's product serial number.
     public var productSerial: String
@@ -26,38 +44,49 @@ public struct ZFYInfo: Sendable, Hashable {
         self.unitName = unitName
     }
 
-    static let fields: [(name: String, width: Int)] = [
-        ("product serial", 7), ("officer id", 6), ("officer name", 32), ("unit number", 12), ("unit name", 32),
-    ]
+    static let fieldNames = ["product serial", "officer id", "officer name", "unit number", "unit name"]
 
-    /// Parses the 89-byte record.
-    /// - Throws: `DeviceError.malformed` naming the field when the length is wrong, a field is not GBK,
-    ///   or it holds control characters; the serial must not be empty.
+    /// Parses a record of either layout, told apart by its length (89 or 94 bytes).
+    /// - Throws: `DeviceError.malformed` naming the field when the length is neither, a terminated
+    ///   field lacks its NUL, a field has bytes after its padding, is not GBK, or holds control
+    ///   characters; the serial must not be empty.
     public init(record: some Collection<UInt8>) throws {
         let record = Array(record)
-        guard record.count == Self.length else {
-            throw DeviceError.malformed("ZFY_INFO record is \(record.count) bytes; GA/T 947 fixes it at 89")
+        guard let layout = Layout.allCases.first(where: { $0.length == record.count }) else {
+            throw DeviceError.malformed(
+                "ZFY_INFO record is \(record.count) bytes; GA/T 947 records are 89 (compact) or 94 (terminated)")
         }
         var values: [String] = []
         var offset = 0
-        for field in Self.fields {
-            var bytes = Array(record[offset..<(offset + field.width)])
-            offset += field.width
+        for (name, width) in zip(Self.fieldNames, layout.widths) {
+            var bytes = Array(record[offset..<(offset + width)])
+            offset += width
+            if layout == .terminated, bytes.last != 0 {
+                throw DeviceError.malformed("ZFY_INFO \(name) has no NUL terminator in its \(width) bytes")
+            }
             if let end = bytes.firstIndex(of: 0) {
                 guard bytes[end...].allSatisfy({ $0 == 0 }) else {
-                    throw DeviceError.malformed("ZFY_INFO \(field.name) has bytes after its NUL padding")
+                    throw DeviceError.malformed("ZFY_INFO \(name) has bytes after its NUL padding")
                 }
                 bytes = Array(bytes[..<end])
             }
             while bytes.last == 0x20 { bytes.removeLast() }
             guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
-                throw DeviceError.malformed("ZFY_INFO \(field.name) holds control characters")
+                throw DeviceError.malformed("ZFY_INFO \(name) holds control characters")
             }
-            values.append(try GBK.decode(bytes, field: "ZFY_INFO \(field.name)"))
+            values.append(try GBK.decode(bytes, field: "ZFY_INFO \(name)"))
         }
         guard !values[0].isEmpty else { throw DeviceError.malformed("ZFY_INFO product serial is empty") }
         self.init(
             productSerial: values[0], officerID: values[1], officerName: values[2], unitNumber: values[3],
             unitName: values[4])
+    }
+
+    /// The identity a driver reports: the serial, and every field that is not empty.
+    public var identity: DeviceIdentity {
+        func present(_ text: String) -> String? { text.isEmpty ? nil : text }
+        return DeviceIdentity(
+            serial: productSerial, officerID: present(officerID), officerName: present(officerName),
+            unitNumber: present(unitNumber), unitName: present(unitName))
     }
 }

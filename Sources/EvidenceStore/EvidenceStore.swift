@@ -21,7 +21,18 @@ public struct EvidenceStore: Sendable {
     /// - Throws: `StoreError.notAStore` when `objects/` or `tmp/` is missing.
     public init(root: FilePath) throws {
         self.root = root
-        for directory in [objectsDirectory, temporaryDirectory] where !Self.isDirectory(directory) {
+        for directory in [objectsDirectory, temporaryDirectory] {
+            var info = stat()
+            let found = stat(directory.string, &info) == 0
+            if found, (info.st_mode & S_IFMT) == S_IFDIR { continue }
+            // EACCES: the directory may well be a store, just not one this user may look into.
+            if !found, errno == EACCES {
+                throw StoreError(
+                    code: .permissionDenied,
+                    message:
+                        "permission denied reading \(directory): run as the custody user (or root), or check a copy of the state directory this user may read"
+                )
+            }
             throw StoreError(
                 code: .notAStore,
                 message:
@@ -168,7 +179,7 @@ public struct EvidenceStore: Sendable {
         return StoreError(code: .io, message: "writing \(path) failed", cause: error as? Errno)
     }
 
-    private func listDirectory(_ path: FilePath) throws -> [String] {
+    func listDirectory(_ path: FilePath) throws -> [String] {
         guard let directory = opendir(path.string) else {
             throw StoreError(code: .io, message: "cannot list \(path): \(Errno(rawValue: errno))")
         }

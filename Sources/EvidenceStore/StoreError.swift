@@ -5,7 +5,8 @@ public struct StoreError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case diskFull, io, corruptObject, missingObject, sourceChanged, sourceUnreadable, notAStore, locked
+            case diskFull, io, corruptObject, missingObject, sourceChanged, sourceUnreadable, notAStore, locked,
+                permissionDenied
         }
         private let value: Value
 
@@ -25,6 +26,8 @@ public struct StoreError: CustodyError {
         public static let notAStore = Code(value: .notAStore)
         /// Another process holds the store's write lock.
         public static let locked = Code(value: .locked)
+        /// This user may not read the state directory (or a part of it).
+        public static let permissionDenied = Code(value: .permissionDenied)
 
         public var description: String { "\(value)" }
     }

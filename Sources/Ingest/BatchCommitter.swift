@@ -122,12 +122,7 @@ final class BatchCommitter: @unchecked Sendable {
         try catalog.recordStored(
             records,
             events: records.map { record in
-                AuditEvent(
-                    action: .itemStored, itemID: record.id,
-                    detail: [
-                        "root": record.source.root, "path": record.source.path.displayString,
-                        "device": record.source.deviceID ?? "", "size": "\(record.size)", "sha256": record.sha256.hex,
-                    ].merging(record.dock?.auditDetail ?? [:]) { current, _ in current })
+                AuditEvent(action: .itemStored, itemID: record.id, detail: record.storedFacts)
             })
         report([.step(.stored(count: records.count))])
         return records

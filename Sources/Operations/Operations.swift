@@ -12,6 +12,10 @@ public struct Operations: Sendable {
     let resolver: PrincipalResolver
     let currentStatus: @Sendable () -> DaemonStatus?
     let clock: @Sendable () -> Date
+    /// Decrypting access for views and exports; nil where the key is not at hand.
+    let content: EvidenceContent?
+    /// The content views open now.
+    let views = ContentViews()
     /// How long a review claim lasts unless the request names a lease (DESIGN §12: a lease that expires).
     public var reviewLease: TimeInterval = 30 * 60
 
@@ -20,10 +24,13 @@ public struct Operations: Sendable {
     ///   - resolver: how callers become principals (bootstrap uids and groups).
     ///   - status: the daemon's status now, or nil where no daemon runs (local commands).
     ///   - clock: the time grants and decisions are judged at.
+    ///   - content: decrypting access for views and exports (the daemon's); nil serves no content.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver,
-        status: @escaping @Sendable () -> DaemonStatus? = { nil }, clock: @escaping @Sendable () -> Date = { Date() }
+        status: @escaping @Sendable () -> DaemonStatus? = { nil }, clock: @escaping @Sendable () -> Date = { Date() },
+        content: EvidenceContent? = nil
     ) {
+        self.content = content
         self.catalog = catalog
         self.resolver = resolver
         currentStatus = status
@@ -81,6 +88,15 @@ public struct Operations: Sendable {
         case .deviceRetire: return try retireDevice(arguments, context)
         case .deviceShow: return try showDevice(arguments, context)
         case .deviceList: return try listDevices(context)
+        case .viewOpen: return try openView(arguments, context)
+        case .viewRead: return try readView(arguments, context)
+        case .viewClose: return try closeView(arguments, context)
+        case .exportRequest: return try requestExport(arguments, context)
+        case .exportApprove: return try approveExport(arguments, context)
+        case .exportReject: return try rejectExport(arguments, context)
+        case .exportList: return try listExports(context)
+        case .exportOpen: return try openExport(arguments, context)
+        case .exportFinish: return try finishExport(arguments, context)
         case .reviewQueue: return try reviewQueue(arguments, context)
         case .reviewClaim: return try claimReview(arguments, context)
         case .reviewNext: return try claimNextReview(arguments, context)
@@ -109,11 +125,14 @@ public struct Operations: Sendable {
             by: caller.actor)
     }
 
-    /// Audits a connection the socket would not serve at all (the caller is in no allowed group).
-    public func recordRefusedConnection(_ caller: Caller) throws {
-        try catalog.audit(
-            [AuditEvent(action: .controlRefused, detail: ["uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)"])],
-            by: caller.actor)
+    /// Audits a connection the socket would not serve at all (the caller is in no allowed group): one
+    /// entry standing for `refusals` refusals of that identity since `since` (docs/control-protocol.md).
+    public func recordRefusedConnection(_ caller: Caller, refusals: Int = 1, since: Date? = nil) throws {
+        let detail = [
+            "uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)", "refusals": "\(refusals)",
+            "since": "\((since ?? Date()).catalogMilliseconds)",
+        ]
+        try catalog.audit([AuditEvent(action: .controlRefused, detail: detail)], by: caller.actor)
     }
 
     /// A catalog error as the protocol reports it: what a caller can fix keeps its message.

@@ -44,7 +44,8 @@ extension AuditEntryView {
     public init(_ entry: AuditEntry) {
         self.init(
             seq: entry.sequence, at: Timestamps.rfc3339(entry.at), actor: entry.actor, action: entry.action,
-            detail: entry.detail)
+            detail: entry.detail, item: entry.itemID, atMilliseconds: entry.at.catalogMilliseconds,
+            prevHash: Hex.encode(entry.previousHash), hash: Hex.encode(entry.hash))
     }
 }
 

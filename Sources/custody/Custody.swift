@@ -15,8 +15,9 @@ struct Custody: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, ListCommand.self, ShowCommand.self, WhoAmICommand.self, PersonCommand.self,
-            UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self, ReviewCommand.self,
-            NoteCommand.self, CategoryCommand.self, CategorizeCommand.self, UncategorizeCommand.self, HoldCommand.self,
+            UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self, PlayCommand.self,
+            CatCommand.self, ExportCommand.self, ReviewCommand.self, NoteCommand.self, CategoryCommand.self,
+            CategorizeCommand.self, UncategorizeCommand.self, HoldCommand.self,
         ]
     )
 

@@ -12,7 +12,7 @@ struct DeviceCommand: ParsableCommand {
         @OptionGroup var socket: SocketOptions
         @Argument(help: "Serial (as the device reports it).") var serial: String
         @Option(help: "Model.") var model: String?
-        @Option(help: "ambarella, gat947, mass_storage, mtp or other.") var family: String?
+        @Option(help: "ambarella, ambarellaA9, jieli, hengan, massStorage, mtp or other (default).") var family: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {

@@ -1,49 +1,86 @@
 import ArgumentParser
+import Catalog
 import CustodyCommandLine
 import CustodyDaemon
+import SystemPackage
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Work with the audit log.", subcommands: [AuditVerifyCommand.self])
+        commandName: "audit", abstract: "Work with the audit log.",
+        subcommands: [AuditVerifyCommand.self, AuditAnchorCommand.self])
 }
 
 struct AuditVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Walk the audit hash chain and name the first broken entry (exit status 1 if any).")
+        abstract:
+            "Walk the audit hash chain, check the catalog against it and the chain against anchors (exit status 1 if anything is wrong).",
+        discussion:
+            "Needs no key and writes nothing: it works on a read-only copy of the state directory. docs/audit-log.md says what each check can and cannot detect."
+    )
 
     @OptionGroup var options: StateOptions
+
+    @Option(name: .customLong("anchors"), help: "An anchor file to check the chain against (repeatable).")
+    var anchorFiles: [String] = []
+
+    @Flag(help: "Also check the anchors the daemon wrote to the systemd journal (runs journalctl).")
+    var journal = false
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    struct ReportView: Encodable {
-        var entries: Int64
-        var head: String
-        var ok: Bool
-        var firstBroken: Int64?
-        var reason: String?
-
-        enum CodingKeys: String, CodingKey {
-            case entries, head, ok, reason
-            case firstBroken = "first_broken"
+    func run() throws {
+        let state = try options.open(needsKey: false, readOnly: true)
+        let report = try AuditVerification(catalog: state.catalog).run(
+            anchorFiles: anchorFiles.map { FilePath(options.absolute($0)) }, journal: journal)
+        if json {
+            try printJSON(report)
+        } else {
+            if let broken = report.firstBroken {
+                print("audit chain BROKEN at entry \(broken): \(report.reason ?? "")")
+                print("\(report.entries) entries before it verify; last good hash \(report.head)")
+            } else {
+                print("audit chain intact: \(report.entries) entries, head \(report.head)")
+            }
+            for found in report.discrepancies {
+                let field = found.field.map { " \($0):" } ?? ""
+                print("CATALOG  \(found.itemID ?? "(store)")\(field) \(found.problem)")
+            }
+            for problem in report.anchorProblems {
+                print("ANCHOR   \(problem.source) entry \(problem.sequence): \(problem.problem)")
+            }
+            for line in report.malformedAnchorLines { print("ANCHOR   \(line): not an anchor line") }
+            if !anchorFiles.isEmpty || journal {
+                print("\(report.anchorsChecked) anchors checked, \(report.anchorProblems.count) contradicted")
+            }
+            print(
+                report.discrepancies.isEmpty
+                    ? "catalog agrees with the chain" : "\(report.discrepancies.count) catalog discrepancies")
         }
+        if !report.ok { throw ExitCode(1) }
     }
+}
+
+struct AuditAnchorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "anchor",
+        abstract: "Print the audit chain's head as an anchor line, and append it to anchor files.",
+        discussion:
+            "The daemon anchors on its own (docs/audit-log.md); this takes one more, for a report, a ticket or a file kept elsewhere. Reads the catalog only."
+    )
+
+    @OptionGroup var options: StateOptions
+
+    @Option(name: .customLong("anchors"), help: "An anchor file to append the anchor to (repeatable).")
+    var anchorFiles: [String] = []
 
     func run() throws {
-        let state = try options.open(needsKey: false)
-        let report = try state.catalog.verifyAuditChain()
-        let view = ReportView(
-            entries: report.entries, head: report.headHash, ok: report.firstBroken == nil,
-            firstBroken: report.firstBroken?.sequence, reason: report.firstBroken?.reason)
-        if json {
-            try printJSON(view)
-        } else if let broken = report.firstBroken {
-            print("audit chain BROKEN at entry \(broken.sequence): \(broken.reason)")
-            print("\(report.entries) entries before it verify; last good hash \(report.headHash)")
-        } else {
-            print("audit chain intact: \(report.entries) entries, head \(report.headHash)")
+        let state = try options.open(needsKey: false, readOnly: true)
+        guard let anchor = try state.catalog.auditAnchor() else {
+            throw ValidationError("the audit log is empty: there is no head to anchor")
         }
-        if report.firstBroken != nil { throw ExitCode(1) }
+        for file in anchorFiles { try AnchorFile.append(anchor, to: FilePath(options.absolute(file))) }
+        print(anchor.line)
     }
 }

@@ -8,6 +8,7 @@ import Foundation
 import Ingest
 import Logging
 import MediaProbe
+import SystemPackage
 
 /// `custodyd`: the evidence daemon and its local administration commands.
 @main
@@ -22,7 +23,7 @@ struct Custodyd: ParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self,
             ShowCommand.self,
-            ReprobeCommand.self, AuditCommand.self,
+            ReprobeCommand.self, AuditCommand.self, KeyCommand.self,
         ]
     )
 
@@ -35,6 +36,8 @@ struct Custodyd: ParsableCommand {
             return handler
         }
         do {
+            // Before any command can load a key: none of them may leave it in a core dump.
+            try ProcessHardening.disableCoreDumps()
             var command = try parseAsRoot()
             try command.run()
         } catch let code as ExitCode {
@@ -68,15 +71,20 @@ struct StateOptions: ParsableArguments {
         FilePathString(state.map(absolute) ?? StateDirectory.defaultRoot(environment: environment).string)
     }
 
-    /// Opens the state directory; with `needsKey`, loads and checks the KEK too.
-    func open(needsKey: Bool) throws -> StateDirectory {
+    /// Opens the state directory; with `needsKey`, loads and checks the KEK too; with `readOnly`,
+    /// writes nothing (keyless checks on a read-only copy).
+    func open(needsKey: Bool, readOnly: Bool = false) throws -> StateDirectory {
+        // A key file given on the command line is checked against the store even when the command
+        // does not need it, so the wrong one is named at once rather than trusted later.
         let keyPath =
             needsKey
-            ? KeyFile.location(explicit: keyFile, stateDirectory: .init(root.value), environment: environment) : nil
-        return try StateDirectory.open(at: .init(root.value), keyPath: keyPath, actor: .currentProcess)
+            ? KeyFile.location(explicit: keyFile, stateDirectory: .init(root.value), environment: environment)
+            : keyFile.map { FilePath(absolute($0)) }
+        return try StateDirectory.open(
+            at: .init(root.value), keyPath: keyPath, actor: .currentProcess, readOnly: readOnly)
     }
 
-    private func absolute(_ path: String) -> String {
+    func absolute(_ path: String) -> String {
         path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }

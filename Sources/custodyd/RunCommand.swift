@@ -25,6 +25,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = try ConfigurationFile.load(path: FilePath(config), environment: environment)
+        try configuration.checkOnThisMachine(path: FilePath(config))
         if check {
             print("\(config): OK")
             return

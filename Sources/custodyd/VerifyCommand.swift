@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import CustodyCommandLine
 import CustodyDaemon
 
@@ -19,7 +20,13 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let state = try options.open(needsKey: deep)
+        let state: StateDirectory
+        do {
+            state = try options.open(needsKey: deep)
+        } catch let error as CatalogError where !deep && error.code == .unavailable {
+            // A read-only copy, or a user who may only read: the keyless check still runs, unaudited.
+            state = try options.open(needsKey: false, readOnly: true)
+        }
         let report = try FixityCheck(state: state).run(deep: deep)
         if json {
             try printJSON(report)
@@ -30,6 +37,7 @@ struct VerifyCommand: ParsableCommand {
             print(
                 "\(report.checked) items checked\(deep ? " (deep)" : ""), \(report.passed) passed, \(report.problems.count) problems"
             )
+            if state.catalog.isReadOnly { print("(catalog opened read-only: this check is not in the audit log)") }
         }
         if !report.ok { throw ExitCode(1) }
     }

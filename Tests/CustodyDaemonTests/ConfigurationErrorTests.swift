@@ -83,18 +83,18 @@ import Testing
         ("[[devices.profile]]\nid = \"4255:0001\"", 1, #"[[devices.profile]] needs key "family""#),
         (
             "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"usb\"", 3,
-            #"key "family" in [[devices.profile]] must be one of "ambarella", "gat947", "mass_storage", "mtp", not "usb""#
+            #"key "family" in [[devices.profile]] must be one of "ambarella", "ambarella_a9", "jieli", "hengan", "massStorage", "mtp", not "usb""#
         ),
         (
             "\n\n[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"ambarella\"", 3,
             #"[[devices.profile]] needs key "unlock_password" (family "ambarella" unlocks with a password"#
         ),
         (
-            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"gat947\"\nunlock_password = \"/etc/secret\"", 4,
+            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"jieli\"\nunlock_password = \"/etc/secret\"", 4,
             #"key "unlock_password" in [[devices.profile]] must be the name of a systemd credential"#
         ),
         (
-            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"gat947\"\nunlock_password = \"..\"", 4,
+            "[[devices.profile]]\nid = \"4255:0001\"\nfamily = \"jieli\"\nunlock_password = \"..\"", 4,
             "systemd credential"
         ),
         (profile + "interface_class = 256", 4, "from 0 to 255, not 256"),
@@ -181,7 +181,7 @@ import Testing
         ("[[watches]]\npath = \"/x\"", 1, "unknown table [[watches]]; did you mean [[watch]]?"),
         (
             "[logging]\nlevel = \"debug\"", 1,
-            "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity], [review])"
+            "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity], [audit], [review])"
         ),
         ("store = \"/x\"", 1, #"key "store" at the top level must be a table ([store]), not the string "/x""#),
         ("state_directory = \"/x\"", 1, #"unknown key "state_directory" at the top level; it belongs in [store]"#),

@@ -38,6 +38,7 @@ import Testing
         #expect(configuration.stateDirectory == "/var/lib/custody")
         #expect(configuration.control == DaemonConfiguration.Control())
         #expect(configuration.fixity == DaemonConfiguration.Fixity())
+        #expect(configuration.audit == DaemonConfiguration.Audit())
         #expect(configuration.devices.enabled)
         #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 30_000)
     }

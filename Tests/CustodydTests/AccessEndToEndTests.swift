@@ -139,7 +139,7 @@ struct AccessEndToEndTests {
         for arguments in [
             ["unit", "add", "NORTH", "--name", "north"],
             ["person", "add", "P9", "--name", "Nina", "--unit", "NORTH"],
-            ["device", "add", "DEV0001", "--family", "mass_storage"],
+            ["device", "add", "DEV0001", "--family", "massStorage"],
             ["device", "assign", "DEV0001", "P9"],
         ] {
             let result = try run(

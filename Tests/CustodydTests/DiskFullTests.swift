@@ -44,4 +44,21 @@ import Testing
         #expect(try fixture.itemsByPath().count == 2)
         #expect(try fixture.json("verify", "--deep")["ok"] as? Bool == true)
     }
+
+    @Test(.enabled(if: geteuid() == 0, "mounting a size-limited tmpfs needs root (CI runs as root)"))
+    func aCatalogOnANearlyFullDiskSaysTheDiskIsFull() throws {
+        let fixture = try CLIFixture("nearlyFull", initialise: false)
+        try FileManager.default.createDirectory(atPath: fixture.state, withIntermediateDirectories: true)
+        let mount = try run("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", fixture.state])
+        try #require(mount.status == 0, "mount: \(mount.stderr)")
+        defer { _ = try? run("/bin/umount", ["-l", fixture.state]) }
+        #expect(try fixture.run("init").status == 0)
+        try fixture.put("a.mp4", testBytes(count: 1_000, seed: 9))
+        // Fill what is left: the catalog's write-ahead log then cannot grow.
+        _ = try run("/bin/dd", ["if=/dev/zero", "of=\(fixture.state)/filler", "bs=4096"])
+        let result = try fixture.run("import", fixture.source)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("its disk is full"), "\(result.stderr)")
+        #expect(result.stderr.contains("free space on that filesystem"))
+    }
 }

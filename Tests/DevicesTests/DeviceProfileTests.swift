@@ -59,7 +59,7 @@ import Testing
         let id = USBDeviceID(vendor: 0x4255, product: 1)
         let profile = DeviceProfile(id: id, family: .ambarella, unlockPassword: "amba")
         #expect(try profile.readUnlockPassword(credentialsDirectory: directory.path) == "12345678")
-        let recorder = SimulatedAmbarellaRecorder(clock: AmbarellaDriverTests.deviceClock)
+        let recorder = SimulatedAmbarellaRecorder()
         let driver = try #require(
             profile.makeDriver(transport: SimulatedUSBDevice(firmware: recorder), password: "12345678"))
         #expect(try driver.identify().serial == "DEV0001")

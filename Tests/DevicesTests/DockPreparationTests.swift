@@ -2,64 +2,79 @@ import Testing
 
 @testable import Devices
 
+/// A recorder driver whose every step is scripted: for the docking policy, apart from any protocol
+/// (no family the public sources document can read its clock, but the policy must handle one that can).
+final class ScriptedRecorderDriver: RecorderDriver {
+    var identity = DeviceIdentity(serial: "DEV0001", officerID: "A12345")
+    var clock: Result<DeviceDateTime, DeviceError>
+    var setError: DeviceError?
+    var unlockError: DeviceError?
+    private(set) var setTo: DeviceDateTime?
+    private(set) var unlocked = false
+
+    init(clock: Result<DeviceDateTime, DeviceError>) { self.clock = clock }
+
+    func identify() throws -> DeviceIdentity { identity }
+    func readClock() throws -> DeviceDateTime { try clock.get() }
+    func setClock(_ time: DeviceDateTime) throws {
+        if let setError { throw setError }
+        setTo = time
+    }
+    func unlock(password: String) throws -> StorageHandover {
+        if let unlockError { throw unlockError }
+        unlocked = true
+        return .massStorage(volumeLabel: identity.serial)
+    }
+}
+
 @Suite struct DockPreparationTests {
+    static let systemNow: Int64 = 1_795_363_500  // 2026-11-22 16:05:00 UTC
     static let profile = DeviceProfile(
         id: USBDeviceID(vendor: 0x4255, product: 1), family: .ambarella, unlockPassword: "amba")
     static let registry = DeviceProfiles(
         profiles: [profile], registry: ["DEV0001": RegisteredDevice(officerID: "A12345")])
 
-    func prepare(_ recorder: SimulatedAmbarellaRecorder, registry: DeviceProfiles = registry) throws -> PreparedDevice {
-        let driver = AmbarellaDriver(transport: SimulatedUSBDevice(firmware: recorder), password: "12345678")
-        return try DockPreparation.prepare(
+    func prepare(_ driver: any RecorderDriver, registry: DeviceProfiles = registry) throws -> PreparedDevice {
+        try DockPreparation.prepare(
             driver, profile: Self.profile, profiles: registry, password: "12345678", daysSinceLastSet: 30
-        ) { AmbarellaDriverTests.systemNow }
+        ) { Self.systemNow }
     }
 
     @Test func aMatchingDeviceWithAGoodClockHasNoFlags() throws {
-        let recorder = SimulatedAmbarellaRecorder(
-            clock: try DeviceDateTime(secondsSinceEpoch: AmbarellaDriverTests.systemNow - 60))
-        let prepared = try prepare(recorder)
-        #expect(prepared.identityCheck == .matches)
-        #expect(prepared.clock?.offsetSeconds == -60)
-        #expect(prepared.flags.isEmpty)
-        #expect(prepared.handover == .massStorage(volumeLabel: "DEV0001"))
-        #expect(recorder.unlocked)
+        let driver = ScriptedRecorderDriver(clock: .success(try DeviceDateTime(secondsSinceEpoch: Self.systemNow - 60)))
+        let prepared = try prepare(driver)
+        #expect(prepared.identityCheck == .matches && prepared.clock?.offsetSeconds == -60 && prepared.flags.isEmpty)
+        #expect(prepared.handover == .massStorage(volumeLabel: "DEV0001") && driver.unlocked)
+        #expect(driver.setTo?.secondsSinceEpoch() == Self.systemNow)
     }
 
-    @Test func driftAMismatchAndAnUnreadableClockAreFlagsNotFailures() throws {
-        let recorder = SimulatedAmbarellaRecorder(clock: AmbarellaDriverTests.deviceClock)
-        recorder.officerID = "B99"
-        recorder.faults = ["Stm": .garbage(Array("@Stm;3;BAD;#".utf8))]
-        let prepared = try prepare(recorder)
+    @Test func driftAMismatchAndAFailedSetAreFlagsNotFailures() throws {
+        let driver = ScriptedRecorderDriver(
+            clock: .success(try DeviceDateTime(secondsSinceEpoch: Self.systemNow - 360)))
+        driver.identity.officerID = "B99"
+        driver.setError = DeviceError(code: .rejected, message: "refused")
+        let prepared = try prepare(driver)
         #expect(prepared.identityCheck == .mismatch("officer B99, registered to A12345"))
-        #expect(prepared.clock?.offsetSeconds == -360)
-        #expect(prepared.flags.count == 3)
-        #expect(recorder.unlocked)
+        #expect(prepared.clock?.offsetSeconds == -360 && prepared.flags.count == 3 && driver.unlocked)
+    }
 
-        let silent = SimulatedAmbarellaRecorder(clock: AmbarellaDriverTests.deviceClock)
-        silent.faults = ["Gdt": .silence]
-        let unread = try prepare(silent, registry: DeviceProfiles(profiles: []))
-        #expect(unread.clock == nil)
-        #expect(unread.flags.count == 2)  // unregistered, clock not read (setting it worked)
-        #expect(silent.unlocked)
+    @Test func anAmbarellaRecorderIsFlaggedUnmeasuredAndStillUnlocked() throws {
+        let recorder = SimulatedAmbarellaRecorder()
+        let driver = AmbarellaDriver(transport: SimulatedUSBDevice(firmware: recorder), password: "12345678")
+        let prepared = try prepare(driver, registry: DeviceProfiles(profiles: []))
+        #expect(prepared.clock == nil && prepared.flags.count == 2)  // unregistered, clock not read
+        #expect(recorder.time == "160500" && recorder.unlocked)
     }
 
     @Test func aDisconnectOrAWrongPasswordStopsTheSession() throws {
-        let gone = SimulatedAmbarellaRecorder(clock: AmbarellaDriverTests.deviceClock)
-        gone.faults = ["Gtm": .disconnect]
+        let gone = ScriptedRecorderDriver(clock: .failure(DeviceError(code: .disconnected, message: "gone")))
         #expect(throws: DeviceError.self) { try prepare(gone) }
         #expect(!gone.unlocked)
 
-        let locked = SimulatedAmbarellaRecorder(clock: AmbarellaDriverTests.deviceClock)
-        locked.password = "87654321"
-        locked.faults = [:]
-        let driver = AmbarellaDriver(transport: SimulatedUSBDevice(firmware: locked), password: "87654321")
-        let error = #expect(throws: DeviceError.self) {
-            try DockPreparation.prepare(
-                driver, profile: Self.profile, profiles: Self.registry, password: "12345678", daysSinceLastSet: nil
-            ) { AmbarellaDriverTests.systemNow }
-        }
-        #expect(error?.code == .wrongPassword)
-        #expect(!locked.unlocked)
+        let recorder = SimulatedAmbarellaRecorder()
+        recorder.password = "87654321"
+        let driver = AmbarellaDriver(transport: SimulatedUSBDevice(firmware: recorder), password: "87654321")
+        let error = #expect(throws: DeviceError.self) { try prepare(driver) }
+        #expect(error?.code == .wrongPassword && !recorder.unlocked)
     }
 }

@@ -37,8 +37,20 @@ import Testing
         for promise in [
             #"GROUP="custody", MODE="0660", TAG+="custody""#, #"ENV{UDISKS_IGNORE}="1""#, #"ENV{ID_MTP_DEVICE}="""#,
             #"ATTR{idVendor}=="4255", ATTR{idProduct}=="0001""#,
+            #"ATTRS{vendor}=="DV16*", ATTRS{model}=="DEVICE V1.00*""#,
+            #"ATTR{idVendor}=="1d70", ATTR{idProduct}=="01d7""#,
         ] {
             #expect(text.contains(promise), "the rules no longer say \(promise)")
+        }
+    }
+}
+
+extension UDevRulesTests {
+    /// Every family a profile can name, except the ones that need no vendor protocol, has a rule.
+    @Test func everyVendorFamilyIsTagged() throws {
+        let text = try String(contentsOf: Self.file, encoding: .utf8)
+        for family in ["ambarella", "hengan", "jieli"] {
+            #expect(text.contains(#"ENV{CUSTODY_FAMILY}="\#(family)""#), "no rule tags family \(family)")
         }
     }
 }

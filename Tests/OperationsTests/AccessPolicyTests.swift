@@ -80,6 +80,23 @@ import Testing
         ("administrator", administrator, .rejectGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: nil, unitHead: nil), true),
         ("administrator", administrator, .revokeGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A2", unitHead: nil), true),
         ("reviewer", reviewer, .revokeGrant, .grant(person: "P2", requestedBy: "P2", firstApprovedBy: "A2", unitHead: nil), false),
+        // content: as show, and never for auditors
+        ("officer", officer, .viewContent, ownItem, true), ("officer", officer, .viewContent, siblingItem, false),
+        ("reviewer", reviewer, .viewContent, unitItem, true), ("reviewer", reviewer, .viewContent, siblingItem, false),
+        ("administrator", administrator, .viewContent, orphanItem, true),
+        ("auditor", auditor, .viewContent, unitItem, false), ("unknown", unknown, .viewContent, ownItem, false),
+        // exports: requested by reviewers and administrators, decided by another administrator, written
+        // by the requester or an administrator
+        ("officer", officer, .requestExport, .none, false), ("reviewer", reviewer, .requestExport, .none, true),
+        ("administrator", administrator, .requestExport, .none, true), ("auditor", auditor, .requestExport, .none, false),
+        ("own export", administrator, .decideExport, .export(requestedBy: "A1"), false),
+        ("administrator", administrator, .decideExport, .export(requestedBy: "R1"), true),
+        ("reviewer", reviewer, .decideExport, .export(requestedBy: "P1"), false),
+        ("requester", reviewer, .writeExport, .export(requestedBy: "R1"), true),
+        ("another reviewer", reviewer, .writeExport, .export(requestedBy: "R2"), false),
+        ("administrator", administrator, .writeExport, .export(requestedBy: "R1"), true),
+        ("officer", officer, .writeExport, .export(requestedBy: "P1"), false),
+        ("officer", officer, .listExports, .none, true), ("unknown", unknown, .listExports, .none, false),
         // grant lists: one's own, or all for administrators and auditors
         ("officer", officer, .listGrants, .person("P1"), true), ("officer", officer, .listGrants, .none, false),
         ("officer", officer, .listGrants, .person("P2"), false), ("auditor", auditor, .listGrants, .none, true),

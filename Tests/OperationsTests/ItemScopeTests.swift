@@ -52,7 +52,7 @@ import Testing
     @Test func theRegistryAssignmentAtDockingWinsAndADisagreementIsAFlag() throws {
         let fixture = try F()
         try fixture.seedPeople()
-        try fixture.expectOK(.deviceAdd, ControlArguments(serial: "DEV0001", family: "mass_storage"), as: F.root)
+        try fixture.expectOK(.deviceAdd, ControlArguments(serial: "DEV0001", family: "massStorage"), as: F.root)
         try fixture.expectOK(.deviceAssign, ControlArguments(person: "P2", serial: "DEV0001"), as: F.root)
         let id = try fixture.item(officer: "P1", device: "DEV0001", seed: 9)
         let record = try fixture.catalog.item(matching: id.description)

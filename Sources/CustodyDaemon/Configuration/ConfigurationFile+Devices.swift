@@ -38,7 +38,8 @@ extension ConfigurationFile {
     private static func profile(_ section: ConfigurationSection) throws -> DeviceProfile {
         let idRule = "a USB id like \"4255:0001\" (vendor:product, 4 hexadecimal digits each)"
         guard let id = try section.string("id", mustBe: idRule, usbID) else { throw section.missing("id", idRule) }
-        let familyRule = "one of \"ambarella\", \"gat947\", \"mass_storage\", \"mtp\""
+        let familyNames = DeviceFamily.allCases.map { TOMLValue.quoted(configurationName($0)) }
+        let familyRule = "one of " + familyNames.joined(separator: ", ")
         guard let family = try section.string("family", mustBe: familyRule, family(named:)) else {
             throw section.missing("family", familyRule)
         }
@@ -90,7 +91,16 @@ extension ConfigurationFile {
     }
 
     private static func family(named name: String) -> DeviceFamily? {
-        name == "mass_storage" ? .massStorage : DeviceFamily(rawValue: name)
+        DeviceFamily.allCases.first { configurationName($0) == name || $0.rawValue == name }
+    }
+
+    /// The family's name in the TOML file: snake case (`mass_storage`, `ambarella_a9`).
+    private static func configurationName(_ family: DeviceFamily) -> String {
+        switch family {
+        case .massStorage: return "massStorage"
+        case .ambarellaA9: return "ambarella_a9"
+        default: return family.rawValue
+        }
     }
 
     /// A credential is a file in `$CREDENTIALS_DIRECTORY`: a name, not a path.

@@ -53,6 +53,7 @@ public enum ConfigurationFile {
         configuration.devices = try devices(top.section("devices", known: ConfigurationSchema.devices))
         configuration.watchedFolders = try watchedFolders(top.sections("watch", known: ConfigurationSchema.watch))
         configuration.fixity = try fixity(top.section("fixity", known: ConfigurationSchema.fixity))
+        configuration.audit = try audit(top.section("audit", known: ConfigurationSchema.audit))
         let review = try top.section("review", known: ConfigurationSchema.review)
         if let minutes = try review.integer("lease_minutes", in: 1...480, mustBe: "an integer of minutes from 1 to 480") {
             configuration.reviewLeaseSeconds = Double(minutes) * 60
@@ -97,6 +98,19 @@ public enum ConfigurationFile {
             fixity.maxBytesPerSecond = rate
         }
         return fixity
+    }
+
+    private static func audit(_ section: ConfigurationSection) throws -> DaemonConfiguration.Audit {
+        var audit = DaemonConfiguration.Audit()
+        audit.anchorFile = try section.absolutePath("anchor_file")
+        if let minutes = try section.number(
+            "anchor_interval_minutes", mustBe: "a number of minutes greater than 0 and at most 1440 (a day)",
+            where: { $0 > 0 && $0 <= 1440 })
+        {
+            audit.anchorIntervalSeconds = minutes * 60
+        }
+        if let journal = try section.boolean("journal") { audit.journal = journal }
+        return audit
     }
 
     /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`; the first of a colon-separated list), else

@@ -5,6 +5,7 @@ enum ConfigurationSchema {
 
     static let top: [Key] = [
         .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"), .table("fixity"),
+        .table("audit"),
         .table("review"),
     ]
     static let store: [Key] = [.value("state_directory"), .value("key_file")]
@@ -26,12 +27,13 @@ enum ConfigurationSchema {
         .value("path"), .value("name"), .value("device"), .value("settle_seconds"), .value("remove_after_verify"),
     ]
     static let fixity: [Key] = [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]
+    static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
     static let review: [Key] = [.value("lease_minutes")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
         ("[[devices.profile]]", profile), ("[devices.registry.\"SERIAL\"]", registryEntry), ("[[watch]]", watch),
-        ("[fixity]", fixity), ("[review]", review),
+        ("[fixity]", fixity), ("[audit]", audit), ("[review]", review),
     ]
 
     /// The headers of the tables that have `key` as a value key: `["[devices]", "[fixity]"]` for `enabled`.

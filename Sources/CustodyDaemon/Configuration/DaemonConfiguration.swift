@@ -26,6 +26,8 @@ import SystemPackage
 ///   `remove_after_verify` (Bool; default false).
 /// - `[fixity]` `enabled` (Bool; default true), `interval_hours` (number, more than 0, at most 8760;
 ///   default 168), `max_bytes_per_second` (Int, at least 1 MiB; default 33554432).
+/// - `[audit]` `anchor_file` (String, absolute; default none), `anchor_interval_minutes` (number, more
+///   than 0, at most 1440; default 15), `journal` (Bool; default true).
 /// - `[review]` `lease_minutes` (Int 1…480; default 30): how long a review claim lasts.
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
@@ -45,6 +47,8 @@ public struct DaemonConfiguration: Sendable {
     public var watchedFolders: [WatchedFolder]
     /// The fixity scrubber.
     public var fixity: Fixity
+    /// Where and how often the audit chain's head is anchored.
+    public var audit: Audit
     /// How long a review claim lasts unless the request names a lease (docs/retention.md).
     public var reviewLeaseSeconds: Double = 30 * 60
 
@@ -104,6 +108,19 @@ public struct DaemonConfiguration: Sendable {
         public init() {}
     }
 
+    /// Audit anchoring (docs/audit-log.md, "Anchors"): the chain's head published outside the state
+    /// directory at start, every interval, and at stop.
+    public struct Audit: Sendable, Equatable {
+        /// A file outside the state directory (another disk, a mounted share) that anchors are
+        /// appended to; nil for none.
+        public var anchorFile: FilePath?
+        /// Time between two anchors while the daemon runs.
+        public var anchorIntervalSeconds: Double = 15 * 60
+        /// Whether anchors also go to the systemd journal (when there is one).
+        public var journal: Bool = true
+        public init() {}
+    }
+
     /// A configuration with every default: state in `stateDirectory`, no profiles, no folders.
     public init(stateDirectory: FilePath) {
         self.stateDirectory = stateDirectory
@@ -114,5 +131,6 @@ public struct DaemonConfiguration: Sendable {
         devices = Devices()
         watchedFolders = []
         fixity = Fixity()
+        audit = Audit()
     }
 }

@@ -32,8 +32,9 @@ public protocol ControlHandler: Sendable {
     /// Audits a request line that could not be read. If it throws, the connection is closed unserved.
     func recordUnreadable(_ error: ControlError, by caller: ControlCaller) throws
 
-    /// Audits a caller the socket will not serve at all.
-    func recordRefusedConnection(_ caller: ControlCaller) throws
+    /// Audits a caller the socket will not serve at all: one entry for `refusals` refusals of that
+    /// identity since `since` (the server coalesces a looping caller's refusals, `RefusalLog`).
+    func recordRefusedConnection(_ caller: ControlCaller, refusals: Int, since: Date) throws
 }
 
 /// The daemon's handler: `Operations` over the catalog for every request, the daemon's closures for
@@ -50,13 +51,15 @@ public struct CatalogControlHandler: ControlHandler {
     ///     administrators, and so are members of the group `custody-admin` when it exists.
     ///   - status: the status now (cheap, thread-safe).
     ///   - statusChanges: a fresh stream of status changes; called once per server run.
+    ///   - content: decrypting access for views and exports; nil serves no content.
     ///   - reviewLease: how long a review claim lasts unless the request names a lease.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver = .daemonDefault,
         status: @escaping @Sendable () -> DaemonStatus,
-        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, reviewLease: TimeInterval = 30 * 60
+        statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, content: EvidenceContent? = nil,
+        reviewLease: TimeInterval = 30 * 60
     ) {
-        var operations = Operations(catalog: catalog, resolver: resolver, status: status)
+        var operations = Operations(catalog: catalog, resolver: resolver, status: status, content: content)
         operations.reviewLease = reviewLease
         self.operations = operations
         currentStatus = status
@@ -75,8 +78,8 @@ public struct CatalogControlHandler: ControlHandler {
         try operations.recordUnreadable(error, by: caller)
     }
 
-    public func recordRefusedConnection(_ caller: ControlCaller) throws {
-        try operations.recordRefusedConnection(caller)
+    public func recordRefusedConnection(_ caller: ControlCaller, refusals: Int, since: Date) throws {
+        try operations.recordRefusedConnection(caller, refusals: refusals, since: since)
     }
 }
 

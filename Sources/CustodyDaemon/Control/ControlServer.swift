@@ -31,6 +31,8 @@ public final class ControlServer: Service, Sendable {
     private let trustedUIDs: Set<UInt32>
     private let state = Mutex(State())
     private let hub = StatusHub()
+    /// At most one `control.refused` entry per identity and minute, with a count.
+    private let refusals = RefusalLog()
 
     private struct State {
         var stopping = false
@@ -119,6 +121,9 @@ public final class ControlServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             self.stop()
+        }
+        for owed in refusals.drain() {
+            try? handler.recordRefusedConnection(owed.caller, refusals: owed.refusals, since: owed.since)
         }
         logger.info("Control socket closed", metadata: ["control.socket": "\(listener.path)"])
     }
@@ -269,9 +274,10 @@ public final class ControlServer: Service, Sendable {
         logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
 
         guard isAuthorised(caller, allowedGroups: allowedGroups) else {
+            guard case .audit(let refusals, let since) = refusals.refused(caller) else { return }
             logger.notice("Control connection refused: caller not in an allowed group")
             do {
-                try handler.recordRefusedConnection(caller)
+                try handler.recordRefusedConnection(caller, refusals: refusals, since: since)
             } catch {
                 logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
             }
@@ -411,6 +417,10 @@ public final class ControlServer: Service, Sendable {
         }
         do {
             try peer.write(line, until: deadline(after: configuration.peerTimeoutSeconds))
+            // Content (`view.read`) follows its line raw: `data_length` bytes, never JSON-escaped.
+            if !response.payload.isEmpty {
+                try peer.write(response.payload, until: deadline(after: configuration.peerTimeoutSeconds))
+            }
             return true
         } catch .timedOut {
             logger.info("Control connection dropped: the peer did not read in time")

@@ -152,10 +152,18 @@ final class DockSession: Sendable {
             return PreparedDevice(
                 identity: DeviceIdentity(serial: serial), identityCheck: check, clock: nil, flags: check.flags(serial),
                 handover: .mtp)
-        case .ambarella, .gat947:
+        case .ambarella, .ambarellaA9, .hengan, .jieli:
             let password = try profile.readUnlockPassword(credentialsDirectory: credentialsDirectory ?? "") ?? ""
-            let transport = try LibUSBDevice(context: usb, at: event.device)
-            guard let driver = profile.makeDriver(transport: transport, password: password) else {
+            let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
+            let driver: (any RecorderDriver)? =
+                profile.family.speaksSCSI
+                ? try JieLiLUN.openDriver(
+                    under: event.device.portPath, profile: profile, password: password,
+                    timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
+                : profile.makeDriver(
+                    transport: try LibUSBDevice(context: usb, at: event.device), password: password,
+                    fallbackSerial: serial)
+            guard let driver else {
                 throw DeviceError(code: .unsupported, message: "profile \(profile.name) has no driver")
             }
             return try DockPreparation.prepare(
@@ -169,8 +177,10 @@ final class DockSession: Sendable {
         switch prepared.handover {
         case .massStorage(let label):
             let resolver = BlockDeviceResolver(udev: try UDevContext())
+            // A SCSI-speaking recorder's own LUN is there before unlock; its evidence is the volume after.
             let found = try resolver.waitForBlockDevices(
-                under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
+                under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds
+            ) { !profile.family.speaksSCSI || $0.filesystem != nil }
             guard let chosen = BlockPartition.evidenceVolume(among: found, label: label) else {
                 throw DeviceError(
                     code: .unsupported,

@@ -5,6 +5,7 @@ import EvidenceStore
 import Foundation
 import Ingest
 import Logging
+import Operations
 import ServiceLifecycle
 import SystemPackage
 
@@ -19,18 +20,18 @@ import SystemPackage
 /// scrubber stops, and the control socket closes last.
 public struct Daemon: Sendable {
     /// The daemon's version, reported by `status`.
-    public static let version = "0.6.0"
+    public static let version = CustodyRelease.version
 
     let configuration: DaemonConfiguration
     let environment: [String: String]
     let logger: Logger
     /// Builds the control server once the board and catalog exist (nil: no control socket).
-    let makeControlServer: (@Sendable (BayBoard, EvidenceCatalog) throws -> any ControlSocketService)?
+    let makeControlServer: (@Sendable (IngestContext) throws -> any ControlSocketService)?
 
     /// Creates the daemon.
     public init(
         configuration: DaemonConfiguration, environment: [String: String], logger: Logger,
-        makeControlServer: (@Sendable (BayBoard, EvidenceCatalog) throws -> any ControlSocketService)?
+        makeControlServer: (@Sendable (IngestContext) throws -> any ControlSocketService)?
     ) {
         self.configuration = configuration
         self.environment = environment
@@ -41,6 +42,9 @@ public struct Daemon: Sendable {
     /// Runs until SIGTERM or SIGINT.
     /// - Throws: when the state directory, key or lock cannot be had, recovery fails, or a service fails.
     public func run() async throws {
+        try ProcessHardening.disableCoreDumps()
+        // Before the lock and before anything is written: a group or folder that is not there.
+        try configuration.checkOnThisMachine(path: nil)
         let keyPath = KeyFile.location(
             explicit: configuration.keyFile?.string, stateDirectory: configuration.stateDirectory,
             environment: environment)
@@ -61,6 +65,8 @@ public struct Daemon: Sendable {
                     "temporary_removed": "\(report.temporaryObjectsRemoved)",
                 ])
         ])
+        let anchoring = AuditAnchoring(configuration: configuration.audit, catalog: state.catalog, logger: logger)
+        anchoring.publish()
         logger.notice(
             "recovery done",
             metadata: [
@@ -77,12 +83,13 @@ public struct Daemon: Sendable {
         // then ingest stops at once (devices, then folders), the scrubber next, and the control socket
         // last, so `custody status` can follow the stop.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        let control = try makeControlServer?(board, state.catalog)
+        let control = try makeControlServer?(context)
         if let control { services.append(.init(service: control)) }
         if configuration.fixity.enabled {
             services.append(
                 .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
         }
+        services.append(.init(service: AuditAnchorService(anchoring: anchoring)))
         for folder in configuration.watchedFolders {
             services.append(
                 .init(
@@ -110,9 +117,11 @@ public struct Daemon: Sendable {
             try await group.run()
         } catch {
             try? state.catalog.audit([AuditEvent(action: .daemonStopped, detail: ["error": "\(error)"])])
+            anchoring.publish()
             throw error
         }
         try state.catalog.audit([AuditEvent(action: .daemonStopped, detail: [:])])
+        anchoring.publish()
         logger.notice("custodyd stopped")
     }
 }
@@ -137,11 +146,13 @@ extension Daemon {
         let reviewLease = configuration.reviewLeaseSeconds
         self.init(
             configuration: configuration, environment: environment, logger: logger,
-            makeControlServer: { board, catalog in
+            makeControlServer: { context in
                 ControlServer(
                     configuration: control,
                     handler: CatalogControlHandler(
-                        catalog: catalog, status: { board.snapshot() }, statusChanges: { board.changes() },
+                        catalog: context.catalog, status: { context.board.snapshot() },
+                        statusChanges: { context.board.changes() },
+                        content: EvidenceContent(store: context.store, keyEncryptionKey: context.keyEncryptionKey),
                         reviewLease: reviewLease),
                     logger: logger)
             })

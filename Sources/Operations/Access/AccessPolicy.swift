@@ -18,6 +18,14 @@ public enum OperationAction: String, Sendable, CaseIterable {
     case rejectGrant = "grant.reject"
     case revokeGrant = "grant.revoke"
     case listGrants = "grant.list"
+    /// Plaintext of an item: `custody play`, `custody cat`.
+    case viewContent = "content.view"
+    case requestExport = "export.request"
+    /// Approving or rejecting an export.
+    case decideExport = "export.decide"
+    /// Opening an approved export and writing its bag.
+    case writeExport = "export.write"
+    case listExports = "export.list"
     /// `review queue/next`: the queue of the caller's scope.
     case viewReviewQueue = "review.queue"
     /// `review claim/done/release` on an item within the caller's scope.
@@ -45,6 +53,8 @@ public enum OperationResource: Sendable, Equatable {
     case person(String)
     /// A grant to `person` of `role`, whose unit is headed by `unitHead`, requested by `requestedBy`.
     case grant(person: String, requestedBy: String, firstApprovedBy: String?, unitHead: String?)
+    /// An export request, by whom it was asked for.
+    case export(requestedBy: String)
     /// An item in a category of access class `restricted` (DESIGN §12): administrators only, whatever
     /// the action, until grants of single items or categories exist.
     case restrictedItem(officer: String?, unit: String?)
@@ -99,7 +109,7 @@ public enum AccessPolicy {
             if let reviewer = first(.reviewer) { return allow(reviewer, "items of their units and their own") }
             if let officer = first(.officer) { return allow(officer, "their own items") }
             return .deny(reason: "\(principal.key) is an auditor: auditors read the audit trail and reports, never evidence")
-        case .showItem:
+        case .showItem, .viewContent:
             guard case .item(let officer, let unit) = resource else { return .deny(reason: "no item named") }
             if let decision = allowAdmin("every item") { return decision }
             if let own, let officer, own == officer.uppercased(), let held = first(.officer) ?? first(.reviewer) {
@@ -154,6 +164,23 @@ public enum AccessPolicy {
                 return .allow(role: held.role, reason: "head of the grantee's unit", grants: [])
             }
             return .deny(reason: "the first approval is the grantee's unit head's or an administrator's")
+        case .requestExport:
+            if let decision = allowAdmin("an export request") { return decision }
+            if let reviewer = first(.reviewer) { return allow(reviewer, "an export request for items within scope") }
+            return .deny(reason: "only reviewers and administrators ask for exports; an officer asks a reviewer")
+        case .decideExport:
+            guard case .export(let requester) = resource else { return .deny(reason: "no export named") }
+            if principal.key == requester { return .deny(reason: "nobody approves or rejects their own export request") }
+            return allowAdmin("an export decision") ?? .deny(reason: "only administrators approve or reject exports")
+        case .writeExport:
+            guard case .export(let requester) = resource else { return .deny(reason: "no export named") }
+            if let decision = allowAdmin("writing an approved export") { return decision }
+            if principal.key == requester, let held = first(.reviewer) { return allow(held, "their own approved export") }
+            return .deny(reason: "an approved export is written by its requester or an administrator")
+        case .listExports:
+            if let decision = allowAdmin("every export") { return decision }
+            if let held = first(.auditor) ?? first(.reviewer) ?? first(.officer) { return allow(held, "exports they may see") }
+            return .deny(reason: "no role to list exports")
         case .viewReviewQueue:
             if let decision = allowAdmin("every item's review") { return decision }
             if let reviewer = first(.reviewer) { return allow(reviewer, "the review queue of their units") }

@@ -7,7 +7,7 @@ import Foundation
 /// and retired with records (DESIGN §11).
 extension Operations {
     /// The families a registry entry may name.
-    static let deviceFamilies = ["ambarella", "gat947", "mass_storage", "mtp", "other"]
+    static let deviceFamilies = ["ambarella", "ambarellaA9", "jieli", "hengan", "massStorage", "mtp", "other"]
 
     func addDevice(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let serial = try Self.serial(arguments, of: "device add")

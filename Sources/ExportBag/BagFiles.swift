@@ -1,0 +1,111 @@
+import ControlProtocol
+import CustodyCore
+import EvidenceCrypto
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The file-level work of writing a bag: names, durable writes, JSON.
+enum BagFiles {
+    /// A camera's file name as a payload name: no directories, no control characters, nothing that
+    /// needs escaping in a manifest line (CR, LF, `%`).
+    static func safeName(_ name: String, fallback: String) -> String {
+        let cleaned = String(name.unicodeScalars.map { scalar -> Character in
+            if scalar.value < 0x20 || scalar == "/" || scalar == "\\" || scalar == "%" || scalar.value == 0x7f { return "_" }
+            return Character(scalar)
+        })
+        let trimmed = cleaned.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty || trimmed == "." || trimmed == ".." ? fallback : trimmed
+    }
+
+    /// `name`, or `2-name`, `3-name`… when taken.
+    static func uniqueName(_ name: String, taken: inout Set<String>) -> String {
+        var candidate = name
+        var counter = 2
+        while taken.contains(candidate.lowercased()) {
+            candidate = "\(counter)-\(name)"
+            counter += 1
+        }
+        taken.insert(candidate.lowercased())
+        return candidate
+    }
+
+    /// Writes one payload file from the view, hashing as it goes; the file is on disk when it returns.
+    static func writePayload(_ path: String, view: ContentView, read: BagWriter.Read) throws -> (String, String, Int64) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else { throw failure("create", path) }
+        defer { close(descriptor) }
+        let sha256 = SHA256Hasher()
+        let sha512 = SHA512Hasher()
+        var offset: Int64 = 0
+        while offset < view.size {
+            let bytes = try read(view, offset, Int(min(Int64(4 << 20), view.size - offset)))
+            guard !bytes.isEmpty else {
+                throw BagError(message: "item \(view.item) ended at byte \(offset) of \(view.size); the bag was not written")
+            }
+            sha256.update(bytes)
+            sha512.update(bytes)
+            try writeAll(bytes, to: descriptor, path: path)
+            offset += Int64(bytes.count)
+        }
+        guard fsync(descriptor) == 0 else { throw failure("flush", path) }
+        return (sha256.finalize().hex, Hex.encode(sha512.finalize()), offset)
+    }
+
+    /// Writes `text` to a new file, durably.
+    static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
+    }
+
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        guard descriptor >= 0 else { throw failure("create", path) }
+        defer { close(descriptor) }
+        try writeAll(bytes, to: descriptor, path: path)
+        guard fsync(descriptor) == 0 else { throw failure("flush", path) }
+    }
+
+    static func writeJSON(_ value: some Encodable, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try write(Array(try encoder.encode(value)) + [0x0a], to: path)
+    }
+
+    static func compactJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    static func syncDirectory(_ path: String) throws {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw failure("open", path) }
+        defer { close(descriptor) }
+        guard fsync(descriptor) == 0 else { throw failure("flush", path) }
+    }
+
+    /// A value as one line of `bag-info.txt`.
+    static func oneLine(_ text: String) -> String {
+        text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+    }
+
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw failure("write", path)
+            }
+            offset += written
+        }
+    }
+
+    private static func failure(_ what: String, _ path: String) -> BagError {
+        let reason = String(cString: strerror(errno))
+        let hint = errno == ENOSPC ? "; free space or choose another disk (nothing is left under the bag's name)" : ""
+        return BagError(message: "cannot \(what) \(path): \(reason)\(hint)")
+    }
+}
