@@ -19,6 +19,9 @@ public struct ItemRecord: Sendable, Equatable {
     public var verifiedAt: Date?
     /// The probed media summary; nil until the item is probed.
     public var media: MediaSummary?
+    /// The dock session that stored the item and the device clock offset it measured; nil for an item
+    /// not stored by a dock session (a folder or a `custodyd import`).
+    public var dock: DockFacts?
 
     /// Creates a record.
     public init(
@@ -59,6 +62,7 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let recordedAt = Column("recorded_at")
         static let officerID = Column("officer_id")
         static let hasLocation = Column("has_location")
+        static let dockSession = Column("dock_session")
     }
 
     public init(row: Row) throws {
@@ -87,6 +91,14 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 officerID: row["officer_id"], hasLocation: (row["has_location"] as Int?) == 1,
                 damage: row["media_damaged"])
         }
+        if row.hasColumn("dock_session"), let session = (row["dock_session"] as String?).flatMap(EvidenceID.init) {
+            dock = DockFacts(sessionID: session)
+            if let milliseconds = row["clock_offset_ms"] as Int64?,
+                let method = (row["clock_offset_method"] as String?).flatMap(ClockOffset.Method.init)
+            {
+                dock?.clockOffset = ClockOffset(seconds: Double(milliseconds) / 1000, method: method)
+            }
+        }
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -107,6 +119,9 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         container["source_mtime_zone"] = source.modificationTimeZone
         container["ingested_at"] = ingestedAt.catalogMilliseconds
         container["verified_at"] = verifiedAt?.catalogMilliseconds
+        container["dock_session"] = dock?.sessionID.description
+        container["clock_offset_ms"] = dock?.clockOffset.map { Int64(($0.seconds * 1000).rounded()) }
+        container["clock_offset_method"] = dock?.clockOffset?.method.rawValue
     }
 }
 

@@ -54,6 +54,31 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var verifiedAt: String?
     /// The probed media summary; absent until the item is probed.
     public var media: Media?
+    /// The dock session that stored the item; absent for items from a folder or `import`.
+    public var dock: Dock?
+
+    /// Which dock session stored an item, and the device clock offset it measured.
+    public struct Dock: Codable, Sendable, Equatable {
+        /// The session id (`session` in its `dock.started` and `dock.finished` audit entries).
+        public var session: String
+        /// Device minus system time at docking, seconds; nil when the clock was not read.
+        public var clockOffsetSeconds: Double?
+        /// How it was read: `device_protocol`.
+        public var clockOffsetMethod: String?
+
+        /// Creates a dock description.
+        public init(session: String, clockOffsetSeconds: Double? = nil, clockOffsetMethod: String? = nil) {
+            self.session = session
+            self.clockOffsetSeconds = clockOffsetSeconds
+            self.clockOffsetMethod = clockOffsetMethod
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case session
+            case clockOffsetSeconds = "clock_offset_seconds"
+            case clockOffsetMethod = "clock_offset_method"
+        }
+    }
 
     /// The typed media fields (docs/cli-json.md).
     public struct Media: Codable, Sendable, Equatable {
@@ -106,7 +131,7 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, sha256, size, source, media
+        case id, state, sha256, size, source, media, dock
         case ciphertextSHA256 = "ciphertext_sha256"
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"

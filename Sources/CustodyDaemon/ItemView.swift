@@ -22,6 +22,11 @@ extension ItemView {
                     durationSeconds: summary.durationMilliseconds.map { Double($0) / 1000 }, officer: summary.officerID,
                     hasLocation: summary.hasLocation, damaged: summary.damage)
             })
+        dock = record.dock.map {
+            Dock(
+                session: $0.sessionID.description, clockOffsetSeconds: $0.clockOffset?.seconds,
+                clockOffsetMethod: $0.clockOffset?.method.rawValue)
+        }
     }
 }
 

@@ -31,6 +31,8 @@ final class BatchCommitter: @unchecked Sendable {
     private let catalog: EvidenceCatalog
     private let keyEncryptionKey: KeyEncryptionKey
     private let probing: MediaProbing
+    /// The dock session's facts, recorded on every item of the run.
+    private let dock: DockFacts?
     private let commitQueue = DispatchQueue(label: "custody.ingest.commit")
     private let readBackQueue = DispatchQueue(label: "custody.ingest.read-back")
     private let slots = DispatchSemaphore(value: 2)
@@ -40,7 +42,11 @@ final class BatchCommitter: @unchecked Sendable {
     private var outcomes: [Outcome] = []
     private var error: (any Error)?
 
-    init(store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, prober: MediaProber) {
+    init(
+        store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, prober: MediaProber,
+        dock: DockFacts? = nil
+    ) {
+        self.dock = dock
         self.verifier = ObjectVerifier(store: store)
         self.probing = MediaProbing(store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober)
         self.store = store
@@ -105,11 +111,13 @@ final class BatchCommitter: @unchecked Sendable {
         report([.step(.renamed(count: batch.count))])
         let now = Date()
         let records = batch.map { entry in
-            ItemRecord(
+            var record = ItemRecord(
                 id: entry.object.id, state: .stored, sha256: entry.object.sha256,
                 ciphertextSHA256: entry.object.ciphertextSHA256, size: entry.object.size,
                 ciphertextSize: entry.object.ciphertextSize, wrappedKey: entry.object.wrappedKey, source: entry.source,
                 ingestedAt: now, verifiedAt: nil)
+            record.dock = dock
+            return record
         }
         try catalog.recordStored(
             records,
@@ -119,7 +127,7 @@ final class BatchCommitter: @unchecked Sendable {
                     detail: [
                         "root": record.source.root, "path": record.source.path.displayString,
                         "device": record.source.deviceID ?? "", "size": "\(record.size)", "sha256": record.sha256.hex,
-                    ])
+                    ].merging(dock?.auditDetail ?? [:]) { first, _ in first })
             })
         report([.step(.stored(count: records.count))])
         return records

@@ -67,16 +67,17 @@ public struct Importer {
     ///   `shouldStop` is asked before each file and while a file is read: once it says yes, the file
     ///   being read is discarded, the files sealed before it are committed and verified, nothing is
     ///   wiped, and `IngestError.stopped` is thrown.
+    ///   `dock`, when a dock session runs the import, is recorded on every item it stores.
     public func importVolume(
         _ volume: any CameraVolume, deviceID: String? = nil, wipe: Bool = false,
         events: @escaping (ImportEvent) -> Void = { _ in },
-        shouldStop: @escaping () -> Bool = { false }
+        shouldStop: @escaping () -> Bool = { false }, dock: DockFacts? = nil
     ) throws -> ImportSummary {
         let root = volume.root
         var run = ImportRun(
             store: store, catalog: catalog, writer: ObjectWriter(store: store, keyEncryptionKey: keyEncryptionKey),
             committer: BatchCommitter(
-                store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober),
+                store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober, dock: dock),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe,
             shouldStop: shouldStop)

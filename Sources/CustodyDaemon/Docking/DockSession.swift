@@ -64,7 +64,8 @@ final class DockSession: Sendable {
 
     /// Runs the session to its end; never throws: the outcome is on the board and in the audit log.
     func run() -> Outcome {
-        let sessionID = EvidenceID().description
+        let session = EvidenceID()
+        let sessionID = session.description
         board.update(bay, kind: .device) { status in
             status = BayStatus(id: bay, kind: .device, phase: .preparing)
             status.sessionID = sessionID
@@ -75,7 +76,7 @@ final class DockSession: Sendable {
         let outcome: Outcome
         var summary: ImportSummary?
         do {
-            let result = try ingest(sessionID: sessionID)
+            let result = try ingest(session: session)
             summary = result
             outcome = result.failures.isEmpty ? .done : .failed(Self.failureLine(result))
         } catch {
@@ -91,8 +92,11 @@ final class DockSession: Sendable {
         return outcome
     }
 
-    private func ingest(sessionID: String) throws -> ImportSummary {
-        let prepared = try prepare()
+    private func ingest(session: EvidenceID) throws -> ImportSummary {
+        let sessionID = session.description
+        let history = ClockHistory(catalog: context.catalog)
+        let prepared = try history.reassess(try prepare(), utcOffsetSeconds: profile.clockUTCOffsetSeconds)
+        if profile.family.setsClock { try history.recordSet(prepared, session: session, at: Date()) }
         let serial = prepared.identity.serial
         var detail: [String: String] = [
             "session": sessionID, "bay": bay, "usb_id": event.device.id.description, "profile": profile.name,
@@ -117,10 +121,10 @@ final class DockSession: Sendable {
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
-        let offset = prepared.clock.map { TimeInterval($0.offsetSeconds) }
-        let summary = try context.importer(assumedZone: zone, deviceClockOffset: offset).importVolume(
+        let offset = prepared.clock.map { ClockOffset(seconds: Double($0.offsetSeconds), method: .deviceProtocol) }
+        let summary = try context.importer(assumedZone: zone).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
-            shouldStop: { stop.isRaised || departed.isRaised })
+            shouldStop: { stop.isRaised || departed.isRaised }, dock: DockFacts(sessionID: session, clockOffset: offset))
         progress.allRead()
         return summary
     }

@@ -1,0 +1,35 @@
+/// What a dock session knew about the device its items came from, recorded on every item it stored
+/// (DESIGN §4): which session, and how far the device's clock was off and how that was measured.
+public struct DockFacts: Sendable, Equatable {
+    /// The dock session's id (the `session` of its `dock.started` and `dock.finished` entries).
+    public var sessionID: EvidenceID
+    /// The device's measured clock offset; nil when its clock could not be read.
+    public var clockOffset: ClockOffset?
+
+    /// Creates the facts of one session.
+    public init(sessionID: EvidenceID, clockOffset: ClockOffset? = nil) {
+        self.sessionID = sessionID
+        self.clockOffset = clockOffset
+    }
+}
+
+/// A device clock compared with the system clock at docking.
+public struct ClockOffset: Sendable, Equatable {
+    /// How the device's clock was read.
+    public enum Method: String, Sendable, CaseIterable {
+        /// Asked over the recorder's vendor protocol (Ambarella `@Gdt`/`@Gtm`, GA/T 947 time read),
+        /// between two readings of the system clock.
+        case deviceProtocol = "device_protocol"
+    }
+
+    /// Device minus system time, in seconds: positive when the device ran ahead. Recorded-at times
+    /// from the device are corrected by subtracting it.
+    public var seconds: Double
+    public var method: Method
+
+    /// Creates an offset.
+    public init(seconds: Double, method: Method) {
+        self.seconds = seconds
+        self.method = method
+    }
+}

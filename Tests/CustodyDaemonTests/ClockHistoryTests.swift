@@ -1,0 +1,70 @@
+import Catalog
+import CustodyCore
+import CustodyTesting
+import Devices
+import Foundation
+import Testing
+
+@testable import CustodyDaemon
+
+/// Drift is judged against the device's last recorded clock set, not an assumed day.
+@Suite struct ClockHistoryTests {
+    let directory: TemporaryDirectory
+    let catalog: EvidenceCatalog
+    let now: Int64 = 1_714_557_600
+
+    init() throws {
+        directory = try TemporaryDirectory("ClockHistoryTests")
+        catalog = try EvidenceCatalog.create(
+            path: directory.file("catalog.sqlite"), actor: AuditActor(uid: 0, name: "root"),
+            keyFingerprint: [UInt8](repeating: 1, count: 16))
+    }
+
+    /// What DockPreparation hands over for a device whose clock ran `offset` seconds ahead.
+    func prepared(offset: Int64, extraFlags: [String] = []) throws -> PreparedDevice {
+        let check = ClockCheck(
+            deviceTime: try DeviceDateTime(secondsSinceEpoch: now + offset), utcOffsetSeconds: 0, systemSeconds: now,
+            daysSinceLastSet: nil)
+        var flags = extraFlags
+        if check.exceedsTolerance {
+            flags.append("device clock was \(offset) s off, more than the \(check.allowedSeconds) s GA/T 947 allows")
+        }
+        return PreparedDevice(
+            identity: DeviceIdentity(serial: "CAM7"), identityCheck: .matches, clock: check, flags: flags,
+            handover: .massStorage(volumeLabel: nil))
+    }
+
+    @Test func driftWithinThreeSecondsADaySinceTheLastSetIsNotFlagged() throws {
+        let history = ClockHistory(catalog: catalog)
+        // Ten days since the last set allow 31 s; 20 s is within it, though one assumed day would flag it.
+        try catalog.recordClockSet(
+            device: "CAM7", at: Date(timeIntervalSince1970: Double(now - 10 * 86_400)), session: EvidenceID())
+        let device = try prepared(offset: 20, extraFlags: ["device CAM7 is not in the registry"])
+        #expect(device.flags.count == 2)
+        let judged = try history.reassess(device, utcOffsetSeconds: 0)
+        #expect(judged.clock?.allowedSeconds == 31)
+        #expect(judged.flags == ["device CAM7 is not in the registry"])
+
+        let far = try history.reassess(try prepared(offset: 40), utcOffsetSeconds: 0)
+        #expect(far.flags.count == 1)
+        #expect(far.flags.first?.contains("since it was last set 2024-04-21T10:00:00.000Z") == true)
+    }
+
+    @Test func withNoRecordedSetOneDayIsAssumed() throws {
+        let judged = try ClockHistory(catalog: catalog).reassess(try prepared(offset: 20), utcOffsetSeconds: 0)
+        #expect(judged.clock?.allowedSeconds == 4)
+        #expect(judged.flags.count == 1)
+        #expect(judged.flags.first?.contains("no recorded set") == true)
+    }
+
+    @Test func aSetIsRecordedUnlessSettingFailed() throws {
+        let history = ClockHistory(catalog: catalog)
+        let at = Date(timeIntervalSince1970: Double(now))
+        try history.recordSet(
+            try prepared(offset: 0, extraFlags: ["device clock could not be set: timeout"]), session: EvidenceID(),
+            at: at)
+        #expect(try catalog.lastClockSet(device: "CAM7") == nil)
+        try history.recordSet(try prepared(offset: 0), session: EvidenceID(), at: at)
+        #expect(try catalog.lastClockSet(device: "CAM7") == at)
+    }
+}
