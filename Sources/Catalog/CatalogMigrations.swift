@@ -161,6 +161,38 @@ enum CatalogMigrations {
                     END;
                     """)
         }
+        migrator.registerMigration("ingest: item sightings") { db in
+            // Content already in an item, met again under another name, root or device: every place it
+            // was seen, for `show`. Append-only while the item exists; deleting an item (retention)
+            // takes its sightings with it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE item_sighting (
+                        seq                 INTEGER PRIMARY KEY NOT NULL,
+                        item_id             TEXT NOT NULL REFERENCES item (id) ON DELETE CASCADE,
+                        seen_at             INTEGER NOT NULL,
+                        source_device       TEXT,
+                        source_root         TEXT NOT NULL,
+                        source_path         BLOB NOT NULL,
+                        source_path_display TEXT NOT NULL,
+                        source_size         INTEGER NOT NULL CHECK (source_size >= 0),
+                        source_mtime_ns     INTEGER NOT NULL,
+                        source_mtime_raw    TEXT,
+                        source_mtime_zone   TEXT,
+                        dock_session        TEXT CHECK (dock_session IS NULL OR length(dock_session) = 36)
+                    ) STRICT;
+                    CREATE INDEX item_sighting_by_item ON item_sighting (item_id, seq);
+                    CREATE TRIGGER item_sighting_no_update BEFORE UPDATE ON item_sighting
+                    BEGIN
+                        SELECT RAISE(ABORT, 'sightings are append-only');
+                    END;
+                    CREATE TRIGGER item_sighting_no_delete BEFORE DELETE ON item_sighting
+                    WHEN EXISTS (SELECT 1 FROM item WHERE id = OLD.item_id)
+                    BEGIN
+                        SELECT RAISE(ABORT, 'sightings are append-only while their item exists');
+                    END;
+                    """)
+        }
         return migrator
     }
 }

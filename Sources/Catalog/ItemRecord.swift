@@ -22,6 +22,9 @@ public struct ItemRecord: Sendable, Equatable {
     /// The dock session that stored the item and the device clock offset it measured; nil for an item
     /// not stored by a dock session (a folder or a `custodyd import`).
     public var dock: DockFacts?
+    /// Every place the content was seen after it was stored, oldest first; loaded for one item
+    /// (`EvidenceCatalog.item(matching:)`), empty in lists.
+    public var sightings: [ItemSighting] = []
 
     /// Creates a record.
     public init(

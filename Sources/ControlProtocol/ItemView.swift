@@ -56,6 +56,26 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var media: Media?
     /// The dock session that stored the item; absent for items from a folder or `import`.
     public var dock: Dock?
+    /// Every other place the content was seen after it was stored, oldest first (`show` only; absent in
+    /// lists and when there is none).
+    public var seen: [Sighting]?
+
+    /// A place an item's content was seen again: another name, root or device.
+    public struct Sighting: Codable, Sendable, Equatable {
+        /// When, RFC 3339 UTC.
+        public var at: String
+        /// Where: the same shape as the item's own source.
+        public var source: Source
+        /// The dock session that saw it, if one did.
+        public var session: String?
+
+        /// Creates a sighting.
+        public init(at: String, source: Source, session: String? = nil) {
+            self.at = at
+            self.source = source
+            self.session = session
+        }
+    }
 
     /// Which dock session stored an item, and the device clock offset it measured.
     public struct Dock: Codable, Sendable, Equatable {
@@ -131,7 +151,7 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, sha256, size, source, media, dock
+        case id, state, sha256, size, source, media, dock, seen
         case ciphertextSHA256 = "ciphertext_sha256"
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"

@@ -78,6 +78,11 @@ public enum ItemDetailText {
             "ingested at        \(item.ingestedAt)",
             "verified at        \(item.verifiedAt ?? "-")",
         ]
+        for sighting in item.seen ?? [] {
+            lines.append(
+                "also seen          \(sighting.at)  \(sighting.source.device ?? "-")  \(sighting.source.root)  \(sighting.source.path)"
+            )
+        }
         if let dock = item.dock {
             lines.append("dock session       \(dock.session)")
             lines.append(

@@ -80,7 +80,7 @@ public struct Importer {
                 store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober, dock: dock),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe,
-            shouldStop: shouldStop)
+            shouldStop: shouldStop, dock: dock)
         try catalog.audit([
             AuditEvent(
                 action: .importStarted,

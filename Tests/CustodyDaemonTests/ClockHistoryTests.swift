@@ -1,4 +1,6 @@
 import Catalog
+import ControlProtocol
+import CustodyCommandLine
 import CustodyCore
 import CustodyTesting
 import Devices
@@ -66,5 +68,37 @@ import Testing
         #expect(try catalog.lastClockSet(device: "CAM7") == nil)
         try history.recordSet(try prepared(offset: 0), session: EvidenceID(), at: at)
         #expect(try catalog.lastClockSet(device: "CAM7") == at)
+    }
+}
+
+/// `show` carries the dock facts and every place the content was seen.
+@Suite struct ItemViewDockTests {
+    @Test func theItemViewCarriesItsSessionOffsetAndSightings() throws {
+        let session = EvidenceID()
+        var record = ItemRecord(
+            id: EvidenceID(), state: .verified, sha256: SHA256Digest(bytes: testBytes(count: 32, seed: 1))!,
+            ciphertextSHA256: SHA256Digest(bytes: testBytes(count: 32, seed: 2))!, size: 10, ciphertextSize: 90,
+            wrappedKey: [UInt8](repeating: 9, count: 60),
+            source: SourceReference(
+                deviceID: "CAM1", root: "/dock", path: RawPath("A.MP4"), size: 10, modificationTimeNanoseconds: 0),
+            ingestedAt: Date(timeIntervalSince1970: 0), verifiedAt: Date(timeIntervalSince1970: 1))
+        record.dock = DockFacts(sessionID: session, clockOffset: ClockOffset(seconds: -3, method: .deviceProtocol))
+        record.sightings = [
+            ItemSighting(
+                itemID: record.id, seenAt: Date(timeIntervalSince1970: 86_400),
+                source: SourceReference(
+                    deviceID: "CAM2", root: "/other", path: RawPath("B.MP4"), size: 10, modificationTimeNanoseconds: 0))
+        ]
+        let view = ItemView(record)
+        #expect(view.dock == .init(session: session.description, clockOffsetSeconds: -3, clockOffsetMethod: "device_protocol"))
+        #expect(view.seen?.map(\.source.path) == ["B.MP4"])
+        #expect(view.seen?.first?.at == "1970-01-02T00:00:00.000Z")
+        let json = String(decoding: try JSONEncoder().encode(view), as: UTF8.self)
+        #expect(json.contains(#""clock_offset_method":"device_protocol""#))
+        let lines = ItemDetailText.lines(view, metadata: nil, audit: [])
+        #expect(lines.contains { $0.hasPrefix("also seen") && $0.contains("/other") && $0.contains("B.MP4") })
+        #expect(lines.contains { $0.hasPrefix("clock offset") && $0.contains("-3 s (device_protocol)") })
+        record.sightings = []
+        #expect(ItemView(record).seen == nil)
     }
 }
