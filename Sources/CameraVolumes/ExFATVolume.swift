@@ -49,6 +49,7 @@ public final class ExFATVolume: CameraVolume {
 
     public var summary: String {
         "exFAT volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
+            + partition.damage.map { "; \($0)" }.joined()
     }
 
     init(region: DeviceRegion, partition: Partition, clock: VolumeClock) throws {

@@ -41,6 +41,7 @@ public final class FATVolume: CameraVolume {
 
     public var summary: String {
         "\(boot.kind.rawValue) volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
+            + partition.damage.map { "; \($0)" }.joined()
     }
 
     /// The FAT variant: FAT12, FAT16 or FAT32.
