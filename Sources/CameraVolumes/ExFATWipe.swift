@@ -7,6 +7,14 @@ extension ExFATVolume {
     /// clusters marked used but unreferenced, never an entry pointing at free clusters.
     public func wipe(_ files: [VolumeFile]) throws -> WipeReport {
         var report = WipeReport()
+        if let bootDamage {
+            // Geometry from the backup region is good enough to read by, not to write by: a driver that
+            // trusts the main region would see the card differently. The files stay; nothing is lost.
+            report.kept = files.map {
+                .init(path: $0.path, reason: "the card is not written to: \(bootDamage); repair it with fsck.exfat")
+            }
+            return report
+        }
         let device = region.device
         let candidates: [(file: VolumeFile, location: Location, runs: [ClusterRun])] = plan(files, report: &report) {
             file in
