@@ -38,6 +38,8 @@ public final class ExFATVolume: CameraVolume {
     let region: DeviceRegion
     let table: AllocationTable
     let clock: VolumeClock
+    /// How `wipe` deletes (journal, overwrite), set by `VolumeOpener`.
+    var wipeOptions = WipeOptions()
     /// The up-case table: `upcase[unit]` is the up-cased code unit.
     private(set) var upcase: [UInt16] = []
     /// The allocation bitmap of the active FAT: first cluster and length in bytes.

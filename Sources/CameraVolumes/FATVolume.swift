@@ -32,6 +32,8 @@ public final class FATVolume: CameraVolume {
     let region: DeviceRegion
     let table: AllocationTable
     let clock: VolumeClock
+    /// How `wipe` deletes (journal, overwrite), set by `VolumeOpener`.
+    var wipeOptions = WipeOptions()
     private var claimed: ClusterSet
     /// This volume object, in the locations of the files it lists (random: an address can be reused).
     let token = UInt64.random(in: .min ... .max)

@@ -159,7 +159,8 @@ public struct Importer {
             files.append(candidate.file)
             ids[candidate.file.path] = record.id
         }
-        guard !files.isEmpty else { return }
+        // An interrupted wipe of this volume is finished even when this run has nothing new to delete.
+        guard !files.isEmpty || volume.hasInterruptedWipe else { return }
         let report = try volume.wipe(files)
         try catalog.audit(
             report.wiped.map { path in
@@ -167,6 +168,14 @@ public struct Importer {
                     action: .sourceWiped, itemID: ids[path],
                     detail: ["root": volume.root, "path": path.displayString])
             }
+                + report.completed.map { path in
+                    AuditEvent(
+                        action: .sourceWiped,
+                        detail: [
+                            "root": volume.root, "path": path.displayString,
+                            "completed": "the deletion an interrupted wipe began",
+                        ])
+                }
                 + report.kept.map { kept in
                     AuditEvent(
                         action: .sourceKept, itemID: ids[kept.path],
