@@ -68,6 +68,10 @@ import Testing
         ),
         // [[devices.profile]]
         (
+            profile + "wipe = \"shred\"", 4,
+            #"key "wipe" in [[devices.profile]] must be "unlink" or "overwrite", not "shred""#
+        ),
+        (
             profile + "wipe_after_verify = \"yes\"", 4,
             #"key "wipe_after_verify" in [[devices.profile]] must be true or false, not the string "yes""#
         ),

@@ -105,6 +105,7 @@ import Testing
             family = "gat947"
             unlock_password = "gat-password"
             media_folders = ["DCIM", "Record/Video"]
+            wipe = "overwrite"
 
             [devices.registry."SN-1"]
             officer = "P1"
@@ -144,10 +145,15 @@ import Testing
                     name: "Card reader", mediaFolders: [], fileNameRule: "datetime_device_officer",
                     clockUTCOffsetSeconds: -18000, endpoints: BulkEndpoints(out: 2, in: 0x82, timeoutMilliseconds: 1000)
                 ),
-                DeviceProfile(
-                    id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .gat947, unlockPassword: "gat-password",
-                    mediaFolders: ["DCIM", "Record/Video"]),
+                {
+                    var profile = DeviceProfile(
+                        id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .gat947,
+                        unlockPassword: "gat-password", mediaFolders: ["DCIM", "Record/Video"])
+                    profile.wipeOverwrites = true
+                    return profile
+                }(),
             ])
+        #expect(configuration.devices.profiles.profiles.map(\.wipeOverwrites) == [false, true])
         #expect(
             configuration.devices.profiles.registry == [
                 "SN-1": RegisteredDevice(officerID: "P1"), "SN-2": RegisteredDevice(unitNumber: "U2"),

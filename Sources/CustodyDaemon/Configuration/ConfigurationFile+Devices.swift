@@ -64,7 +64,7 @@ extension ConfigurationFile {
             timeoutMilliseconds: try section.integer("timeout_ms", in: 1...Int64(UInt32.max)).map(UInt32.init)
                 ?? defaults.timeoutMilliseconds)
         let ruleNames = FileNameRule.builtIn.map(\.name)
-        return DeviceProfile(
+        var profile = DeviceProfile(
             id: id, family: family,
             interfaceClass: try section.integer("interface_class", in: 0...255).map(UInt8.init),
             name: try section.string("name"),
@@ -81,6 +81,11 @@ extension ConfigurationFile {
                     "clock_utc_offset_seconds", in: -14 * 3600...14 * 3600,
                     mustBe: "a number of seconds east of UTC from -50400 to 50400 (-14 to +14 hours)") ?? 0),
             endpoints: endpoints)
+        profile.wipeOverwrites =
+            try section.string("wipe", mustBe: "\"unlink\" or \"overwrite\"") {
+                ["unlink": false, "overwrite": true][$0]
+            } ?? false
+        return profile
     }
 
     private static func usbID(_ text: String) -> USBDeviceID? {

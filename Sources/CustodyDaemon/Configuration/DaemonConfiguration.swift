@@ -18,7 +18,7 @@ import SystemPackage
 /// - `[devices]` `enabled` (Bool; default true), `block_device_timeout_ms` (Int 1000…600000; default
 ///   30000).
 /// - `[[devices.profile]]` the keys of `DeviceProfile` in snake_case: `id` and `family` (required),
-///   `name`, `interface_class`, `unlock_password` (a credential name), `wipe_after_verify`,
+///   `name`, `interface_class`, `unlock_password` (a credential name), `wipe_after_verify`, `wipe`,
 ///   `media_folders`, `file_name_rule`, `clock_utc_offset_seconds`, `bulk_out`, `bulk_in`, `timeout_ms`.
 /// - `[devices.registry."SERIAL"]` `officer`, `unit` (String; default not checked).
 /// - `[[watch]]` `path` (String, absolute; required), `name` (String; default the last path component),

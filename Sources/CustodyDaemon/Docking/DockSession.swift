@@ -170,7 +170,9 @@ final class DockSession: Sendable {
                 )
             }
             logger.info("volume found", metadata: ["devnode": "\(chosen.devnode)"])
-            return try VolumeOpener.open(chosen.devnode, timeZone: zone)
+            return try VolumeOpener.open(
+                chosen.devnode, timeZone: zone,
+                wipe: WipeOptions(journal: context.wipeJournal, overwrite: profile.wipeOverwrites))
         case .mtp:
             let session = PTPSession(transport: try LibUSBDevice(context: usb, at: event.device))
             try session.open()

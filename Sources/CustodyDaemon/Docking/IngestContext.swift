@@ -1,3 +1,4 @@
+import CameraVolumes
 import Catalog
 import EvidenceCrypto
 import EvidenceStore
@@ -25,6 +26,10 @@ public struct IngestContext: Sendable {
         self.board = board
         self.logger = logger
     }
+
+    /// Where card wipes keep their journal (`wipe-journal` in the state directory): an interrupted
+    /// wipe is finished at the card's next dock.
+    var wipeJournal: WipeJournal { WipeJournal(directory: store.root.appending("wipe-journal").string) }
 
     /// Batches smaller than the one-shot import's: with many bays ingesting at once, each bay's files
     /// reach `verified` (and its progress moves) every 32 MiB rather than every 128 MiB, at the cost of
