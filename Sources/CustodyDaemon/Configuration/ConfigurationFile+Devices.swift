@@ -9,6 +9,7 @@ extension ConfigurationFile {
         if let timeout = try section.integer("block_device_timeout_ms", in: 1000...600_000) {
             devices.blockDeviceTimeoutMilliseconds = Int32(timeout)
         }
+        if let sessions = try section.integer("max_sessions", in: 1...64) { devices.maxSessions = Int(sessions) }
         var profiles: [DeviceProfile] = []
         var lines: [ProfileMatch: Int] = [:]
         for element in try section.sections("profile", known: ConfigurationSchema.profile) {

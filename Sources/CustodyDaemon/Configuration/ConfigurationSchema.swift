@@ -13,7 +13,8 @@ enum ConfigurationSchema {
         .value("peer_timeout_seconds"),
     ]
     static let devices: [Key] = [
-        .value("enabled"), .value("block_device_timeout_ms"), .tableArray("profile"), .table("registry"),
+        .value("enabled"), .value("block_device_timeout_ms"), .value("max_sessions"), .tableArray("profile"),
+        .table("registry"),
     ]
     static let profile: [Key] = [
         .value("id"), .value("family"), .value("name"), .value("interface_class"), .value("unlock_password"),

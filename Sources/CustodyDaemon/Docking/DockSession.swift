@@ -39,6 +39,8 @@ final class DockSession: Sendable {
     private let stop: StopSignal
     /// Raised by the monitor when the device leaves the bus.
     let departed = StopSignal()
+    /// How transient device-layer failures are retried before the bay is marked failed.
+    private let retry: TransientRetry
     private let logger: Logger
 
     init(
@@ -54,6 +56,7 @@ final class DockSession: Sendable {
         self.credentialsDirectory = credentialsDirectory
         self.blockDeviceTimeoutMilliseconds = blockDeviceTimeoutMilliseconds
         self.stop = stop
+        retry = TransientRetry(wait: TransientRetry.waiting(until: stop))
         var logger = context.logger
         logger[metadataKey: "bay"] = "\(bay)"
         logger[metadataKey: "usb.id"] = "\(event.device.id)"
@@ -145,7 +148,7 @@ final class DockSession: Sendable {
                 clock: nil, flags: [], handover: .mtp)
         case .ambarella, .gat947:
             let password = try profile.readUnlockPassword(credentialsDirectory: credentialsDirectory ?? "") ?? ""
-            let transport = try LibUSBDevice(context: usb, at: event.device)
+            let transport = try retrying { try LibUSBDevice(context: usb, at: event.device) }
             guard let driver = profile.makeDriver(transport: transport, password: password) else {
                 throw DeviceError(code: .unsupported, message: "profile \(profile.name) has no driver")
             }
@@ -159,9 +162,10 @@ final class DockSession: Sendable {
     private func openVolume(_ prepared: PreparedDevice, zone: TimeZone) throws -> any CameraVolume {
         switch prepared.handover {
         case .massStorage(let label):
-            let resolver = BlockDeviceResolver(udev: try UDevContext())
-            let found = try resolver.waitForBlockDevices(
-                under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
+            let found = try retrying {
+                try BlockDeviceResolver(udev: try UDevContext()).waitForBlockDevices(
+                    under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
+            }
             guard let chosen = BlockPartition.evidenceVolume(among: found, label: label) else {
                 throw DeviceError(
                     code: .unsupported,
@@ -219,6 +223,17 @@ final class DockSession: Sendable {
         case .undocked: logger.warning("device left before its session finished; it resumes when docked again")
         case .stopped: logger.notice("dock session stopped; it resumes at the next start or dock")
         }
+    }
+
+    /// Runs a device-layer step, retrying transient failures with backoff (shown on the bay, logged).
+    private func retrying<T>(_ step: () throws -> T) throws -> T {
+        try retry.run(
+            { attempt, delay, error in
+                board.update(bay, kind: .device) { $0.retries = ($0.retries ?? 0) + 1 }
+                logger.warning(
+                    "transient device failure; retrying",
+                    metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
+            }, step)
     }
 
     private static func failureLine(_ summary: ImportSummary) -> String {
