@@ -12,6 +12,9 @@
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
+//   custody-bench crypto-rates MIB
+//       Times SHA-256, AES-256-GCM seal and open on one core and prints what the five passes ingest
+//       makes over every byte (3 x SHA-256, seal, open) cost in CPU seconds for MIB MiB.
 //   custody-bench dock BAYS MIB_PER_BAY
 //       Docks BAYS simulated recorders at once into a real `custodyd run` (umockdev; needs the
 //       release custodyd beside this binary) and prints per-bay and aggregate ingest rates and the
@@ -48,6 +51,7 @@ func usage(_ message: String? = nil) -> Never {
                    custody-bench list-latency STATE_DIR DEVICE DAY RUNS [LIMIT=100]
                    custody-bench probe-latency STATE_DIR RUNS
                    custody-bench read-volume IMAGE PATH
+                   custody-bench crypto-rates MIB
 
             """.utf8))
     exit(64)
@@ -286,6 +290,7 @@ do {
     case "probe-latency": try probeLatency(Array(arguments.dropFirst()))
     case "read-volume": try readVolume(Array(arguments.dropFirst()))
     case "dock": try dockBenchmark(Array(arguments.dropFirst()))
+    case "crypto-rates": try cryptoRates(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }
