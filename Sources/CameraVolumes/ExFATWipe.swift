@@ -19,11 +19,8 @@ extension ExFATVolume {
         }
         let device = region.device
         let key = try journalKey()
-        var resumed: [WipeStep] = []
-        let interrupted = try wipeOptions.journal?.load(WipeJournalEntry.self, key: key)
-        if let interrupted {
-            resumed = JournaledWipe.resumable(interrupted.steps, on: device, mark: { $0 & 0x7f }, report: &report)
-        }
+        let interrupted = try JournaledWipe.interrupted(
+            wipeOptions, key: key, on: device, mark: { $0 & 0x7f }, report: &report)
         let candidates: [(file: VolumeFile?, step: WipeStep)] = plan(files, report: &report) { file in
             guard case .exfat(let location) = file.location, location.volume == token else {
                 return nil
@@ -37,11 +34,10 @@ extension ExFATVolume {
                     noFatChain: location.stream.noFatChain, key: location.slots[0])
             )
         }
-        let asked = Set(candidates.map(\.step.key))
-        let steps = resumed.filter { !asked.contains($0.key) }.map { (file: VolumeFile?.none, step: $0) } + candidates
+        let steps = JournaledWipe.merge(interrupted.steps, candidates)
         let plans = steps.isEmpty ? [] : try keepingSharedClusters(steps, report: &report)
         guard !plans.isEmpty else {
-            if interrupted != nil { try wipeOptions.journal?.remove(key: key) }
+            if interrupted.found { try wipeOptions.journal?.remove(key: key) }
             return report
         }
         guard let bitmap else {
@@ -117,8 +113,7 @@ extension ExFATVolume {
         try writable.flush()
         try wipeOptions.journal?.remove(key: key)
         table.invalidate()
-        report.wiped = plans.compactMap { $0.file?.path }
-        report.completed = plans.filter { $0.file == nil }.map { RawPath(bytes: $0.step.path) }
+        JournaledWipe.report(plans, into: &report)
         report.clustersFreed = freed
         return report
     }

@@ -11,11 +11,8 @@ extension FATVolume {
         var report = WipeReport()
         let device = region.device
         let key = try journalKey()
-        var resumed: [WipeStep] = []
-        let interrupted = try wipeOptions.journal?.load(WipeJournalEntry.self, key: key)
-        if let interrupted {
-            resumed = JournaledWipe.resumable(interrupted.steps, on: device, mark: { _ in 0xe5 }, report: &report)
-        }
+        let interrupted = try JournaledWipe.interrupted(
+            wipeOptions, key: key, on: device, mark: { _ in 0xe5 }, report: &report)
         let candidates: [(file: VolumeFile?, step: WipeStep)] = plan(files, report: &report) { file in
             guard case .fat(let location) = file.location, location.volume == token else {
                 return nil
@@ -34,13 +31,11 @@ extension FATVolume {
                     spans: coalesce(clusters).spans, noFatChain: false, key: location.slots.last!)
             )
         }
-        // A file the interrupted wipe was deleting and this one is asked to delete is this one's.
-        let asked = Set(candidates.map(\.step.key))
-        let steps = resumed.filter { !asked.contains($0.key) }.map { (file: VolumeFile?.none, step: $0) } + candidates
+        let steps = JournaledWipe.merge(interrupted.steps, candidates)
         let plans = steps.isEmpty ? [] : try keepingSharedClusters(steps, report: &report)
         guard !plans.isEmpty else {
             // Nothing left that the interrupted wipe could finish: its journal has done its work.
-            if interrupted != nil { try wipeOptions.journal?.remove(key: key) }
+            if interrupted.found { try wipeOptions.journal?.remove(key: key) }
             return report
         }
 
@@ -79,8 +74,7 @@ extension FATVolume {
         try writable.flush()
         try wipeOptions.journal?.remove(key: key)
         table.invalidate()
-        report.wiped = plans.compactMap { $0.file?.path }
-        report.completed = plans.filter { $0.file == nil }.map { RawPath(bytes: $0.step.path) }
+        JournaledWipe.report(plans, into: &report)
         report.clustersFreed = freed.count
         return report
     }

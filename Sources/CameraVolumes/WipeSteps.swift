@@ -65,6 +65,31 @@ enum JournaledWipe {
         "\(kind)-\(start)-\(length)-\(String(CRC32.checksum(boot), radix: 16))"
     }
 
+    /// What an interrupted wipe of volume `key` left to finish: whether there was a journal, and its
+    /// steps that can still be finished (`resumable`).
+    /// - Throws: `VolumeError.wipeFailed` when the journal cannot be read.
+    static func interrupted(
+        _ options: WipeOptions, key: String, on device: BlockDevice, mark: (UInt8) -> UInt8, report: inout WipeReport
+    ) throws -> (found: Bool, steps: [WipeStep]) {
+        guard let entry = try options.journal?.load(WipeJournalEntry.self, key: key) else { return (false, []) }
+        return (true, resumable(entry.steps, on: device, mark: mark, report: &report))
+    }
+
+    /// The interrupted steps and this wipe's: a file both name is this wipe's (it was asked for).
+    static func merge(_ resumed: [WipeStep], _ asked: [(file: VolumeFile?, step: WipeStep)])
+        -> [(file: VolumeFile?, step: WipeStep)]
+    {
+        let keys = Set(asked.map(\.step.key))
+        return resumed.filter { !keys.contains($0.key) }.map { (file: VolumeFile?.none, step: $0) } + asked
+    }
+
+    /// Records in `report` what `plans` deleted: asked-for files as `wiped`, an interrupted wipe's as
+    /// `completed`.
+    static func report(_ plans: [(file: VolumeFile?, step: WipeStep)], into report: inout WipeReport) {
+        report.wiped = plans.compactMap { $0.file?.path }
+        report.completed = plans.filter { $0.file == nil }.map { RawPath(bytes: $0.step.path) }
+    }
+
     /// The steps of an interrupted wipe that can still be finished: each of a file's entries must read
     /// as the journal left it, before or after marking (a crash can fall between two of them). One
     /// that changed since (the card was used, or repaired) is reported and left as it is.

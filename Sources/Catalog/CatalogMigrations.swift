@@ -128,7 +128,7 @@ enum CatalogMigrations {
                         CHECK (dock_session IS NULL OR length(dock_session) = 36);
                     ALTER TABLE item ADD COLUMN clock_offset_ms INTEGER;
                     ALTER TABLE item ADD COLUMN clock_offset_method TEXT
-                        CHECK (clock_offset_method IS NULL OR clock_offset_method IN ('device_protocol'))
+                        CHECK (clock_offset_method IS NULL OR clock_offset_method IN ('device_protocol', 'clock_file'))
                         CHECK ((clock_offset_method IS NULL) = (clock_offset_ms IS NULL))
                         CHECK (clock_offset_method IS NULL OR dock_session IS NOT NULL);
                     CREATE INDEX item_by_dock_session ON item (dock_session) WHERE dock_session IS NOT NULL;

@@ -80,11 +80,7 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         self.init(
             id: id, state: state, sha256: sha256, ciphertextSHA256: ciphertextSHA256, size: row["size"],
             ciphertextSize: row["ciphertext_size"], wrappedKey: Array(row["wrapped_key"] as Data),
-            source: SourceReference(
-                deviceID: row["source_device"], root: row["source_root"],
-                path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
-                modificationTimeNanoseconds: row["source_mtime_ns"], modificationTimeRaw: row["source_mtime_raw"],
-                modificationTimeZone: row["source_mtime_zone"]),
+            source: SourceReference(catalogRow: row),
             ingestedAt: Date(catalogMilliseconds: row["ingested_at"]),
             verifiedAt: (row["verified_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
         if row.hasColumn("media_kind"), let kind = (row["media_kind"] as String?).flatMap(MediaMetadata.Kind.init) {
@@ -112,19 +108,35 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         container["size"] = size
         container["ciphertext_size"] = ciphertextSize
         container["wrapped_key"] = Data(wrappedKey)
-        container["source_device"] = source.deviceID
-        container["source_root"] = source.root
-        container["source_path"] = Data(source.path.bytes)
-        container["source_path_display"] = source.path.displayString
-        container["source_size"] = source.size
-        container["source_mtime_ns"] = source.modificationTimeNanoseconds
-        container["source_mtime_raw"] = source.modificationTimeRaw
-        container["source_mtime_zone"] = source.modificationTimeZone
+        source.encode(to: &container)
         container["ingested_at"] = ingestedAt.catalogMilliseconds
         container["verified_at"] = verifiedAt?.catalogMilliseconds
         container["dock_session"] = dock?.sessionID.description
         container["clock_offset_ms"] = dock?.clockOffset.map { Int64(($0.seconds * 1000).rounded()) }
         container["clock_offset_method"] = dock?.clockOffset?.method.rawValue
+    }
+}
+
+extension SourceReference {
+    /// The `source_*` columns of an item or a sighting row.
+    init(catalogRow row: Row) {
+        self.init(
+            deviceID: row["source_device"], root: row["source_root"],
+            path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
+            modificationTimeNanoseconds: row["source_mtime_ns"], modificationTimeRaw: row["source_mtime_raw"],
+            modificationTimeZone: row["source_mtime_zone"])
+    }
+
+    /// Writes the `source_*` columns.
+    func encode(to container: inout PersistenceContainer) {
+        container["source_device"] = deviceID
+        container["source_root"] = root
+        container["source_path"] = Data(path.bytes)
+        container["source_path_display"] = path.displayString
+        container["source_size"] = size
+        container["source_mtime_ns"] = modificationTimeNanoseconds
+        container["source_mtime_raw"] = modificationTimeRaw
+        container["source_mtime_zone"] = modificationTimeZone
     }
 }
 

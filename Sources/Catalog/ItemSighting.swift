@@ -33,25 +33,14 @@ extension ItemSighting: FetchableRecord, PersistableRecord {
         }
         self.init(
             itemID: id, seenAt: Date(catalogMilliseconds: row["seen_at"]),
-            source: SourceReference(
-                deviceID: row["source_device"], root: row["source_root"],
-                path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
-                modificationTimeNanoseconds: row["source_mtime_ns"], modificationTimeRaw: row["source_mtime_raw"],
-                modificationTimeZone: row["source_mtime_zone"]),
+            source: SourceReference(catalogRow: row),
             dockSession: (row["dock_session"] as String?).flatMap(EvidenceID.init))
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
         container["item_id"] = itemID.description
         container["seen_at"] = seenAt.catalogMilliseconds
-        container["source_device"] = source.deviceID
-        container["source_root"] = source.root
-        container["source_path"] = Data(source.path.bytes)
-        container["source_path_display"] = source.path.displayString
-        container["source_size"] = source.size
-        container["source_mtime_ns"] = source.modificationTimeNanoseconds
-        container["source_mtime_raw"] = source.modificationTimeRaw
-        container["source_mtime_zone"] = source.modificationTimeZone
+        source.encode(to: &container)
         container["dock_session"] = dockSession?.description
     }
 }

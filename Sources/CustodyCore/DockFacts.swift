@@ -20,6 +20,10 @@ public struct ClockOffset: Sendable, Equatable {
         /// Asked over the recorder's vendor protocol (Ambarella `@Gdt`/`@Gtm`, GA/T 947 time read),
         /// between two readings of the system clock.
         case deviceProtocol = "device_protocol"
+        /// A mass-storage camera that rewrites a file on its card when it is connected (profile
+        /// `clock_file`): the file's modification time, in the camera's clock, against the moment it
+        /// docked. To FAT's 2 s, plus however long the camera took to write it.
+        case clockFile = "clock_file"
     }
 
     /// Device minus system time, in seconds: positive when the device ran ahead. Recorded-at times

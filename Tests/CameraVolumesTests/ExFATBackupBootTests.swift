@@ -8,13 +8,6 @@ import Testing
 /// An exFAT card whose main boot region fails its checksum is read through the backup boot region,
 /// the damage is reported, and nothing is written to it.
 @Suite struct ExFATBackupBootTests {
-    func patch(_ path: String, at offset: Int64, _ bytes: [UInt8]) throws {
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(offset))
-        try handle.write(contentsOf: Data(bytes))
-    }
-
     @Test func oneByteOfBootCodeSendsTheReaderToTheBackupRegion() throws {
         let directory = try TemporaryDirectory("exfatBackupBoot")
         let image = try VolumeImages.make("exfat-tree", at: directory.file("card.img"))

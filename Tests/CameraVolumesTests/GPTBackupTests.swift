@@ -8,14 +8,6 @@ import Testing
 /// A GPT card whose primary table is damaged is read from its backup, and the damage is reported;
 /// both copies damaged is refused with both reasons.
 @Suite struct GPTBackupTests {
-    /// Overwrites `bytes` at `offset` of the file at `path`.
-    func patch(_ path: String, at offset: Int64, _ bytes: [UInt8]) throws {
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        defer { try? handle.close() }
-        try handle.seek(toOffset: UInt64(offset))
-        try handle.write(contentsOf: Data(bytes))
-    }
-
     /// A fresh GPT card in `directory`, and what reading it gives while intact.
     func image(in directory: TemporaryDirectory) throws -> (String, Reading) {
         let image = try VolumeImages.make("fat12-gpt", at: directory.file("card.img"))

@@ -1,3 +1,4 @@
+import CameraVolumes
 import Catalog
 import ControlProtocol
 import CustodyCommandLine
@@ -100,5 +101,21 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("clock offset") && $0.contains("-3 s (device_protocol)") })
         record.sightings = []
         #expect(ItemView(record).seen == nil)
+    }
+}
+
+/// A mass-storage camera's clock, measured from the clock file it rewrites when connected.
+@Suite struct ClockFileTests {
+    @Test func theClockFilesTimeAgainstTheDockingMomentIsTheOffset() throws {
+        let directory = try TemporaryDirectory("clockFile")
+        try directory.write(Array("10:00".utf8), to: "card/MISC/TIME.TXT")
+        try directory.write(Array("clip".utf8), to: "card/DCIM/A.MP4")
+        let docked = Date(timeIntervalSince1970: 1_714_557_600)
+        try FileManager.default.setAttributes(
+            [.modificationDate: docked.addingTimeInterval(37)], ofItemAtPath: directory.file("card/MISC/TIME.TXT"))
+        let volume = DirectoryVolume(root: .init(directory.file("card")))
+        let offset = try ClockFile.offset(on: volume, path: "MISC/TIME.TXT", dockedAt: docked)
+        #expect(offset == ClockOffset(seconds: 37, method: .clockFile))
+        #expect(try ClockFile.offset(on: volume, path: "MISC/CLOCK.TXT", dockedAt: docked) == nil)
     }
 }

@@ -68,6 +68,10 @@ import Testing
         ),
         // [[devices.profile]]
         (
+            profile + "clock_file = \"MISC/TIME.TXT\"", 1,
+            #"key "clock_file" in [[devices.profile]] is for mass_storage cameras"#
+        ),
+        (
             profile + "wipe = \"shred\"", 4,
             #"key "wipe" in [[devices.profile]] must be "unlink" or "overwrite", not "shred""#
         ),

@@ -86,6 +86,16 @@ extension ConfigurationFile {
             try section.string("wipe", mustBe: "\"unlink\" or \"overwrite\"") {
                 ["unlink": false, "overwrite": true][$0]
             } ?? false
+        profile.clockFile = try section.string(
+            "clock_file", mustBe: "a file below the volume root, like \"MISC/TIME.TXT\" (no \"..\", not absolute)"
+        ) { isMediaFolder($0) ? $0 : nil }
+        if profile.clockFile != nil, family != .massStorage {
+            throw ConfigurationError(
+                code: .invalidValue, line: section.table.line,
+                detail:
+                    "key \"clock_file\" in [[devices.profile]] is for mass_storage cameras; a \(family.rawValue) device's clock is read over its protocol"
+            )
+        }
         return profile
     }
 

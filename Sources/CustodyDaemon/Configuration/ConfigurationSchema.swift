@@ -18,7 +18,7 @@ enum ConfigurationSchema {
     ]
     static let profile: [Key] = [
         .value("id"), .value("family"), .value("name"), .value("interface_class"), .value("unlock_password"),
-        .value("wipe_after_verify"), .value("wipe"), .value("media_folders"), .value("file_name_rule"),
+        .value("wipe_after_verify"), .value("wipe"), .value("clock_file"), .value("media_folders"), .value("file_name_rule"),
         .value("clock_utc_offset_seconds"), .value("bulk_out"), .value("bulk_in"), .value("timeout_ms"),
     ]
     static let registryEntry: [Key] = [.value("officer"), .value("unit")]

@@ -41,6 +41,9 @@ final class DockSession: Sendable {
     let departed = StopSignal()
     /// How transient device-layer failures are retried before the bay is marked failed.
     private let retry: TransientRetry
+    /// When the monitor saw the device arrive (before any wait for a free session): a clock file is
+    /// measured against it.
+    private let dockedAt = Date()
     private let logger: Logger
 
     init(
@@ -117,14 +120,21 @@ final class DockSession: Sendable {
             status.flags = prepared.flags
         }
         let zone = TimeZone(secondsFromGMT: profile.clockUTCOffsetSeconds) ?? .gmt
-        let volume = FilteredVolume.mediaFolders(try openVolume(prepared, zone: zone), profile.mediaFolders)
+        let opened = try openVolume(prepared, zone: zone)
+        var offset = prepared.clock.map { ClockOffset(seconds: Double($0.offsetSeconds), method: .deviceProtocol) }
+        if offset == nil, profile.family == .massStorage, let clockFile = profile.clockFile {
+            offset = try ClockFile.offset(on: opened, path: clockFile, dockedAt: dockedAt)
+            logger.info(
+                offset == nil ? "no clock file on the volume" : "clock offset read from the clock file",
+                metadata: ["clock.file": "\(clockFile)", "clock.offset_seconds": "\(offset?.seconds ?? 0)"])
+        }
+        let volume = FilteredVolume.mediaFolders(opened, profile.mediaFolders)
         let progress = BayProgress(board: board, bay: bay, kind: .device)
         let (files, bytes) = try progress.start(counting: volume)
         logger.info("ingesting", metadata: ["device": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
-        let offset = prepared.clock.map { ClockOffset(seconds: Double($0.offsetSeconds), method: .deviceProtocol) }
         let summary = try context.importer(assumedZone: zone).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
             shouldStop: { stop.isRaised || departed.isRaised }, dock: DockFacts(sessionID: session, clockOffset: offset))
@@ -139,7 +149,11 @@ final class DockSession: Sendable {
             let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
             return PreparedDevice(
                 identity: DeviceIdentity(serial: serial), identityCheck: profiles.check(DeviceIdentity(serial: serial)),
-                clock: nil, flags: ["a mass-storage device: its clock was neither read nor set"],
+                clock: nil,
+                flags: [
+                    profile.clockFile.map { "a mass-storage device: its clock is measured from \($0) on its card, never set" }
+                        ?? "a mass-storage device: its clock was neither read nor set"
+                ],
                 handover: .massStorage(volumeLabel: nil))
         case .mtp:
             let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
