@@ -5,7 +5,7 @@ import EvidenceStore
 import Foundation
 
 /// Content met again under another name, root or device becomes a sighting of the item that holds
-/// it, not a second item: the sealed copy is dropped (the verified one is the same bytes, by SHA-256
+/// it, not a second item (empty files excepted): the sealed copy is dropped (the verified one is the same bytes, by SHA-256
 /// and size) and the place is recorded, so `show` lists every place the content was seen.
 extension ImportRun {
     /// Whether the file just sealed is a sighting: its content is in a verified item, or was sealed
@@ -13,6 +13,8 @@ extension ImportRun {
     /// removed then; otherwise the content is remembered as this run's.
     /// - Throws: `StoreError` or `CatalogError`.
     mutating func sighting(of object: WrittenObject, file: VolumeFile, source: SourceReference) throws -> Bool {
+        // An empty file has no content to have been seen before: each one stays an item of its own.
+        guard object.size > 0 else { return false }
         if let existing = try catalog.verifiedItem(withContent: object.sha256, size: object.size) {
             try store.removeTemporary(object)
             try recordSighting(of: existing, file: file, source: source)

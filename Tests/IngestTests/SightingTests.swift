@@ -74,6 +74,16 @@ import Testing
         #expect(try fixture.catalog.sightings(of: item.id).map(\.source.deviceID) == ["READER2"])
     }
 
+    @Test func emptyFilesStayItemsOfTheirOwn() throws {
+        let fixture = try ImportFixture("sightingsEmpty")
+        try fixture.put("a.txt", [])
+        try fixture.put("b.txt", [])
+        let summary = try fixture.runImport().0
+        #expect(summary.verified == 2)
+        #expect(summary.duplicates == 0)
+        #expect(try fixture.itemsByPath().count == 2)
+    }
+
     @Test func sightingsCannotBeChangedOrRemovedWhileTheirItemExists() throws {
         let fixture = try ImportFixture("sightingsAppendOnly")
         try fixture.put("x/a.mp4", testBytes(count: 800, seed: 5))
