@@ -119,3 +119,19 @@ import Testing
         #expect(try ClockFile.offset(on: volume, path: "MISC/CLOCK.TXT", dockedAt: docked) == nil)
     }
 }
+
+/// `show` prints a stream's rotation, so a reviewer knows why a clip looks sideways.
+@Suite struct MediaDescriptionRotationTests {
+    @Test func aRotatedStreamSaysHowToTurnIt() {
+        var metadata = MediaMetadata(kind: .video)
+        metadata.streams = [
+            MediaMetadata.Stream(
+                index: 0, kind: "video", codec: "h264", width: 320, height: 240, rotation: 90,
+                displayMatrix: [0, 65536, 0, -65536, 0, 0, 0, 0, 1 << 30]),
+            MediaMetadata.Stream(index: 1, kind: "audio", codec: "aac"),
+        ]
+        let text = MediaDescription(metadata).text
+        #expect(text.contains("stream 0         video, h264, 320x240, rotate 90° counter-clockwise to display"))
+        #expect(!text.contains("stream 1         audio, aac, rotate"))
+    }
+}
