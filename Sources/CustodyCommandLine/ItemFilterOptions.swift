@@ -84,6 +84,18 @@ public enum ItemDetailText {
             "ingested at        \(item.ingestedAt)",
             "verified at        \(item.verifiedAt ?? "-")",
         ]
+        for sighting in item.seen ?? [] {
+            lines.append(
+                "also seen          \(sighting.at)  \(sighting.source.device ?? "-")  \(sighting.source.root)  \(sighting.source.path)"
+            )
+        }
+        if let dock = item.dock {
+            lines.append("dock session       \(dock.session)")
+            lines.append(
+                "clock offset       "
+                    + (dock.clockOffsetSeconds.map { "\(String(format: "%+g", $0)) s (\(dock.clockOffsetMethod ?? "?"))" }
+                        ?? "not measured"))
+        }
         if let metadata { lines.append(MediaDescription(metadata).text) }
         lines.append("audit trail:")
         lines += audit.map { "  #\($0.seq)  \($0.at)  \($0.actor)  \($0.action)  \($0.detail)" }
