@@ -213,7 +213,7 @@ let package = Package(
             name: "CustodyDaemonTests",
             dependencies: [
                 "CustodyDaemon", "ControlProtocol", "CustodyCore", "Catalog", "CustodyTesting", "Devices", "Ingest",
-                "CameraVolumes",
+                "CameraVolumes", "CustodyCommandLine",
             ],
             swiftSettings: strict
         ),

@@ -18,6 +18,9 @@
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
+//   custody-bench crypto-rates MIB
+//       Times SHA-256, AES-256-GCM seal and open on one core and prints what the five passes ingest
+//       makes over every byte (3 x SHA-256, seal, open) cost in CPU seconds for MIB MiB.
 //   custody-bench dock BAYS MIB_PER_BAY
 //       Docks BAYS simulated recorders at once into a real `custodyd run` (umockdev; needs the
 //       release custodyd beside this binary) and prints per-bay and aggregate ingest rates and the
@@ -55,6 +58,7 @@ func usage(_ message: String? = nil) -> Never {
                    custody-bench probe-latency STATE_DIR RUNS
                    custody-bench read-volume IMAGE PATH
                    custody-bench rotate STATE_DIR COUNT [BATCH=1000]
+                   custody-bench crypto-rates MIB
 
             """.utf8))
     exit(64)
@@ -295,6 +299,7 @@ do {
     case "dock": try dockBenchmark(Array(arguments.dropFirst()))
     case "rotate": try rotationBenchmark(Array(arguments.dropFirst()))
     case "policy-list": try policyList(Array(arguments.dropFirst()))
+    case "crypto-rates": try cryptoRates(Array(arguments.dropFirst()))
     case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")

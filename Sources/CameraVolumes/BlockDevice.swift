@@ -122,11 +122,14 @@ final class BlockDevice {
 final class WritableDevice {
     let path: String
     private let fd: Int32
+    /// Writes left before an injected failure (tests that stop a wipe at each of its writes).
+    private var writesBeforeFault: Int?
 
     /// A block device is opened with `O_EXCL`, which Linux refuses while the device (or one of its
     /// partitions) is mounted: Custody never writes under a kernel filesystem driver's feet.
     /// - Throws: `VolumeError.wipeRefused` when the device cannot be opened for writing.
-    init(path: String, blockDevice: Bool) throws {
+    init(path: String, blockDevice: Bool, fault: WriteFault? = nil) throws {
+        writesBeforeFault = fault?.after
         let fd = Glibc.open(path, O_RDWR | O_CLOEXEC | O_NOCTTY | (blockDevice ? O_EXCL : 0))
         guard fd >= 0 else {
             throw VolumeError(
@@ -144,6 +147,12 @@ final class WritableDevice {
     /// Writes `bytes` at `offset`.
     /// - Throws: `VolumeError.wipeFailed` naming `what`.
     func write(_ bytes: [UInt8], at offset: Int64, for what: @autoclosure () -> String) throws {
+        if let left = writesBeforeFault {
+            guard left > 0 else {
+                throw VolumeError(code: .wipeFailed, message: "injected fault before writing \(what())")
+            }
+            writesBeforeFault = left - 1
+        }
         var done = 0
         while done < bytes.count {
             let wrote = bytes.withUnsafeBytes { raw in

@@ -27,6 +27,13 @@ public protocol CameraVolume: AnyObject {
     /// - Returns: what was deleted and what was left, with reasons.
     /// - Throws: `VolumeError` (`.unsupported`, `.wipeRefused`, `.wipeFailed`).
     func wipe(_ files: [VolumeFile]) throws -> WipeReport
+    /// Whether an interrupted wipe left work on this volume that `wipe` (even of no files) finishes.
+    var hasInterruptedWipe: Bool { get }
+}
+
+extension CameraVolume {
+    /// Volumes without a wipe journal never have one.
+    public var hasInterruptedWipe: Bool { false }
 }
 
 /// What a walk reports for each entry.
@@ -113,6 +120,8 @@ public struct WipeReport: Sendable, Equatable {
     public var kept: [Kept] = []
     /// Clusters returned to the free pool.
     public var clustersFreed = 0
+    /// Files an earlier, interrupted wipe had begun deleting, whose deletion this one finished.
+    public var completed: [RawPath] = []
 
     /// A file that was not deleted.
     public struct Kept: Sendable, Equatable {

@@ -33,9 +33,13 @@ public final class ExFATVolume: CameraVolume {
     public let root: String
     public let partition: Partition
     let boot: ExFATBootSector
+    /// Why the main boot region was not used, when the backup was; such a volume is never written.
+    let bootDamage: String?
     let region: DeviceRegion
     let table: AllocationTable
     let clock: VolumeClock
+    /// How `wipe` deletes (journal, overwrite), set by `VolumeOpener`.
+    var wipeOptions = WipeOptions()
     /// The up-case table: `upcase[unit]` is the up-cased code unit.
     private(set) var upcase: [UInt16] = []
     /// The allocation bitmap of the active FAT: first cluster and length in bytes.
@@ -49,18 +53,13 @@ public final class ExFATVolume: CameraVolume {
 
     public var summary: String {
         "exFAT volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
+            + (partition.damage + [bootDamage].compactMap { $0 }).map { "; \($0)" }.joined()
     }
 
     init(region: DeviceRegion, partition: Partition, clock: VolumeClock) throws {
         let source =
             "\(region.device.path) (\(partition.scheme == "none" ? "whole device" : "\(partition.scheme) partition \(partition.number)"))"
-        let sector = try region.device.read(at: region.start, count: 512, for: "the exFAT boot sector")
-        let shift = Int(sector[108])
-        boot = try ExFATBootSector(
-            sector: sector,
-            bootRegion: {
-                try region.device.read(at: region.start, count: 12 << shift, for: "the exFAT boot region")
-            }, regionLength: region.length, source: source)
+        (boot, bootDamage) = try ExFATBootRegion.read(region, source: source)
         self.region = region
         self.partition = partition
         self.root = region.device.path

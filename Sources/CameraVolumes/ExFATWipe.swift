@@ -4,21 +4,42 @@ extension ExFATVolume {
     /// Deletes `files` as an exFAT driver would: every entry of each file's entry set is marked not in
     /// use, its clusters are cleared in the allocation bitmap, and, for a file with a FAT chain, its
     /// FAT entries are freed. Entry sets are written and flushed first, so a crash in between leaves
-    /// clusters marked used but unreferenced, never an entry pointing at free clusters.
+    /// clusters marked used but unreferenced, never an entry pointing at free clusters; with a journal
+    /// (`WipeOptions.journal`), the next wipe of this volume frees them. With `overwrite`, the clusters
+    /// are zeroed after the entries are gone and before they are freed.
     public func wipe(_ files: [VolumeFile]) throws -> WipeReport {
         var report = WipeReport()
+        if let bootDamage {
+            // Geometry from the backup region is good enough to read by, not to write by: a driver that
+            // trusts the main region would see the card differently. The files stay; nothing is lost.
+            report.kept = files.map {
+                .init(path: $0.path, reason: "the card is not written to: \(bootDamage); repair it with fsck.exfat")
+            }
+            return report
+        }
         let device = region.device
-        let candidates: [(file: VolumeFile, location: Location, runs: [ClusterRun])] = plan(files, report: &report) {
-            file in
+        let key = try journalKey()
+        let interrupted = try JournaledWipe.interrupted(
+            wipeOptions, key: key, on: device, mark: { $0 & 0x7f }, report: &report)
+        let candidates: [(file: VolumeFile?, step: WipeStep)] = plan(files, report: &report) { file in
             guard case .exfat(let location) = file.location, location.volume == token else {
                 return nil
             }
             try Self.checkEntrySet(location, on: device, path: file.path)
-            return (file, location, try runs(of: location.stream, what: file.path.displayString))
+            return (
+                file,
+                WipeStep(
+                    path: file.path.bytes, slots: location.slots, entries: location.set,
+                    spans: try runs(of: location.stream, what: file.path.displayString).spans,
+                    noFatChain: location.stream.noFatChain, key: location.slots[0])
+            )
         }
-        guard !candidates.isEmpty else { return report }
-        let plans = try keepingSharedClusters(candidates, report: &report)
-        guard !plans.isEmpty else { return report }
+        let steps = JournaledWipe.merge(interrupted.steps, candidates)
+        let plans = steps.isEmpty ? [] : try keepingSharedClusters(steps, report: &report)
+        guard !plans.isEmpty else {
+            if interrupted.found { try wipeOptions.journal?.remove(key: key) }
+            return report
+        }
         guard let bitmap else {
             throw VolumeError(code: .wipeRefused, message: "\(root) has no allocation bitmap; nothing was deleted")
         }
@@ -36,8 +57,8 @@ extension ExFATVolume {
         var editor = TableEditor(table: table, region: region)
         var freed = 0
         for plan in plans {
-            for run in plan.runs {
-                for cluster in run.first..<(run.first + run.count) {
+            for span in plan.step.spans {
+                for cluster in span.clusters {
                     let bit = Int(cluster - 2)
                     guard bits[bit / 8] & (1 << UInt8(bit % 8)) != 0 else { continue }
                     bits[bit / 8] &= ~(1 << UInt8(bit % 8))
@@ -45,22 +66,28 @@ extension ExFATVolume {
                     freed += 1
                 }
             }
-            if !plan.location.stream.noFatChain {
-                for run in plan.runs {
-                    for cluster in run.first..<(run.first + run.count) { try editor.set(cluster, to: 0) }
+            if !plan.step.noFatChain {
+                for span in plan.step.spans {
+                    for cluster in span.clusters { try editor.set(cluster, to: 0) }
                 }
             }
         }
 
-        let writable = try WritableDevice(path: device.path, blockDevice: device.isBlockDevice)
-        for plan in plans {
-            for (index, slot) in plan.location.slots.enumerated() {
+        let planned = plans.map(\.step)
+        try wipeOptions.journal?.save(WipeJournalEntry(steps: planned, overwrite: wipeOptions.overwrite), key: key)
+        let writable = try WritableDevice(path: device.path, blockDevice: device.isBlockDevice, fault: wipeOptions.fault)
+        for step in planned {
+            for (index, slot) in step.slots.enumerated() {
                 try writable.write(
-                    [plan.location.set[index * 32] & 0x7f], at: slot,
-                    for: "the entry set of \(plan.file.path.displayString)")
+                    [step.entries[index * 32] & 0x7f], at: slot, for: "the entry set of \(step.displayPath)")
             }
         }
         try writable.flush()
+        if wipeOptions.overwrite {
+            try JournaledWipe.zero(
+                planned, clusterSize: boot.clusterSize, offset: clusterOffset, region: region, to: writable)
+            try writable.flush()
+        }
         let directory = Directory(bytes: bits, runs: bitmapRuns, clusterSize: boot.clusterSize, heapStart: heapStart)
         // Changed bytes, written in runs that stay within one cluster run of the bitmap.
         var pending: (start: Int, end: Int)?
@@ -84,18 +111,32 @@ extension ExFATVolume {
         try flushRun()
         try editor.write(to: writable)
         try writable.flush()
+        try wipeOptions.journal?.remove(key: key)
         table.invalidate()
-        report.wiped = plans.map { $0.file.path }
+        JournaledWipe.report(plans, into: &report)
         report.clustersFreed = freed
         return report
     }
 
+    /// Whether an interrupted wipe of this volume left work to finish.
+    public var hasInterruptedWipe: Bool {
+        guard bootDamage == nil, let journal = wipeOptions.journal, let key = try? journalKey() else { return false }
+        return (try? journal.load(WipeJournalEntry.self, key: key)) != nil
+    }
+
+    private func journalKey() throws -> String {
+        JournaledWipe.key(
+            kind: "exfat", boot: try region.device.read(at: region.start, count: 512, for: "the exFAT boot sector"),
+            start: region.start, length: region.length)
+    }
+
     /// Leaves on the volume any file whose clusters another entry also uses (a cross-link on a damaged
-    /// volume): freeing them would free that entry's data too, and it may be evidence not yet read.
+    /// volume, or a file written after an interrupted wipe): freeing them would free that entry's data
+    /// too, and it may be evidence not yet read.
     private func keepingSharedClusters(
-        _ plans: [(file: VolumeFile, location: Location, runs: [ClusterRun])], report: inout WipeReport
-    ) throws -> [(file: VolumeFile, location: Location, runs: [ClusterRun])] {
-        let wiping = Set(plans.map { $0.location.slots[0] })
+        _ plans: [(file: VolumeFile?, step: WipeStep)], report: inout WipeReport
+    ) throws -> [(file: VolumeFile?, step: WipeStep)] {
+        let wiping = Set(plans.map(\.step.key))
         var live = ClusterSet(clusterCount: boot.clusterCount)
         try walk { item in
             guard case .file(let file) = item, case .exfat(let location) = file.location,
@@ -112,13 +153,13 @@ extension ExFATVolume {
         // After a walk, the claimed set holds every directory's clusters.
         let directories = claimedClusters
         return plans.filter { plan in
-            let clusters = plan.runs.lazy.flatMap { $0.first..<($0.first + $0.count) }
+            let clusters = plan.step.spans.lazy.flatMap(\.clusters)
             guard let shared = clusters.first(where: { live.contains($0) || directories.contains($0) }) else {
                 return true
             }
             report.kept.append(
                 .init(
-                    path: plan.file.path,
+                    path: RawPath(bytes: plan.step.path),
                     reason:
                         "its cluster \(shared) is also used by another file or directory (a cross-link); it stays so that entry's data is not freed"
                 ))

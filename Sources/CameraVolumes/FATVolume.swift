@@ -32,6 +32,8 @@ public final class FATVolume: CameraVolume {
     let region: DeviceRegion
     let table: AllocationTable
     let clock: VolumeClock
+    /// How `wipe` deletes (journal, overwrite), set by `VolumeOpener`.
+    var wipeOptions = WipeOptions()
     private var claimed: ClusterSet
     /// This volume object, in the locations of the files it lists (random: an address can be reused).
     let token = UInt64.random(in: .min ... .max)
@@ -41,6 +43,7 @@ public final class FATVolume: CameraVolume {
 
     public var summary: String {
         "\(boot.kind.rawValue) volume (\(partition.scheme == "none" ? "unpartitioned" : "\(partition.scheme) partition \(partition.number)"), \(boot.clusterCount) clusters of \(boot.clusterSize) bytes) on \(root)"
+            + partition.damage.map { "; \($0)" }.joined()
     }
 
     /// The FAT variant: FAT12, FAT16 or FAT32.

@@ -41,6 +41,7 @@ public final class FilteredVolume: CameraVolume {
     public func open(_ file: VolumeFile) throws -> any VolumeFileReader { try base.open(file) }
 
     public func wipe(_ files: [VolumeFile]) throws -> WipeReport { try base.wipe(files) }
+    public var hasInterruptedWipe: Bool { base.hasInterruptedWipe }
 }
 
 private func asciiLowercased(_ byte: UInt8) -> UInt8 {

@@ -8,6 +8,9 @@ public struct Partition: Sendable, Equatable {
     public var start: Int64
     /// Its length in bytes.
     public var length: Int64
+    /// Damage found in the table and worked around (a GPT whose primary failed its CRC, read from the
+    /// backup): recorded in the volume's summary, so the import's audit entry says it.
+    public var damage: [String] = []
 }
 
 /// Finds where the filesystems are: an MBR, a GPT (behind its protective MBR), or a filesystem boot
@@ -52,7 +55,7 @@ enum PartitionTable {
         for index in 0..<4 {
             let entry = Array(first[(446 + 16 * index)..<(446 + 16 * index + 16)])
             let type = entry[4]
-            if type == 0xee { return try gpt(device) }
+            if type == 0xee { return try GUIDPartitionTable.partitions(of: device) }
             guard entry[0] == 0x00 || entry[0] == 0x80 else {
                 throw notATable(
                     "has no FAT or exFAT boot sector at byte 0, and its MBR entry \(index + 1) has boot flag 0x\(String(entry[0], radix: 16)); the partition table is corrupt"
@@ -70,54 +73,7 @@ enum PartitionTable {
         return mbr
     }
 
-    /// The partitions of a GUID partition table, trying 512- and then 4096-byte logical sectors.
-    private static func gpt(_ device: BlockDevice) throws -> [Partition] {
-        for sectorSize in [512, 4096] where device.length >= Int64(sectorSize) * 2 {
-            let header = try device.read(at: Int64(sectorSize), count: 512, for: "the GPT header")
-            guard Array(header[0..<8]) == Array("EFI PART".utf8) else { continue }
-            let headerSize = Int(header.u32(12))
-            let entriesLBA = Int64(clamping: header.u64(72))
-            let entryCount = Int(header.u32(80))
-            let entrySize = Int(header.u32(84))
-            guard headerSize >= 92, headerSize <= sectorSize, entryCount <= maxGPTEntries, entrySize >= 128,
-                entrySize <= 4096, entrySize % 8 == 0, entriesLBA >= 2,
-                entriesLBA < device.length / Int64(sectorSize)
-            else {
-                throw VolumeError(
-                    code: .corrupt,
-                    message:
-                        "\(device.path): the GPT header has impossible fields (entries at LBA \(entriesLBA), \(entryCount) of \(entrySize) bytes); the partition table is corrupt"
-                )
-            }
-            let table = try device.read(
-                at: entriesLBA * Int64(sectorSize), count: entryCount * entrySize, for: "the GPT partition entries")
-            var partitions: [Partition] = []
-            for index in 0..<entryCount {
-                let base = index * entrySize
-                guard table[base..<base + 16].contains(where: { $0 != 0 }) else { continue }
-                let firstLBA = Int64(clamping: table.u64(base + 32))
-                let lastLBA = Int64(clamping: table.u64(base + 40))
-                guard lastLBA >= firstLBA, lastLBA < Int64.max / Int64(sectorSize) - 1 else {
-                    throw VolumeError(
-                        code: .corrupt,
-                        message: "\(device.path): GPT entry \(index + 1) ends before it starts; the table is corrupt")
-                }
-                partitions.append(
-                    try checked(
-                        device, "GPT", index + 1, start: firstLBA * Int64(sectorSize),
-                        length: (lastLBA - firstLBA + 1) * Int64(sectorSize)))
-            }
-            guard !partitions.isEmpty else {
-                throw VolumeError(code: .unrecognized, message: "\(device.path) has a GPT with no partitions")
-            }
-            return partitions
-        }
-        throw VolumeError(
-            code: .corrupt,
-            message: "\(device.path) has a protective MBR but no GPT header at LBA 1; the partition table is corrupt")
-    }
-
-    private static func checked(
+    static func checked(
         _ device: BlockDevice, _ scheme: String, _ number: Int, start: Int64, length: Int64
     ) throws -> Partition {
         guard start > 0, start < device.length else {

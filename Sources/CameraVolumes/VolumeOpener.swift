@@ -16,8 +16,11 @@ public enum VolumeOpener {
     /// - Parameters:
     ///   - path: an absolute path.
     ///   - timeZone: the zone FAT's local times (and exFAT times without a recorded offset) are taken in.
+    ///   - wipe: how a FAT or exFAT volume's `wipe` deletes: its journal, and whether it overwrites.
     /// - Throws: `VolumeError` (`.unavailable`, `.unrecognized`, `.corrupt`, `.truncated`) naming the path.
-    public static func open(_ path: String, timeZone: TimeZone = .current) throws -> any CameraVolume {
+    public static func open(
+        _ path: String, timeZone: TimeZone = .current, wipe: WipeOptions = WipeOptions()
+    ) throws -> any CameraVolume {
         var status = stat()
         guard stat(path, &status) == 0 else {
             throw VolumeError(
@@ -31,8 +34,14 @@ public enum VolumeOpener {
             let region = DeviceRegion(device: device, start: partition.start, length: partition.length)
             let sector = try device.read(at: partition.start, count: 512, for: "the boot sector of a partition")
             switch FilesystemProbe.kind(of: sector) {
-            case .fat: return try FATVolume(region: region, partition: partition, clock: clock)
-            case .exfat: return try ExFATVolume(region: region, partition: partition, clock: clock)
+            case .fat:
+                let volume = try FATVolume(region: region, partition: partition, clock: clock)
+                volume.wipeOptions = wipe
+                return volume
+            case .exfat:
+                let volume = try ExFATVolume(region: region, partition: partition, clock: clock)
+                volume.wipeOptions = wipe
+                return volume
             case nil: problems.append("\(partition.scheme) partition \(partition.number) holds neither FAT nor exFAT")
             }
         }

@@ -46,6 +46,10 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let sourceKept = AuditAction("source.kept")
     public static let dockStarted = AuditAction("dock.started")
     public static let dockFinished = AuditAction("dock.finished")
+    /// A dock set a device's clock (the history drift is measured against).
+    public static let deviceClockSet = AuditAction("device.clock_set")
+    /// Content already in an item seen again under another name, root or device.
+    public static let itemSighted = AuditAction("item.sighted")
 
     // MARK: Integrity
     /// `custodyd verify`: object hashes checked against the catalog, without keys.
@@ -137,6 +141,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         importStarted, importFinished, importInterrupted, importSkipped, importFailed, importDuplicate,
         itemStored, itemVerified, itemDiscarded, itemProbed, itemReprobed, recoveryDiscarded, sourceWiped, sourceKept,
         dockStarted, dockFinished,
+        deviceClockSet, itemSighted,
         fixityChecked, fixityDeep, fixityPass, fixityFailed,
         controlRequest, controlRefused, catalogListed, itemViewed, statusViewed, identityViewed, auditRead,
         accessDenied, requestFailed,

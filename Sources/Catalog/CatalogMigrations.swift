@@ -125,6 +125,80 @@ enum CatalogMigrations {
         migrator.registerMigration("content: export requests") { db in
             try db.execute(sql: ExportSchema.v1)
         }
+        migrator.registerMigration("ingest: dock session and clock offset per item") { db in
+            // Which dock session stored an item, and the device clock offset it measured and how: part
+            // of the item's provenance, so write-once like the rest of it. An offset needs its method.
+            try db.execute(
+                sql: """
+                    ALTER TABLE item ADD COLUMN dock_session TEXT
+                        CHECK (dock_session IS NULL OR length(dock_session) = 36);
+                    ALTER TABLE item ADD COLUMN clock_offset_ms INTEGER;
+                    ALTER TABLE item ADD COLUMN clock_offset_method TEXT
+                        CHECK (clock_offset_method IS NULL OR clock_offset_method IN ('device_protocol', 'clock_file'))
+                        CHECK ((clock_offset_method IS NULL) = (clock_offset_ms IS NULL))
+                        CHECK (clock_offset_method IS NULL OR dock_session IS NOT NULL);
+                    CREATE INDEX item_by_dock_session ON item (dock_session) WHERE dock_session IS NOT NULL;
+                    CREATE TRIGGER item_dock_write_once BEFORE UPDATE OF
+                        dock_session, clock_offset_ms, clock_offset_method ON item
+                    BEGIN
+                        SELECT RAISE(ABORT, 'item content and provenance are write-once');
+                    END;
+                    """)
+        }
+        migrator.registerMigration("ingest: device clock sets") { db in
+            // Each time a dock set a device's clock: the next docking measures drift against the last
+            // one instead of assuming a day. Append-only, like the audit entry written with each row.
+            try db.execute(
+                sql: """
+                    CREATE TABLE device_clock_set (
+                        seq          INTEGER PRIMARY KEY NOT NULL,
+                        device       TEXT NOT NULL CHECK (length(device) > 0),
+                        set_at       INTEGER NOT NULL,
+                        dock_session TEXT NOT NULL CHECK (length(dock_session) = 36)
+                    ) STRICT;
+                    CREATE INDEX device_clock_set_by_device ON device_clock_set (device, set_at);
+                    CREATE TRIGGER device_clock_set_no_update BEFORE UPDATE ON device_clock_set
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the clock-set history is append-only');
+                    END;
+                    CREATE TRIGGER device_clock_set_no_delete BEFORE DELETE ON device_clock_set
+                    BEGIN
+                        SELECT RAISE(ABORT, 'the clock-set history is append-only');
+                    END;
+                    """)
+        }
+        migrator.registerMigration("ingest: item sightings") { db in
+            // Content already in an item, met again under another name, root or device: every place it
+            // was seen, for `show`. Append-only while the item exists; deleting an item (retention)
+            // takes its sightings with it.
+            try db.execute(
+                sql: """
+                    CREATE TABLE item_sighting (
+                        seq                 INTEGER PRIMARY KEY NOT NULL,
+                        item_id             TEXT NOT NULL REFERENCES item (id) ON DELETE CASCADE,
+                        seen_at             INTEGER NOT NULL,
+                        source_device       TEXT,
+                        source_root         TEXT NOT NULL,
+                        source_path         BLOB NOT NULL,
+                        source_path_display TEXT NOT NULL,
+                        source_size         INTEGER NOT NULL CHECK (source_size >= 0),
+                        source_mtime_ns     INTEGER NOT NULL,
+                        source_mtime_raw    TEXT,
+                        source_mtime_zone   TEXT,
+                        dock_session        TEXT CHECK (dock_session IS NULL OR length(dock_session) = 36)
+                    ) STRICT;
+                    CREATE INDEX item_sighting_by_item ON item_sighting (item_id, seq);
+                    CREATE TRIGGER item_sighting_no_update BEFORE UPDATE ON item_sighting
+                    BEGIN
+                        SELECT RAISE(ABORT, 'sightings are append-only');
+                    END;
+                    CREATE TRIGGER item_sighting_no_delete BEFORE DELETE ON item_sighting
+                    WHEN EXISTS (SELECT 1 FROM item WHERE id = OLD.item_id)
+                    BEGIN
+                        SELECT RAISE(ABORT, 'sightings are append-only while their item exists');
+                    END;
+                    """)
+        }
         migrator.registerMigration("review: categories, retention, review queue, notes, holds, fixity failures") { db in
             try db.execute(sql: ReviewSchema.v1)
             try ReviewSchema.materialiseRetention(in: db)

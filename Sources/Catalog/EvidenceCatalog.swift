@@ -346,7 +346,9 @@ public struct EvidenceCatalog: Sendable {
             throw CatalogError(
                 code: .ambiguous, message: "more than one item id starts with \(text); give more characters")
         }
-        return first
+        var item = first
+        item.sightings = try sightings(of: item.id)
+        return item
     }
 
     /// Number of items in each state.

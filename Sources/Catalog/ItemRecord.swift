@@ -19,10 +19,15 @@ public struct ItemRecord: Sendable, Equatable {
     public var verifiedAt: Date?
     /// The probed media summary; nil until the item is probed.
     public var media: MediaSummary?
-    /// What the dock saw when the item came from a docked device: write-once.
+    /// What the dock session knew when it stored the item: the session, the device's clock offset and
+    /// how it was measured, when it docked, the officer its identity record named; nil for an item not
+    /// stored by a dock session (a folder or a `custodyd import`). Write-once.
     public var dock: DockFacts?
     /// Whose recording it is and why; nil until the item is probed.
     public var attribution: StoredAttribution?
+    /// Every place the content was seen after it was stored, oldest first; loaded for one item
+    /// (`EvidenceCatalog.item(matching:)`), empty in lists.
+    public var sightings: [ItemSighting] = []
     /// Review and retention as materialised on the item (DESIGN §12); not written by `insert`.
     public var review = StoredReview()
 
@@ -68,6 +73,7 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let unitID = Column("unit_id")
         static let nameDevice = Column("name_device")
         static let attributionFlags = Column("attribution_flags")
+        static let dockSession = Column("dock_session")
         static let dueAt = Column("due_at")
         static let reviewState = Column("review_state")
         static let fixityFailedAt = Column("fixity_failed_at")
@@ -85,16 +91,9 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         self.init(
             id: id, state: state, sha256: sha256, ciphertextSHA256: ciphertextSHA256, size: row["size"],
             ciphertextSize: row["ciphertext_size"], wrappedKey: Array(row["wrapped_key"] as Data),
-            source: SourceReference(
-                deviceID: row["source_device"], root: row["source_root"],
-                path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
-                modificationTimeNanoseconds: row["source_mtime_ns"], modificationTimeRaw: row["source_mtime_raw"],
-                modificationTimeZone: row["source_mtime_zone"]),
+            source: SourceReference(catalogRow: row),
             ingestedAt: Date(catalogMilliseconds: row["ingested_at"]),
             verifiedAt: (row["verified_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
-        if let dockedAt = row["docked_at"] as Int64? {
-            dock = DockFacts(dockedAt: Date(catalogMilliseconds: dockedAt), identityOfficer: row["identity_officer"])
-        }
         if let source = (row["officer_source"] as String?).flatMap(OfficerAttribution.Source.init) {
             attribution = StoredAttribution(
                 source: source, unitID: row["unit_id"], fileNameDevice: row["name_device"],
@@ -112,6 +111,16 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 officerID: row["officer_id"], hasLocation: (row["has_location"] as Int?) == 1,
                 damage: row["media_damaged"])
         }
+        if row.hasColumn("dock_session"), let session = (row["dock_session"] as String?).flatMap(EvidenceID.init) {
+            dock = DockFacts(sessionID: session)
+            if let milliseconds = row["clock_offset_ms"] as Int64?,
+                let method = (row["clock_offset_method"] as String?).flatMap(ClockOffset.Method.init)
+            {
+                dock?.clockOffset = ClockOffset(seconds: Double(milliseconds) / 1000, method: method)
+            }
+            dock?.dockedAt = (row["docked_at"] as Int64?).map(Date.init(catalogMilliseconds:))
+            dock?.identityOfficer = row["identity_officer"]
+        }
     }
 
     public func encode(to container: inout PersistenceContainer) throws {
@@ -122,18 +131,37 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         container["size"] = size
         container["ciphertext_size"] = ciphertextSize
         container["wrapped_key"] = Data(wrappedKey)
-        container["source_device"] = source.deviceID
-        container["source_root"] = source.root
-        container["source_path"] = Data(source.path.bytes)
-        container["source_path_display"] = source.path.displayString
-        container["source_size"] = source.size
-        container["source_mtime_ns"] = source.modificationTimeNanoseconds
-        container["source_mtime_raw"] = source.modificationTimeRaw
-        container["source_mtime_zone"] = source.modificationTimeZone
+        source.encode(to: &container)
         container["ingested_at"] = ingestedAt.catalogMilliseconds
         container["verified_at"] = verifiedAt?.catalogMilliseconds
-        container["docked_at"] = dock?.dockedAt.catalogMilliseconds
+        container["dock_session"] = dock?.sessionID.description
+        container["clock_offset_ms"] = dock?.clockOffset.map { Int64(($0.seconds * 1000).rounded()) }
+        container["clock_offset_method"] = dock?.clockOffset?.method.rawValue
+        container["docked_at"] = dock?.dockedAt?.catalogMilliseconds
         container["identity_officer"] = dock?.identityOfficer
+    }
+}
+
+extension SourceReference {
+    /// The `source_*` columns of an item or a sighting row.
+    init(catalogRow row: Row) {
+        self.init(
+            deviceID: row["source_device"], root: row["source_root"],
+            path: RawPath(bytes: Array(row["source_path"] as Data)), size: row["source_size"],
+            modificationTimeNanoseconds: row["source_mtime_ns"], modificationTimeRaw: row["source_mtime_raw"],
+            modificationTimeZone: row["source_mtime_zone"])
+    }
+
+    /// Writes the `source_*` columns.
+    func encode(to container: inout PersistenceContainer) {
+        container["source_device"] = deviceID
+        container["source_root"] = root
+        container["source_path"] = Data(path.bytes)
+        container["source_path_display"] = path.displayString
+        container["source_size"] = size
+        container["source_mtime_ns"] = modificationTimeNanoseconds
+        container["source_mtime_raw"] = modificationTimeRaw
+        container["source_mtime_zone"] = modificationTimeZone
     }
 }
 
@@ -184,18 +212,6 @@ public struct MediaSummary: Sendable, Equatable {
     }
 }
 
-/// What a dock session knew about the device when it took the item: when it docked and the officer
-/// its identity record named.
-public struct DockFacts: Sendable, Equatable {
-    public var dockedAt: Date
-    public var identityOfficer: String?
-
-    public init(dockedAt: Date, identityOfficer: String?) {
-        self.dockedAt = dockedAt
-        self.identityOfficer = identityOfficer
-    }
-}
-
 /// How an item's officer was decided, as stored.
 public struct StoredAttribution: Sendable, Equatable {
     /// Which source named the officer; nil when none did.
@@ -214,9 +230,15 @@ public struct StoredAttribution: Sendable, Equatable {
 }
 
 extension DockFacts {
-    /// The facts as `item.stored` records them.
+    /// The facts as an item's `item.stored` entry records them (docs/audit-log.md), in the units of
+    /// their columns, so a cross-check recomputes them from the row exactly.
     public var auditDetail: [String: String] {
-        var detail = ["docked_at": "\(dockedAt.catalogMilliseconds)"]
+        var detail = ["session": sessionID.description]
+        if let offset = clockOffset {
+            detail["clock_offset_ms"] = "\(Int64((offset.seconds * 1000).rounded()))"
+            detail["clock_offset_method"] = offset.method.rawValue
+        }
+        detail["docked_at"] = dockedAt.map { "\($0.catalogMilliseconds)" }
         detail["identity_officer"] = identityOfficer
         return detail
     }

@@ -49,6 +49,8 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
             let totalFiles = active.reduce(0) { $0 + $1.filesTotal }
             parts.append("\(files)/\(totalFiles) files, \(done >> 20)/\(total >> 20) MiB")
         }
+        let queued = bays.filter { $0.phase == .queued }
+        if !queued.isEmpty { parts.append("\(queued.count) queued") }
         if !failed.isEmpty { parts.append("\(failed.count) failed") }
         return parts.joined(separator: "; ")
     }
@@ -68,6 +70,8 @@ public struct BayStatus: Codable, Sendable, Equatable {
     public enum Phase: String, Codable, Sendable {
         /// A watched folder with nothing to do, or a device not yet identified.
         case idle
+        /// Docked, waiting for one of the sessions the daemon runs at once to end (`queuePosition`).
+        case queued
         /// Asking the device who it is, checking and setting its clock, unlocking it.
         case preparing
         /// Waiting for the storage to appear and opening the volume.
@@ -91,7 +95,7 @@ public struct BayStatus: Codable, Sendable, Equatable {
         public var isActive: Bool {
             switch self {
             case .preparing, .opening, .ingesting, .verifying, .wiping: return true
-            case .idle, .done, .failed, .undocked, .interrupted: return false
+            case .idle, .queued, .done, .failed, .undocked, .interrupted: return false
             }
         }
     }
@@ -128,6 +132,10 @@ public struct BayStatus: Codable, Sendable, Equatable {
     public var lastError: String?
     /// Things a reviewer must know (clock drift, identity mismatch).
     public var flags: [String]
+    /// Place in line while `queued` (1 runs next); nil otherwise.
+    public var queuePosition: Int?
+    /// Transient device-layer failures retried in this session so far.
+    public var retries: Int?
     /// When the session started and finished (RFC 3339 UTC).
     public var startedAt: String?
     public var finishedAt: String?

@@ -102,6 +102,52 @@ public struct ItemView: Codable, Sendable, Equatable {
         }
     }
 
+    /// The dock session that stored the item; absent for items from a folder or `import`.
+    public var dock: Dock?
+    /// Every other place the content was seen after it was stored, oldest first (`show` only; absent in
+    /// lists and when there is none).
+    public var seen: [Sighting]?
+
+    /// A place an item's content was seen again: another name, root or device.
+    public struct Sighting: Codable, Sendable, Equatable {
+        /// When, RFC 3339 UTC.
+        public var at: String
+        /// Where: the same shape as the item's own source.
+        public var source: Source
+        /// The dock session that saw it, if one did.
+        public var session: String?
+
+        /// Creates a sighting.
+        public init(at: String, source: Source, session: String? = nil) {
+            self.at = at
+            self.source = source
+            self.session = session
+        }
+    }
+
+    /// Which dock session stored an item, and the device clock offset it measured.
+    public struct Dock: Codable, Sendable, Equatable {
+        /// The session id (`session` in its `dock.started` and `dock.finished` audit entries).
+        public var session: String
+        /// Device minus system time at docking, seconds; nil when the clock was not read.
+        public var clockOffsetSeconds: Double?
+        /// How it was read: `device_protocol`.
+        public var clockOffsetMethod: String?
+
+        /// Creates a dock description.
+        public init(session: String, clockOffsetSeconds: Double? = nil, clockOffsetMethod: String? = nil) {
+            self.session = session
+            self.clockOffsetSeconds = clockOffsetSeconds
+            self.clockOffsetMethod = clockOffsetMethod
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case session
+            case clockOffsetSeconds = "clock_offset_seconds"
+            case clockOffsetMethod = "clock_offset_method"
+        }
+    }
+
     /// The typed media fields (docs/cli-json.md).
     public struct Media: Codable, Sendable, Equatable {
         public var kind: String
@@ -155,7 +201,7 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, sha256, size, source, media, attribution
+        case id, state, sha256, size, source, media, attribution, dock, seen
         case ciphertextSHA256 = "ciphertext_sha256"
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"

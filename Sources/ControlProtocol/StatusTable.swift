@@ -26,7 +26,8 @@ public enum StatusTable {
         var rows = [header]
         for bay in status.bays {
             rows.append([
-                bay.id, bay.phase.rawValue, "\(bay.device ?? "-")/\(bay.officer ?? "-")", bar(for: bay),
+                bay.id, bay.queuePosition.map { "queued #\($0)" } ?? bay.phase.rawValue,
+                "\(bay.device ?? "-")/\(bay.officer ?? "-")", bar(for: bay),
                 "\(bay.filesDone)/\(bay.filesTotal)", "\(mebibytes(bay.bytesDone))/\(mebibytes(bay.bytesTotal))",
                 bay.bytesPerSecond.map { String(format: "%.1f MiB/s", $0 / 1_048_576) } ?? "-",
                 bay.etaSeconds.map(duration) ?? "-",

@@ -1,12 +1,10 @@
+import CustodyCore
 import Foundation
 
 /// Formats the instants the daemon and the CLIs show (parsing is `CustodyDaemon`'s, whose errors it uses).
 public enum Timestamps {
     /// `2024-05-01T10:00:00.123Z`.
-    public static func rfc3339(_ date: Date) -> String {
-        date.formatted(
-            .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-    }
+    public static func rfc3339(_ date: Date) -> String { RFC3339.string(date) }
 
     /// `2024-05-01T10:00:00.123456789Z` from nanoseconds since the epoch.
     public static func rfc3339(nanoseconds: Int64) -> String {

@@ -116,6 +116,18 @@ public enum ItemDetailText {
             "ingested at        \(item.ingestedAt)",
             "verified at        \(item.verifiedAt ?? "-")",
         ]
+        for sighting in item.seen ?? [] {
+            lines.append(
+                "also seen          \(sighting.at)  \(sighting.source.device ?? "-")  \(sighting.source.root)  \(sighting.source.path)"
+            )
+        }
+        if let dock = item.dock {
+            lines.append("dock session       \(dock.session)")
+            lines.append(
+                "clock offset       "
+                    + (dock.clockOffsetSeconds.map { "\(String(format: "%+g", $0)) s (\(dock.clockOffsetMethod ?? "?"))" }
+                        ?? "not measured"))
+        }
         if let metadata { lines.append(MediaDescription(metadata).text) }
         if let review { lines += ReviewText.lines(review) }
         lines.append("audit trail:")

@@ -45,6 +45,12 @@ public struct MediaDescription {
             if let rate = stream.frameRate { parts.append(String(format: "%.3g fps", rate)) }
             if let rate = stream.sampleRate { parts.append("\(rate) Hz") }
             if let channels = stream.channels { parts.append("\(channels) ch") }
+            // A reviewer must know the player turns the picture, or why it looks sideways in one that does not.
+            if let rotation = stream.rotation, rotation != 0 {
+                parts.append("rotate \(String(format: "%g", rotation))° counter-clockwise to display")
+            } else if let matrix = stream.displayMatrix, stream.rotation == nil {
+                parts.append("display matrix \(matrix.map(String.init).joined(separator: " "))")
+            }
             add("stream \(stream.index)", parts.joined(separator: ", "))
         }
         add("DAMAGED", metadata.damage)

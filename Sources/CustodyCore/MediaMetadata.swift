@@ -25,12 +25,21 @@ public struct MediaMetadata: Codable, Sendable, Equatable {
         public var sampleRate: Int?
         public var channels: Int?
         public var tags: [String: String]
+        /// How a player must turn the picture, in degrees counter-clockwise (FFmpeg's and ffprobe's
+        /// convention: `av_display_rotation_get`), when the stream carries a display matrix; a phone or a
+        /// body camera worn sideways writes one, and without it a reviewer sees the picture sideways.
+        public var rotation: Double?
+        /// The stream's display matrix as written (nine 32-bit values: 16.16 fixed point, the third
+        /// column 2.30), raw, so a flip or an odd angle is kept even where `rotation` cannot say it.
+        public var displayMatrix: [Int32]?
 
         public init(
             index: Int, kind: String, codec: String? = nil, profile: String? = nil, width: Int? = nil,
             height: Int? = nil, frameRate: Double? = nil, sampleRate: Int? = nil, channels: Int? = nil,
-            tags: [String: String] = [:]
+            tags: [String: String] = [:], rotation: Double? = nil, displayMatrix: [Int32]? = nil
         ) {
+            self.rotation = rotation
+            self.displayMatrix = displayMatrix
             self.index = index
             self.kind = kind
             self.codec = codec
@@ -82,6 +91,31 @@ public struct MediaMetadata: Codable, Sendable, Equatable {
             self.time = time
             self.corrected = corrected
             self.assumedZone = assumedZone
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case source, raw, time, corrected, assumedZone
+        }
+
+        // The instants are RFC 3339 text whatever the encoder's date strategy (docs/cli-json.md): a
+        // default JSONEncoder would write seconds since 2001, and the catalog's `.iso8601` would drop
+        // the milliseconds a container time can carry.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            source = try container.decode(Source.self, forKey: .source)
+            raw = try container.decode(String.self, forKey: .raw)
+            time = try RFC3339.decode(container, .time)
+            corrected = try RFC3339.decodeIfPresent(container, .corrected)
+            assumedZone = try container.decodeIfPresent(String.self, forKey: .assumedZone)
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(source, forKey: .source)
+            try container.encode(raw, forKey: .raw)
+            try container.encode(RFC3339.string(time), forKey: .time)
+            try container.encodeIfPresent(corrected.map(RFC3339.string), forKey: .corrected)
+            try container.encodeIfPresent(assumedZone, forKey: .assumedZone)
         }
     }
 

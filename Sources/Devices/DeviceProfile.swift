@@ -30,6 +30,12 @@ public struct DeviceProfile: Sendable, Hashable, Codable {
     public var unlockPassword: String?
     /// Delete files from the device once their items verified.
     public var wipeAfterVerify: Bool
+    /// How the wipe deletes: false unlinks (the data stays on the card until the camera overwrites
+    /// it); true zeroes the wiped files' clusters first (profile `wipe = "overwrite"`).
+    public var wipeOverwrites = false
+    /// Mass storage only: a file below the volume root that the camera rewrites when it is connected;
+    /// its modification time gives the camera's clock offset (profile `clock_file`). Nil: not measured.
+    public var clockFile: String?
     /// Folders below the volume root that hold media; empty for the whole volume.
     public var mediaFolders: [String]
     /// The MediaProbe file-name rule for this family, if any.
@@ -58,7 +64,8 @@ public struct DeviceProfile: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, interfaceClass, family, name, unlockPassword, wipeAfterVerify, mediaFolders, fileNameRule,
+        case id, interfaceClass, family, name, unlockPassword, wipeAfterVerify, wipeOverwrites, clockFile,
+            mediaFolders, fileNameRule,
             clockUTCOffsetSeconds, bulkOut, bulkIn, timeoutMilliseconds
     }
 
@@ -96,6 +103,8 @@ public struct DeviceProfile: Sendable, Hashable, Codable {
             fileNameRule: try c.decodeIfPresent(String.self, forKey: .fileNameRule),
             clockUTCOffsetSeconds: try c.decodeIfPresent(Int.self, forKey: .clockUTCOffsetSeconds) ?? 0,
             endpoints: endpoints)
+        wipeOverwrites = try c.decodeIfPresent(Bool.self, forKey: .wipeOverwrites) ?? false
+        clockFile = try c.decodeIfPresent(String.self, forKey: .clockFile)
         if family.needsPassword, unlockPassword == nil {
             throw DecodingError.dataCorruptedError(
                 forKey: .unlockPassword, in: c,
@@ -111,6 +120,8 @@ public struct DeviceProfile: Sendable, Hashable, Codable {
         try c.encode(name, forKey: .name)
         try c.encodeIfPresent(unlockPassword, forKey: .unlockPassword)
         try c.encode(wipeAfterVerify, forKey: .wipeAfterVerify)
+        try c.encode(wipeOverwrites, forKey: .wipeOverwrites)
+        try c.encodeIfPresent(clockFile, forKey: .clockFile)
         try c.encode(mediaFolders, forKey: .mediaFolders)
         try c.encodeIfPresent(fileNameRule, forKey: .fileNameRule)
         try c.encode(clockUTCOffsetSeconds, forKey: .clockUTCOffsetSeconds)

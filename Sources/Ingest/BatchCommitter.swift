@@ -31,6 +31,8 @@ final class BatchCommitter: @unchecked Sendable {
     private let catalog: EvidenceCatalog
     private let keyEncryptionKey: KeyEncryptionKey
     private let probing: MediaProbing
+    /// The dock session's facts, recorded on every item of the run.
+    private let dock: DockFacts?
     private let commitQueue = DispatchQueue(label: "custody.ingest.commit")
     private let readBackQueue = DispatchQueue(label: "custody.ingest.read-back")
     private let slots = DispatchSemaphore(value: 2)
@@ -39,8 +41,6 @@ final class BatchCommitter: @unchecked Sendable {
     private let lock = NSLock()
     private var outcomes: [Outcome] = []
     private var error: (any Error)?
-
-    private let dock: DockFacts?
 
     init(
         store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, prober: MediaProber,

@@ -24,6 +24,8 @@ struct ImportRun {
     let collectVerified: Bool
     /// Asked while a file is read: a stop abandons the file (its partial object is removed).
     let shouldStop: () -> Bool
+    /// The dock session running the import, if one is.
+    var dock: DockFacts? = nil
 
     var summary = ImportSummary()
     var batch: [(object: WrittenObject, source: SourceReference)] = []
@@ -32,6 +34,10 @@ struct ImportRun {
     var sealedFiles: [RawPath: VolumeFile] = [:]
     /// Files whose content is in a verified item: this run's verified items and duplicates of verified ones.
     var verifiedFiles: [(file: VolumeFile, id: EvidenceID, sha256: SHA256Digest)] = []
+    /// Content sealed by this run and not yet verified or failed: the item it goes into.
+    var sealedContent: [SHA256Digest: (id: EvidenceID, size: Int64)] = [:]
+    /// Files whose content this run sealed once already, waiting for that item to verify.
+    var awaitingSightings: [EvidenceID: [(file: VolumeFile, source: SourceReference)]] = [:]
 
     mutating func skip(_ path: RawPath, reason: String) throws {
         summary.skipped += 1
@@ -76,7 +82,7 @@ struct ImportRun {
         do {
             let candidates = try catalog.itemsFromSameSource(source)
             if !candidates.isEmpty {
-                if let existing = try duplicate(file, path: entry.path, among: candidates) {
+                if let existing = try duplicate(file, path: entry.path, source: source, among: candidates) {
                     if collectVerified, existing.state == .verified {
                         verifiedFiles.append((entry, existing.id, existing.sha256))
                     }
@@ -100,6 +106,7 @@ struct ImportRun {
                 try? store.removeTemporary(object)
                 throw error
             }
+            if try sighting(of: object, file: entry, source: source) { return }
             events(.sealed(path: entry.path, id: id))
             batch.append((object, source))
             batchBytes += object.size
@@ -119,7 +126,7 @@ struct ImportRun {
     /// nothing written). If an item has that content, record that it was seen again and return it;
     /// otherwise return nil, and the caller ingests the file as a new item.
     private mutating func duplicate(
-        _ file: any VolumeFileReader, path: RawPath, among candidates: [ItemRecord]
+        _ file: any VolumeFileReader, path: RawPath, source: SourceReference, among candidates: [ItemRecord]
     ) throws -> ItemRecord? {
         let hasher = SHA256Hasher()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 8 << 20, alignment: 4096)
@@ -146,6 +153,11 @@ struct ImportRun {
                 action: .importDuplicate, itemID: existing.id,
                 detail: ["root": root, "path": path.displayString])
         ])
+        // The same file on another device (a card moved to another reader) is a place worth listing.
+        if existing.source.deviceID != deviceID {
+            try catalog.recordSighting(
+                ItemSighting(itemID: existing.id, seenAt: Date(), source: source, dockSession: dock?.sessionID))
+        }
         return existing
     }
 
@@ -180,9 +192,11 @@ struct ImportRun {
                     verifiedFiles.append((file, record.id, record.sha256))
                 }
                 events(.verified(path: record.source.path, id: record.id, sha256: record.sha256, size: record.size))
+                try resolveSightings(of: record)
             case .failed(let record, let reason):
                 sealedFiles[record.source.path] = nil
                 try fail(record.source.path, reason: reason)
+                try failSightings(of: record)
             }
         }
     }

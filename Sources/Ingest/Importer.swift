@@ -32,15 +32,13 @@ public struct Importer {
     private let logger: Logger
     private let limits: BatchLimits
     private let prober: MediaProber
-    private let dock: DockFacts?
 
     /// Creates an importer. The caller holds the store lock and has run `Recovery`.
     public init(
         store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, logger: Logger,
-        limits: BatchLimits = BatchLimits(), prober: MediaProber = MediaProber(), dock: DockFacts? = nil
+        limits: BatchLimits = BatchLimits(), prober: MediaProber = MediaProber()
     ) {
         self.prober = prober
-        self.dock = dock
         self.store = store
         self.catalog = catalog
         self.keyEncryptionKey = keyEncryptionKey
@@ -69,10 +67,11 @@ public struct Importer {
     ///   `shouldStop` is asked before each file and while a file is read: once it says yes, the file
     ///   being read is discarded, the files sealed before it are committed and verified, nothing is
     ///   wiped, and `IngestError.stopped` is thrown.
+    ///   `dock`, when a dock session runs the import, is recorded on every item it stores.
     public func importVolume(
         _ volume: any CameraVolume, deviceID: String? = nil, wipe: Bool = false,
         events: @escaping (ImportEvent) -> Void = { _ in },
-        shouldStop: @escaping () -> Bool = { false }
+        shouldStop: @escaping () -> Bool = { false }, dock: DockFacts? = nil
     ) throws -> ImportSummary {
         let root = volume.root
         var run = ImportRun(
@@ -81,7 +80,7 @@ public struct Importer {
                 store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, prober: prober, dock: dock),
             keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: limits, root: root, deviceID: deviceID, events: events, collectVerified: wipe,
-            shouldStop: shouldStop)
+            shouldStop: shouldStop, dock: dock)
         try catalog.audit([
             AuditEvent(
                 action: .importStarted,
@@ -160,7 +159,8 @@ public struct Importer {
             files.append(candidate.file)
             ids[candidate.file.path] = record.id
         }
-        guard !files.isEmpty else { return }
+        // An interrupted wipe of this volume is finished even when this run has nothing new to delete.
+        guard !files.isEmpty || volume.hasInterruptedWipe else { return }
         let report = try volume.wipe(files)
         try catalog.audit(
             report.wiped.map { path in
@@ -168,6 +168,14 @@ public struct Importer {
                     action: .sourceWiped, itemID: ids[path],
                     detail: ["root": volume.root, "path": path.displayString])
             }
+                + report.completed.map { path in
+                    AuditEvent(
+                        action: .sourceWiped,
+                        detail: [
+                            "root": volume.root, "path": path.displayString,
+                            "completed": "the deletion an interrupted wipe began",
+                        ])
+                }
                 + report.kept.map { kept in
                     AuditEvent(
                         action: .sourceKept, itemID: ids[kept.path],

@@ -25,7 +25,8 @@ struct MediaProbing {
     func metadata(of record: ItemRecord) -> MediaMetadata {
         let context = MediaProber.Context(
             fileName: record.source.path.displayString,
-            fileModified: Date(timeIntervalSince1970: Double(record.source.modificationTimeNanoseconds) / 1e9))
+            fileModified: Date(timeIntervalSince1970: Double(record.source.modificationTimeNanoseconds) / 1e9),
+            clockOffset: record.dock?.clockOffset?.seconds)
         do {
             let reader = try ObjectReader(
                 path: store.objectPath(for: record.ciphertextSHA256), id: record.id,

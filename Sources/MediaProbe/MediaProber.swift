@@ -54,9 +54,17 @@ public struct MediaProber: Sendable {
         return metadata
     }
 
-    private func readMedia(_ source: any RandomAccessSource, into metadata: inout MediaMetadata) {
-        let head = (try? Self.head(of: source, count: ExifReader.headLength)) ?? []
-        guard let container = ContainerSignature.identify(head) else {
+    private func readMedia(_ base: any RandomAccessSource, into metadata: inout MediaMetadata) {
+        let source: PrefixCachedSource
+        do {
+            source = try PrefixCachedSource(base, headCount: ExifReader.headLength)
+        } catch {
+            metadata.unreadable = "the stored copy could not be read for probing: \(error)"
+            return
+        }
+        // `source.prefix` is passed at each use, never kept in a local, so the buffer the source
+        // clears when it goes is the only copy of those plaintext bytes.
+        guard let container = ContainerSignature.identify(source.prefix) else {
             metadata.kind = .other
             metadata.unreadable = "not a recognised media file (no known container signature)"
             return
@@ -80,7 +88,7 @@ public struct MediaProber: Sendable {
         if context.bit_rate > 0 { metadata.bitRate = context.bit_rate }
         metadata.tags = Self.dictionary(context.metadata)
         metadata.streams = (0..<Int(context.nb_streams)).compactMap { index in
-            context.streams[index].map { Self.stream($0.pointee, index: index) }
+            context.streams[index].map { Self.stream($0, index: index) }
         }
         metadata.make = metadata.tags["make"] ?? metadata.tags["com.apple.quicktime.make"]
         metadata.model = metadata.tags["model"] ?? metadata.tags["com.apple.quicktime.model"]
@@ -95,7 +103,7 @@ public struct MediaProber: Sendable {
         let isStill = metadata.container.map { $0.hasSuffix("_pipe") || $0 == "image2" } ?? false
         if isStill {
             metadata.kind = .photo
-            if let exif = ExifReader.read(jpeg: head) {
+            if let exif = ExifReader.read(jpeg: source.prefix) {
                 metadata.exif = exif.fields
                 metadata.make = metadata.make ?? exif.fields["Make"]
                 metadata.model = metadata.model ?? exif.fields["Model"]
@@ -110,13 +118,13 @@ public struct MediaProber: Sendable {
         } else if metadata.streams.contains(where: { $0.kind == "audio" }) {
             metadata.kind = .audio
         }
-        if !isStill { metadata.damage = DamageCheck.run(session, head: head, stated: metadata.durationSeconds) }
+        if !isStill { metadata.damage = DamageCheck.run(session, head: source.prefix, stated: metadata.durationSeconds) }
     }
 
     private func recordedAt(_ metadata: MediaMetadata, context: Context) -> MediaMetadata.RecordedAt? {
         var found: MediaMetadata.RecordedAt?
         if let raw = metadata.tags["creation_time"] ?? metadata.tags["com.apple.quicktime.creationdate"],
-            let time = Self.parseISO8601(raw)
+            let time = RFC3339.date(raw)
         {
             found = .init(source: .container, raw: raw, time: time)
         } else if let raw = metadata.exif["DateTimeOriginal"] {
@@ -146,7 +154,8 @@ public struct MediaProber: Sendable {
 
     // MARK: - Helpers
 
-    private static func stream(_ stream: AVStream, index: Int) -> MediaMetadata.Stream {
+    private static func stream(_ pointer: UnsafeMutablePointer<AVStream>, index: Int) -> MediaMetadata.Stream {
+        let stream = pointer.pointee
         let parameters = stream.codecpar.pointee
         var result = MediaMetadata.Stream(index: index, kind: kind(of: parameters.codec_type))
         result.codec = avcodec_get_name(parameters.codec_id).map { String(cString: $0) }
@@ -164,6 +173,10 @@ public struct MediaProber: Sendable {
             if parameters.ch_layout.nb_channels > 0 { result.channels = Int(parameters.ch_layout.nb_channels) }
         }
         result.tags = dictionary(stream.metadata)
+        if let matrix = DisplayMatrix(of: pointer) {
+            result.displayMatrix = matrix.values
+            result.rotation = matrix.rotation
+        }
         return result
     }
 
@@ -190,19 +203,6 @@ public struct MediaProber: Sendable {
         return out
     }
 
-    private static func head(of source: any RandomAccessSource, count: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: Int(min(Int64(count), source.length)))
-        var filled = 0
-        while filled < bytes.count {
-            let got = try bytes.withUnsafeMutableBytes {
-                try source.read(at: Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
-            }
-            if got == 0 { break }
-            filled += got
-        }
-        return Array(bytes.prefix(filled))
-    }
-
     static func kind(forExtension name: String) -> MediaMetadata.Kind {
         switch name.split(separator: ".").last?.lowercased() ?? "" {
         case "mp4", "mov", "m4v", "avi", "mkv", "ts", "mts", "3gp", "asf", "wmv": .video
@@ -210,12 +210,6 @@ public struct MediaProber: Sendable {
         case "jpg", "jpeg", "png", "heic", "tif", "tiff", "bmp": .photo
         default: .other
         }
-    }
-
-    static func parseISO8601(_ text: String) -> Date? {
-        if let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) { return date }
-        if let date = try? Date.ISO8601FormatStyle().parse(text) { return date }
-        return nil
     }
 
     static func zone(fromOffset text: String) -> TimeZone? {

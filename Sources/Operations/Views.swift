@@ -9,11 +9,7 @@ extension ItemView {
         self.init(
             id: record.id.description, state: record.state.rawValue, sha256: record.sha256.hex,
             ciphertextSHA256: record.ciphertextSHA256.hex, size: record.size, ciphertextSize: record.ciphertextSize,
-            source: Source(
-                device: record.source.deviceID, root: record.source.root, path: record.source.path.displayString,
-                pathHex: Hex.encode(record.source.path.bytes), size: record.source.size,
-                modified: Timestamps.rfc3339(nanoseconds: record.source.modificationTimeNanoseconds),
-                modifiedRaw: record.source.modificationTimeRaw, modifiedZone: record.source.modificationTimeZone),
+            source: Source(record.source),
             ingestedAt: Timestamps.rfc3339(record.ingestedAt), verifiedAt: record.verifiedAt.map(Timestamps.rfc3339),
             media: record.media.map { summary in
                 Media(
@@ -23,6 +19,17 @@ extension ItemView {
                     hasLocation: summary.hasLocation, damaged: summary.damage)
             },
             attribution: Self.attribution(record))
+        if !record.sightings.isEmpty {
+            seen = record.sightings.map {
+                Sighting(
+                    at: Timestamps.rfc3339($0.seenAt), source: Source($0.source), session: $0.dockSession?.description)
+            }
+        }
+        dock = record.dock.map {
+            Dock(
+                session: $0.sessionID.description, clockOffsetSeconds: $0.clockOffset?.seconds,
+                clockOffsetMethod: $0.clockOffset?.method.rawValue)
+        }
         reviewState = record.review.state
         dueAt = record.review.dueAt.map(Timestamps.rfc3339)
         retentionCategory = record.review.category
@@ -34,7 +41,7 @@ extension ItemView {
         return Attribution(
             officer: record.media?.officerID, source: record.attribution?.source?.rawValue,
             unit: record.attribution?.unitID, identityOfficer: record.dock?.identityOfficer,
-            dockedAt: record.dock.map { Timestamps.rfc3339($0.dockedAt) },
+            dockedAt: record.dock?.dockedAt.map(Timestamps.rfc3339),
             fileNameDevice: record.attribution?.fileNameDevice, flags: record.attribution?.flags ?? [])
     }
 }
@@ -102,5 +109,16 @@ extension DeviceView {
             maintenance: maintenance?.map {
                 Maintenance(at: Timestamps.rfc3339($0.at), what: $0.what, result: $0.result, by: $0.recordedBy)
             })
+    }
+}
+
+extension ItemView.Source {
+    /// The view of where an item, or a sighting of it, came from.
+    init(_ source: SourceReference) {
+        self.init(
+            device: source.deviceID, root: source.root, path: source.path.displayString,
+            pathHex: Hex.encode(source.path.bytes), size: source.size,
+            modified: Timestamps.rfc3339(nanoseconds: source.modificationTimeNanoseconds),
+            modifiedRaw: source.modificationTimeRaw, modifiedZone: source.modificationTimeZone)
     }
 }

@@ -77,7 +77,8 @@ struct ImportCommand: ParsableCommand {
         let volume: any CameraVolume
         do {
             volume = try VolumeOpener.open(
-                root.string, timeZone: timeZone.flatMap(TimeZone.init(identifier:)) ?? .current)
+                root.string, timeZone: timeZone.flatMap(TimeZone.init(identifier:)) ?? .current,
+                wipe: WipeOptions(journal: WipeJournal(directory: state.root.appending("wipe-journal").string)))
         } catch let error as VolumeError {
             throw DaemonError(code: .invalidArgument, message: "import: \(error.description)")
         }

@@ -61,3 +61,11 @@ func read(_ volume: any CameraVolume, buffer size: Int = 1 << 20) throws -> Read
 func openVolume(_ path: String, zone: String = "UTC") throws -> any CameraVolume {
     try VolumeOpener.open(path, timeZone: TimeZone(identifier: zone)!)
 }
+
+/// Overwrites `bytes` at `offset` of the file at `path` (damage on purpose).
+func patch(_ path: String, at offset: Int64, _ bytes: [UInt8]) throws {
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    defer { try? handle.close() }
+    try handle.seek(toOffset: UInt64(offset))
+    try handle.write(contentsOf: Data(bytes))
+}

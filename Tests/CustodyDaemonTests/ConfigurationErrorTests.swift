@@ -68,6 +68,14 @@ import Testing
         ),
         // [[devices.profile]]
         (
+            profile + "clock_file = \"MISC/TIME.TXT\"", 1,
+            #"key "clock_file" in [[devices.profile]] is for mass_storage cameras"#
+        ),
+        (
+            profile + "wipe = \"shred\"", 4,
+            #"key "wipe" in [[devices.profile]] must be "unlink" or "overwrite", not "shred""#
+        ),
+        (
             profile + "wipe_after_verify = \"yes\"", 4,
             #"key "wipe_after_verify" in [[devices.profile]] must be true or false, not the string "yes""#
         ),

@@ -93,6 +93,7 @@ import Testing
             name = "Card reader"
             interface_class = 8
             wipe_after_verify = false
+            clock_file = "MISC/TIME.TXT"
             media_folders = []
             file_name_rule = "datetime_device_officer"
             clock_utc_offset_seconds = -18000
@@ -105,6 +106,7 @@ import Testing
             family = "jieli"
             unlock_password = "gat-password"
             media_folders = ["DCIM", "Record/Video"]
+            wipe = "overwrite"
 
             [devices.registry."SN-1"]
             officer = "P1"
@@ -143,15 +145,25 @@ import Testing
         #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 60_000)
         #expect(
             configuration.devices.profiles.profiles == [
-                DeviceProfile(
-                    id: USBDeviceID(vendor: 0x2E8A, product: 0x000A), family: .massStorage, interfaceClass: 8,
-                    name: "Card reader", mediaFolders: [], fileNameRule: "datetime_device_officer",
-                    clockUTCOffsetSeconds: -18000, endpoints: BulkEndpoints(out: 2, in: 0x82, timeoutMilliseconds: 1000)
-                ),
-                DeviceProfile(
-                    id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .jieli, unlockPassword: "gat-password",
-                    mediaFolders: ["DCIM", "Record/Video"]),
+                {
+                    var profile = DeviceProfile(
+                        id: USBDeviceID(vendor: 0x2E8A, product: 0x000A), family: .massStorage, interfaceClass: 8,
+                        name: "Card reader", mediaFolders: [], fileNameRule: "datetime_device_officer",
+                        clockUTCOffsetSeconds: -18000,
+                        endpoints: BulkEndpoints(out: 2, in: 0x82, timeoutMilliseconds: 1000))
+                    profile.clockFile = "MISC/TIME.TXT"
+                    return profile
+                }(),
+                {
+                    var profile = DeviceProfile(
+                        id: USBDeviceID(vendor: 0x1234, product: 0x5678), family: .jieli,
+                        unlockPassword: "gat-password", mediaFolders: ["DCIM", "Record/Video"])
+                    profile.wipeOverwrites = true
+                    return profile
+                }(),
             ])
+        #expect(configuration.devices.profiles.profiles.map(\.wipeOverwrites) == [false, true])
+        #expect(configuration.devices.profiles.profiles.map(\.clockFile) == ["MISC/TIME.TXT", nil])
         #expect(
             configuration.devices.profiles.registry == [
                 "SN-1": RegisteredDevice(officerID: "P1"), "SN-2": RegisteredDevice(unitNumber: "U2"),

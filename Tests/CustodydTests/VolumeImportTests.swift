@@ -56,8 +56,24 @@ import Testing
         #expect(firstWiped > lastVerified)
         #expect(events.filter { $0["event"] == "wiped" }.count == expected.count)
 
+        // Every file is an item, or — content already in an item under another name — a place that
+        // item was seen (`show`'s item.seen).
         let items = try fixture.itemsByPath()
-        for (path, hash) in expected { #expect(items[path]?["sha256"] as? String == hash, "\(path)") }
+        let byHash = Dictionary(items.values.map { ($0["sha256"] as? String ?? "", $0) }) { first, _ in first }
+        var places: [String: Set<String>] = [:]
+        for (path, hash) in expected {
+            if let item = items[path] {
+                #expect(item["sha256"] as? String == hash, "\(path)")
+                continue
+            }
+            let id = try #require(byHash[hash]?["id"] as? String, "\(path): its content is in no item")
+            if places[id] == nil {
+                let seen = (try fixture.json("show", id)["item"] as? [String: Any])?["seen"] as? [[String: Any]] ?? []
+                places[id] = Set(seen.compactMap { ($0["source"] as? [String: Any])?["path"] as? String })
+            }
+            #expect(places[id]?.contains(path) == true, "\(path) is not a place item \(id) was seen")
+        }
+        #expect(!places.isEmpty, "the full tree has files with the same content under other names")
         #expect(try VolumeImages.mtoolsHashes(image, scratch: fixture.directory.path).isEmpty)
         let fsck = try VolumeImages.fsck(image, exfat: false, scratch: fixture.directory.path)
         #expect(fsck.status == 0, "\(fsck.stdout)")

@@ -7,7 +7,7 @@ import Testing
 /// duration within 1 ms, container, codecs, profiles, dimensions, sample rates, channels and tags.
 @Suite struct FFprobeAgreementTests {
     static let media = [
-        "moov-at-end.mp4", "faststart.mp4", "with-location.mov", "clip.mkv", "clip.avi", "voice.wav", "voice.mp3",
+        "moov-at-end.mp4", "faststart.mp4", "rotated.mp4", "with-location.mov", "clip.mkv", "clip.avi", "voice.wav", "voice.mp3",
         "photo.jpg",
     ]
 
@@ -47,7 +47,30 @@ import Testing
             #expect(mine.sampleRate == (theirs["sample_rate"] as? String).flatMap(Int.init))
             #expect(mine.channels == theirs["channels"] as? Int)
             #expect(mine.tags == (theirs["tags"] as? [String: String] ?? [:]))
+            let sideData = (theirs["side_data_list"] as? [[String: Any]])?.first {
+                $0["side_data_type"] as? String == "Display Matrix"
+            }
+            #expect(mine.displayMatrix == sideData.flatMap { Self.matrix($0["displaymatrix"] as? String) })
+            // ffprobe prints the angle as a C cast to an integer does: truncated.
+            #expect(mine.rotation.map { Int($0) } == sideData?["rotation"] as? Int)
         }
+    }
+
+    /// ffprobe's `displaymatrix` text: three lines `0000000N:  a  b  c`.
+    static func matrix(_ text: String?) -> [Int32]? {
+        text.map { text in
+            text.split(separator: "\n").flatMap { $0.split(separator: " ").dropFirst().compactMap { Int32($0) } }
+        }
+    }
+
+    @Test func aClipWornSidewaysRecordsItsRotation() throws {
+        let rotated = try probe("rotated.mp4")
+        let video = try #require(rotated.streams.first { $0.kind == "video" })
+        #expect(video.rotation.map(abs) == 90)
+        #expect(video.displayMatrix?.count == 9)
+        let upright = try #require(try probe("moov-at-end.mp4").streams.first { $0.kind == "video" })
+        #expect(upright.rotation == nil)
+        #expect(upright.displayMatrix == nil)
     }
 
     @Test func kindsFollowTheStreams() throws {

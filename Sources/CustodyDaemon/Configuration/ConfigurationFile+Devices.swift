@@ -9,6 +9,7 @@ extension ConfigurationFile {
         if let timeout = try section.integer("block_device_timeout_ms", in: 1000...600_000) {
             devices.blockDeviceTimeoutMilliseconds = Int32(timeout)
         }
+        if let sessions = try section.integer("max_sessions", in: 1...64) { devices.maxSessions = Int(sessions) }
         var profiles: [DeviceProfile] = []
         var lines: [ProfileMatch: Int] = [:]
         for element in try section.sections("profile", known: ConfigurationSchema.profile) {
@@ -65,7 +66,7 @@ extension ConfigurationFile {
             timeoutMilliseconds: try section.integer("timeout_ms", in: 1...Int64(UInt32.max)).map(UInt32.init)
                 ?? defaults.timeoutMilliseconds)
         let ruleNames = FileNameRule.builtIn.map(\.name)
-        return DeviceProfile(
+        var profile = DeviceProfile(
             id: id, family: family,
             interfaceClass: try section.integer("interface_class", in: 0...255).map(UInt8.init),
             name: try section.string("name"),
@@ -82,6 +83,21 @@ extension ConfigurationFile {
                     "clock_utc_offset_seconds", in: -14 * 3600...14 * 3600,
                     mustBe: "a number of seconds east of UTC from -50400 to 50400 (-14 to +14 hours)") ?? 0),
             endpoints: endpoints)
+        profile.wipeOverwrites =
+            try section.string("wipe", mustBe: "\"unlink\" or \"overwrite\"") {
+                ["unlink": false, "overwrite": true][$0]
+            } ?? false
+        profile.clockFile = try section.string(
+            "clock_file", mustBe: "a file below the volume root, like \"MISC/TIME.TXT\" (no \"..\", not absolute)"
+        ) { isMediaFolder($0) ? $0 : nil }
+        if profile.clockFile != nil, family != .massStorage {
+            throw ConfigurationError(
+                code: .invalidValue, line: section.table.line,
+                detail:
+                    "key \"clock_file\" in [[devices.profile]] is for mass_storage cameras; a \(family.rawValue) device's clock is read over its protocol"
+            )
+        }
+        return profile
     }
 
     private static func usbID(_ text: String) -> USBDeviceID? {

@@ -15,11 +15,12 @@ enum ConfigurationSchema {
         .value("peer_timeout_seconds"),
     ]
     static let devices: [Key] = [
-        .value("enabled"), .value("block_device_timeout_ms"), .tableArray("profile"), .table("registry"),
+        .value("enabled"), .value("block_device_timeout_ms"), .value("max_sessions"), .tableArray("profile"),
+        .table("registry"),
     ]
     static let profile: [Key] = [
         .value("id"), .value("family"), .value("name"), .value("interface_class"), .value("unlock_password"),
-        .value("wipe_after_verify"), .value("media_folders"), .value("file_name_rule"),
+        .value("wipe_after_verify"), .value("wipe"), .value("clock_file"), .value("media_folders"), .value("file_name_rule"),
         .value("clock_utc_offset_seconds"), .value("bulk_out"), .value("bulk_in"), .value("timeout_ms"),
     ]
     static let registryEntry: [Key] = [.value("officer"), .value("unit")]

@@ -16,9 +16,9 @@ import SystemPackage
 ///   `["custody"]`), `max_connections` (Int 1…1024; default 64), `peer_timeout_seconds` (number, more
 ///   than 0, at most 3600; default 10).
 /// - `[devices]` `enabled` (Bool; default true), `block_device_timeout_ms` (Int 1000…600000; default
-///   30000).
+///   30000), `max_sessions` (Int 1…64; default two per core, 2 to 8).
 /// - `[[devices.profile]]` the keys of `DeviceProfile` in snake_case: `id` and `family` (required),
-///   `name`, `interface_class`, `unlock_password` (a credential name), `wipe_after_verify`,
+///   `name`, `interface_class`, `unlock_password` (a credential name), `wipe_after_verify`, `wipe`,
 ///   `media_folders`, `file_name_rule`, `clock_utc_offset_seconds`, `bulk_out`, `bulk_in`, `timeout_ms`.
 /// - `[devices.registry."SERIAL"]` `officer`, `unit` (String; default not checked).
 /// - `[[watch]]` `path` (String, absolute; required), `name` (String; default the last path component),
@@ -76,6 +76,9 @@ public struct DaemonConfiguration: Sendable {
         public var profiles: DeviceProfiles = DeviceProfiles(profiles: [])
         /// How long to wait, after unlock, for the device's disk to appear.
         public var blockDeviceTimeoutMilliseconds: Int32 = 30_000
+        /// How many dock sessions run at once; the others wait in docking order (`custody status`
+        /// shows them queued).
+        public var maxSessions: Int = SessionGate.defaultLimit(cores: ProcessInfo.processInfo.activeProcessorCount)
         public init() {}
     }
 

@@ -5,7 +5,7 @@ import ServiceLifecycle
 import Synchronization
 
 /// Watches USB for docked devices and runs one `DockSession` per device that a profile matches, each
-/// on its own thread, as many at once as are docked.
+/// on its own thread, at most `maxSessions` at once; the others wait in docking order (`SessionGate`).
 ///
 /// On a graceful shutdown it takes no new device, asks every session to stop at a clean point (the
 /// file being read is discarded, sealed files are committed and verified, nothing is wiped), and
@@ -21,6 +21,15 @@ struct DeviceMonitor: Service {
         let events = try USBHotplugEvents(context: usb)
         let stop = StopSignal()
         let sessions = RunningSessions()
+        let board = context.board
+        let gate = SessionGate(limit: configuration.maxSessions) { queued in
+            for (index, bay) in queued.enumerated() {
+                board.update(bay, kind: .device) { status in
+                    status.phase = .queued
+                    status.queuePosition = index + 1
+                }
+            }
+        }
         await withGracefulShutdownHandler {
             await withTaskCancellationHandler {
                 await withDiscardingTaskGroup { group in
@@ -29,11 +38,23 @@ struct DeviceMonitor: Service {
                             guard let (bay, session) = handle(event, sessions: sessions, usb: usb, stop: stop) else {
                                 continue
                             }
+                            // The ticket is taken here, in event order, so the device docked first runs first.
+                            var ticket = gate.enqueue(bay)
                             group.addTask {
                                 var next: DockSession? = session
                                 while let current = next {
+                                    guard await gate.wait(ticket) else {
+                                        board.update(bay, kind: .device) { status in
+                                            status.phase = .interrupted
+                                            status.queuePosition = nil
+                                        }
+                                        return
+                                    }
                                     _ = await onOwnThread(name: "custody-dock") { current.run() }
+                                    gate.leave()
                                     next = stop.isRaised ? nil : sessions.finish(bay)
+                                    // A device re-docked meanwhile goes to the back of the line.
+                                    if next != nil { ticket = gate.enqueue(bay) }
                                 }
                             }
                         }
@@ -42,12 +63,15 @@ struct DeviceMonitor: Service {
                     }
                     // No new devices from here: let the running sessions come to their clean stop.
                     stop.raise()
+                    gate.close()
                 }
             } onCancel: {
                 stop.raise()
+                gate.close()
             }
         } onGracefulShutdown: {
             stop.raise()
+            gate.close()
         }
     }
 

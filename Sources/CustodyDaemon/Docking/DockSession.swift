@@ -39,6 +39,11 @@ final class DockSession: Sendable {
     private let stop: StopSignal
     /// Raised by the monitor when the device leaves the bus.
     let departed = StopSignal()
+    /// How transient device-layer failures are retried before the bay is marked failed.
+    private let retry: TransientRetry
+    /// When the monitor saw the device arrive (before any wait for a free session): a clock file is
+    /// measured against it.
+    private let dockedAt = Date()
     private let logger: Logger
 
     init(
@@ -54,6 +59,7 @@ final class DockSession: Sendable {
         self.credentialsDirectory = credentialsDirectory
         self.blockDeviceTimeoutMilliseconds = blockDeviceTimeoutMilliseconds
         self.stop = stop
+        retry = TransientRetry(wait: TransientRetry.waiting(until: stop))
         var logger = context.logger
         logger[metadataKey: "bay"] = "\(bay)"
         logger[metadataKey: "usb.id"] = "\(event.device.id)"
@@ -64,7 +70,8 @@ final class DockSession: Sendable {
 
     /// Runs the session to its end; never throws: the outcome is on the board and in the audit log.
     func run() -> Outcome {
-        let sessionID = EvidenceID().description
+        let session = EvidenceID()
+        let sessionID = session.description
         board.update(bay, kind: .device) { status in
             status = BayStatus(id: bay, kind: .device, phase: .preparing)
             status.sessionID = sessionID
@@ -75,7 +82,7 @@ final class DockSession: Sendable {
         let outcome: Outcome
         var summary: ImportSummary?
         do {
-            let result = try ingest(sessionID: sessionID)
+            let result = try ingest(session: session)
             summary = result
             outcome = result.failures.isEmpty ? .done : .failed(Self.failureLine(result))
         } catch {
@@ -91,9 +98,13 @@ final class DockSession: Sendable {
         return outcome
     }
 
-    private func ingest(sessionID: String) throws -> ImportSummary {
-        let dockedAt = Date()
-        let prepared = try prepare(checkingAgainst: try registeredProfiles(at: dockedAt))
+    private func ingest(session: EvidenceID) throws -> ImportSummary {
+        let sessionID = session.description
+        let history = ClockHistory(catalog: context.catalog)
+        let prepared = try history.reassess(
+            try prepare(checkingAgainst: try registeredProfiles(at: dockedAt)),
+            utcOffsetSeconds: profile.clockUTCOffsetSeconds)
+        if profile.family.setsClock { try history.recordSet(prepared, session: session, at: Date()) }
         let serial = prepared.identity.serial
         var detail: [String: String] = [
             "session": sessionID, "bay": bay, "usb_id": event.device.id.description, "profile": profile.name,
@@ -111,18 +122,26 @@ final class DockSession: Sendable {
             status.flags = prepared.flags
         }
         let zone = TimeZone(secondsFromGMT: profile.clockUTCOffsetSeconds) ?? .gmt
-        let volume = FilteredVolume.mediaFolders(try openVolume(prepared, zone: zone), profile.mediaFolders)
+        let opened = try openVolume(prepared, zone: zone)
+        var offset = prepared.clock.map { ClockOffset(seconds: Double($0.offsetSeconds), method: .deviceProtocol) }
+        if offset == nil, profile.family == .massStorage, let clockFile = profile.clockFile {
+            offset = try ClockFile.offset(on: opened, path: clockFile, dockedAt: dockedAt)
+            logger.info(
+                offset == nil ? "no clock file on the volume" : "clock offset read from the clock file",
+                metadata: ["clock.file": "\(clockFile)", "clock.offset_seconds": "\(offset?.seconds ?? 0)"])
+        }
+        let volume = FilteredVolume.mediaFolders(opened, profile.mediaFolders)
         let progress = BayProgress(board: board, bay: bay, kind: .device)
         let (files, bytes) = try progress.start(counting: volume)
         logger.info("ingesting", metadata: ["device": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
-        let offset = prepared.clock.map { TimeInterval($0.offsetSeconds) }
-        let dock = DockFacts(dockedAt: dockedAt, identityOfficer: prepared.identity.officerID)
-        let summary = try context.importer(assumedZone: zone, deviceClockOffset: offset, dock: dock).importVolume(
+        let summary = try context.importer(assumedZone: zone).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
-            shouldStop: { stop.isRaised || departed.isRaised })
+            shouldStop: { stop.isRaised || departed.isRaised },
+            dock: DockFacts(
+                sessionID: session, clockOffset: offset, dockedAt: dockedAt, identityOfficer: prepared.identity.officerID))
         progress.allRead()
         return summary
     }
@@ -144,7 +163,11 @@ final class DockSession: Sendable {
             let check = profiles.check(DeviceIdentity(serial: serial))
             return PreparedDevice(
                 identity: DeviceIdentity(serial: serial), identityCheck: check,
-                clock: nil, flags: ["a mass-storage device: its clock was neither read nor set"] + check.flags(serial),
+                clock: nil,
+                flags: [
+                    profile.clockFile.map { "a mass-storage device: its clock is measured from \($0) on its card, never set" }
+                        ?? "a mass-storage device: its clock was neither read nor set"
+                ] + check.flags(serial),
                 handover: .massStorage(volumeLabel: nil))
         case .mtp:
             let serial = event.serial ?? "usb-\(event.device.id)-\(event.device.portPath)"
@@ -161,7 +184,7 @@ final class DockSession: Sendable {
                     under: event.device.portPath, profile: profile, password: password,
                     timeoutMilliseconds: blockDeviceTimeoutMilliseconds)
                 : profile.makeDriver(
-                    transport: try LibUSBDevice(context: usb, at: event.device), password: password,
+                    transport: try retrying { try LibUSBDevice(context: usb, at: event.device) }, password: password,
                     fallbackSerial: serial)
             guard let driver else {
                 throw DeviceError(code: .unsupported, message: "profile \(profile.name) has no driver")
@@ -176,11 +199,13 @@ final class DockSession: Sendable {
     private func openVolume(_ prepared: PreparedDevice, zone: TimeZone) throws -> any CameraVolume {
         switch prepared.handover {
         case .massStorage(let label):
-            let resolver = BlockDeviceResolver(udev: try UDevContext())
             // A SCSI-speaking recorder's own LUN is there before unlock; its evidence is the volume after.
-            let found = try resolver.waitForBlockDevices(
-                under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds
-            ) { !profile.family.speaksSCSI || $0.filesystem != nil }
+            let scsi = profile.family.speaksSCSI
+            let found = try retrying {
+                try BlockDeviceResolver(udev: try UDevContext()).waitForBlockDevices(
+                    under: event.device.portPath, timeoutMilliseconds: blockDeviceTimeoutMilliseconds
+                ) { !scsi || $0.filesystem != nil }
+            }
             guard let chosen = BlockPartition.evidenceVolume(among: found, label: label) else {
                 throw DeviceError(
                     code: .unsupported,
@@ -189,7 +214,9 @@ final class DockSession: Sendable {
                 )
             }
             logger.info("volume found", metadata: ["devnode": "\(chosen.devnode)"])
-            return try VolumeOpener.open(chosen.devnode, timeZone: zone)
+            return try VolumeOpener.open(
+                chosen.devnode, timeZone: zone,
+                wipe: WipeOptions(journal: context.wipeJournal, overwrite: profile.wipeOverwrites))
         case .mtp:
             let session = PTPSession(transport: try LibUSBDevice(context: usb, at: event.device))
             try session.open()
@@ -236,6 +263,17 @@ final class DockSession: Sendable {
         case .undocked: logger.warning("device left before its session finished; it resumes when docked again")
         case .stopped: logger.notice("dock session stopped; it resumes at the next start or dock")
         }
+    }
+
+    /// Runs a device-layer step, retrying transient failures with backoff (shown on the bay, logged).
+    private func retrying<T>(_ step: () throws -> T) throws -> T {
+        try retry.run(
+            { attempt, delay, error in
+                board.update(bay, kind: .device) { $0.retries = ($0.retries ?? 0) + 1 }
+                logger.warning(
+                    "transient device failure; retrying",
+                    metadata: ["attempt": "\(attempt)", "delay": "\(delay)", "error": "\(error)"])
+            }, step)
     }
 
     private static func failureLine(_ summary: ImportSummary) -> String {

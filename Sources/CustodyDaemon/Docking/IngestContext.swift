@@ -1,3 +1,4 @@
+import CameraVolumes
 import Catalog
 import EvidenceCrypto
 import EvidenceStore
@@ -26,6 +27,10 @@ public struct IngestContext: Sendable {
         self.logger = logger
     }
 
+    /// Where card wipes keep their journal (`wipe-journal` in the state directory): an interrupted
+    /// wipe is finished at the card's next dock.
+    var wipeJournal: WipeJournal { WipeJournal(directory: store.root.appending("wipe-journal").string) }
+
     /// Batches smaller than the one-shot import's: with many bays ingesting at once, each bay's files
     /// reach `verified` (and its progress moves) every 32 MiB rather than every 128 MiB, at the cost of
     /// more `syncfs` calls, which stay well under one per second per bay at disk speed.
@@ -33,11 +38,11 @@ public struct IngestContext: Sendable {
 
     /// An importer whose prober assumes `zone` for local times stored without one and corrects
     /// recorded-at times by the device's measured clock offset, when there is one.
-    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil, dock: DockFacts? = nil) -> Importer {
+    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil) -> Importer {
         Importer(
             store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger,
             limits: Self.batchLimits,
-            prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset), dock: dock)
+            prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset))
     }
 }
 
