@@ -134,6 +134,14 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let holdApplied = AuditAction("hold.applied")
     public static let holdReleased = AuditAction("hold.released")
     public static let holdsViewed = AuditAction("holds.viewed")
+    /// A retention pass marked items due (or unmarked items held again); the counts in detail.
+    public static let retentionMarked = AuditAction("retention.marked")
+    public static let deletionRequested = AuditAction("deletion.requested")
+    public static let deletionApproved = AuditAction("deletion.approved")
+    public static let deletionRejected = AuditAction("deletion.rejected")
+    /// An item taken out of the trash during its grace period.
+    public static let itemRestored = AuditAction("item.restored")
+    public static let deletionsViewed = AuditAction("deletions.viewed")
 
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
@@ -152,5 +160,6 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         reviewQueueViewed, reviewClaimed, reviewReleased, reviewAssigned, reviewFinished, noteAdded, categoryAdded,
         categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,
         holdPlaced, holdApplied, holdReleased, holdsViewed,
+        retentionMarked, deletionRequested, deletionApproved, deletionRejected, itemRestored, deletionsViewed,
     ]
 }

@@ -74,6 +74,10 @@ public struct ControlArguments: Codable, Sendable, Equatable {
     public var device: String?
     public var hold: Int64?
     public var open: Bool?
+    /// Deletion: a request's number, and whether the request knowingly names items that are not due
+    /// (a special deletion, whose reason says why).
+    public var deletion: Int64?
+    public var notDue: Bool?
 
     /// Arguments; unset fields are absent on the wire.
     public init(
@@ -151,5 +155,7 @@ public struct ControlArguments: Codable, Sendable, Equatable {
         case view, offset, length, mode
         case lease, outcome, cases, categories, text, retention, access, confirm, matter, authority, officer
         case device, hold, open
+        case deletion
+        case notDue = "not_due"
     }
 }

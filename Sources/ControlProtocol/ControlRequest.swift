@@ -74,6 +74,13 @@ public struct ControlRequest: Sendable, Equatable {
         case holdRelease = "hold.release"
         case holdList = "hold.list"
         case holdShow = "hold.show"
+        case deletionDue = "deletion.due"
+        case deletionRequest = "deletion.request"
+        case deletionApprove = "deletion.approve"
+        case deletionReject = "deletion.reject"
+        case deletionList = "deletion.list"
+        case deletionShow = "deletion.show"
+        case deletionRestore = "deletion.restore"
     }
 
     /// The protocol version (`v`).
@@ -407,6 +414,13 @@ extension ControlRequest.Kind {
         case .holdRelease: return ["hold", "reason"]
         case .holdList: return ["open"]
         case .holdShow: return ["hold"]
+        case .deletionDue: return ["limit"]
+        case .deletionRequest: return ["items", "officer", "device", "reason", "not_due"]
+        case .deletionApprove: return ["deletion"]
+        case .deletionReject: return ["deletion", "reason"]
+        case .deletionList: return ["open"]
+        case .deletionShow: return ["deletion"]
+        case .deletionRestore: return ["item"]
         }
     }
 }

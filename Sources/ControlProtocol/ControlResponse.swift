@@ -63,6 +63,11 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// `hold.place/release/show`; `hold.list`.
     public var hold: HoldView?
     public var holds: [HoldView]?
+    /// `deletion.request/approve/reject/show`; `deletion.list`; `deletion.due`; `deletion.restore`.
+    public var deletion: DeletionView?
+    public var deletions: [DeletionView]?
+    public var due: [DueItemView]?
+    public var restored: DeletionItemView?
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
@@ -70,6 +75,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
         case dataLength = "data_length"
         case review, queue, claim, retention, note, category, categories, preview, hold, holds
+        case deletion, deletions, due, restored
     }
 
     /// A successful answer whose fields `fill` sets.

@@ -18,6 +18,8 @@ public struct Operations: Sendable {
     let views = ContentViews()
     /// How long a review claim lasts unless the request names a lease (DESIGN §12: a lease that expires).
     public var reviewLease: TimeInterval = 30 * 60
+    /// How long approved deletions stay in the trash, restorable, before the shred (DESIGN §13).
+    public var deletionGrace: TimeInterval = 14 * 86_400
 
     /// Creates the operations over `catalog`.
     /// - Parameters:
@@ -114,6 +116,13 @@ public struct Operations: Sendable {
         case .holdRelease: return try releaseHold(arguments, context)
         case .holdList: return try listHolds(arguments, context)
         case .holdShow: return try showHold(arguments, context)
+        case .deletionDue: return try listDue(arguments, context)
+        case .deletionRequest: return try requestDeletion(arguments, context)
+        case .deletionApprove: return try approveDeletion(arguments, context)
+        case .deletionReject: return try rejectDeletion(arguments, context)
+        case .deletionList: return try listDeletions(arguments, context)
+        case .deletionShow: return try showDeletion(arguments, context)
+        case .deletionRestore: return try restoreDeletion(arguments, context)
         }
     }
 

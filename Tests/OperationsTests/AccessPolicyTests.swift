@@ -125,6 +125,17 @@ import Testing
         ("officer", officer, .viewHolds, .none, false), ("administrator", administrator, .viewHolds, .none, true),
         ("reviewer", reviewer, .manageHolds, .none, false), ("administrator", administrator, .manageHolds, .none, true),
         ("officer", officer, .manageHolds, .none, false),
+        // deletion: two administrators, never the requester deciding
+        ("administrator", administrator, .viewDeletions, .none, true), ("auditor", auditor, .viewDeletions, .none, true),
+        ("reviewer", reviewer, .viewDeletions, .none, false), ("officer", officer, .viewDeletions, .none, false),
+        ("administrator", administrator, .requestDeletion, .none, true),
+        ("reviewer", reviewer, .requestDeletion, .none, false), ("auditor", auditor, .requestDeletion, .none, false),
+        ("other admin", administrator, .decideDeletion, .deletion(requestedBy: "A2"), true),
+        ("own request", administrator, .decideDeletion, .deletion(requestedBy: "A1"), false),
+        ("reviewer", reviewer, .decideDeletion, .deletion(requestedBy: "A2"), false),
+        ("auditor", auditor, .decideDeletion, .deletion(requestedBy: "A2"), false),
+        ("administrator", administrator, .restoreDeletion, .none, true),
+        ("reviewer", reviewer, .restoreDeletion, .none, false), ("unknown", unknown, .restoreDeletion, .none, false),
         // an item of a restricted category: administrators only, even for its own officer
         ("officer", officer, .showItem, restrictedOwn, false), ("reviewer", reviewer, .showItem, restrictedOwn, false),
         ("reviewer", reviewer, .reviewItem, restrictedOwn, false), ("officer", officer, .addNote, restrictedOwn, false),

@@ -58,6 +58,15 @@ public enum ConfigurationFile {
         if let minutes = try review.integer("lease_minutes", in: 1...480, mustBe: "an integer of minutes from 1 to 480") {
             configuration.reviewLeaseSeconds = Double(minutes) * 60
         }
+        let deletion = try top.section("deletion", known: ConfigurationSchema.deletion)
+        if let days = try deletion.integer("grace_days", in: 1...365, mustBe: "an integer of days from 1 to 365") {
+            configuration.deletion.graceSeconds = Double(days) * 86_400
+        }
+        if let hours = try deletion.number(
+            "retention_pass_hours", mustBe: "a number of hours more than 0, at most 168", where: { $0 > 0 && $0 <= 168 })
+        {
+            configuration.deletion.retentionPassSeconds = hours * 3600
+        }
         return configuration
     }
 

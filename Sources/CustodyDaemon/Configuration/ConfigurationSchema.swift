@@ -7,6 +7,7 @@ enum ConfigurationSchema {
         .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"), .table("fixity"),
         .table("audit"),
         .table("review"),
+        .table("deletion"),
     ]
     static let store: [Key] = [.value("state_directory"), .value("key_file")]
     static let ingest: [Key] = [.value("time_zone")]
@@ -30,11 +31,13 @@ enum ConfigurationSchema {
     static let fixity: [Key] = [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]
     static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
     static let review: [Key] = [.value("lease_minutes")]
+    static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
         ("[[devices.profile]]", profile), ("[devices.registry.\"SERIAL\"]", registryEntry), ("[[watch]]", watch),
         ("[fixity]", fixity), ("[audit]", audit), ("[review]", review),
+        ("[deletion]", deletion),
     ]
 
     /// The headers of the tables that have `key` as a value key: `["[devices]", "[fixity]"]` for `enabled`.

@@ -29,6 +29,9 @@ import SystemPackage
 /// - `[audit]` `anchor_file` (String, absolute; default none), `anchor_interval_minutes` (number, more
 ///   than 0, at most 1440; default 15), `journal` (Bool; default true).
 /// - `[review]` `lease_minutes` (Int 1…480; default 30): how long a review claim lasts.
+/// - `[deletion]` `grace_days` (Int 1…365; default 14): how long approved deletions stay in the trash,
+///   restorable; `retention_pass_hours` (number, more than 0, at most 168; default 24): time between
+///   two retention passes that mark items due.
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
     public var stateDirectory: FilePath
@@ -51,6 +54,17 @@ public struct DaemonConfiguration: Sendable {
     public var audit: Audit
     /// How long a review claim lasts unless the request names a lease (docs/retention.md).
     public var reviewLeaseSeconds: Double = 30 * 60
+    /// The trash's grace period and the retention pass's schedule (docs/retention.md, "Deletion").
+    public var deletion = Deletion()
+
+    /// Deletion's settings.
+    public struct Deletion: Sendable, Equatable {
+        /// How long an approved deletion stays in the trash, restorable, before the shred.
+        public var graceSeconds: Double = 14 * 86_400
+        /// Time between the starts of two retention passes.
+        public var retentionPassSeconds: Double = 24 * 3600
+        public init() {}
+    }
 
     /// The control socket's settings.
     public struct Control: Sendable, Equatable {

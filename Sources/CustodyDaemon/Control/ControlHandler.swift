@@ -53,14 +53,16 @@ public struct CatalogControlHandler: ControlHandler {
     ///   - statusChanges: a fresh stream of status changes; called once per server run.
     ///   - content: decrypting access for views and exports; nil serves no content.
     ///   - reviewLease: how long a review claim lasts unless the request names a lease.
+    ///   - deletionGrace: how long approved deletions stay in the trash.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver = .daemonDefault,
         status: @escaping @Sendable () -> DaemonStatus,
         statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, content: EvidenceContent? = nil,
-        reviewLease: TimeInterval = 30 * 60
+        reviewLease: TimeInterval = 30 * 60, deletionGrace: TimeInterval = 14 * 86_400
     ) {
         var operations = Operations(catalog: catalog, resolver: resolver, status: status, content: content)
         operations.reviewLease = reviewLease
+        operations.deletionGrace = deletionGrace
         self.operations = operations
         currentStatus = status
         changes = statusChanges

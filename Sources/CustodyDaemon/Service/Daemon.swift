@@ -89,6 +89,8 @@ public struct Daemon: Sendable {
             services.append(
                 .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
         }
+        services.append(
+            .init(service: RetentionService(configuration: configuration.deletion, catalog: context.catalog, logger: logger)))
         services.append(.init(service: AuditAnchorService(anchoring: anchoring)))
         for folder in configuration.watchedFolders {
             services.append(
@@ -144,6 +146,7 @@ extension Daemon {
     public init(configuration: DaemonConfiguration, environment: [String: String], logger: Logger) {
         let control = configuration.control
         let reviewLease = configuration.reviewLeaseSeconds
+        let deletionGrace = configuration.deletion.graceSeconds
         self.init(
             configuration: configuration, environment: environment, logger: logger,
             makeControlServer: { context in
@@ -153,7 +156,7 @@ extension Daemon {
                         catalog: context.catalog, status: { context.board.snapshot() },
                         statusChanges: { context.board.changes() },
                         content: EvidenceContent(store: context.store, keyEncryptionKey: context.keyEncryptionKey),
-                        reviewLease: reviewLease),
+                        reviewLease: reviewLease, deletionGrace: deletionGrace),
                     logger: logger)
             })
     }

@@ -42,6 +42,14 @@ public enum OperationAction: String, Sendable, CaseIterable {
     case viewHolds = "hold.view"
     /// `hold place/release`.
     case manageHolds = "hold.manage"
+    /// `deletion due/list`.
+    case viewDeletions = "deletion.view"
+    /// `deletion request`: the first of the two administrators.
+    case requestDeletion = "deletion.request"
+    /// `deletion approve/reject`: the second administrator, never the requester.
+    case decideDeletion = "deletion.decide"
+    /// `deletion restore`: an item out of the trash during its grace period.
+    case restoreDeletion = "deletion.restore"
 }
 
 /// What a request is about, with the facts the policy needs.
@@ -58,6 +66,8 @@ public enum OperationResource: Sendable, Equatable {
     /// An item in a category of access class `restricted` (DESIGN §12): administrators only, whatever
     /// the action, until grants of single items or categories exist.
     case restrictedItem(officer: String?, unit: String?)
+    /// A deletion request, by whom it was asked for.
+    case deletion(requestedBy: String)
 }
 
 /// The one place that decides whether a principal may do something (DESIGN §11): (principal, action,
@@ -225,6 +235,20 @@ public enum AccessPolicy {
             return .deny(reason: "only administrators, reviewers and auditors see holds")
         case .manageHolds:
             return allowAdmin("placing and releasing holds") ?? .deny(reason: "only administrators place and release holds")
+        case .viewDeletions:
+            if let decision = allowAdmin("due items and deletions") { return decision }
+            if let auditor = first(.auditor) { return allow(auditor, "due items and deletions") }
+            return .deny(reason: "only administrators and auditors see due items and deletions")
+        case .requestDeletion:
+            return allowAdmin("a deletion request") ?? .deny(reason: "only administrators request deletions")
+        case .decideDeletion:
+            guard case .deletion(let requester) = resource else { return .deny(reason: "no deletion request named") }
+            if principal.key == requester {
+                return .deny(reason: "nobody approves or rejects their own deletion request; a second administrator decides")
+            }
+            return allowAdmin("a deletion decision") ?? .deny(reason: "only administrators approve or reject deletions")
+        case .restoreDeletion:
+            return allowAdmin("restoring an item from the trash") ?? .deny(reason: "only administrators restore items from the trash")
         case .revokeGrant:
             return allowAdmin("a revocation") ?? .deny(reason: "only administrators revoke grants")
         case .listGrants:

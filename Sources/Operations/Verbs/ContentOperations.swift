@@ -24,6 +24,7 @@ extension Operations {
         guard record.state == .verified else {
             throw ControlError(code: .badRequest, message: "item \(record.id) is not verified yet; it can be viewed once it is")
         }
+        try requireNotTrashed(record.id)
         _ = content
         endIdleViews(at: context.now)
         let view = try views.open(
@@ -45,6 +46,8 @@ extension Operations {
         guard let view = views.use(token, uid: uid, at: context.now) else {
             throw ControlError(code: .notFound, message: "no open view \(token.prefix(8))…; open one with `view.open`")
         }
+        // Trashed while the view was open: no more bytes from it.
+        try requireNotTrashed(view.record.id)
         guard offset < view.record.size else { return .data([], id: context.request.id) }
         let bytes: [UInt8]
         do {

@@ -27,6 +27,7 @@ extension Operations {
             guard record.state == .verified else {
                 throw ControlError(code: .badRequest, message: "item \(record.id) is not verified; only verified items are exported")
             }
+            try requireNotTrashed(record.id)
             guard !records.contains(where: { $0.id == record.id }) else { continue }
             records.append(record)
         }
@@ -87,6 +88,7 @@ extension Operations {
         var details: [ItemDetailView] = []
         for id in opened.items {
             let record = try catalog.item(matching: id.description)
+            try requireNotTrashed(record.id)
             let open = try views.open(
                 record, uid: context.principal.caller.uid, principal: context.principal.key, mode: "export",
                 export: export.id, at: context.now)

@@ -1,0 +1,227 @@
+import CustodyCore
+import Foundation
+import GRDB
+
+/// Deletion (DESIGN §13): the retention pass's due marks, requests, the second administrator's
+/// decision, the trash and restore. The schema (`DeletionSchema`) refuses every other move.
+extension EvidenceCatalog {
+    /// Marks items past their due date under no hold as due, and unmarks those held again or whose
+    /// due date moved later. Works in rowid ranges of `batchSize`, one short transaction each, so a
+    /// pass over a million items never holds the write lock long enough to stall ingest; `events`
+    /// gives the audit entries of each batch that changed something.
+    public func markDueItems(
+        at now: Date, batchSize: Int64 = 5000, shouldStop: () -> Bool = { false },
+        events: (RetentionPassResult) -> [AuditEvent]
+    ) throws -> RetentionPassResult {
+        let last = try read { db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM item") } ?? 0
+        var total = RetentionPassResult(marked: 0, cleared: 0)
+        var low: Int64 = 0
+        let held = DeletionSchema.held("item.id")
+        while low <= last, !shouldStop() {
+            let high = low + batchSize
+            let batch = try write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE item SET due_marked_at = NULL
+                        WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NOT NULL
+                          AND (due_at IS NULL OR due_at > ? OR \(held))
+                        """,
+                    arguments: [low, high, now.catalogMilliseconds])
+                let cleared = db.changesCount
+                try db.execute(
+                    sql: """
+                        UPDATE item SET due_marked_at = ?
+                        WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NULL AND due_at <= ? AND NOT \(held)
+                        """,
+                    arguments: [now.catalogMilliseconds, low, high, now.catalogMilliseconds])
+                let result = RetentionPassResult(marked: db.changesCount, cleared: cleared)
+                if result.marked + result.cleared > 0 {
+                    try AuditChain.append(events(result), actor: actor, at: now, in: db)
+                }
+                return result
+            }
+            total.marked += batch.marked
+            total.cleared += batch.cleared
+            low = high
+        }
+        return total
+    }
+
+    /// Items marked due and in no live deletion, soonest due first, at most `limit`.
+    public func dueItems(limit: Int = 1000) throws -> [DueItemRecord] {
+        try read { db in
+            try DueItemRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT id, due_at, due_marked_at, retention_category, officer_id, source_device
+                    FROM item WHERE due_marked_at IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM deletion_item d WHERE d.item_id = item.id AND d.state IN ('requested', 'trashed'))
+                    ORDER BY due_at, id LIMIT ?
+                    """,
+                arguments: [limit])
+        }
+    }
+
+    /// Requests the deletion of `items`. An item not marked due is refused unless `notDue` says the
+    /// request is a special deletion (its reason states why); the request records it.
+    /// - Throws: `CatalogError.invalidQuery` for no items, a held item, an item already in a live
+    ///   deletion, or one not due without `notDue`; `.notFound` for an unknown item.
+    public func requestDeletion(
+        of items: [EvidenceID], reason: String, notDue: Bool, grace: TimeInterval, who: String, at now: Date,
+        events: (DeletionRequestRecord) -> [AuditEvent], by actor: AuditActor
+    ) throws -> DeletionRequestRecord {
+        guard !items.isEmpty else {
+            throw CatalogError(code: .invalidQuery, message: "a deletion request names items; see `custody deletion due`")
+        }
+        return try change("deletion request", events: [], by: actor) { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO deletion_request (reason, requested_by, requested_at, not_due, grace_ms)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [reason, who, now.catalogMilliseconds, notDue ? 1 : 0, Int64((grace * 1000).rounded())])
+            let id = db.lastInsertedRowID
+            for item in Set(items.map(\.description)).sorted() {
+                guard let due = try Row.fetchOne(
+                    db, sql: "SELECT due_marked_at IS NOT NULL AS due, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
+                    arguments: [item, item])
+                else { throw CatalogError(code: .notFound, message: "no item \(item) to delete; see `custody list`") }
+                if due["held"] as Bool {
+                    throw CatalogError(code: .invalidQuery, message: "item \(item) is under a hold; it cannot be deleted until the hold is released")
+                }
+                let wasDue: Bool = due["due"]
+                if !wasDue && !notDue {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message: "item \(item) is not due; a deletion before its due date needs --not-due and a reason that says why")
+                }
+                if try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state IN ('requested', 'trashed')",
+                    arguments: [item]) == true
+                {
+                    throw CatalogError(code: .invalidQuery, message: "item \(item) is already being deleted; see `custody deletion list`")
+                }
+                try db.execute(
+                    sql: "INSERT INTO deletion_item (request_id, item_id, was_due, state) VALUES (?, ?, ?, 'requested')",
+                    arguments: [id, item, wasDue ? 1 : 0])
+            }
+            let request = try Self.deletionRequest(id, in: db)
+            try AuditChain.append(events(request), actor: actor, at: now, in: db)
+            return request
+        }
+    }
+
+    /// Approves an open request: its items still requested (a hold may have stopped some) go to the
+    /// trash until the grace period ends. The schema refuses an approval by the requester.
+    /// - Throws: `CatalogError.notFound`, or `.invalidQuery` for a decided request or self-approval.
+    public func approveDeletion(
+        _ id: Int64, who: String, at now: Date, events: (DeletionRequestRecord) -> [AuditEvent], by actor: AuditActor
+    ) throws -> DeletionRequestRecord {
+        try change("deletion request #\(id)", events: [], by: actor) { db in
+            let before = try Self.deletionRequest(id, in: db)
+            try Self.requireOpen(before)
+            guard before.requestedBy != who else {
+                throw CatalogError(
+                    code: .invalidQuery, message: "deletion request #\(id) is yours; a second administrator approves it")
+            }
+            let at = now.catalogMilliseconds
+            try db.execute(
+                sql: "UPDATE deletion_request SET approved_by = ?, approved_at = ? WHERE id = ?", arguments: [who, at, id])
+            try db.execute(
+                sql: """
+                    UPDATE deletion_item SET state = 'trashed', trashed_at = ?, purge_after = ? + \
+                    (SELECT grace_ms FROM deletion_request WHERE id = ?)
+                    WHERE request_id = ? AND state = 'requested'
+                    """,
+                arguments: [at, at, id, id])
+            let request = try Self.deletionRequest(id, in: db)
+            try AuditChain.append(events(request), actor: actor, at: now, in: db)
+            return request
+        }
+    }
+
+    /// Rejects an open request; its items stay retained. Anyone but the requester rejects (the
+    /// requester withdraws by asking another administrator to reject).
+    /// - Throws: `CatalogError.notFound`, or `.invalidQuery` for a decided request.
+    public func rejectDeletion(
+        _ id: Int64, reason: String, who: String, at now: Date, events: (DeletionRequestRecord) -> [AuditEvent],
+        by actor: AuditActor
+    ) throws -> DeletionRequestRecord {
+        try change("deletion request #\(id)", events: [], by: actor) { db in
+            try Self.requireOpen(try Self.deletionRequest(id, in: db))
+            try db.execute(
+                sql: "UPDATE deletion_request SET rejected_by = ?, rejected_at = ?, rejection_reason = ? WHERE id = ?",
+                arguments: [who, now.catalogMilliseconds, reason, id])
+            try db.execute(
+                sql: "UPDATE deletion_item SET state = 'rejected' WHERE request_id = ? AND state = 'requested'",
+                arguments: [id])
+            let request = try Self.deletionRequest(id, in: db)
+            try AuditChain.append(events(request), actor: actor, at: now, in: db)
+            return request
+        }
+    }
+
+    /// Takes `item` out of the trash during its grace period: retained again, pending a new review.
+    /// - Throws: `CatalogError.notFound` when the item is not in the trash.
+    public func restoreFromTrash(
+        _ item: EvidenceID, who: String, at now: Date, events: (DeletionItemRecord) -> [AuditEvent], by actor: AuditActor
+    ) throws -> DeletionItemRecord {
+        try change("item \(item)", events: [], by: actor) { db in
+            try db.execute(
+                sql: "UPDATE deletion_item SET state = 'restored', restored_by = ?, restored_at = ? WHERE item_id = ? AND state = 'trashed'",
+                arguments: [who, now.catalogMilliseconds, item.description])
+            guard db.changesCount == 1 else {
+                throw CatalogError(code: .notFound, message: "item \(item) is not in the trash; see `custody deletion list`")
+            }
+            guard let restored = try DeletionItemRecord.fetchOne(
+                db, sql: "SELECT * FROM deletion_item WHERE item_id = ? AND state = 'restored' ORDER BY restored_at DESC LIMIT 1",
+                arguments: [item.description])
+            else { throw CatalogError(code: .notFound, message: "item \(item) is not in the trash") }
+            try AuditChain.append(events(restored), actor: actor, at: now, in: db)
+            return restored
+        }
+    }
+
+    /// Whether `item` is in the trash: unreadable by everyone, restorable by an administrator.
+    public func isTrashed(_ item: EvidenceID) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state = 'trashed'", arguments: [item.description])
+                ?? false
+        }
+    }
+
+    /// Deletion requests, newest first, with their items; only open ones when `openOnly`.
+    public func deletionRequests(openOnly: Bool = false, limit: Int = 100) throws -> [DeletionRequestRecord] {
+        try read { db in
+            let ids = try Int64.fetchAll(
+                db,
+                sql: "SELECT id FROM deletion_request"
+                    + (openOnly ? " WHERE approved_by IS NULL AND rejected_by IS NULL" : "") + " ORDER BY id DESC LIMIT ?",
+                arguments: [limit])
+            return try ids.map { try Self.deletionRequest($0, in: db) }
+        }
+    }
+
+    /// One deletion request with its items.
+    /// - Throws: `CatalogError.notFound`.
+    public func deletionRequest(_ id: Int64) throws -> DeletionRequestRecord {
+        try read { db in try Self.deletionRequest(id, in: db) }
+    }
+
+    static func deletionRequest(_ id: Int64, in db: Database) throws -> DeletionRequestRecord {
+        guard var request = try DeletionRequestRecord.fetchOne(
+            db, sql: "SELECT * FROM deletion_request WHERE id = ?", arguments: [id])
+        else { throw CatalogError(code: .notFound, message: "no deletion request #\(id); see `custody deletion list`") }
+        request.items = try DeletionItemRecord.fetchAll(
+            db, sql: "SELECT * FROM deletion_item WHERE request_id = ? ORDER BY item_id", arguments: [id])
+        return request
+    }
+
+    private static func requireOpen(_ request: DeletionRequestRecord) throws {
+        guard request.isOpen else {
+            let decision = request.approvedBy.map { "approved by \($0)" } ?? "rejected by \(request.rejectedBy ?? "?")"
+            throw CatalogError(code: .invalidQuery, message: "deletion request #\(request.id) was already \(decision)")
+        }
+    }
+}

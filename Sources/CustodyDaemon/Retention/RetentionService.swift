@@ -1,0 +1,53 @@
+import Catalog
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Marks items due on a schedule (DESIGN §13): those past their due date that no hold covers, and
+/// unmarks those held again or whose due date moved later. It never deletes anything; an
+/// administrator requests deletion of due items and a second one approves.
+///
+/// A pass runs at start and then every `retentionPassSeconds`; it is idempotent, so a restart costs
+/// one extra pass and nothing else. Each pass works in short transactions on a thread of its own, so
+/// ingest's writes interleave with it.
+struct RetentionService: Service {
+    let configuration: DaemonConfiguration.Deletion
+    let catalog: EvidenceCatalog
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let catalog = catalog
+            let logger = logger
+            await runOnOwnThreadUntilStopped(name: "custody-retention") { stop in
+                Self.pass(catalog: catalog, logger: logger, stop: stop)
+            }
+            // Cancelled or shut down while waiting: the loop ends; nothing is half done.
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .seconds(configuration.retentionPassSeconds))
+            }
+        }
+    }
+
+    /// One pass; a failure is logged and retried at the next.
+    static func pass(catalog: EvidenceCatalog, logger: Logger, stop: StopSignal) {
+        do {
+            let result = try catalog.markDueItems(at: Date(), shouldStop: { stop.isRaised }) { batch in
+                [
+                    AuditEvent(
+                        action: .retentionMarked, detail: ["marked": "\(batch.marked)", "cleared": "\(batch.cleared)"])
+                ]
+            }
+            logger.info(
+                "retention pass finished",
+                metadata: ["retention.marked": "\(result.marked)", "retention.cleared": "\(result.cleared)"])
+        } catch {
+            logger.error("retention pass failed; retried at the next pass", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// ServiceLifecycle logs each service by its description: a name, not its configuration.
+extension RetentionService: CustomStringConvertible {
+    var description: String { "retention service" }
+}
