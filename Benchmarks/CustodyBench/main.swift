@@ -15,6 +15,9 @@
 //   custody-bench review-queue STATE_DIR RUNS
 //       On a catalog policy-list prepared: the first page of the review queue (reviewer, administrator),
 //       a due-before list page and claiming the next item, through Operations.
+//   custody-bench retention-pass STATE_DIR
+//       On a seeded catalog: one retention pass marking every item due, and a steady-state pass,
+//       each while another thread commits small writes; prints the pass times and the writes' waits.
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
@@ -301,6 +304,7 @@ do {
     case "policy-list": try policyList(Array(arguments.dropFirst()))
     case "crypto-rates": try cryptoRates(Array(arguments.dropFirst()))
     case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
+    case "retention-pass": try retentionPass(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }
