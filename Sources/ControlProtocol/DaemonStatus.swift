@@ -25,6 +25,10 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// How many items' objects ever failed a fixity check, from the catalog (so it survives restarts);
     /// absent when none did.
     public var fixityFailedItems: Int?
+    /// How many trashed items reach the end of their grace period in the next 72 hours, and the
+    /// first such instant; absent when none do (DESIGN §13).
+    public var upcomingDeletions: Int?
+    public var nextDeletionAt: String?
 
     public init(
         state: State, version: String, startedAt: String, bays: [BayStatus], fixity: FixityStatus? = nil

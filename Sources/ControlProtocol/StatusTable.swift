@@ -18,6 +18,10 @@ public enum StatusTable {
             lines.append(
                 "FIXITY FAILURES: \(failed) item\(failed == 1 ? "" : "s") failed a fixity check; see `custody list --fixity-failed`")
         }
+        if let upcoming = status.upcomingDeletions, upcoming > 0 {
+            lines.append(
+                "deletions: \(upcoming) item\(upcoming == 1 ? "" : "s") leave\(upcoming == 1 ? "s" : "") the trash within 72 hours (first at \(status.nextDeletionAt ?? "?")); see `custody deletion list`")
+        }
         guard !status.bays.isEmpty else {
             lines.append("no bays: no device docked, no folder watched")
             return lines

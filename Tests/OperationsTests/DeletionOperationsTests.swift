@@ -59,6 +59,12 @@ import Testing
         export.items = [id.description]
         let refused = fixture.perform(.exportRequest, export, as: F.bootstrap)
         #expect(refused.error?.message.contains("in the trash") == true)
+        // `custody status` shows it once its grace period ends within 72 hours.
+        #expect(try fixture.expectOK(.status, as: F.root).status?.upcomingDeletions == nil)
+        fixture.advance(by: 12 * Self.day)
+        let status = try #require(try fixture.expectOK(.status, as: F.root).status)
+        #expect(status.upcomingDeletions == 1 && status.nextDeletionAt == approved.items.first?.purgeAfter)
+        #expect(StatusTable.lines(for: status).contains { $0.hasPrefix("deletions: 1 item leaves the trash within 72 hours") })
         #expect(try fixture.audited(.deletionRequested).count == 1)
         #expect(try fixture.audited(.deletionApproved).count == 1)
         #expect(try fixture.audited(.accessDenied).count >= 3)

@@ -10,7 +10,7 @@ extension EvidenceCatalog {
     /// pass over a million items never holds the write lock long enough to stall ingest; `events`
     /// gives the audit entries of each batch that changed something.
     public func markDueItems(
-        at now: Date, batchSize: Int64 = 5000, shouldStop: () -> Bool = { false },
+        at now: Date, batchSize: Int64 = 1000, shouldStop: () -> Bool = { false },
         events: (RetentionPassResult) -> [AuditEvent]
     ) throws -> RetentionPassResult {
         let last = try read { db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM item") } ?? 0
@@ -188,6 +188,16 @@ extension EvidenceCatalog {
             try Bool.fetchOne(
                 db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state = 'trashed'", arguments: [item.description])
                 ?? false
+        }
+    }
+
+    /// How many trashed items reach the end of their grace period before `date`, and the first instant.
+    public func trashEnding(before date: Date) throws -> (count: Int, first: Date?) {
+        try read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT count(*) AS n, min(purge_after) AS first FROM deletion_item WHERE state = 'trashed' AND purge_after < ?",
+                arguments: [date.catalogMilliseconds])
+            return (row?["n"] ?? 0, (row?["first"] as Int64?).map(Date.init(catalogMilliseconds:)))
         }
     }
 

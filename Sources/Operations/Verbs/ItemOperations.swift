@@ -12,6 +12,9 @@ extension Operations {
         }
         let failed = try catalog.fixityFailureCount()
         status.fixityFailedItems = failed > 0 ? failed : nil
+        let upcoming = try catalog.trashEnding(before: context.now.addingTimeInterval(72 * 3600))
+        status.upcomingDeletions = upcoming.count > 0 ? upcoming.count : nil
+        status.nextDeletionAt = upcoming.first.map(Timestamps.rfc3339)
         try allowance.record(.statusViewed, context.request.watch ? ["watch": "true"] : [:])
         return .status(status, id: context.request.id)
     }
