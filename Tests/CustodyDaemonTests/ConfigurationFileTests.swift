@@ -18,6 +18,7 @@ import Testing
         #expect(configuration.credentialsDirectory == nil)
         #expect(configuration.timeZone == TimeZone.current)
         #expect(configuration.control == DaemonConfiguration.Control())
+        #expect(configuration.deletion.graceSeconds == 14 * 86_400 && configuration.deletion.retentionPassSeconds == 86_400)
         #expect(configuration.control.socketPath == "/run/custody/control.sock")
         #expect(configuration.control.socketGroup == "custody")
         #expect(configuration.control.allowedGroups == ["custody"])
@@ -130,10 +131,16 @@ import Testing
 
             [review]
             lease_minutes = 45
+
+            [deletion]
+            grace_days = 30
+            retention_pass_hours = 6
             """
         let configuration = try parse(text)
         #expect(configuration.stateDirectory == "/srv/custody")
         #expect(configuration.reviewLeaseSeconds == 45 * 60)
+        #expect(configuration.deletion.graceSeconds == 30 * 86_400)
+        #expect(configuration.deletion.retentionPassSeconds == 6 * 3600)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")
         #expect(configuration.control.socketPath == "/run/custody/other.sock")

@@ -20,7 +20,7 @@ struct RetentionService: Service {
             let catalog = catalog
             let logger = logger
             await runOnOwnThreadUntilStopped(name: "custody-retention") { stop in
-                Self.pass(catalog: catalog, logger: logger, stop: stop)
+                Self.pass(catalog: catalog, at: Date(), logger: logger, stop: stop)
             }
             // Cancelled or shut down while waiting: the loop ends; nothing is half done.
             try? await cancelWhenGracefulShutdown {
@@ -29,10 +29,10 @@ struct RetentionService: Service {
         }
     }
 
-    /// One pass; a failure is logged and retried at the next.
-    static func pass(catalog: EvidenceCatalog, logger: Logger, stop: StopSignal) {
+    /// One pass judged at `now`; a failure is logged and retried at the next.
+    static func pass(catalog: EvidenceCatalog, at now: Date, logger: Logger, stop: StopSignal) {
         do {
-            let result = try catalog.markDueItems(at: Date(), shouldStop: { stop.isRaised }) { batch in
+            let result = try catalog.markDueItems(at: now, shouldStop: { stop.isRaised }) { batch in
                 [
                     AuditEvent(
                         action: .retentionMarked, detail: ["marked": "\(batch.marked)", "cleared": "\(batch.cleared)"])
