@@ -142,6 +142,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     /// An item taken out of the trash during its grace period.
     public static let itemRestored = AuditAction("item.restored")
     public static let deletionsViewed = AuditAction("deletions.viewed")
+    /// An item crypto-shredded: its wrapped key erased in the catalog; the row is its tombstone.
+    public static let itemShredded = AuditAction("item.shredded")
 
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
@@ -161,5 +163,6 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,
         holdPlaced, holdApplied, holdReleased, holdsViewed,
         retentionMarked, deletionRequested, deletionApproved, deletionRejected, itemRestored, deletionsViewed,
+        itemShredded,
     ]
 }

@@ -206,6 +206,9 @@ enum CatalogMigrations {
         migrator.registerMigration("deletion: due marks, requests, second-administrator approval, trash") { db in
             try db.execute(sql: DeletionSchema.v1)
         }
+        migrator.registerMigration("deletion: the shred erases the wrapped key") { db in
+            try db.execute(sql: ShredSchema.v1)
+        }
         return migrator
     }
 }

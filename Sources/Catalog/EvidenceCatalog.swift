@@ -321,7 +321,8 @@ public struct EvidenceCatalog: Sendable {
                 return (try rows.map(ItemRecord.init(row:)), rows.last.map { $0["_rowid"] })
             }
             guard let last else { return }
-            try body(rows)
+            // Tombstones have no key and no object: nothing to check, probe or read.
+            try body(rows.filter { !$0.isTombstone })
             after = last
         }
     }
@@ -414,6 +415,14 @@ public struct EvidenceCatalog: Sendable {
     func write<T>(_ updates: (Database) throws -> T) throws -> T {
         do {
             return try pool.write(updates)
+        } catch let error as DatabaseError {
+            throw Self.mapped(error, path: path)
+        }
+    }
+
+    func writeWithoutTransaction<T>(_ updates: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.writeWithoutTransaction(updates)
         } catch let error as DatabaseError {
             throw Self.mapped(error, path: path)
         }

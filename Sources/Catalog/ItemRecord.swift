@@ -14,6 +14,10 @@ public struct ItemRecord: Sendable, Equatable {
     public var ciphertextSize: Int64
     /// The data key wrapped by the KEK (never shown).
     public var wrappedKey: [UInt8]
+
+    /// Whether the item was crypto-shredded (DESIGN §13): its wrapped key is erased (zeros, set only
+    /// by the shred's trigger) and its object removed; the row is its tombstone.
+    public var isTombstone: Bool { wrappedKey.allSatisfy { $0 == 0 } }
     public var source: SourceReference
     public var ingestedAt: Date
     public var verifiedAt: Date?

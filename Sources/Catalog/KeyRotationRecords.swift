@@ -50,6 +50,8 @@ extension EvidenceCatalog {
             var rewrapped = 0
             for row in rows {
                 let item = try ItemRecord(row: row)
+                // A tombstone's key is erased: there is nothing to rewrap, and it must stay erased.
+                if item.isTombstone { continue }
                 guard let wrapped = try rewrap(item) else { continue }
                 try db.execute(
                     sql: "UPDATE item SET wrapped_key = ? WHERE id = ? AND wrapped_key = ?",

@@ -182,12 +182,78 @@ extension EvidenceCatalog {
         }
     }
 
-    /// Whether `item` is in the trash: unreadable by everyone, restorable by an administrator.
+    /// Whether `item` is in the trash (unreadable by everyone, restorable by an administrator) or
+    /// already shredded (a tombstone).
     public func isTrashed(_ item: EvidenceID) throws -> Bool {
         try read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state = 'trashed'", arguments: [item.description])
+                db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state IN ('trashed', 'shredded')",
+                arguments: [item.description])
                 ?? false
+        }
+    }
+
+    /// Trashed items whose grace period ended by `now` and that no hold covers, at most `limit`,
+    /// soonest first: what the shred takes.
+    public func itemsToShred(at now: Date, limit: Int = 500) throws -> [ItemRecord] {
+        try read { db in
+            try ItemRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT item.* FROM deletion_item d JOIN item ON item.id = d.item_id
+                    WHERE d.state = 'trashed' AND d.purge_after <= ? AND NOT \(DeletionSchema.held("d.item_id"))
+                    ORDER BY d.purge_after, d.item_id LIMIT ?
+                    """,
+                arguments: [now.catalogMilliseconds, limit])
+        }
+    }
+
+    /// Crypto-shreds `items` in one transaction: each deletion moves to `shredded` and the schema's
+    /// trigger erases the wrapped key in the same statement; `events` are appended with it. Then the
+    /// WAL is checkpointed and truncated, so no page of the database, its WAL or its shared memory
+    /// still holds a key (`secure_delete` is on for every connection, so freed space is zeroed).
+    /// Items no longer trashed (restored, stopped by a hold) are left alone. Returns the shredded ones;
+    /// the caller then removes their objects (`EvidenceStore.shredObject`).
+    /// - Throws: `CatalogError`; nothing is erased when it throws before the commit.
+    public func shred(_ items: [ItemRecord], at now: Date, events: (ItemRecord) -> [AuditEvent]) throws -> [ItemRecord] {
+        let shredded = try write { db in
+            var done: [ItemRecord] = []
+            for item in items {
+                try db.execute(
+                    sql: "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed'",
+                    arguments: [now.catalogMilliseconds, item.id.description])
+                guard db.changesCount == 1 else { continue }
+                try AuditChain.append(events(item), actor: actor, at: now, in: db)
+                done.append(item)
+            }
+            return done
+        }
+        try checkpointTruncating()
+        return shredded
+    }
+
+    /// Tombstones, for a restart to finish removing objects a crash left behind.
+    public func tombstones(limit: Int = 100_000) throws -> [ItemRecord] {
+        try read { db in
+            try ItemRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT item.* FROM deletion_item d JOIN item ON item.id = d.item_id
+                    WHERE d.state = 'shredded' ORDER BY d.shredded_at, d.item_id LIMIT ?
+                    """,
+                arguments: [limit])
+        }
+    }
+
+    /// Copies every WAL page into the database and truncates the WAL to nothing.
+    /// - Throws: `CatalogError.database` when readers kept it from completing (the next call retries).
+    public func checkpointTruncating() throws {
+        let busy = try writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
+        }
+        guard busy == 0 else {
+            throw CatalogError(
+                code: .database, message: "the catalog's WAL could not be checkpointed (readers were active); it is retried")
         }
     }
 

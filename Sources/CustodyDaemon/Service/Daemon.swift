@@ -91,6 +91,10 @@ public struct Daemon: Sendable {
         }
         services.append(
             .init(service: RetentionService(configuration: configuration.deletion, catalog: context.catalog, logger: logger)))
+        services.append(
+            .init(
+                service: ShredService(
+                    configuration: configuration.deletion, catalog: context.catalog, store: context.store, logger: logger)))
         services.append(.init(service: AuditAnchorService(anchoring: anchoring)))
         for folder in configuration.watchedFolders {
             services.append(

@@ -117,7 +117,7 @@ extension Operations {
         if try catalog.isTrashed(item) {
             throw ControlError(
                 code: .badRequest,
-                message: "item \(item) is in the trash awaiting deletion; an administrator may `custody deletion restore` it")
+                message: "item \(item) is in the trash (an administrator may `custody deletion restore` it during the grace period) or already shredded")
         }
     }
 

@@ -1,0 +1,79 @@
+import Catalog
+import EvidenceStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Crypto-shreds trashed items whose grace period ended and that no hold covers (DESIGN §13), on
+/// the retention schedule and once at start. Order, so a crash at any instant leaves either a
+/// trashed, intact item or a tombstone: (1) one catalog transaction moves each deletion to
+/// `shredded`, whose trigger erases the wrapped key, with the `item.shredded` entries; (2) the WAL is
+/// checkpointed and truncated; (3) each object is overwritten, fsynced and unlinked. At start, step
+/// (3) runs again for every tombstone, so objects a crash left behind are removed (idempotent).
+struct ShredService: Service {
+    let configuration: DaemonConfiguration.Deletion
+    let catalog: EvidenceCatalog
+    let store: EvidenceStore
+    let logger: Logger
+
+    func run() async throws {
+        let (catalog, store, logger) = (catalog, store, logger)
+        await runOnOwnThreadUntilStopped(name: "custody-shred") { stop in
+            Self.finishInterrupted(catalog: catalog, store: store, logger: logger, stop: stop)
+        }
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await runOnOwnThreadUntilStopped(name: "custody-shred") { stop in
+                Self.pass(catalog: catalog, store: store, at: Date(), logger: logger, stop: stop)
+            }
+            try? await cancelWhenGracefulShutdown {
+                try await Task.sleep(for: .seconds(configuration.retentionPassSeconds))
+            }
+        }
+    }
+
+    /// Removes the objects of tombstones that still have one (a crash between steps 1 and 3), and
+    /// checkpoints the WAL in case step 2 was the one interrupted.
+    static func finishInterrupted(catalog: EvidenceCatalog, store: EvidenceStore, logger: Logger, stop: StopSignal) {
+        do {
+            try catalog.checkpointTruncating()
+            for tombstone in try catalog.tombstones() where !stop.isRaised {
+                try store.shredObject(tombstone.ciphertextSHA256)
+            }
+        } catch {
+            logger.error("finishing interrupted shreds failed; retried at the next start", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Shreds every item due for it at `now`, in batches of 500.
+    static func pass(catalog: EvidenceCatalog, store: EvidenceStore, at now: Date, logger: Logger, stop: StopSignal) {
+        do {
+            var total = 0
+            while !stop.isRaised {
+                let due = try catalog.itemsToShred(at: now)
+                if due.isEmpty { break }
+                let shredded = try catalog.shred(due, at: now) { item in
+                    [
+                        AuditEvent(
+                            action: .itemShredded, itemID: item.id,
+                            detail: [
+                                "sha256": item.sha256.hex, "ciphertext_sha256": item.ciphertextSHA256.hex,
+                                "size": "\(item.size)", "method": "wrapped key erased; object overwritten and unlinked",
+                            ])
+                    ]
+                }
+                for item in shredded { try store.shredObject(item.ciphertextSHA256) }
+                total += shredded.count
+                // Stopped by a hold or a restore between the read and the shred: nothing left to take.
+                if shredded.isEmpty { break }
+            }
+            if total > 0 { logger.notice("items shredded", metadata: ["shred.items": "\(total)"]) }
+        } catch {
+            logger.error("shred pass failed; retried at the next pass", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// ServiceLifecycle logs each service by its description: a name, not its configuration.
+extension ShredService: CustomStringConvertible {
+    var description: String { "shred service" }
+}
