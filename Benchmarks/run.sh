@@ -312,6 +312,16 @@ if wants list; then
     PASS_P99=$(sed -E 's/.*write_p99_ms=([0-9.]+).*/\1/' <<<"$result")
     PASS_MAX=$(sed -E 's/.*write_max_ms=([0-9.]+).*/\1/' <<<"$result")
     SUMMARY+=("retention pass over $CATALOG_ITEMS items: $PASS_FIRST s marking all due, $PASS_STEADY s steady; a concurrent write waits p99 $PASS_P99 ms, max $PASS_MAX ms (target: ingest not blocked, max < 250 ms: $(verdict "$PASS_MAX" '<=' 250))")
+    note "shred: crypto-shredding 10,000 items of a seeded catalog (keys erased, WAL truncated, objects overwritten and unlinked)"
+    SHRED_STATE="$BENCH_DIR/state-shred"
+    rm -rf "$SHRED_STATE"
+    "$BENCH" seed-catalog "$SHRED_STATE" 20000 >/dev/null
+    "$BENCH" shred "$SHRED_STATE" 10000 | tee "$BENCH_DIR/shred.txt"
+    result=$(grep '^RESULT' "$BENCH_DIR/shred.txt")
+    SHRED_TOTAL=$(sed -E 's/.*total_s=([0-9.]+).*/\1/' <<<"$result")
+    SHRED_EACH=$(sed -E 's/.*per_item_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("shred of 10,000 items: $SHRED_TOTAL s, $SHRED_EACH ms per item")
+    rm -rf "$SHRED_STATE"
 fi
 
 # --- e. media probe through the store ---------------------------------------------------------------

@@ -18,6 +18,9 @@
 //   custody-bench retention-pass STATE_DIR
 //       On a seeded catalog: one retention pass marking every item due, and a steady-state pass,
 //       each while another thread commits small writes; prints the pass times and the writes' waits.
+//   custody-bench shred STATE_DIR COUNT
+//       On a seeded state directory: COUNT items given 64 KiB objects, requested, approved with no
+//       grace period, then crypto-shredded as the shred service does it; prints the time.
 //   custody-bench read-volume IMAGE PATH
 //       Reads one file of a FAT or exFAT image through Custody's volume reader (8 MiB reads, as the
 //       importer does) and prints the time and where its bytes lie, so `dd` can read the same range.
@@ -305,6 +308,7 @@ do {
     case "crypto-rates": try cryptoRates(Array(arguments.dropFirst()))
     case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
     case "retention-pass": try retentionPass(Array(arguments.dropFirst()))
+    case "shred": try shredBenchmark(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }

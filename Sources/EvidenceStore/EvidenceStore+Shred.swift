@@ -12,6 +12,18 @@ extension EvidenceStore {
     /// An object already gone is not an error, so a restart can finish an interrupted shred.
     /// - Throws: `StoreError.io`.
     public func shredObject(_ hash: SHA256Digest) throws {
+        try shredObjects([hash])
+    }
+
+    /// `shredObject` for several objects, each overwritten and fsynced, with one `syncfs` for all
+    /// the unlinks at the end.
+    /// - Throws: `StoreError.io`.
+    public func shredObjects(_ hashes: [SHA256Digest]) throws {
+        for hash in hashes { try overwriteAndUnlink(hash) }
+        if !hashes.isEmpty { try makeDurable() }
+    }
+
+    private func overwriteAndUnlink(_ hash: SHA256Digest) throws {
         let path = objectPath(for: hash)
         // Objects are written read-only; the owner may still make one writable to overwrite it.
         guard chmod(path.string, 0o600) == 0 else {
@@ -40,6 +52,5 @@ extension EvidenceStore {
             throw writeError(error, path: path)
         }
         try removeFile(at: path)
-        try makeDurable()
     }
 }
