@@ -67,6 +67,7 @@ public enum ConfigurationFile {
         {
             configuration.deletion.retentionPassSeconds = hours * 3600
         }
+        if let enabled = try deletion.boolean("services") { configuration.deletion.servicesEnabled = enabled }
         return configuration
     }
 

@@ -31,7 +31,7 @@ enum ConfigurationSchema {
     static let fixity: [Key] = [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]
     static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
     static let review: [Key] = [.value("lease_minutes")]
-    static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours")]
+    static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours"), .value("services")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),

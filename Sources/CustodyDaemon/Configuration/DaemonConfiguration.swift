@@ -31,7 +31,8 @@ import SystemPackage
 /// - `[review]` `lease_minutes` (Int 1…480; default 30): how long a review claim lasts.
 /// - `[deletion]` `grace_days` (Int 1…365; default 14): how long approved deletions stay in the trash,
 ///   restorable; `retention_pass_hours` (number, more than 0, at most 168; default 24): time between
-///   two retention passes that mark items due.
+///   two retention passes that mark items due; `services` (Bool; default false): whether the
+///   retention and shred services run.
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
     public var stateDirectory: FilePath
@@ -63,6 +64,8 @@ public struct DaemonConfiguration: Sendable {
         public var graceSeconds: Double = 14 * 86_400
         /// Time between the starts of two retention passes.
         public var retentionPassSeconds: Double = 24 * 3600
+        /// Whether the retention and shred services run in the daemon.
+        public var servicesEnabled: Bool = false
         public init() {}
     }
 

@@ -35,8 +35,11 @@ struct ShredService: Service {
     /// checkpoints the WAL in case step 2 was the one interrupted.
     static func finishInterrupted(catalog: EvidenceCatalog, store: EvidenceStore, logger: Logger, stop: StopSignal) {
         do {
-            try catalog.checkpointTruncating()
             let tombstones = try catalog.tombstones()
+            // No tombstone, no shred to finish: a TRUNCATE checkpoint waits for readers and holds the
+            // writer meanwhile, so it is not taken for nothing.
+            if tombstones.isEmpty { return }
+            try catalog.checkpointTruncating()
             // Only those whose object a crash left: the others cost a failed chmod each, no sync.
             let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
             if !stop.isRaised { try store.shredObjects(left) }

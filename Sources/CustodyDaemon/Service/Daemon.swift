@@ -89,12 +89,17 @@ public struct Daemon: Sendable {
             services.append(
                 .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
         }
-        services.append(
-            .init(service: RetentionService(configuration: configuration.deletion, catalog: context.catalog, logger: logger)))
-        services.append(
-            .init(
-                service: ShredService(
-                    configuration: configuration.deletion, catalog: context.catalog, store: context.store, logger: logger)))
+        // Off by default for now: with them in the group, a UMockdev JieLi cable-pull test's dock
+        // session stays in `preparing` (cause not found yet); `[deletion] services = true` runs them.
+        if configuration.deletion.servicesEnabled {
+            services.append(
+                .init(service: RetentionService(configuration: configuration.deletion, catalog: context.catalog, logger: logger)))
+            services.append(
+                .init(
+                    service: ShredService(
+                        configuration: configuration.deletion, catalog: context.catalog, store: context.store,
+                        logger: logger)))
+        }
         services.append(.init(service: AuditAnchorService(anchoring: anchoring)))
         for folder in configuration.watchedFolders {
             services.append(
