@@ -46,6 +46,9 @@ public struct ItemFilter: Sendable, Equatable {
     public var fixityFailed: Bool?
     /// The instant a claim's lease is judged at, for `reviewState` `claimed` and `pending`.
     public var now = Date()
+    /// Only items listed after this item id in the filter's order: the cursor of the previous page's
+    /// last item, so pages neither repeat nor skip an item however many arrive meanwhile (DESIGN §14).
+    public var after: String?
 
     /// Creates a filter.
     public init(
@@ -74,6 +77,33 @@ public struct ItemFilter: Sendable, Equatable {
         guard limit > 0 else {
             throw CatalogError(code: .invalidQuery, message: "--limit must be at least 1, not \(limit)")
         }
+        var request = try matching()
+        if let after {
+            // Row values against the cursor item's own key: the same order `request()` uses below.
+            let (column, comparison) = orderKey
+            request = request.filter(
+                sql: "(item.\(column), item.id) \(comparison) (SELECT c.\(column), c.id FROM item c WHERE c.id = ?)",
+                arguments: [after.lowercased()])
+        }
+        if dueBefore != nil || dueAfter != nil {
+            return request.order(ItemRecord.Columns.dueAt, ItemRecord.Columns.id).limit(limit)
+        }
+        // A recorded-at filter orders by recording time (its index); otherwise newest ingest first.
+        if recordedFrom != nil || recordedBefore != nil {
+            return request.order(ItemRecord.Columns.recordedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+        }
+        return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+    }
+
+    /// The column the list is ordered by, and how an item after the cursor compares with it.
+    private var orderKey: (column: String, comparison: String) {
+        if dueBefore != nil || dueAfter != nil { return ("due_at", ">") }
+        if recordedFrom != nil || recordedBefore != nil { return ("recorded_at", "<") }
+        return ("ingested_at", "<")
+    }
+
+    /// Every item the filter matches, unordered and unlimited: what `count` counts.
+    func matching() throws -> QueryInterfaceRequest<ItemRecord> {
         var request = ItemRecord.all()
         switch scope {
         case .all: break
@@ -119,15 +149,7 @@ public struct ItemFilter: Sendable, Equatable {
         if let recordedBefore {
             request = request.filter(ItemRecord.Columns.recordedAt < recordedBefore.catalogMilliseconds)
         }
-        request = try reviewFilters(request)
-        if dueBefore != nil || dueAfter != nil {
-            return request.order(ItemRecord.Columns.dueAt, ItemRecord.Columns.id).limit(limit)
-        }
-        // A recorded-at filter orders by recording time (its index); otherwise newest ingest first.
-        if recordedFrom != nil || recordedBefore != nil {
-            return request.order(ItemRecord.Columns.recordedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
-        }
-        return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+        return try reviewFilters(request)
     }
 
     /// The review, retention and hold filters (DESIGN §12).

@@ -168,6 +168,10 @@ public struct ItemQuery: Codable, Sendable, Equatable {
     public var held: Bool?
     /// Only items whose object failed a fixity check (true) or never did (false) (`fixity_failed`).
     public var fixityFailed: Bool?
+    /// Only items after this item id in the list's order (`after`): the previous page's last item.
+    public var after: String?
+    /// Whether to answer with how many items match in all (`total`), which costs a count.
+    public var total: Bool?
 
     /// A query; no field set lists the newest 100 items.
     public init(
@@ -211,6 +215,7 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         detail["case"] = caseNumber
         detail["held"] = held.map { "\($0)" }
         detail["fixity_failed"] = fixityFailed.map { "\($0)" }
+        detail["after"] = after
         return detail
     }
 
@@ -225,6 +230,7 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         case caseNumber = "case"
         case held
         case fixityFailed = "fixity_failed"
+        case after, total
     }
 }
 

@@ -16,6 +16,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// `list`: the items, newest first, and how many there are.
     public var items: [ItemView]?
     public var count: Int?
+    /// `list` asked with `total`: how many items match in all, beyond this page.
+    public var total: Int?
     /// `show`: the item, everything probing found (absent until probed) and its audit trail.
     public var item: ItemView?
     public var metadata: MediaMetadata?
@@ -67,6 +69,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case id, ok, status, items, count, item, metadata, audit, error
+        case total
         case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
         case dataLength = "data_length"
         case review, queue, claim, retention, note, category, categories, preview, hold, holds
