@@ -134,6 +134,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let holdApplied = AuditAction("hold.applied")
     public static let holdReleased = AuditAction("hold.released")
     public static let holdsViewed = AuditAction("holds.viewed")
+    /// `custody report`: the supervision figures were read (`from`, `to`, `scope`, `items`).
+    public static let reportViewed = AuditAction("report.viewed")
 
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
@@ -152,5 +154,6 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         reviewQueueViewed, reviewClaimed, reviewReleased, reviewAssigned, reviewFinished, noteAdded, categoryAdded,
         categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,
         holdPlaced, holdApplied, holdReleased, holdsViewed,
+        reportViewed,
     ]
 }

@@ -74,6 +74,8 @@ public struct ControlRequest: Sendable, Equatable {
         case holdRelease = "hold.release"
         case holdList = "hold.list"
         case holdShow = "hold.show"
+        /// The supervision report over a period (`from`, `until`) and the caller's scope (`officer`).
+        case report
     }
 
     /// The protocol version (`v`).
@@ -413,6 +415,7 @@ extension ControlRequest.Kind {
         case .holdRelease: return ["hold", "reason"]
         case .holdList: return ["open"]
         case .holdShow: return ["hold"]
+        case .report: return ["from", "until", "officer"]
         }
     }
 }

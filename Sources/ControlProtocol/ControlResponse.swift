@@ -65,6 +65,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// `hold.place/release/show`; `hold.list`.
     public var hold: HoldView?
     public var holds: [HoldView]?
+    /// `report`: the supervision figures.
+    public var report: SupervisionReportView?
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
@@ -73,6 +75,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
         case dataLength = "data_length"
         case review, queue, claim, retention, note, category, categories, preview, hold, holds
+        case report
     }
 
     /// A successful answer whose fields `fill` sets.

@@ -114,6 +114,7 @@ public struct Operations: Sendable {
         case .holdRelease: return try releaseHold(arguments, context)
         case .holdList: return try listHolds(arguments, context)
         case .holdShow: return try showHold(arguments, context)
+        case .report: return try report(arguments, context)
         }
     }
 
