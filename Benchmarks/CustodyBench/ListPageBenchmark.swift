@@ -64,3 +64,41 @@ func listPage(_ arguments: [String]) throws {
         "RESULT admin_page_ms=\(format(adminDeep)) reviewer_page_ms=\(format(reviewerPage)) admin_total_ms=\(format(withTotal)) reviewer_total_ms=\(format(reviewerTotal))"
     )
 }
+
+// MARK: - report
+
+/// The supervision report over every item of a `policy-list` catalog (issue 14's target: under 2 s),
+/// as an administrator and as a reviewer, through `Operations`.
+func reportBenchmark(_ arguments: [String]) throws {
+    guard arguments.count == 2 else { usage("report takes STATE_DIR RUNS") }
+    let path = arguments[0] + "/catalog.sqlite"
+    let runs = positiveInt(arguments[1], "RUNS")
+    let catalog = try EvidenceCatalog(path: path, actor: AuditActor(uid: 0, name: "root"))
+    guard (try? catalog.person("R0")) != nil else { usage("report runs on a catalog that policy-list prepared") }
+    let operations = Operations(
+        catalog: catalog, resolver: PrincipalResolver(systemUIDs: [0], administratorGroups: [:]))
+    let root = Caller(uid: 0, gid: 0, pid: getpid(), groups: [], name: "root")
+    let reviewer = Caller(uid: 4001, gid: 100, pid: getpid(), groups: [], name: "bench-reviewer")
+    let clock = ContinuousClock()
+    let everything = ControlArguments(from: "2000-01-01", until: Timestamps.rfc3339(Date().addingTimeInterval(86_400)))
+    var items = 0
+    func median(_ caller: Caller) throws -> Double {
+        var samples: [Double] = []
+        for _ in 0..<runs {
+            samples.append(
+                try clock.measure {
+                    let response = operations.perform(.operation(.report, everything), by: caller)
+                    if let error = response.error { throw error }
+                    items = response.report?.items ?? 0
+                }.milliseconds)
+        }
+        return quantile(samples.sorted(), 0.5)
+    }
+    let admin = try median(root)
+    let adminItems = items
+    let scoped = try median(reviewer)
+    print("report, \(runs) runs, medians (ms):")
+    print("  every item, administrator:  \(format(admin))  (\(adminItems) items)")
+    print("  reviewer's scope:           \(format(scoped))  (\(items) items)")
+    print("RESULT report_admin_ms=\(format(admin)) report_reviewer_ms=\(format(scoped)) items=\(adminItems)")
+}

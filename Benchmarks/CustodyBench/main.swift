@@ -14,6 +14,7 @@
 //       administrator, a reviewer of one unit of ten and an officer, against the bare query.
 //   custody-bench review-queue STATE_DIR RUNS
 //   custody-bench list-page STATE_DIR RUNS
+//   custody-bench report STATE_DIR RUNS
 //       On a catalog policy-list prepared: the first page of the review queue (reviewer, administrator),
 //       a due-before list page and claiming the next item, through Operations.
 //   custody-bench read-volume IMAGE PATH
@@ -303,6 +304,7 @@ do {
     case "crypto-rates": try cryptoRates(Array(arguments.dropFirst()))
     case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
     case "list-page": try listPage(Array(arguments.dropFirst()))
+    case "report": try reportBenchmark(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()
     default: usage("unknown command '\(command)'")
     }
