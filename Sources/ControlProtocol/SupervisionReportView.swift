@@ -53,6 +53,8 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
         public var late: [String]
         /// Items without a recorded-at time.
         public var unmeasured: Int
+        /// Measured items by delay: `under 1h`, `1-6h`, `6-12h`, `12-24h`, `1-2d`, `2-7d`, `over 7d`.
+        public var histogram: [AgeBucket] = []
 
         public init(
             overall: Delays, byOfficer: [String: Delays], byUnit: [String: Delays], lateCount: Int, late: [String],
@@ -67,7 +69,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case overall, late, unmeasured
+            case overall, late, unmeasured, histogram
             case byOfficer = "by_officer"
             case byUnit = "by_unit"
             case lateCount = "late_count"

@@ -24,6 +24,12 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Print CSV: one table per section.")
+    var csv = false
+
+    @Option(help: "Write a self-contained HTML page (inline SVG charts, no network) to this file.")
+    var html: String?
+
     func run() throws {
         var arguments = ControlArguments(
             from: try from.map { try DateArgument.resolve($0, option: "from") },
@@ -32,10 +38,18 @@ struct ReportCommand: ParsableCommand {
         guard let report = try socket.call(.report, arguments).report else {
             throw ControlClientError(code: .protocol, message: "custodyd answered a report request without a report")
         }
+        if let html {
+            try Data(ReportHTML.page(report, time: time.display).utf8).write(to: URL(fileURLWithPath: html))
+        }
         if json {
             try printJSON(report)
             return
         }
+        if csv {
+            print(ReportCSV.text(report), terminator: "")
+            return
+        }
+        if html != nil { return }
         for line in ReportText.lines(report, time: time.display) { print(line) }
     }
 }

@@ -59,6 +59,9 @@ import Testing
         // Late: c (30 h) and d (50 h), latest first.
         #expect(timeliness.lateCount == 2 && timeliness.late == ["d", "c"])
         #expect(timeliness.unmeasured == 1)
+        // The histogram: 2 h, 10 h, 20 h, 30 h, 50 h in the 1-6 h, 6-12 h, 12-24 h, 1-2 d and 2-7 d bars.
+        #expect(timeliness.histogram.map(\.age) == ["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"])
+        #expect(timeliness.histogram.map(\.items) == [0, 1, 1, 1, 1, 1, 0])
     }
 
     @Test func reviewCountsTheBacklogByAgeTheReviewedShareOutcomesAndItemsNeverViewed() {

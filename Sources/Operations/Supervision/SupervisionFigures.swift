@@ -28,9 +28,19 @@ public enum SupervisionFigures {
         let byOfficer = Dictionary(grouping: measured) { $0.0.officer ?? "-" }.mapValues { delays($0.map(\.1)) }
         let byUnit = Dictionary(grouping: measured) { $0.0.unit ?? "-" }.mapValues { delays($0.map(\.1)) }
         let late = measured.filter { $0.1 > lateAfter }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id < $1.0.id }
-        return .init(
+        var figures = SupervisionReportView.Timeliness(
             overall: delays(measured.map(\.1)), byOfficer: byOfficer, byUnit: byUnit, lateCount: late.count,
             late: late.prefix(100).map(\.0.id), unmeasured: facts.count - measured.count)
+        let hour: TimeInterval = 3_600
+        let edges: [(String, Range<TimeInterval>)] = [
+            ("under 1h", -.infinity..<hour), ("1-6h", hour..<(6 * hour)), ("6-12h", (6 * hour)..<(12 * hour)),
+            ("12-24h", (12 * hour)..<(24 * hour)), ("1-2d", (24 * hour)..<(48 * hour)),
+            ("2-7d", (48 * hour)..<(168 * hour)), ("over 7d", (168 * hour)..<(.infinity)),
+        ]
+        figures.histogram = edges.map { label, range in
+            .init(age: label, items: measured.filter { range.contains($0.1) }.count)
+        }
+        return figures
     }
 
     /// Median, 90th percentile (nearest rank: the smallest delay at least that share of items do not
