@@ -49,6 +49,8 @@ public struct ItemFilter: Sendable, Equatable {
     /// Only items listed after this item id in the filter's order: the cursor of the previous page's
     /// last item, so pages neither repeat nor skip an item however many arrive meanwhile (DESIGN §14).
     public var after: String?
+    /// Only items whose notes or case numbers hold every word of this text (FTS5, case-insensitive).
+    public var search: String?
 
     /// Creates a filter.
     public init(
@@ -185,6 +187,13 @@ public struct ItemFilter: Sendable, Equatable {
         if let held {
             let open = "SELECT hi.item_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE h.released_at IS NULL"
             request = request.filter(sql: held ? "item.id IN (\(open))" : "item.id NOT IN (\(open))")
+        }
+        if let search {
+            guard let match = SearchSchema.query(search) else {
+                throw CatalogError(code: .invalidQuery, message: "--search needs at least one word")
+            }
+            request = request.filter(
+                sql: "item.id IN (SELECT item_id FROM item_search WHERE item_search MATCH ?)", arguments: [match])
         }
         if let fixityFailed {
             request = request.filter(fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)

@@ -174,6 +174,8 @@ public struct ItemQuery: Codable, Sendable, Equatable {
     public var after: String?
     /// Whether to answer with how many items match in all (`total`), which costs a count.
     public var total: Bool?
+    /// Only items whose notes or case numbers hold every word of this text (`search`).
+    public var search: String?
 
     /// A query; no field set lists the newest 100 items.
     public init(
@@ -218,6 +220,7 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         detail["held"] = held.map { "\($0)" }
         detail["fixity_failed"] = fixityFailed.map { "\($0)" }
         detail["after"] = after
+        detail["search"] = search
         return detail
     }
 
@@ -232,7 +235,7 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         case caseNumber = "case"
         case held
         case fixityFailed = "fixity_failed"
-        case after, total
+        case after, total, search
     }
 }
 

@@ -66,6 +66,9 @@ public struct ItemFilterOptions: ParsableArguments {
         help: "Only items whose object failed a fixity check (or, with --no-fixity-failed, never did).")
     public var fixityFailed: Bool?
 
+    @Option(help: "Only items whose notes or case numbers contain every word of this text (any case).")
+    public var search: String?
+
     public init() {}
 
     /// The filters as a control-socket query returning at most `limit` items; the dates resolved here
@@ -87,6 +90,7 @@ public struct ItemFilterOptions: ParsableArguments {
         query.caseNumber = caseNumber
         query.held = held
         query.fixityFailed = fixityFailed
+        query.search = search
         return query
     }
 }

@@ -149,5 +149,6 @@ extension ItemFilter {
         caseNumber = query.caseNumber
         held = query.held
         fixityFailed = query.fixityFailed
+        search = query.search
     }
 }
