@@ -57,17 +57,21 @@ extension EvidenceCatalog {
                     """, arguments: [AuditAction.viewStarted.rawValue]
             )
             .asRequest(of: Row.self)
+        // A cursor and column positions, not names: a report reads every item of its scope.
         return try read { db in
-            try request.fetchAll(db).map { row in
-                SupervisionItemFacts(
-                    id: row["id"], officer: row["officer_id"], unit: row["unit_id"],
-                    recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
-                    ingestedAt: Date(catalogMilliseconds: row["ingested_at"]), reviewState: row["review_state"],
-                    outcome: row["outcome"],
-                    categories: (row["categories"] as String?).map { $0.split(separator: ",").map(String.init).sorted() }
-                        ?? [],
-                    fixityFailed: row["failed"], viewed: row["viewed"])
+            var facts: [SupervisionItemFacts] = []
+            let rows = try request.fetchCursor(db)
+            while let row = try rows.next() {
+                let categories: String? = row[7]
+                facts.append(
+                    SupervisionItemFacts(
+                        id: row[0], officer: row[1], unit: row[2],
+                        recordedAt: (row[3] as Int64?).map(Date.init(catalogMilliseconds:)),
+                        ingestedAt: Date(catalogMilliseconds: row[4]), reviewState: row[5], outcome: row[9],
+                        categories: categories.map { $0.split(separator: ",").map(String.init).sorted() } ?? [],
+                        fixityFailed: row[6], viewed: row[8]))
             }
+            return facts
         }
     }
 }
