@@ -71,25 +71,26 @@ extension Operations {
 
     /// Audits the end of `view`: bytes served and how long it was open.
     func audit(ended view: ContentViews.View, outcome: String, error: String?, _ context: OperationContext) throws {
-        var detail = [
-            "view": view.number, "mode": view.mode, "outcome": outcome, "bytes": "\(view.bytes)",
-            "seconds": String(format: "%.1f", context.now.timeIntervalSince(view.opened)), "principal": view.principal,
-        ]
-        detail["export"] = view.export.map { "\($0)" }
-        detail["error"] = error
-        try catalog.audit([AuditEvent(action: .viewEnded, itemID: view.record.id, detail: detail)], by: context.principal.caller.actor)
+        try catalog.audit(
+            [Self.endEvent(view, outcome: outcome, error: error, at: context.now)], by: context.principal.caller.actor)
     }
 
     /// Ends the views nobody read for `ContentViews.idleLimit`, as abandoned.
     func endIdleViews(at now: Date) {
         for view in views.expire(idleBefore: now.addingTimeInterval(-ContentViews.idleLimit)) {
-            var detail = [
-                "view": view.number, "mode": view.mode, "outcome": "abandoned", "bytes": "\(view.bytes)",
-                "principal": view.principal,
-            ]
-            detail["export"] = view.export.map { "\($0)" }
-            try? catalog.audit([AuditEvent(action: .viewEnded, itemID: view.record.id, detail: detail)])
+            try? catalog.audit([Self.endEvent(view, outcome: "abandoned", error: nil, at: now)])
         }
+    }
+
+    /// A view's `view.ended` entry: the bytes it served and the seconds it was open.
+    static func endEvent(_ view: ContentViews.View, outcome: String, error: String?, at now: Date) -> AuditEvent {
+        var detail = [
+            "view": view.number, "mode": view.mode, "outcome": outcome, "bytes": "\(view.bytes)",
+            "seconds": String(format: "%.1f", now.timeIntervalSince(view.opened)), "principal": view.principal,
+        ]
+        detail["export"] = view.export.map { "\($0)" }
+        detail["error"] = error
+        return AuditEvent(action: .viewEnded, itemID: view.record.id, detail: detail)
     }
 
     func requireContent() throws -> EvidenceContent {
