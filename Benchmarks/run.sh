@@ -304,6 +304,20 @@ if wants list; then
     CLAIM=$(sed -E 's/.*claim_next_ms=([0-9.]+).*/\1/' <<<"$result")
     PREVIEW=$(sed -E 's/.*preview_ms=([0-9.]+).*/\1/' <<<"$result")
     SUMMARY+=("review at $CATALOG_ITEMS items: queue first page $QUEUE ms as reviewer, $QUEUE_ADMIN ms as administrator (target < 50 ms: $(verdict "$QUEUE" '<=' 50)); due-before page $DUE ms (target < 50 ms: $(verdict "$DUE" '<=' 50)); claim next $CLAIM ms (target < 10 ms: $(verdict "$CLAIM" '<=' 10)); dry run of a retention change over every item $PREVIEW ms")
+    note "list-page: a paged list page after a deep cursor, and the first page with its total, at $CATALOG_ITEMS items"
+    "$BENCH" list-page "$CATALOG" "$LIST_RUNS" | tee "$BENCH_DIR/list-page.txt"
+    result=$(grep '^RESULT' "$BENCH_DIR/list-page.txt")
+    PAGE_ADMIN=$(sed -E 's/.*admin_page_ms=([0-9.]+).*/\1/' <<<"$result")
+    PAGE_REVIEWER=$(sed -E 's/.*reviewer_page_ms=([0-9.]+).*/\1/' <<<"$result")
+    PAGE_TOTAL=$(sed -E 's/.*admin_total_ms=([0-9.]+).*/\1/' <<<"$result")
+    PAGE_RTOTAL=$(sed -E 's/.*reviewer_total_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("list paging at $CATALOG_ITEMS items: page after a deep cursor $PAGE_ADMIN ms as administrator, $PAGE_REVIEWER ms as reviewer (target < 50 ms: $(verdict "$PAGE_REVIEWER" '<=' 50)); first page with total $PAGE_TOTAL ms administrator, $PAGE_RTOTAL ms reviewer")
+    note "report: the supervision report over every item at $CATALOG_ITEMS items"
+    "$BENCH" report "$CATALOG" 3 | tee "$BENCH_DIR/report.txt"
+    result=$(grep '^RESULT' "$BENCH_DIR/report.txt")
+    REPORT_ADMIN=$(sed -E 's/.*report_admin_ms=([0-9.]+).*/\1/' <<<"$result")
+    REPORT_REVIEWER=$(sed -E 's/.*report_reviewer_ms=([0-9.]+).*/\1/' <<<"$result")
+    SUMMARY+=("report over $CATALOG_ITEMS items: $REPORT_ADMIN ms as administrator, $REPORT_REVIEWER ms as reviewer (target < 2000 ms: $(verdict "$REPORT_ADMIN" '<=' 2000))")
     note "retention: one retention pass over $CATALOG_ITEMS items while small writes commit beside it"
     "$BENCH" retention-pass "$CATALOG" | tee "$BENCH_DIR/retention-pass.txt"
     result=$(grep '^RESULT' "$BENCH_DIR/retention-pass.txt")

@@ -13,6 +13,8 @@
 //       On a seeded catalog: what the access policy adds to a 1,000-item `list` page, as an
 //       administrator, a reviewer of one unit of ten and an officer, against the bare query.
 //   custody-bench review-queue STATE_DIR RUNS
+//   custody-bench list-page STATE_DIR RUNS
+//   custody-bench report STATE_DIR RUNS
 //       On a catalog policy-list prepared: the first page of the review queue (reviewer, administrator),
 //       a due-before list page and claiming the next item, through Operations.
 //   custody-bench retention-pass STATE_DIR
@@ -307,6 +309,8 @@ do {
     case "policy-list": try policyList(Array(arguments.dropFirst()))
     case "crypto-rates": try cryptoRates(Array(arguments.dropFirst()))
     case "review-queue": try reviewQueue(Array(arguments.dropFirst()))
+    case "list-page": try listPage(Array(arguments.dropFirst()))
+    case "report": try reportBenchmark(Array(arguments.dropFirst()))
     case "retention-pass": try retentionPass(Array(arguments.dropFirst()))
     case "shred": try shredBenchmark(Array(arguments.dropFirst()))
     case "-h", "--help", "help": usage()

@@ -134,6 +134,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let holdApplied = AuditAction("hold.applied")
     public static let holdReleased = AuditAction("hold.released")
     public static let holdsViewed = AuditAction("holds.viewed")
+    /// `custody report`: the supervision figures were read (`from`, `to`, `scope`, `items`).
+    public static let reportViewed = AuditAction("report.viewed")
     /// A retention pass marked items due (or unmarked items held again); the counts in detail.
     public static let retentionMarked = AuditAction("retention.marked")
     public static let deletionRequested = AuditAction("deletion.requested")
@@ -162,6 +164,7 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         reviewQueueViewed, reviewClaimed, reviewReleased, reviewAssigned, reviewFinished, noteAdded, categoryAdded,
         categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,
         holdPlaced, holdApplied, holdReleased, holdsViewed,
+        reportViewed,
         retentionMarked, deletionRequested, deletionApproved, deletionRejected, itemRestored, deletionsViewed,
         itemShredded,
     ]

@@ -203,6 +203,9 @@ enum CatalogMigrations {
             try db.execute(sql: ReviewSchema.v1)
             try ReviewSchema.materialiseRetention(in: db)
         }
+        migrator.registerMigration("supervision: full-text search over notes and case numbers") { db in
+            try db.execute(sql: SearchSchema.v1)
+        }
         migrator.registerMigration("deletion: due marks, requests, second-administrator approval, trash") { db in
             try db.execute(sql: DeletionSchema.v1)
         }

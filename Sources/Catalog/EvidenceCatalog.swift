@@ -309,6 +309,12 @@ public struct EvidenceCatalog: Sendable {
         return Array(pages.joined().sorted(by: filter.comesBefore).filter { seen.insert($0.id).inserted }.prefix(filter.limit))
     }
 
+    /// How many items `filter` matches in all, ignoring its limit and cursor: `list`'s total.
+    public func itemCount(matching filter: ItemFilter) throws -> Int {
+        let request = try filter.matching()
+        return try read { db in try request.fetchCount(db) }
+    }
+
     /// Calls `body` with every item, in batches of `batchSize`, in catalog order; each batch is read
     /// in its own transaction so a long sweep does not hold the database.
     public func forEachItem(batchSize: Int = 1000, _ body: ([ItemRecord]) throws -> Void) throws {

@@ -46,6 +46,11 @@ public struct ItemFilter: Sendable, Equatable {
     public var fixityFailed: Bool?
     /// The instant a claim's lease is judged at, for `reviewState` `claimed` and `pending`.
     public var now = Date()
+    /// Only items listed after this item id in the filter's order: the cursor of the previous page's
+    /// last item, so pages neither repeat nor skip an item however many arrive meanwhile (DESIGN §14).
+    public var after: String?
+    /// Only items whose notes or case numbers hold every word of this text (FTS5, case-insensitive).
+    public var search: String?
 
     /// Creates a filter.
     public init(
@@ -74,6 +79,33 @@ public struct ItemFilter: Sendable, Equatable {
         guard limit > 0 else {
             throw CatalogError(code: .invalidQuery, message: "--limit must be at least 1, not \(limit)")
         }
+        var request = try matching()
+        if let after {
+            // Row values against the cursor item's own key: the same order `request()` uses below.
+            let (column, comparison) = orderKey
+            request = request.filter(
+                sql: "(item.\(column), item.id) \(comparison) (SELECT c.\(column), c.id FROM item c WHERE c.id = ?)",
+                arguments: [after.lowercased()])
+        }
+        if dueBefore != nil || dueAfter != nil {
+            return request.order(ItemRecord.Columns.dueAt, ItemRecord.Columns.id).limit(limit)
+        }
+        // A recorded-at filter orders by recording time (its index); otherwise newest ingest first.
+        if recordedFrom != nil || recordedBefore != nil {
+            return request.order(ItemRecord.Columns.recordedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+        }
+        return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+    }
+
+    /// The column the list is ordered by, and how an item after the cursor compares with it.
+    private var orderKey: (column: String, comparison: String) {
+        if dueBefore != nil || dueAfter != nil { return ("due_at", ">") }
+        if recordedFrom != nil || recordedBefore != nil { return ("recorded_at", "<") }
+        return ("ingested_at", "<")
+    }
+
+    /// Every item the filter matches, unordered and unlimited: what `count` counts.
+    func matching() throws -> QueryInterfaceRequest<ItemRecord> {
         var request = ItemRecord.all()
         switch scope {
         case .all: break
@@ -119,15 +151,7 @@ public struct ItemFilter: Sendable, Equatable {
         if let recordedBefore {
             request = request.filter(ItemRecord.Columns.recordedAt < recordedBefore.catalogMilliseconds)
         }
-        request = try reviewFilters(request)
-        if dueBefore != nil || dueAfter != nil {
-            return request.order(ItemRecord.Columns.dueAt, ItemRecord.Columns.id).limit(limit)
-        }
-        // A recorded-at filter orders by recording time (its index); otherwise newest ingest first.
-        if recordedFrom != nil || recordedBefore != nil {
-            return request.order(ItemRecord.Columns.recordedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
-        }
-        return request.order(ItemRecord.Columns.ingestedAt.desc, ItemRecord.Columns.id.desc).limit(limit)
+        return try reviewFilters(request)
     }
 
     /// The review, retention and hold filters (DESIGN §12).
@@ -163,6 +187,13 @@ public struct ItemFilter: Sendable, Equatable {
         if let held {
             let open = "SELECT hi.item_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE h.released_at IS NULL"
             request = request.filter(sql: held ? "item.id IN (\(open))" : "item.id NOT IN (\(open))")
+        }
+        if let search {
+            guard let match = SearchSchema.query(search) else {
+                throw CatalogError(code: .invalidQuery, message: "--search needs at least one word")
+            }
+            request = request.filter(
+                sql: "item.id IN (SELECT item_id FROM item_search WHERE item_search MATCH ?)", arguments: [match])
         }
         if let fixityFailed {
             request = request.filter(fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)

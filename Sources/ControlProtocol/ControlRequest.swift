@@ -74,6 +74,8 @@ public struct ControlRequest: Sendable, Equatable {
         case holdRelease = "hold.release"
         case holdList = "hold.list"
         case holdShow = "hold.show"
+        /// The supervision report over a period (`from`, `until`) and the caller's scope (`officer`).
+        case report
         case deletionDue = "deletion.due"
         case deletionRequest = "deletion.request"
         case deletionApprove = "deletion.approve"
@@ -175,6 +177,12 @@ public struct ItemQuery: Codable, Sendable, Equatable {
     public var held: Bool?
     /// Only items whose object failed a fixity check (true) or never did (false) (`fixity_failed`).
     public var fixityFailed: Bool?
+    /// Only items after this item id in the list's order (`after`): the previous page's last item.
+    public var after: String?
+    /// Whether to answer with how many items match in all (`total`), which costs a count.
+    public var total: Bool?
+    /// Only items whose notes or case numbers hold every word of this text (`search`).
+    public var search: String?
 
     /// A query; no field set lists the newest 100 items.
     public init(
@@ -218,6 +226,8 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         detail["case"] = caseNumber
         detail["held"] = held.map { "\($0)" }
         detail["fixity_failed"] = fixityFailed.map { "\($0)" }
+        detail["after"] = after
+        detail["search"] = search
         return detail
     }
 
@@ -232,6 +242,7 @@ public struct ItemQuery: Codable, Sendable, Equatable {
         case caseNumber = "case"
         case held
         case fixityFailed = "fixity_failed"
+        case after, total, search
     }
 }
 
@@ -414,6 +425,7 @@ extension ControlRequest.Kind {
         case .holdRelease: return ["hold", "reason"]
         case .holdList: return ["open"]
         case .holdShow: return ["hold"]
+        case .report: return ["from", "until", "officer"]
         case .deletionDue: return ["limit"]
         case .deletionRequest: return ["items", "officer", "device", "reason", "not_due"]
         case .deletionApprove: return ["deletion"]

@@ -16,6 +16,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// `list`: the items, newest first, and how many there are.
     public var items: [ItemView]?
     public var count: Int?
+    /// `list` asked with `total`: how many items match in all, beyond this page.
+    public var total: Int?
     /// `show`: the item, everything probing found (absent until probed) and its audit trail.
     public var item: ItemView?
     public var metadata: MediaMetadata?
@@ -63,6 +65,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     /// `hold.place/release/show`; `hold.list`.
     public var hold: HoldView?
     public var holds: [HoldView]?
+    /// `report`: the supervision figures.
+    public var report: SupervisionReportView?
     /// `deletion.request/approve/reject/show`; `deletion.list`; `deletion.due`; `deletion.restore`.
     public var deletion: DeletionView?
     public var deletions: [DeletionView]?
@@ -72,9 +76,11 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case id, ok, status, items, count, item, metadata, audit, error
+        case total
         case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
         case dataLength = "data_length"
         case review, queue, claim, retention, note, category, categories, preview, hold, holds
+        case report
         case deletion, deletions, due, restored
     }
 

@@ -213,10 +213,13 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 }
 
-/// The JSON shape of `list --json`: `{"count": N, "items": [item, …]}`.
+/// The JSON shape of `list --json`: `{"count": N, "items": [item, …]}`, and `total` (every match)
+/// and `next` (the cursor for `--after`, absent on the last page) when known.
 public struct ItemListView: Codable, Sendable, Equatable {
     public var items: [ItemView]
     public var count: Int
+    public var total: Int?
+    public var next: String?
 
     /// Creates a list view of `items`.
     public init(items: [ItemView]) {

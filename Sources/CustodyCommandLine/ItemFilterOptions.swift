@@ -9,7 +9,9 @@ public struct ItemFilterOptions: ParsableArguments {
     @Option(help: "Only items from this device id.")
     public var device: String?
 
-    @Option(help: "Only items ingested at or after this time (2024-05-01 or 2024-05-01T10:00:00Z).")
+    @Option(
+        help: "Only items ingested at or after this time (2024-05-01 local, 2024-05-01T10:00:00Z, today, yesterday, 7d, last tuesday)."
+    )
     public var from: String?
 
     @Option(help: "Only items ingested before this time.")
@@ -64,32 +66,116 @@ public struct ItemFilterOptions: ParsableArguments {
         help: "Only items whose object failed a fixity check (or, with --no-fixity-failed, never did).")
     public var fixityFailed: Bool?
 
+    @Option(help: "Only items whose notes or case numbers contain every word of this text (any case).")
+    public var search: String?
+
     public init() {}
 
-    /// The filters as a control-socket query returning at most `limit` items.
-    public func query(limit: Int) -> ItemQuery {
+    /// The filters as a control-socket query returning at most `limit` items; the dates resolved here
+    /// (local dates, relative forms: `DateArgument`) at `now` in `timeZone`.
+    /// - Throws: `ValidationError` for a date that is none of `DateArgument.forms`.
+    public func query(limit: Int, now: Date = Date(), timeZone: TimeZone = .current) throws -> ItemQuery {
+        func resolve(_ text: String?, _ option: String) throws -> String? {
+            try text.map { try DateArgument.resolve($0, option: option, now: now, timeZone: timeZone) }
+        }
         var query = ItemQuery(
-            device: device, from: from, to: to, sha256: sha256Prefix, state: itemState, recordedFrom: recordedFrom,
-            recordedTo: recordedTo, officer: officer, kind: kind, location: location, limit: limit,
-            flagged: flagged)
-        query.dueBefore = dueBefore
-        query.dueAfter = dueAfter
+            device: device, from: try resolve(from, "from"), to: try resolve(to, "to"), sha256: sha256Prefix,
+            state: itemState, recordedFrom: try resolve(recordedFrom, "recorded-from"),
+            recordedTo: try resolve(recordedTo, "recorded-to"), officer: officer, kind: kind, location: location,
+            limit: limit, flagged: flagged)
+        query.dueBefore = try resolve(dueBefore, "due-before")
+        query.dueAfter = try resolve(dueAfter, "due-after")
         query.category = category
         query.reviewState = reviewState
         query.caseNumber = caseNumber
         query.held = held
         query.fixityFailed = fixityFailed
+        query.search = search
         return query
     }
 }
 
-/// How `list` prints items for people: one line each, then the count.
+/// How `list` prints items for people: a header row, aligned columns, then the count.
 public enum ItemListing {
-    /// The lines for `items`.
-    public static func lines(_ items: [ItemView]) -> [String] {
-        items.map { item in
-            "\(item.id)  \(item.state.padding(toLength: 8, withPad: " ", startingAt: 0))  \((item.media?.kind ?? "-").padding(toLength: 5, withPad: " ", startingAt: 0))  \(item.media?.recordedAt ?? "-")  \(item.size)  \(item.sha256.prefix(16))  \(item.source.device ?? "-")  \(item.source.path)  [review \(item.reviewState ?? "-"), due \(item.dueAt.map { String($0.prefix(10)) } ?? "never")\(item.fixityFailedAt != nil ? ", FIXITY FAILED" : "")]"
-        } + ["\(items.count) item\(items.count == 1 ? "" : "s")"]
+    /// The column titles, in order.
+    public static let header = ["ID", "RECORDED", "OFFICER", "DEVICE", "KIND", "DURATION", "REVIEW", "CATEGORY", "DUE"]
+
+    /// The lines for one page of `items`, times shown by `time`.
+    public static func lines(_ items: [ItemView], time: TimeDisplay = .chosen(utc: false)) -> [String] {
+        var table = Table(time: time)
+        return table.lines(items) + [footer(count: items.count, total: nil, next: nil)]
+    }
+
+    /// `3 items`, or `1000 of 2500 items; more with --after ID`.
+    public static func footer(count: Int, total: Int?, next: String?) -> String {
+        let noun = (total ?? count) == 1 ? "item" : "items"
+        let counted = total.map { $0 == count ? "\(count) \(noun)" : "\(count) of \($0) \(noun)" } ?? "\(count) \(noun)"
+        return counted + (next.map { "; more with --after \($0)" } ?? "")
+    }
+
+    /// Rows printed page by page under one header: the columns widen to the first page's widest
+    /// cells (and an id's length) and only grow, so a streamed listing stays aligned.
+    public struct Table {
+        let time: TimeDisplay
+        var widths = ItemListing.header.map(\.count)
+        var headed = false
+
+        /// A table showing times by `time`.
+        public init(time: TimeDisplay) { self.time = time }
+
+        /// The lines for the next `items`: the header before the first row.
+        public mutating func lines(_ items: [ItemView]) -> [String] {
+            let rows = items.map { ItemListing.row($0, time: time) }
+            for row in rows {
+                for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+            }
+            var lines: [String] = []
+            if !headed, !rows.isEmpty {
+                lines.append(line(ItemListing.header))
+                headed = true
+            }
+            for (item, cells) in zip(items, rows) {
+                lines.append(line(cells) + (item.fixityFailedAt != nil ? "  FIXITY FAILED" : ""))
+            }
+            return lines
+        }
+
+        private func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").trimmingTrailingSpaces()
+        }
+    }
+
+    /// One item's cells, in `header`'s order.
+    static func row(_ item: ItemView, time: TimeDisplay) -> [String] {
+        [
+            item.id,
+            item.media?.recordedAt.map(time.text) ?? "-",
+            item.attribution?.officer ?? item.media?.officer ?? "-",
+            item.source.device ?? item.attribution?.fileNameDevice ?? "-",
+            item.media?.kind ?? "-",
+            item.media?.durationSeconds.map(duration) ?? "-",
+            item.reviewState ?? "-",
+            item.retentionCategory ?? "-",
+            item.dueAt.map(time.day) ?? "never",
+        ]
+    }
+
+    /// `1:02:03` or `2:03` for a recording's length.
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        let (hours, minutes, rest) = (total / 3_600, total / 60 % 60, total % 60)
+        return hours > 0
+            ? String(format: "%d:%02d:%02d", hours, minutes, rest) : String(format: "%d:%02d", minutes, rest)
+    }
+}
+
+extension String {
+    fileprivate func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.last == " " { text.removeLast() }
+        return text
     }
 }
 
@@ -98,7 +184,7 @@ public enum ItemDetailText {
     /// The lines for `item`; `objectPath` where the caller can see the store (`custodyd`, not `custody`).
     public static func lines(
         _ item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView], objectPath: String? = nil,
-        review: ItemReviewView? = nil
+        review: ItemReviewView? = nil, time: TimeDisplay = .chosen(utc: false)
     ) -> [String] {
         var lines = [
             "id                 \(item.id)",
@@ -113,12 +199,12 @@ public enum ItemDetailText {
             "source root        \(item.source.root)",
             "source path        \(item.source.path)",
             "source modified    \(item.source.modified)",
-            "ingested at        \(item.ingestedAt)",
-            "verified at        \(item.verifiedAt ?? "-")",
+            "ingested at        \(time.text(item.ingestedAt))",
+            "verified at        \(item.verifiedAt.map(time.text) ?? "-")",
         ]
         for sighting in item.seen ?? [] {
             lines.append(
-                "also seen          \(sighting.at)  \(sighting.source.device ?? "-")  \(sighting.source.root)  \(sighting.source.path)"
+                "also seen          \(time.text(sighting.at))  \(sighting.source.device ?? "-")  \(sighting.source.root)  \(sighting.source.path)"
             )
         }
         if let dock = item.dock {
@@ -128,12 +214,23 @@ public enum ItemDetailText {
                     + (dock.clockOffsetSeconds.map { "\(String(format: "%+g", $0)) s (\(dock.clockOffsetMethod ?? "?"))" }
                         ?? "not measured"))
         }
-        if let metadata { lines.append(MediaDescription(metadata).text) }
-        if let review { lines += ReviewText.lines(review) }
+        if let metadata { lines.append(MediaDescription(metadata, time: time).text) }
+        if let review { lines += ReviewText.lines(review, time: time) }
         lines.append("audit trail:")
-        lines += audit.map { "  #\($0.seq)  \($0.at)  \($0.actor)  \($0.action)  \($0.detail)" }
+        lines += audit.map { "  #\($0.seq)  \(time.text($0.at))  \($0.actor)  \($0.action)  \($0.detail)" }
         return lines
     }
+}
+
+/// `--utc`: the human views' times in UTC instead of the local time zone.
+public struct TimeOptions: ParsableArguments {
+    @Flag(help: "Show times in UTC instead of the local time zone.")
+    public var utc = false
+
+    public init() {}
+
+    /// The display the flag chose.
+    public var display: TimeDisplay { .chosen(utc: utc) }
 }
 
 /// Prints `value` as pretty, key-sorted JSON on standard output.

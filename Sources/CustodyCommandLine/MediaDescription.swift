@@ -7,8 +7,8 @@ public struct MediaDescription {
     /// The section, several lines.
     public let text: String
 
-    /// Describes `metadata`.
-    public init(_ metadata: MediaMetadata) {
+    /// Describes `metadata`, its times shown by `time`.
+    public init(_ metadata: MediaMetadata, time: TimeDisplay = .chosen(utc: false)) {
         var lines = ["media:"]
         func add(_ label: String, _ value: String?) {
             guard let value, !value.isEmpty else { return }
@@ -21,9 +21,9 @@ public struct MediaDescription {
         if let recorded = metadata.recordedAt {
             add(
                 "recorded at",
-                "\(Timestamps.rfc3339(recorded.time)) (from \(recorded.source.rawValue): \(recorded.raw)\(recorded.assumedZone.map { ", zone assumed \($0)" } ?? ""))"
+                "\(time.text(recorded.time)) (from \(recorded.source.rawValue): \(recorded.raw)\(recorded.assumedZone.map { ", zone assumed \($0)" } ?? ""))"
             )
-            add("corrected", recorded.corrected.map(Timestamps.rfc3339))
+            add("corrected", recorded.corrected.map { time.text($0) })
         }
         add("make / model", [metadata.make, metadata.model].compactMap { $0 }.joined(separator: " / "))
         add("encoder", metadata.encoder)

@@ -116,6 +116,7 @@ public struct Operations: Sendable {
         case .holdRelease: return try releaseHold(arguments, context)
         case .holdList: return try listHolds(arguments, context)
         case .holdShow: return try showHold(arguments, context)
+        case .report: return try report(arguments, context)
         case .deletionDue: return try listDue(arguments, context)
         case .deletionRequest: return try requestDeletion(arguments, context)
         case .deletionApprove: return try approveDeletion(arguments, context)

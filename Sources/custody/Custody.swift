@@ -17,7 +17,7 @@ struct Custody: ParsableCommand {
             StatusCommand.self, ListCommand.self, ShowCommand.self, WhoAmICommand.self, PersonCommand.self,
             UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self, PlayCommand.self,
             CatCommand.self, ExportCommand.self, ReviewCommand.self, NoteCommand.self, CategoryCommand.self,
-            CategorizeCommand.self, UncategorizeCommand.self, HoldCommand.self, DeletionCommand.self,
+            CategorizeCommand.self, UncategorizeCommand.self, HoldCommand.self, ReportCommand.self, DeletionCommand.self,
         ]
     )
 

@@ -11,26 +11,29 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var filters: ItemFilterOptions
 
-    @Option(help: "At most this many items (1 to 1000).")
+    @OptionGroup var time: TimeOptions
+
+    @Option(help: "At most this many items; past 1000 they are fetched and printed page by page.")
     var limit = 100
+
+    @Option(help: "Only items after this item id in the list's order: the previous page's last (its footer says).")
+    var after: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
     func validate() throws {
-        guard (1...ControlLimits.maxListLimit).contains(limit) else {
-            throw ValidationError("--limit must be 1 to \(ControlLimits.maxListLimit), not \(limit)")
-        }
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1, not \(limit)") }
     }
 
     func run() throws {
-        let response = try ControlClient(socketPath: socket.path).call(.list(filters.query(limit: limit)))
-        let items = response.items ?? []
-        if json {
-            try printJSON(ItemListView(items: items))
-            return
-        }
-        for line in ItemListing.lines(items) { print(line) }
+        var query = try filters.query(limit: limit)
+        query.after = after
+        let path = socket.path
+        // One connection a page, as every other call: the daemon answers one request per connection.
+        try ItemPaging(query: query, limit: limit).run(
+            json: json, time: time.display, fetch: { try ControlClient(socketPath: path).call(.list($0)) },
+            emit: { print($0) })
     }
 }
 
@@ -46,6 +49,8 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @OptionGroup var time: TimeOptions
+
     func run() throws {
         let response = try ControlClient(socketPath: socket.path).call(.show(id))
         guard let item = response.item else {
@@ -58,7 +63,8 @@ struct ShowCommand: ParsableCommand {
             try printJSON(detail)
             return
         }
-        for line in ItemDetailText.lines(item, metadata: response.metadata, audit: audit, review: response.review) {
+        for line in ItemDetailText.lines(
+            item, metadata: response.metadata, audit: audit, review: response.review, time: time.display) {
             print(line)
         }
     }

@@ -11,20 +11,26 @@ struct ListCommand: ParsableCommand {
 
     @OptionGroup var filters: ItemFilterOptions
 
+    @OptionGroup var time: TimeOptions
+
     @Option(help: "At most this many items.")
     var limit = 100
+
+    @Option(help: "Only items after this item id in the list's order: the previous page's last (its footer says).")
+    var after: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1, not \(limit)") }
+    }
+
     func run() throws {
         let stateDirectory = try options.open(needsKey: false)
-        let response = try stateDirectory.perform(.list(filters.query(limit: limit)))
-        let items = response.items ?? []
-        if json {
-            try printJSON(ItemListView(items: items))
-            return
-        }
-        for line in ItemListing.lines(items) { print(line) }
+        var query = try filters.query(limit: limit)
+        query.after = after
+        try ItemPaging(query: query, limit: limit).run(
+            json: json, time: time.display, fetch: { try stateDirectory.perform(.list($0)) }, emit: { print($0) })
     }
 }

@@ -16,6 +16,8 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @OptionGroup var time: TimeOptions
+
     func run() throws {
         let state = try options.open(needsKey: false)
         let response = try state.perform(.show(id))
@@ -30,7 +32,7 @@ struct ShowCommand: ParsableCommand {
         let lines = ItemDetailText.lines(
             item, metadata: response.metadata, audit: audit,
             objectPath: SHA256Digest(hex: item.ciphertextSHA256).map { state.store.objectPath(for: $0).string },
-            review: response.review)
+            review: response.review, time: time.display)
         for line in lines { print(line) }
     }
 }

@@ -29,7 +29,10 @@ final class CLIFixture {
     }
 
     /// Parses a command's JSON output.
-    func json(_ arguments: String...) throws -> [String: Any] {
+    func json(_ arguments: String...) throws -> [String: Any] { try json(arguments: arguments) }
+
+    /// Parses a command's JSON output, the arguments as an array.
+    func json(arguments: [String]) throws -> [String: Any] {
         let result = try custodyd(arguments: arguments + ["--state", state, "--json"])
         guard let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any] else {
             throw FixtureError(message: "not a JSON object: \(result.stdout) \(result.stderr)")

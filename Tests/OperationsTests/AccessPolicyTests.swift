@@ -125,6 +125,10 @@ import Testing
         ("officer", officer, .viewHolds, .none, false), ("administrator", administrator, .viewHolds, .none, true),
         ("reviewer", reviewer, .manageHolds, .none, false), ("administrator", administrator, .manageHolds, .none, true),
         ("officer", officer, .manageHolds, .none, false),
+        // the supervision report: administrators, auditors (figures, never evidence), reviewers (their scope)
+        ("administrator", administrator, .viewReport, .none, true), ("auditor", auditor, .viewReport, .none, true),
+        ("reviewer", reviewer, .viewReport, .none, true), ("officer", officer, .viewReport, .none, false),
+        ("unknown", unknown, .viewReport, .none, false),
         // deletion: two administrators, never the requester deciding
         ("administrator", administrator, .viewDeletions, .none, true), ("auditor", auditor, .viewDeletions, .none, true),
         ("reviewer", reviewer, .viewDeletions, .none, false), ("officer", officer, .viewDeletions, .none, false),

@@ -42,6 +42,8 @@ public enum OperationAction: String, Sendable, CaseIterable {
     case viewHolds = "hold.view"
     /// `hold place/release`.
     case manageHolds = "hold.manage"
+    /// `report`: the supervision figures of the caller's scope.
+    case viewReport = "report.view"
     /// `deletion due/list`.
     case viewDeletions = "deletion.view"
     /// `deletion request`: the first of the two administrators.
@@ -235,6 +237,11 @@ public enum AccessPolicy {
             return .deny(reason: "only administrators, reviewers and auditors see holds")
         case .manageHolds:
             return allowAdmin("placing and releasing holds") ?? .deny(reason: "only administrators place and release holds")
+        case .viewReport:
+            if let decision = allowAdmin("the figures of every item") { return decision }
+            if let auditor = first(.auditor) { return allow(auditor, "the figures of every item, never evidence") }
+            if let reviewer = first(.reviewer) { return allow(reviewer, "the figures of their units and their own items") }
+            return .deny(reason: "only administrators, auditors and reviewers read the supervision report")
         case .viewDeletions:
             if let decision = allowAdmin("due items and deletions") { return decision }
             if let auditor = first(.auditor) { return allow(auditor, "due items and deletions") }

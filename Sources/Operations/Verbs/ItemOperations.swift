@@ -25,9 +25,14 @@ extension Operations {
         filter.scope = AccessPolicy.itemScope(for: context.principal)
         filter.now = context.now
         if let category = filter.category { _ = try catalog.category(category) }
+        // The cursor by its full id (a prefix of 8 or more is taken), so the page query compares one row.
+        if let after = query.after { filter.after = try catalog.item(matching: after).id.description }
         let records = try catalog.items(matching: filter)
+        let total = query.total == true ? try catalog.itemCount(matching: filter) : nil
         try allowance.record(.catalogListed, ["results": "\(records.count)", "scope": filter.scope.auditText])
-        return .items(records.map(ItemView.init), id: context.request.id)
+        var response = ControlResponse.items(records.map(ItemView.init), id: context.request.id)
+        response.total = total
+        return response
     }
 
     func show(_ item: String, _ context: OperationContext) throws -> ControlResponse {
@@ -147,5 +152,6 @@ extension ItemFilter {
         caseNumber = query.caseNumber
         held = query.held
         fixityFailed = query.fixityFailed
+        search = query.search
     }
 }

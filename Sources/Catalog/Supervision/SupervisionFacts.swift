@@ -1,0 +1,77 @@
+import CustodyCore
+import Foundation
+import GRDB
+
+/// One item as the supervision report sees it (DESIGN §14): the columns it computes from, read in one
+/// pass over the items of the caller's scope and period.
+public struct SupervisionItemFacts: Sendable, Equatable {
+    public var id: String
+    /// `item.officer_id`, `item.unit_id`.
+    public var officer: String?
+    public var unit: String?
+    /// `item.recorded_at` (absent when no clock said) and `item.ingested_at`.
+    public var recordedAt: Date?
+    public var ingestedAt: Date
+    /// `item.review_state`: `pending`, `reviewed`, or absent before verification.
+    public var reviewState: String?
+    /// The latest `review.outcome` of the item.
+    public var outcome: String?
+    /// `item_category.category`s.
+    public var categories: [String]
+    /// Whether `item.fixity_failed_at` is set.
+    public var fixityFailed: Bool
+    /// Whether the audit trail has a `view.started` for the item.
+    public var viewed: Bool
+
+    /// Facts of one item.
+    public init(
+        id: String, officer: String?, unit: String?, recordedAt: Date?, ingestedAt: Date, reviewState: String?,
+        outcome: String?, categories: [String], fixityFailed: Bool, viewed: Bool
+    ) {
+        self.id = id
+        self.officer = officer
+        self.unit = unit
+        self.recordedAt = recordedAt
+        self.ingestedAt = ingestedAt
+        self.reviewState = reviewState
+        self.outcome = outcome
+        self.categories = categories
+        self.fixityFailed = fixityFailed
+        self.viewed = viewed
+    }
+}
+
+extension EvidenceCatalog {
+    /// The facts of every item `filter` matches (its scope, period and filters; not its limit), in
+    /// one read so the figures are of one instant.
+    public func supervisionFacts(matching filter: ItemFilter) throws -> [SupervisionItemFacts] {
+        let request = try filter.matching()
+            .select(
+                sql: """
+                    id, officer_id, unit_id, recorded_at, ingested_at, review_state,
+                    fixity_failed_at IS NOT NULL AS failed,
+                    (SELECT group_concat(category, ',') FROM item_category WHERE item_id = item.id) AS categories,
+                    EXISTS (SELECT 1 FROM audit WHERE audit.item_id = item.id AND audit.action = ?) AS viewed,
+                    (SELECT outcome FROM review WHERE review.item_id = item.id
+                     ORDER BY reviewed_at DESC, review.id DESC LIMIT 1) AS outcome
+                    """, arguments: [AuditAction.viewStarted.rawValue]
+            )
+            .asRequest(of: Row.self)
+        // A cursor and column positions, not names: a report reads every item of its scope.
+        return try read { db in
+            var facts: [SupervisionItemFacts] = []
+            let rows = try request.fetchCursor(db)
+            while let row = try rows.next() {
+                let categories: String? = row[7]
+                facts.append(
+                    SupervisionItemFacts(
+                        id: row[0], officer: row[1], unit: row[2],
+                        recordedAt: (row[3] as Int64?).map(Date.init(catalogMilliseconds:)),
+                        ingestedAt: Date(catalogMilliseconds: row[4]), reviewState: row[5], outcome: row[9],
+                        categories: categories.map { $0.split(separator: ",").map(String.init).sorted() } ?? [],
+                        fixityFailed: row[6], viewed: row[8]))
+            }
+            return facts
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ControlProtocol
+import Foundation
+
+/// `custody report --csv`: one table per section, each headed by `# section` and its column row,
+/// tables apart by a blank line, so a spreadsheet or a script splits them; numbers as the JSON has them.
+public enum ReportCSV {
+    /// The CSV text for `report`.
+    public static func text(_ report: SupervisionReportView) -> String {
+        let t = report.timeliness
+        var tables: [[[String]]] = []
+        var timeliness = [["group", "id", "items", "median_hours", "p90_hours", "within_24h_share"]]
+        timeliness.append(delays("overall", "", t.overall))
+        timeliness += t.byOfficer.sorted { $0.key < $1.key }.map { delays("officer", $0.key, $0.value) }
+        timeliness += t.byUnit.sorted { $0.key < $1.key }.map { delays("unit", $0.key, $0.value) }
+        tables.append([["# timeliness"]] + timeliness)
+        tables.append([["# timeliness_histogram"], ["delay", "items"]] + t.histogram.map { [$0.age, "\($0.items)"] })
+        tables.append([["# late"], ["item"]] + t.late.map { [$0] })
+        let r = report.review
+        tables.append(
+            [
+                ["# review"], ["pending", "reviewed", "reviewed_share", "never_viewed"],
+                ["\(r.pending)", "\(r.reviewed)", ReportHTML.number(r.reviewedShare), "\(r.neverViewed)"],
+            ])
+        tables.append([["# backlog_by_age"], ["age", "items"]] + r.backlogByAge.map { [$0.age, "\($0.items)"] })
+        tables.append([["# outcomes"], ["outcome", "items"]] + r.outcomes.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
+        let c = report.categorisation
+        tables.append(
+            [
+                ["# categorisation"], ["uncategorized", "oldest_uncategorized_days"],
+                ["\(c.uncategorized)", ReportHTML.number(c.oldestUncategorizedDays)],
+            ])
+        tables.append([["# categories"], ["category", "items"]] + c.categories.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
+        let i = report.integrity
+        tables.append(
+            [
+                ["# integrity"], ["fixity_failures", "last_fixity_pass", "audit_head_seq", "audit_head_hash"],
+                ["\(i.fixityFailures)", i.lastFixityPass ?? "", i.auditHeadSeq.map(String.init) ?? "", i.auditHeadHash ?? ""],
+            ])
+        return tables.map { table in table.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") }
+            .joined(separator: "\n\n") + "\n"
+    }
+
+    static func delays(_ group: String, _ id: String, _ delays: SupervisionReportView.Delays) -> [String] {
+        [
+            group, id, "\(delays.items)", ReportHTML.number(delays.medianHours), ReportHTML.number(delays.p90Hours),
+            ReportHTML.number(delays.within24hShare),
+        ]
+    }
+
+    /// A field quoted when it holds a comma, a quote or a line break (RFC 4180).
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,65 @@
+import ControlProtocol
+import Foundation
+
+/// How `custody report` prints the supervision figures for people: one block per section.
+public enum ReportText {
+    /// The lines for `report`, times shown by `time`.
+    public static func lines(_ report: SupervisionReportView, time: TimeDisplay = .chosen(utc: false)) -> [String] {
+        var lines = [
+            "Supervision report, \(time.text(report.from)) to \(time.text(report.to)); \(report.items) item\(report.items == 1 ? "" : "s"), scope \(report.scope)",
+            "",
+            "Upload timeliness (recorded -> ingested)",
+            "  " + row("", ["items", "median h", "p90 h", "within 24 h"]),
+            "  " + delays("all", report.timeliness.overall),
+        ]
+        for (officer, figures) in report.timeliness.byOfficer.sorted(by: { $0.key < $1.key }) {
+            lines.append("  " + delays("officer \(officer)", figures))
+        }
+        for (unit, figures) in report.timeliness.byUnit.sorted(by: { $0.key < $1.key }) {
+            lines.append("  " + delays("unit \(unit)", figures))
+        }
+        lines.append("  late (over 24 h): \(report.timeliness.lateCount); without a recorded time: \(report.timeliness.unmeasured)")
+        for id in report.timeliness.late.prefix(20) { lines.append("    \(id)") }
+        let review = report.review
+        lines += [
+            "",
+            "Review",
+            "  pending \(review.pending), reviewed \(review.reviewed) (\(percent(review.reviewedShare)))",
+            "  backlog by age: " + review.backlogByAge.map { "\($0.age) \($0.items)" }.joined(separator: ", "),
+            "  outcomes: " + (review.outcomes.isEmpty
+                ? "none" : review.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+            "  never viewed: \(review.neverViewed)",
+            "",
+            "Categorisation",
+            "  uncategorized \(report.categorisation.uncategorized)"
+                + (report.categorisation.oldestUncategorizedDays.map { String(format: ", oldest %.1f days", $0) } ?? ""),
+            "  categories used: " + (report.categorisation.categories.isEmpty
+                ? "none"
+                : report.categorisation.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                    .joined(separator: ", ")),
+            "",
+            "Integrity",
+            "  fixity failures \(report.integrity.fixityFailures); last fixity pass \(report.integrity.lastFixityPass.map(time.text) ?? "never")",
+            "  audit head #\(report.integrity.auditHeadSeq.map(String.init) ?? "-") \(report.integrity.auditHeadHash ?? "")",
+        ]
+        return lines
+    }
+
+    static func delays(_ label: String, _ figures: SupervisionReportView.Delays) -> String {
+        row(
+            label,
+            [
+                "\(figures.items)", figures.medianHours.map { String(format: "%.1f", $0) } ?? "-",
+                figures.p90Hours.map { String(format: "%.1f", $0) } ?? "-", percent(figures.within24hShare),
+            ])
+    }
+
+    static func row(_ label: String, _ cells: [String]) -> String {
+        label.padding(toLength: 24, withPad: " ", startingAt: 0)
+            + cells.map { String(repeating: " ", count: max(0, 12 - $0.count)) + $0 }.joined()
+    }
+
+    static func percent(_ share: Double?) -> String {
+        share.map { String(format: "%.1f %%", $0 * 100) } ?? "-"
+    }
+}

@@ -1,0 +1,36 @@
+import Catalog
+import ControlProtocol
+import CustodyCore
+import Foundation
+
+/// `report`: the supervision figures over a period and the caller's scope (DESIGN §14).
+extension Operations {
+    /// The default period: the last 30 days.
+    static let reportDays = 30
+
+    func report(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
+        let allowance = try context.authorize(.viewReport)
+        let to = try Self.instant(arguments.until, "until") ?? context.now
+        let from = try Self.instant(arguments.from, "from") ?? to.addingTimeInterval(-Double(Self.reportDays) * 86_400)
+        guard from < to else {
+            throw ControlError(code: .badRequest, message: "the report's period is empty: from must be before until")
+        }
+        var filter = ItemFilter(ingestedFrom: from, ingestedBefore: to, officerID: arguments.officer)
+        // Auditors read every item's figures (never the evidence); reviewers their units' and their own.
+        let principal = context.principal
+        filter.scope = principal.has(.auditor) ? .all : AccessPolicy.itemScope(for: principal)
+        let facts = try catalog.supervisionFacts(matching: filter)
+        let head = try catalog.auditHead()
+        let integrity = SupervisionReportView.Integrity(
+            fixityFailures: 0, lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
+            auditHeadSeq: head?.sequence, auditHeadHash: head.map { Hex.encode($0.hash) })
+        let report = SupervisionFigures.report(
+            facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, integrity: integrity)
+        try allowance.record(
+            .reportViewed,
+            [
+                "from": report.from, "to": report.to, "scope": report.scope, "items": "\(report.items)",
+            ])
+        return .answer(id: context.request.id) { $0.report = report }
+    }
+}

@@ -1,0 +1,113 @@
+import ControlProtocol
+import CustodyCommandLine
+import CustodyTesting
+import Foundation
+import Testing
+
+/// Debian's Chromium.
+let chromiumPath = "/usr/bin/chromium"
+
+/// `custody report --html`: the page rendered in a real headless Chromium (Debian's `chromium`, which
+/// `make test` installs): it renders (a screenshot far from blank), its charts are there with the
+/// JSON's counts, and every figure it shows equals the JSON's.
+@Suite(.enabled(if: FileManager.default.isExecutableFile(atPath: chromiumPath)))
+struct ReportHTMLTests {
+    static let chromium = chromiumPath
+
+    let report: SupervisionReportView = {
+        let p1 = SupervisionReportView.Delays(items: 3, medianHours: 10, p90Hours: 30, within24hShare: 2.0 / 3)
+        var timeliness = SupervisionReportView.Timeliness(
+            overall: .init(items: 5, medianHours: 20, p90Hours: 50, within24hShare: 0.6),
+            byOfficer: ["P1": p1, "P2": .init(items: 1, medianHours: 50, p90Hours: 50, within24hShare: 0)],
+            byUnit: ["NORTH": p1], lateCount: 2, late: ["d", "c"], unmeasured: 1)
+        timeliness.histogram = zip(["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"], [0, 1, 1, 1, 1, 1, 0])
+            .map { .init(age: $0, items: $1) }
+        return SupervisionReportView(
+            from: "2027-01-01T00:00:00.000Z", to: "2027-01-31T00:00:00.000Z", generatedAt: "2027-01-31T00:00:00.000Z",
+            scope: "all", items: 6, timeliness: timeliness,
+            review: .init(
+                pending: 3, reviewed: 2, reviewedShare: 0.4,
+                backlogByAge: [
+                    .init(age: "under 1d", items: 1), .init(age: "1-7d", items: 1), .init(age: "7-30d", items: 1),
+                    .init(age: "over 30d", items: 0),
+                ], outcomes: ["ok": 1, "non_compliant": 1], neverViewed: 3),
+            categorisation: .init(uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2, "use-of-force": 1]),
+            integrity: .init(fixityFailures: 1, lastFixityPass: nil, auditHeadSeq: 42, auditHeadHash: "ab01"))
+    }()
+
+    func chromium(_ arguments: [String], in directory: TemporaryDirectory) throws -> ProcessResult {
+        try run(
+            Self.chromium,
+            ["--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(directory.path)/profile"] + arguments,
+            environment: ["HOME": directory.path, "PATH": "/usr/bin:/bin"])
+    }
+
+    @Test func thePageRendersWithItsChartsAndTheJSONsNumbers() throws {
+        let directory = try TemporaryDirectory("reportHTML")
+        let page = directory.path + "/report.html"
+        try Data(ReportHTML.page(report, time: .chosen(utc: true)).utf8).write(to: URL(fileURLWithPath: page))
+
+        let dom = try chromium(["--dump-dom", "file://" + page], in: directory)
+        #expect(dom.status == 0, "\(dom.stderr)")
+        // The charts, with one bar per bucket carrying the JSON's count.
+        for (id, bars) in [("chart-timeliness", report.timeliness.histogram), ("chart-backlog", report.review.backlogByAge)] {
+            let chart = try #require(section(of: dom.stdout, from: "<svg id=\"\(id)\"", to: "</svg>"), "\(id) missing")
+            #expect(values(chart, attribute: "data-value") == bars.map { "\($0.items)" }, "\(id)")
+        }
+        // Every figure on the page equals the JSON's value at its path.
+        let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as! [String: Any]
+        let figures = try figuresOf(dom.stdout)
+        #expect(figures.count >= 25)
+        for (path, shown) in figures {
+            let value = path.split(separator: ".").reduce(json as Any?) { ($0 as? [String: Any])?[String($1)] }
+            let expected = value.map { ($0 as? NSNumber).map { Double(truncating: $0) } } ?? nil
+            #expect(expected != nil, "\(path) is not a number in the JSON")
+            #expect(Double(shown) == expected, "\(path): page \(shown), JSON \(String(describing: expected))")
+        }
+        #expect(figures["review.pending"] == "3" && figures["timeliness.overall.within_24h_share"] == "0.6")
+
+        // Rendered: a screenshot of the page is far larger than one of a blank page of the same size.
+        let shot = directory.path + "/report.png"
+        let blank = directory.path + "/blank.png"
+        try Data("<html><body></body></html>".utf8).write(to: URL(fileURLWithPath: directory.path + "/blank.html"))
+        _ = try chromium(["--screenshot=\(shot)", "--window-size=1000,1600", "file://" + page], in: directory)
+        _ = try chromium(["--screenshot=\(blank)", "--window-size=1000,1600", "file://\(directory.path)/blank.html"], in: directory)
+        let shotSize = try #require(try FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int)
+        let blankSize = try #require(try FileManager.default.attributesOfItem(atPath: blank)[.size] as? Int)
+        #expect(shotSize > 5 * blankSize, "screenshot \(shotSize) bytes, blank \(blankSize)")
+    }
+
+    @Test func theCSVHasOneTablePerSectionWithTheJSONsNumbers() {
+        let tables = ReportCSV.text(report).components(separatedBy: "\n\n")
+        #expect(tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
+            "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
+            "# categorisation", "# categories", "# integrity",
+        ])
+        #expect(tables[0].contains("overall,,5,20,50,0.6"))
+        #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
+        #expect(tables[3].hasSuffix("3,2,0.4,3"))
+        #expect(tables[6].hasSuffix("4,10"))
+        #expect(tables[8].hasSuffix("1,,42,ab01\n"))
+    }
+
+    /// `data-figure` paths and the text they mark.
+    func figuresOf(_ dom: String) throws -> [String: String] {
+        let pattern = try NSRegularExpression(pattern: #"data-figure="([^"]+)">([^<]*)<"#)
+        var found: [String: String] = [:]
+        let text = dom as NSString
+        for match in pattern.matches(in: dom, range: NSRange(location: 0, length: text.length)) {
+            found[text.substring(with: match.range(at: 1))] = text.substring(with: match.range(at: 2))
+        }
+        return found
+    }
+
+    func section(of text: String, from start: String, to end: String) -> String? {
+        guard let lower = text.range(of: start), let upper = text.range(of: end, range: lower.upperBound..<text.endIndex)
+        else { return nil }
+        return String(text[lower.lowerBound..<upper.upperBound])
+    }
+
+    func values(_ text: String, attribute: String) -> [String] {
+        text.components(separatedBy: "\(attribute)=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+}

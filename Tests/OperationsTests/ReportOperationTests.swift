@@ -1,0 +1,51 @@
+import Catalog
+import ControlProtocol
+import CustodyCore
+import CustodyTesting
+import Foundation
+import Testing
+
+@testable import Operations
+
+/// `report` through the operations: who may read it, over which items, and that reading it is audited.
+@Suite struct ReportOperationTests {
+    typealias F = OperationsFixture
+
+    @Test func eachRoleReadsTheFiguresOfItsScopeAndTheReadingIsAudited() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        try fixture.grant(.reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        try fixture.grant(.auditor, to: "U1", requestedAs: F.caller("erin"), approvers: [F.root, F.bootstrap])
+        let alices = try fixture.item(officer: "P1", seed: 1)
+        try fixture.item(officer: "P1", seed: 2)
+        try fixture.item(officer: "P2", seed: 3)
+        fixture.advance(by: 60)
+
+        func report(_ caller: Caller, _ arguments: ControlArguments = ControlArguments()) throws -> SupervisionReportView {
+            try #require(try fixture.expectOK(.report, arguments, as: caller).report)
+        }
+        let all = try report(F.root)
+        #expect(all.items == 3 && all.scope == "all")
+        #expect(all.review.pending == 3 && all.review.neverViewed == 3)
+        #expect(all.categorisation.uncategorized == 3)
+        #expect(all.timeliness.unmeasured == 3)  // the fixture's items have no recorded time
+        #expect(try report(F.caller("erin")).items == 3)  // auditors: every item's figures
+        let carols = try report(F.caller("carol"))
+        #expect(carols.items == 2 && carols.scope.hasPrefix("units"))
+        #expect(try report(F.root, { var a = ControlArguments(); a.officer = "p2"; return a }()).items == 1)
+        #expect(fixture.perform(.report, as: F.caller("alice")).error?.code == .forbidden)
+
+        // The period: items ingested before `from` are left out.
+        let later = ControlArguments(from: Timestamps.rfc3339(fixture.now.addingTimeInterval(-1)))
+        #expect(try report(F.root, later).items == 0)
+        let empty = ControlArguments(from: Timestamps.rfc3339(fixture.now), until: Timestamps.rfc3339(fixture.now))
+        #expect(fixture.perform(.report, empty, as: F.root).error?.code == .badRequest)
+
+        // The chain head is the newest entry at the time the figures were read (the report's own entry follows).
+        let audited = try fixture.audited(.reportViewed)
+        #expect(audited.count == 5)
+        #expect(audited.first?.detail.contains(#""items":"3""#) == true)
+        #expect(all.integrity.auditHeadSeq.map { $0 < audited[0].sequence } == true)
+        _ = alices
+    }
+}
