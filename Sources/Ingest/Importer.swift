@@ -156,6 +156,12 @@ public struct Importer {
                 run.keep(candidate.file.path, reason: "its item \(record.id) is not verified with the hash read")
                 continue
             }
+            // A shredded item keeps its row with its key erased: the store no longer holds the
+            // recording, so the device's copy is the only one and stays.
+            guard !record.wrappedKey.allSatisfy({ $0 == 0 }) else {
+                run.keep(candidate.file.path, reason: "its item \(record.id) was shredded: the store holds no copy")
+                continue
+            }
             files.append(candidate.file)
             ids[candidate.file.path] = record.id
         }
