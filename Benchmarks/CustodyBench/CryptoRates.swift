@@ -48,5 +48,7 @@ func cryptoRates(_ arguments: [String]) throws {
         "crypto-rates (one core, 1 MiB segments): SHA-256 \(format(sha, 0)) MiB/s (\(format(1e9 / (sha * 1_048_576), 2)) ns/byte), AES-256-GCM seal \(format(seal, 0)) MiB/s (\(format(1e9 / (seal * 1_048_576), 2)) ns/byte), open \(format(open, 0)) MiB/s (\(format(1e9 / (open * 1_048_576), 2)) ns/byte)"
     )
     print("for \(mebibytes) MiB: 3 x SHA-256 + seal + open = \(format(cpu, 2)) CPU seconds")
-    print("RESULT cpu_seconds=\(format(cpu, 3)) sha256_mib_s=\(format(sha, 0)) seal_mib_s=\(format(seal, 0)) open_mib_s=\(format(open, 0))")
+    print(
+        "RESULT cpu_seconds=\(format(cpu, 3)) sha256_mib_s=\(format(sha, 0)) seal_mib_s=\(format(seal, 0)) open_mib_s=\(format(open, 0))"
+    )
 }

@@ -17,7 +17,8 @@ func policyList(_ arguments: [String]) throws {
     let catalog = try EvidenceCatalog(path: path, actor: AuditActor(uid: 0, name: "root"))
     let adminGroup: UInt32 = 4242
     let operations = Operations(
-        catalog: catalog, resolver: PrincipalResolver(systemUIDs: [0], administratorGroups: ["bench-admin": adminGroup]))
+        catalog: catalog, resolver: PrincipalResolver(systemUIDs: [0], administratorGroups: ["bench-admin": adminGroup])
+    )
     let root = Caller(uid: 0, gid: 0, pid: getpid(), groups: [], name: "root")
     let bootstrap = Caller(uid: 4000, gid: 100, pid: getpid(), groups: [adminGroup], name: "bench-admin")
     let reviewer = Caller(uid: 4001, gid: 100, pid: getpid(), groups: [], name: "bench-reviewer")
@@ -30,7 +31,9 @@ func policyList(_ arguments: [String]) throws {
         let clock = ContinuousClock()
         let started = clock.now
         for unit in 0..<10 {
-            try expectOK(operations.perform(.operation(.unitAdd, ControlArguments(id: "U\(unit)", name: "unit \(unit)")), by: root))
+            try expectOK(
+                operations.perform(
+                    .operation(.unitAdd, ControlArguments(id: "U\(unit)", name: "unit \(unit)")), by: root))
         }
         for device in 0..<50 {
             try expectOK(
@@ -38,12 +41,14 @@ func policyList(_ arguments: [String]) throws {
                     .operation(
                         .personAdd,
                         ControlArguments(
-                            id: "P\(String(format: "%04d", device))", name: "officer \(device)", unit: "U\(device % 10)",
+                            id: "P\(String(format: "%04d", device))", name: "officer \(device)",
+                            unit: "U\(device % 10)",
                             account: "bench-p\(device)")), by: root))
         }
         try expectOK(
             operations.perform(
-                .operation(.personAdd, ControlArguments(id: "R0", name: "reviewer", unit: "U3", account: "bench-reviewer")),
+                .operation(
+                    .personAdd, ControlArguments(id: "R0", name: "reviewer", unit: "U3", account: "bench-reviewer")),
                 by: root))
         let until = Timestamps.rfc3339(Date().addingTimeInterval(300 * 86_400))
         let requested = operations.perform(
@@ -62,7 +67,9 @@ func policyList(_ arguments: [String]) throws {
                         unit_id = 'U' || (CAST(substr(source_device, 4) AS INTEGER) % 10), officer_source = 'file_name'
                     """)
         }
-        print("policy-list: people, units and attribution prepared in \(format((clock.now - started).milliseconds / 1000, 1)) s")
+        print(
+            "policy-list: people, units and attribution prepared in \(format((clock.now - started).milliseconds / 1000, 1)) s"
+        )
     }
 
     let clock = ContinuousClock()
@@ -102,5 +109,7 @@ func policyList(_ arguments: [String]) throws {
     print("  list as administrator (all):      \(format(asAdmin))  (includes the audit entry and the views)")
     print("  list as reviewer (1 unit of 10):  \(format(asReviewer))")
     print("  list as officer (own):            \(format(asOfficer))  (\(page) items)")
-    print("RESULT bare_ms=\(format(bare)) scoped_ms=\(format(scopedQuery)) decide_ms=\(format(decision)) admin_ms=\(format(asAdmin)) reviewer_ms=\(format(asReviewer)) officer_ms=\(format(asOfficer))")
+    print(
+        "RESULT bare_ms=\(format(bare)) scoped_ms=\(format(scopedQuery)) decide_ms=\(format(decision)) admin_ms=\(format(asAdmin)) reviewer_ms=\(format(asReviewer)) officer_ms=\(format(asOfficer))"
+    )
 }

@@ -14,19 +14,24 @@ func retentionPass(_ arguments: [String]) throws {
     let catalog = try EvidenceCatalog(path: path, actor: AuditActor(uid: 0, name: "root"))
     let queue = try DatabaseQueue(path: path)
     // Due dates of seeded items: materialised by the review migration; start from no marks.
-    try queue.write { db in try db.execute(sql: "UPDATE item SET due_marked_at = NULL WHERE due_marked_at IS NOT NULL") }
+    try queue.write { db in try db.execute(sql: "UPDATE item SET due_marked_at = NULL WHERE due_marked_at IS NOT NULL")
+    }
     let total = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
     let at = Date().addingTimeInterval(3 * 365 * 86_400)
     let clock = ContinuousClock()
 
     /// Runs `pass` on its own thread while this one commits one audit entry after another; returns the
     /// pass's time and the writes' latencies (ms).
-    func measured(_ pass: @escaping @Sendable () throws -> RetentionPassResult) throws -> (Double, RetentionPassResult, [Double]) {
+    func measured(_ pass: @escaping @Sendable () throws -> RetentionPassResult) throws -> (
+        Double, RetentionPassResult, [Double]
+    ) {
         let done = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var outcome: Result<(Double, RetentionPassResult), any Error>?
         let thread = Thread {
             let started = ContinuousClock().now
-            outcome = Result { let result = try pass(); return ((ContinuousClock().now - started).milliseconds, result) }
+            outcome = Result {
+                let result = try pass(); return ((ContinuousClock().now - started).milliseconds, result)
+            }
             done.signal()
         }
         thread.start()
@@ -45,8 +50,12 @@ func retentionPass(_ arguments: [String]) throws {
     }
     func p(_ values: [Double], _ q: Double) -> Double { values.isEmpty ? 0 : quantile(values, q) }
     print("retention-pass on \(total) items:")
-    print("  first pass (marks \(marked.marked)):       \(format(first / 1000, 1)) s; concurrent writes: \(firstWrites.count), median \(format(p(firstWrites, 0.5))) ms, p99 \(format(p(firstWrites, 0.99))) ms, max \(format(firstWrites.last ?? 0)) ms")
-    print("  steady pass (marks \(unchanged.marked)):   \(format(steady / 1000, 1)) s; concurrent writes: \(steadyWrites.count), median \(format(p(steadyWrites, 0.5))) ms, p99 \(format(p(steadyWrites, 0.99))) ms, max \(format(steadyWrites.last ?? 0)) ms")
+    print(
+        "  first pass (marks \(marked.marked)):       \(format(first / 1000, 1)) s; concurrent writes: \(firstWrites.count), median \(format(p(firstWrites, 0.5))) ms, p99 \(format(p(firstWrites, 0.99))) ms, max \(format(firstWrites.last ?? 0)) ms"
+    )
+    print(
+        "  steady pass (marks \(unchanged.marked)):   \(format(steady / 1000, 1)) s; concurrent writes: \(steadyWrites.count), median \(format(p(steadyWrites, 0.5))) ms, p99 \(format(p(steadyWrites, 0.99))) ms, max \(format(steadyWrites.last ?? 0)) ms"
+    )
     print(
         "RESULT items=\(total) first_s=\(format(first / 1000, 1)) steady_s=\(format(steady / 1000, 1)) write_p99_ms=\(format(p(firstWrites, 0.99))) write_max_ms=\(format(firstWrites.last ?? 0))"
     )

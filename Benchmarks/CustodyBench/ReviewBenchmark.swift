@@ -30,9 +30,12 @@ func reviewQueue(_ arguments: [String]) throws {
     if pending == 0 {
         let started = clock.now
         try queue.write { db in
-            try db.execute(sql: "UPDATE item SET state = 'verified', verified_at = ingested_at + 1000 WHERE state = 'stored'")
+            try db.execute(
+                sql: "UPDATE item SET state = 'verified', verified_at = ingested_at + 1000 WHERE state = 'stored'")
         }
-        print("review-queue: items verified (entering the queue) in \(format((clock.now - started).milliseconds / 1000, 1)) s")
+        print(
+            "review-queue: items verified (entering the queue) in \(format((clock.now - started).milliseconds / 1000, 1)) s"
+        )
     }
     let total = try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item") ?? 0 }
 
@@ -48,7 +51,9 @@ func reviewQueue(_ arguments: [String]) throws {
     }
     var count = 0
     let queueRequest = ControlRequest.operation(.reviewQueue, ControlArguments(limit: 100))
-    let asReviewer = try median { count = try expectOK(operations.perform(queueRequest, by: reviewer)).queue?.count ?? 0 }
+    let asReviewer = try median {
+        count = try expectOK(operations.perform(queueRequest, by: reviewer)).queue?.count ?? 0
+    }
     let reviewerPage = count
     let asAdmin = try median { count = try expectOK(operations.perform(queueRequest, by: root)).queue?.count ?? 0 }
     var dueQuery = ItemQuery(limit: 100)

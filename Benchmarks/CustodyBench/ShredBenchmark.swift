@@ -40,20 +40,28 @@ func shredBenchmark(_ arguments: [String]) throws {
     for start in stride(from: 0, to: picked.count, by: 1000) {
         let batch = picked[start..<min(start + 1000, picked.count)].map(\.id)
         let request = try catalog.requestDeletion(
-            of: batch, reason: "benchmark", notDue: true, grace: 0, who: "account:bench-a", at: now, events: { _ in [] },
+            of: batch, reason: "benchmark", notDue: true, grace: 0, who: "account:bench-a", at: now,
+            events: { _ in [] },
             by: catalog.actor)
-        _ = try catalog.approveDeletion(request.id, who: "account:bench-b", at: now, events: { _ in [] }, by: catalog.actor)
+        _ = try catalog.approveDeletion(
+            request.id, who: "account:bench-b", at: now, events: { _ in [] }, by: catalog.actor)
     }
     var shredded = 0
     let elapsed = try clock.measure {
         while true {
             let due = try catalog.itemsToShred(at: now.addingTimeInterval(1))
             if due.isEmpty { break }
-            let done = try catalog.shred(due, at: now.addingTimeInterval(1)) { [AuditEvent(action: .itemShredded, itemID: $0.id)] }
+            let done = try catalog.shred(due, at: now.addingTimeInterval(1)) {
+                [AuditEvent(action: .itemShredded, itemID: $0.id)]
+            }
             try state.store.shredObjects(done.map(\.ciphertextSHA256))
             shredded += done.count
         }
     }.milliseconds
-    print("shred: \(shredded) items (64 KiB objects) in \(format(elapsed / 1000, 2)) s, \(format(elapsed / Double(max(shredded, 1)))) ms per item")
-    print("RESULT items=\(shredded) total_s=\(format(elapsed / 1000, 2)) per_item_ms=\(format(elapsed / Double(max(shredded, 1))))")
+    print(
+        "shred: \(shredded) items (64 KiB objects) in \(format(elapsed / 1000, 2)) s, \(format(elapsed / Double(max(shredded, 1)))) ms per item"
+    )
+    print(
+        "RESULT items=\(shredded) total_s=\(format(elapsed / 1000, 2)) per_item_ms=\(format(elapsed / Double(max(shredded, 1))))"
+    )
 }
