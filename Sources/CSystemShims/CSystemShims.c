@@ -5,9 +5,16 @@
 #include <sys/ioctl.h>
 #include <scsi/sg.h>
 #include <unistd.h>
+#include <fcntl.h>
 #include "CSystemShims.h"
 
 int CSystemShims_syncfs(int fd) { return syncfs(fd); }
+
+int CSystemShims_setDirectIO(int fd, int on) {
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0) return -1;
+    return fcntl(fd, F_SETFL, on ? (flags | O_DIRECT) : (flags & ~O_DIRECT));
+}
 
 int CSystemShims_disableCoreDumps(void) {
     struct rlimit none = {0, 0};

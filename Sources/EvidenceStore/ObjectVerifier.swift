@@ -6,9 +6,9 @@ import SystemPackage
 ///
 /// `verifyObjectHash` needs no key (fixity). `verifyContent` decrypts every segment — which proves,
 /// through the GCM tags, that the bytes on disk are the bytes written — and re-hashes the plaintext;
-/// with `checkObjectHash` it also re-hashes the object file (a deep fixity check). Both drop the
-/// file's cached pages first, so what is checked is what the disk holds, not what the page cache
-/// remembers. Reading the next block overlaps decrypting this one and hashing the last. Buffers are
+/// with `checkObjectHash` it also re-hashes the object file (a deep fixity check). Both read past
+/// the page cache (`UncachedReads`), so what is checked is what the disk holds, not what the page
+/// cache remembers. Reading the next block overlaps decrypting this one and hashing the last. Buffers are
 /// reused across objects; one owner at a time.
 public final class ObjectVerifier {
     /// Segments per block: 2 MiB reads with the default segment size (read-back runs beside sealing,
@@ -27,22 +27,25 @@ public final class ObjectVerifier {
         let path = store.objectPath(for: hash)
         let fd = try openObject(path, id: id)
         defer { try? fd.close() }
+        let reads = UncachedReads(fd)
         let hasher = SHA256Hasher()
         let (blocks, _) = buffers(for: ObjectHeader.defaultSegmentSize)
-        let size = blocks.capacity
+        // A whole number of pages, so every read starts aligned.
+        let size = (blocks.capacity - UncachedReads.slack) / UncachedReads.alignment * UncachedReads.alignment
         var offset: Int64 = 0
         var block: Int64 = 0
-        var got = try readBlock(fd, path: path, at: 0, into: blocks[0, size])
-        while got > 0 {
-            let current = block
-            let length = got
+        var got = try read(reads, path: path, at: 0, length: size, into: blocks[0, blocks.capacity])
+        while !got.isEmpty {
+            let current = got
+            let next = block + 1
             try stages.run(
-                { hasher.update(UnsafeRawBufferPointer(blocks[current, length])) },
+                { hasher.update(current) },
                 {
-                    got = try self.readBlock(
-                        fd, path: path, at: offset + Int64(length), into: blocks[current + 1, size])
+                    got = try self.read(
+                        reads, path: path, at: offset + Int64(current.count), length: size,
+                        into: blocks[next, blocks.capacity])
                 })
-            offset += Int64(length)
+            offset += Int64(current.count)
             block += 1
         }
         try Self.check(hasher.finalize(), equals: hash, path: path, id: id)
@@ -59,6 +62,7 @@ public final class ObjectVerifier {
         let fd = try openObject(path, id: id)
         defer { try? fd.close() }
         let (header, headerBytes) = try ObjectHeader.read(from: fd, path: path, id: id, expectedLength: size)
+        let reads = UncachedReads(fd)
 
         let opener = try AESGCM(key: dataKey, encrypting: false)
         let objectHasher = SHA256Hasher()
@@ -74,19 +78,26 @@ public final class ObjectVerifier {
             segments(block).reduce(0) { $0 + header.plaintextLength(ofSegment: $1) }
         }
         func sealedLength(_ block: Int64) -> Int { plainLength(block) + AESGCM.tagLength * segments(block).count }
+        // Where block `block`'s sealed bytes sit in its buffer once read (after the alignment prefix).
+        func sealedBytes(_ block: Int64) -> UnsafeRawBufferPointer {
+            let prefix = UncachedReads.prefix(of: header.offset(ofSegment: segments(block).lowerBound))
+            return UnsafeRawBufferPointer(
+                rebasing: sealed[block, sealed.capacity][prefix..<prefix + sealedLength(block)])
+        }
 
         func readSealed(_ block: Int64) throws {
             let length = sealedLength(block)
-            let got = try readBlock(
-                fd, path: path, at: header.offset(ofSegment: segments(block).lowerBound), into: sealed[block, length])
-            guard got == length else {
+            let got = try read(
+                reads, path: path, at: header.offset(ofSegment: segments(block).lowerBound), length: length,
+                into: sealed[block, sealed.capacity])
+            guard got.count == length else {
                 throw StoreError(
                     code: .corruptObject,
                     message: "object \(path) of item \(id) ends inside segment \(segments(block).lowerBound)")
             }
         }
         func open(_ block: Int64, aad: UnsafeRawBufferPointer) throws {
-            let input = sealed[block, sealedLength(block)]
+            let input = sealedBytes(block)
             let output = plain[block, plainLength(block)]
             var sealedOffset = 0
             var plainOffset = 0
@@ -119,7 +130,7 @@ public final class ObjectVerifier {
                     inline: blockCount == 1,
                     {
                         if checkObjectHash {
-                            objectHasher.update(UnsafeRawBufferPointer(sealed[block, sealedLength(block)]))
+                            objectHasher.update(sealedBytes(block))
                         }
                         if block > 0 {
                             plaintextHasher.update(UnsafeRawBufferPointer(plain[block - 1, plainLength(block - 1)]))
@@ -159,7 +170,8 @@ public final class ObjectVerifier {
     /// The reusable buffers for this segment size, made on first use.
     private func buffers(for segmentSize: Int) -> (BufferPair, BufferPair) {
         if let buffers, buffers.segmentSize == segmentSize { return (buffers.sealed, buffers.plain) }
-        let sealed = BufferPair(capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock)
+        let sealed = BufferPair(
+            capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock + UncachedReads.slack)
         let plain = BufferPair(capacity: segmentSize * Self.segmentsPerBlock)
         buffers = (sealed, plain, segmentSize)
         return (sealed, plain)
@@ -174,26 +186,17 @@ public final class ObjectVerifier {
         } catch {
             throw StoreError(code: .io, message: "cannot open object \(path) of item \(id)", cause: error as? Errno)
         }
-        Syscalls.dropCache(fd)
-        Syscalls.adviseSequential(fd)
         return fd
     }
 
-    private func readBlock(
-        _ fd: FileDescriptor, path: FilePath, at offset: Int64, into buffer: UnsafeMutableRawBufferPointer
-    ) throws -> Int {
-        var filled = 0
+    private func read(
+        _ reads: UncachedReads, path: FilePath, at offset: Int64, length: Int,
+        into buffer: UnsafeMutableRawBufferPointer
+    ) throws -> UnsafeRawBufferPointer {
         do {
-            while filled < buffer.count {
-                let got = try fd.read(
-                    fromAbsoluteOffset: offset + Int64(filled),
-                    into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
-                if got == 0 { break }
-                filled += got
-            }
+            return try reads.read(at: offset, length: length, into: buffer)
         } catch {
             throw StoreError(code: .io, message: "reading object \(path) failed", cause: error as? Errno)
         }
-        return filled
     }
 }

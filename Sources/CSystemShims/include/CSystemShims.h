@@ -5,6 +5,10 @@
 /// syncfs(2): flush every dirty page and inode of the filesystem that holds `fd`.
 int CSystemShims_syncfs(int fd);
 
+/// Turns O_DIRECT on (`on` nonzero) or off for an open file: reads and writes then bypass the page
+/// cache. Returns 0, or -1 with errno set (EINVAL where the filesystem cannot do direct I/O).
+int CSystemShims_setDirectIO(int fd, int on);
+
 /// No core dump, ever: RLIMIT_CORE 0 and prctl(PR_SET_DUMPABLE, 0), which also keeps other processes
 /// of the same user from reading this one's memory through ptrace or /proc/PID/mem. prctl is
 /// variadic, so Swift cannot call it directly. Returns 0, or -1 with errno set.
