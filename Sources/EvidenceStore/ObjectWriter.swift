@@ -7,7 +7,9 @@ import SystemPackage
 /// Blocks of a few segments flow through three overlapped stages: block n+1 is read from the source
 /// while block n is sealed and its segments hashed (object SHA-256) on one core and hashed as
 /// plaintext, with block n-1 written out, on the other. Buffers are reused from item to item, so memory
-/// stays at four blocks however large or numerous the items. One owner at a time.
+/// stays at four blocks however large or numerous the items. Writes bypass the page cache where the
+/// filesystem allows (`UncachedWrites`), so each block sits in its buffer where it falls in the file's
+/// pages, behind the tail of the block before it (or the header). One owner at a time.
 public final class ObjectWriter {
     /// Segments per block: 4 MiB reads and writes with the default segment size.
     static let segmentsPerBlock = 4
@@ -52,12 +54,12 @@ public final class ObjectWriter {
         } catch {
             throw store.writeError(error, path: path)
         }
+        let writes = UncachedWrites(fd, path: path, store: store)
         let sealer = try AESGCM(key: dataKey, encrypting: true)
         let plaintextHasher = SHA256Hasher()
         let objectHasher = SHA256Hasher()
         let headerBytes = header.encoded
         objectHasher.update(headerBytes)
-        try store.writeAll(headerBytes, to: fd, at: 0, path: path)
 
         let (input, output) = buffers(for: segmentSize)
         let blockSize = segmentSize * Self.segmentsPerBlock
@@ -69,6 +71,11 @@ public final class ObjectWriter {
             let plain = blockLength(block)
             return plain + AESGCM.tagLength * max(1, (plain + segmentSize - 1) / segmentSize)
         }
+        // Block `block` starts this far into its page, and into its output buffer.
+        func prefix(_ block: Int64) -> Int {
+            UncachedReads.prefix(of: header.offset(ofSegment: block * Int64(Self.segmentsPerBlock)))
+        }
+        func outputBuffer(_ block: Int64) -> UnsafeMutableRawBufferPointer { output[block, output.capacity] }
 
         // Stage: fill the input buffer of `block` completely, or report the source as changed.
         func readBlock(_ block: Int64) throws {
@@ -92,10 +99,22 @@ public final class ObjectWriter {
                 )
             }
         }
-        // Stage: seal every segment of `block` into its output buffer and hash the result.
+        // Stage: seal every segment of `block` into its output buffer and hash the result. The bytes
+        // before it in its first page go in front: the header's, or the tail of the block before
+        // (which is being written meanwhile, and only read here).
         func sealBlock(_ block: Int64, aad: UnsafeRawBufferPointer) throws {
             let plain = UnsafeRawBufferPointer(input[block, blockLength(block)])
-            let sealed = output[block, sealedLength(block)]
+            let buffer = outputBuffer(block)
+            let start = prefix(block)
+            if block == 0 {
+                UnsafeMutableRawBufferPointer(rebasing: buffer[start - headerBytes.count..<start]).copyBytes(
+                    from: headerBytes)
+            } else {
+                let previousEnd = prefix(block - 1) + sealedLength(block - 1)
+                UnsafeMutableRawBufferPointer(rebasing: buffer[..<start]).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: outputBuffer(block - 1)[previousEnd - start..<previousEnd]))
+            }
+            let sealed = UnsafeMutableRawBufferPointer(rebasing: buffer[start..<start + sealedLength(block)])
             var segment = block * Int64(Self.segmentsPerBlock)
             var offset = 0
             var sealedOffset = 0
@@ -114,10 +133,15 @@ public final class ObjectWriter {
             } while offset < plain.count
             objectHasher.update(UnsafeRawBufferPointer(sealed))
         }
+        // Stage: write `block`'s whole pages; its last partial page goes with the next block (the
+        // object's last block writes everything).
         func writeBlock(_ block: Int64) throws {
-            let offset = header.offset(ofSegment: block * Int64(Self.segmentsPerBlock))
-            try store.writeAll(
-                UnsafeRawBufferPointer(output[block, sealedLength(block)]), to: fd, at: offset, path: path)
+            let start = prefix(block)
+            let end = start + sealedLength(block)
+            let count = block == blockCount - 1 ? end : end / UncachedReads.alignment * UncachedReads.alignment
+            try writes.write(
+                outputBuffer(block), count: count,
+                at: header.offset(ofSegment: block * Int64(Self.segmentsPerBlock)) - Int64(start))
         }
 
         try readBlock(0)
@@ -135,6 +159,7 @@ public final class ObjectWriter {
             }
         }
         try writeBlock(blockCount - 1)
+        try writes.finish(length: header.objectLength)
 
         let wrappedKey = try keyEncryptionKey.wrap(dataKey, for: id)
         keep = true
@@ -148,7 +173,8 @@ public final class ObjectWriter {
     private func buffers(for segmentSize: Int) -> (BufferPair, BufferPair) {
         if let buffers, buffers.segmentSize == segmentSize { return (buffers.input, buffers.output) }
         let input = BufferPair(capacity: segmentSize * Self.segmentsPerBlock)
-        let output = BufferPair(capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock)
+        let output = BufferPair(
+            capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock + UncachedReads.slack)
         buffers = (input, output, segmentSize)
         return (input, output)
     }

@@ -52,3 +52,28 @@ import Testing
         #expect(try reads.read(at: Int64(bytes.count), length: 4096, into: buffer).isEmpty)
     }
 }
+
+/// Writes past the page cache leave exactly the bytes given, the padded last page cut back, with
+/// direct I/O and through the buffered fallback alike.
+@Suite struct UncachedWritesTests {
+    @Test(arguments: [true, false])
+    func writesPagesThenATailAndCutsThePadding(direct: Bool) throws {
+        let directory = try TemporaryDirectory("UncachedWritesTests")
+        let store = try EvidenceStore.create(at: FilePath(directory.file("state")))
+        let path = FilePath(directory.file("object"))
+        let bytes = testBytes(count: 2 * 4096 + 777, seed: 9)
+        let fd = try FileDescriptor.open(path, .writeOnly, options: [.create], permissions: [.ownerRead, .ownerWrite])
+        let buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: 4096 + UncachedReads.slack, alignment: UncachedReads.alignment)
+        defer { buffer.deallocate() }
+        let writes = UncachedWrites(fd, path: path, store: store, direct: direct)
+        #expect(writes.isDirect == direct)
+        for (offset, count) in [(0, 4096), (4096, 4096), (8192, 777)] {
+            UnsafeMutableRawBufferPointer(rebasing: buffer[..<count]).copyBytes(from: bytes[offset..<offset + count])
+            try writes.write(buffer, count: count, at: Int64(offset))
+        }
+        try writes.finish(length: Int64(bytes.count))
+        try fd.close()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path.string)) == Data(bytes))
+    }
+}
