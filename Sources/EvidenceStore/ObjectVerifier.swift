@@ -31,7 +31,7 @@ public final class ObjectVerifier {
         let hasher = SHA256Hasher()
         let (blocks, _) = buffers(for: ObjectHeader.defaultSegmentSize)
         // A whole number of pages, so every read starts aligned.
-        let size = (blocks.capacity - UncachedReads.slack) / UncachedReads.alignment * UncachedReads.alignment
+        let size = (blocks.capacity - DirectIO.slack) / DirectIO.alignment * DirectIO.alignment
         var offset: Int64 = 0
         var block: Int64 = 0
         var got = try read(reads, path: path, at: 0, length: size, into: blocks[0, blocks.capacity])
@@ -80,7 +80,7 @@ public final class ObjectVerifier {
         func sealedLength(_ block: Int64) -> Int { plainLength(block) + AESGCM.tagLength * segments(block).count }
         // Where block `block`'s sealed bytes sit in its buffer once read (after the alignment prefix).
         func sealedBytes(_ block: Int64) -> UnsafeRawBufferPointer {
-            let prefix = UncachedReads.prefix(of: header.offset(ofSegment: segments(block).lowerBound))
+            let prefix = DirectIO.prefix(of: header.offset(ofSegment: segments(block).lowerBound))
             return UnsafeRawBufferPointer(
                 rebasing: sealed[block, sealed.capacity][prefix..<prefix + sealedLength(block)])
         }
@@ -171,7 +171,7 @@ public final class ObjectVerifier {
     private func buffers(for segmentSize: Int) -> (BufferPair, BufferPair) {
         if let buffers, buffers.segmentSize == segmentSize { return (buffers.sealed, buffers.plain) }
         let sealed = BufferPair(
-            capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock + UncachedReads.slack)
+            capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock + DirectIO.slack)
         let plain = BufferPair(capacity: segmentSize * Self.segmentsPerBlock)
         buffers = (sealed, plain, segmentSize)
         return (sealed, plain)
@@ -186,6 +186,10 @@ public final class ObjectVerifier {
         } catch {
             throw StoreError(code: .io, message: "cannot open object \(path) of item \(id)", cause: error as? Errno)
         }
+        // Before any read, the header's included: it is read before direct I/O is turned on, and it
+        // is the AAD of every segment, so it too must come from the disk.
+        Syscalls.dropCache(fd)
+        Syscalls.adviseSequential(fd)
         return fd
     }
 

@@ -73,7 +73,7 @@ public final class ObjectWriter {
         }
         // Block `block` starts this far into its page, and into its output buffer.
         func prefix(_ block: Int64) -> Int {
-            UncachedReads.prefix(of: header.offset(ofSegment: block * Int64(Self.segmentsPerBlock)))
+            DirectIO.prefix(of: header.offset(ofSegment: block * Int64(Self.segmentsPerBlock)))
         }
         func outputBuffer(_ block: Int64) -> UnsafeMutableRawBufferPointer { output[block, output.capacity] }
 
@@ -138,7 +138,7 @@ public final class ObjectWriter {
         func writeBlock(_ block: Int64) throws {
             let start = prefix(block)
             let end = start + sealedLength(block)
-            let count = block == blockCount - 1 ? end : end / UncachedReads.alignment * UncachedReads.alignment
+            let count = block == blockCount - 1 ? end : end / DirectIO.alignment * DirectIO.alignment
             try writes.write(
                 outputBuffer(block), count: count,
                 at: header.offset(ofSegment: block * Int64(Self.segmentsPerBlock)) - Int64(start))
@@ -174,7 +174,7 @@ public final class ObjectWriter {
         if let buffers, buffers.segmentSize == segmentSize { return (buffers.input, buffers.output) }
         let input = BufferPair(capacity: segmentSize * Self.segmentsPerBlock)
         let output = BufferPair(
-            capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock + UncachedReads.slack)
+            capacity: (segmentSize + AESGCM.tagLength) * Self.segmentsPerBlock + DirectIO.slack)
         buffers = (input, output, segmentSize)
         return (input, output)
     }

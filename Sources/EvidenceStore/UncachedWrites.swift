@@ -1,4 +1,3 @@
-import CSystemShims
 import SystemPackage
 
 /// Writes of a new object that bypass the page cache (O_DIRECT) where the filesystem takes it: the
@@ -6,8 +5,8 @@ import SystemPackage
 /// no evidence ciphertext lingers in the cache; elsewhere, buffered writes as before. Either way the
 /// object is durable only after the commit's `syncfs`.
 ///
-/// O_DIRECT wants offsets, lengths and buffers aligned to `UncachedReads.alignment`, so the writer
-/// lays each block out at its aligned place in the file (`UncachedReads.prefix(of:)`) and writes whole
+/// O_DIRECT wants offsets, lengths and buffers aligned to `DirectIO.alignment`, so the writer
+/// lays each block out at its aligned place in the file (`DirectIO.prefix(of:)`) and writes whole
 /// pages; only the object's last write may end inside a page, and is padded, then cut back by
 /// `finish(length:)`.
 final class UncachedWrites {
@@ -23,7 +22,7 @@ final class UncachedWrites {
         self.fd = fd
         self.path = path
         self.store = store
-        isDirect = direct && CSystemShims_setDirectIO(fd.rawValue, 1) == 0
+        isDirect = direct && DirectIO.set(true, for: fd)
     }
 
     /// Writes the first `count` bytes of `buffer` (page-aligned, with room to round `count` up to a
@@ -31,10 +30,10 @@ final class UncachedWrites {
     /// object: under direct I/O it is padded with zeros, which `finish(length:)` cuts off.
     /// - Throws: `StoreError` (`.diskFull`, `.io`) naming the object.
     func write(_ buffer: UnsafeMutableRawBufferPointer, count: Int, at offset: Int64) throws {
-        precondition(offset % Int64(UncachedReads.alignment) == 0, "an uncached write starts on a page")
+        precondition(offset % Int64(DirectIO.alignment) == 0, "an uncached write starts on a page")
         var length = count
-        if isDirect && count % UncachedReads.alignment != 0 {
-            length = (count + UncachedReads.alignment - 1) / UncachedReads.alignment * UncachedReads.alignment
+        if isDirect && count % DirectIO.alignment != 0 {
+            length = DirectIO.roundedUp(count)
             precondition(
                 length <= buffer.count, "an uncached write needs \(length) bytes of buffer, has \(buffer.count)")
             UnsafeMutableRawBufferPointer(rebasing: buffer[count..<length]).initializeMemory(
@@ -47,7 +46,7 @@ final class UncachedWrites {
             // The filesystem took the flag but not the write: write this object through the cache.
             isDirect = false
             padded = false
-            _ = CSystemShims_setDirectIO(fd.rawValue, 0)
+            DirectIO.set(false, for: fd)
             try write(buffer, count: count, at: offset)
         } catch {
             throw store.writeError(error, path: path)

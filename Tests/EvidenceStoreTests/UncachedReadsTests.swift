@@ -26,7 +26,7 @@ import Testing
         // ext4 and tmpfs (Linux 6.6 on) both take O_DIRECT; the buffered case is asked for.
         #expect(reads.isDirect == direct)
         let buffer = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: bytes.count + UncachedReads.slack, alignment: UncachedReads.alignment)
+            byteCount: bytes.count + DirectIO.slack, alignment: DirectIO.alignment)
         defer { buffer.deallocate() }
         let ranges: [(offset: Int, length: Int)] = [
             (0, 4096), (0, 1), (1, 4095), (4095, 2), (4096, 8192), (5000, 7000), (12000, 1522), (0, bytes.count),
@@ -34,7 +34,7 @@ import Testing
         for (offset, length) in ranges {
             let got = try reads.read(at: Int64(offset), length: length, into: buffer)
             #expect(Array(got) == Array(bytes[offset..<offset + length]), "offset \(offset), length \(length)")
-            #expect(got.baseAddress == UnsafeRawPointer(buffer.baseAddress! + UncachedReads.prefix(of: Int64(offset))))
+            #expect(got.baseAddress == UnsafeRawPointer(buffer.baseAddress! + DirectIO.prefix(of: Int64(offset))))
         }
     }
 
@@ -44,7 +44,7 @@ import Testing
         defer { try? fd.close() }
         let reads = UncachedReads(fd, direct: direct)
         let buffer = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: 8192 + UncachedReads.slack, alignment: UncachedReads.alignment)
+            byteCount: 8192 + DirectIO.slack, alignment: DirectIO.alignment)
         defer { buffer.deallocate() }
         let offset = bytes.count - 100
         let got = try reads.read(at: Int64(offset), length: 8192, into: buffer)
@@ -64,7 +64,7 @@ import Testing
         let bytes = testBytes(count: 2 * 4096 + 777, seed: 9)
         let fd = try FileDescriptor.open(path, .writeOnly, options: [.create], permissions: [.ownerRead, .ownerWrite])
         let buffer = UnsafeMutableRawBufferPointer.allocate(
-            byteCount: 4096 + UncachedReads.slack, alignment: UncachedReads.alignment)
+            byteCount: 4096 + DirectIO.slack, alignment: DirectIO.alignment)
         defer { buffer.deallocate() }
         let writes = UncachedWrites(fd, path: path, store: store, direct: direct)
         #expect(writes.isDirect == direct)
