@@ -29,8 +29,8 @@ import Testing
             source: SourceReference(
                 deviceID: nil, root: "/import", path: RawPath("DCIM/\(seed).mp4"), size: 10, modificationTimeNanoseconds: 5),
             ingestedAt: Date(), verifiedAt: nil)
-        try catalog.recordStored([record], events: [])
-        try catalog.recordVerified([record.id], events: [])
+        try catalog.recordStored([record], events: [AuditEvent(action: .itemStored, itemID: record.id, detail: record.storedFacts)])
+        try catalog.recordVerified([record.id], events: [AuditEvent(action: .itemVerified, itemID: record.id)])
         let request = try catalog.requestDeletion(
             of: [record.id], reason: "recorded by mistake", notDue: true, grace: grace, who: "account:alice", at: Date(),
             events: { _ in [] }, by: root)
@@ -50,7 +50,7 @@ import Testing
     }
 
     func shred(at date: Date) throws -> [ItemRecord] {
-        try catalog.shred(try catalog.itemsToShred(at: date), at: date) { [AuditEvent(action: .itemShredded, itemID: $0.id)] }
+        try catalog.shred(try catalog.itemsToShred(at: date), at: date) { item, _ in [AuditEvent(action: .itemShredded, itemID: item.id)] }
     }
 
     @Test func nothingIsShreddedBeforeTheGracePeriodEnds() throws {
@@ -105,5 +105,16 @@ import Testing
             at: Date(), events: { _ in [] }, by: root)
         #expect(try shred(at: Date().addingTimeInterval(86_400)).isEmpty)
         #expect(try catalog.item(matching: item.id.description).wrappedKey == item.wrappedKey)
+    }
+
+    @Test func theCrossCheckFindsAnErasedKeyNoShredEntryRecords() throws {
+        let stored = try trashedItem(seed: 1, grace: 0)
+        let unrecorded = try trashedItem(seed: 2, grace: 0)
+        // The one with its entry agrees with the chain; the other's erasure is unaccounted for.
+        _ = try catalog.shred([stored], at: Date()) { item, request in [.itemShredded(item, request: request)] }
+        _ = try catalog.shred([unrecorded], at: Date()) { _, _ in [] }
+        let found = try catalog.crossCheckAuditChain()
+        #expect(found.map(\.itemID) == [unrecorded.id.description], "\(found)")
+        #expect(found.first?.problem.contains("no item.shredded entry") == true)
     }
 }

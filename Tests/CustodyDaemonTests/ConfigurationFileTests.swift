@@ -135,13 +135,13 @@ import Testing
             [deletion]
             grace_days = 30
             retention_pass_hours = 6
-            services = true
+            services = false
             """
         let configuration = try parse(text)
         #expect(configuration.stateDirectory == "/srv/custody")
         #expect(configuration.reviewLeaseSeconds == 45 * 60)
         #expect(configuration.deletion.graceSeconds == 30 * 86_400)
-        #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && configuration.deletion.servicesEnabled)
+        #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && !configuration.deletion.servicesEnabled)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")
         #expect(configuration.control.socketPath == "/run/custody/other.sock")

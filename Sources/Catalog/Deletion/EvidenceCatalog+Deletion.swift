@@ -209,21 +209,26 @@ extension EvidenceCatalog {
     }
 
     /// Crypto-shreds `items` in one transaction: each deletion moves to `shredded` and the schema's
-    /// trigger erases the wrapped key in the same statement; `events` are appended with it. Then the
+    /// trigger erases the wrapped key in the same statement; `events` (given each item and the number
+    /// of the deletion request that took it, so the chain links the two) are appended with it. Then the
     /// WAL is checkpointed and truncated, so no page of the database, its WAL or its shared memory
     /// still holds a key (`secure_delete` is on for every connection, so freed space is zeroed).
     /// Items no longer trashed (restored, stopped by a hold) are left alone. Returns the shredded ones;
     /// the caller then removes their objects (`EvidenceStore.shredObject`).
     /// - Throws: `CatalogError`; nothing is erased when it throws before the commit.
-    public func shred(_ items: [ItemRecord], at now: Date, events: (ItemRecord) -> [AuditEvent]) throws -> [ItemRecord] {
+    public func shred(_ items: [ItemRecord], at now: Date, events: (ItemRecord, Int64) -> [AuditEvent]) throws
+        -> [ItemRecord]
+    {
         let shredded = try write { db in
             var done: [ItemRecord] = []
             for item in items {
-                try db.execute(
-                    sql: "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed'",
-                    arguments: [now.catalogMilliseconds, item.id.description])
-                guard db.changesCount == 1 else { continue }
-                try AuditChain.append(events(item), actor: actor, at: now, in: db)
+                guard
+                    let request = try Int64.fetchOne(
+                        db,
+                        sql: "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed' RETURNING request_id",
+                        arguments: [now.catalogMilliseconds, item.id.description])
+                else { continue }
+                try AuditChain.append(events(item, request), actor: actor, at: now, in: db)
                 done.append(item)
             }
             return done

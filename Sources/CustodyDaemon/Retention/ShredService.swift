@@ -55,15 +55,8 @@ struct ShredService: Service {
             while !stop.isRaised {
                 let due = try catalog.itemsToShred(at: now)
                 if due.isEmpty { break }
-                let shredded = try catalog.shred(due, at: now) { item in
-                    [
-                        AuditEvent(
-                            action: .itemShredded, itemID: item.id,
-                            detail: [
-                                "sha256": item.sha256.hex, "ciphertext_sha256": item.ciphertextSHA256.hex,
-                                "size": "\(item.size)", "method": "wrapped key erased; object overwritten and unlinked",
-                            ])
-                    ]
+                let shredded = try catalog.shred(due, at: now) { item, request in
+                    [.itemShredded(item, request: request)]
                 }
                 try store.shredObjects(shredded.map(\.ciphertextSHA256))
                 total += shredded.count
