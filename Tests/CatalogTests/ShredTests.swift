@@ -49,8 +49,13 @@ import Testing
         return false
     }
 
+    /// Shreds what is due at `date` and truncates the WAL, as the shred service does.
     func shred(at date: Date) throws -> [ItemRecord] {
-        try catalog.shred(try catalog.itemsToShred(at: date), at: date) { item, _ in [AuditEvent(action: .itemShredded, itemID: item.id)] }
+        let done = try catalog.shred(try catalog.itemsToShred(at: date), at: date) { item, request in
+            [.itemShredded(item, request: request)]
+        }
+        #expect(try catalog.checkpointTruncating())
+        return done
     }
 
     @Test func nothingIsShreddedBeforeTheGracePeriodEnds() throws {
@@ -75,7 +80,7 @@ import Testing
     @Test func theShredLeavesNoTraceOfTheKeyAndATombstone() throws {
         let item = try trashedItem(seed: 1, grace: 0)
         let kept = try trashedItem(seed: 2, grace: 30 * 86_400)
-        try catalog.checkpointTruncating()
+        #expect(try catalog.checkpointTruncating())
         #expect(try keyTraceRemains(item.wrappedKey), "the scan finds a key that is there")
         let shredded = try shred(at: Date())
         #expect(shredded.map(\.id) == [item.id])
@@ -116,5 +121,21 @@ import Testing
         let found = try catalog.crossCheckAuditChain()
         #expect(found.map(\.itemID) == [unrecorded.id.description], "\(found)")
         #expect(found.first?.problem.contains("no item.shredded entry") == true)
+    }
+
+    @Test func aReaderMakesTheTruncatingCheckpointGiveWayInsteadOfHoldingTheWriter() throws {
+        let item = try trashedItem(seed: 1, grace: 0)
+        _ = try catalog.shred([item], at: Date()) { item, request in [.itemShredded(item, request: request)] }
+        let reader = try DatabaseQueue(path: directory.file("catalog.sqlite"))
+        try reader.inDatabase { db in
+            try db.beginTransaction(.deferred)
+            _ = try Row.fetchOne(db, sql: "SELECT count(*) FROM item")
+            // A reader on the WAL: the checkpoint returns at once, and writes go on meanwhile.
+            #expect(try !catalog.checkpointTruncating())
+            _ = try trashedItem(seed: 2, grace: 30 * 86_400)
+            try db.commit()
+        }
+        #expect(try catalog.checkpointTruncating())
+        #expect(try !keyTraceRemains(item.wrappedKey))
     }
 }
