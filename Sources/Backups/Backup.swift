@@ -17,7 +17,7 @@ import SystemPackage
 /// No plaintext is read or written: objects are copied as ciphertext, and no key is needed.
 public struct Backup {
     /// What a backup made.
-    public struct Summary: Sendable, Codable, Equatable {
+    public struct Summary: Sendable, Encodable, Equatable {
         /// The snapshot's file.
         public var snapshot: String
         /// The live catalog's record of it.
@@ -41,6 +41,20 @@ public struct Backup {
             case expiresAt = "expires_at"
             case objectsCopied = "objects_copied"
             case objectsRepaired = "objects_repaired"
+        }
+
+        /// Times as RFC 3339 text, like every time Custody prints.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(snapshot, forKey: .snapshot)
+            try container.encode(record, forKey: .record)
+            try container.encode(RFC3339.string(madeAt), forKey: .madeAt)
+            try container.encode(RFC3339.string(expiresAt), forKey: .expiresAt)
+            try container.encode(items, forKey: .items)
+            try container.encode(objects, forKey: .objects)
+            try container.encode(objectsCopied, forKey: .objectsCopied)
+            try container.encode(objectsRepaired, forKey: .objectsRepaired)
+            try container.encode(bytes, forKey: .bytes)
         }
     }
 

@@ -68,6 +68,12 @@ public enum ConfigurationFile {
             configuration.deletion.retentionPassSeconds = hours * 3600
         }
         if let enabled = try deletion.boolean("services") { configuration.deletion.servicesEnabled = enabled }
+        let backup = try top.section("backup", known: ConfigurationSchema.backup)
+        if let days = try backup.integer(
+            "lifetime_days", in: 0...36_500, mustBe: "an integer of days from 0 to 36500")
+        {
+            configuration.backup.lifetimeSeconds = Double(days) * 86_400
+        }
         return configuration
     }
 
