@@ -34,6 +34,17 @@ import Testing
         #expect(configuration.fixity.maxBytesPerSecond == 33_554_432)
     }
 
+    @Test func aBackupLifetimeDefaultsToNinetyDaysAndIsChecked() throws {
+        #expect(try parse("").backup.lifetimeSeconds == 90 * 86_400)
+        #expect(try parse("[backup]\nlifetime_days = 0\n").backup.lifetimeSeconds == 0)
+        for bad in ["-1", "36501", "\"90\"", "1.5"] {
+            #expect(throws: ConfigurationError.self, "lifetime_days = \(bad)") {
+                try parse("[backup]\nlifetime_days = \(bad)\n")
+            }
+        }
+        #expect(throws: ConfigurationError.self) { try parse("[backup]\nlifetime = 3\n") }
+    }
+
     @Test func emptyTablesAndCommentsAreDefaultsToo() throws {
         let configuration = try parse("# nothing\n[store]\n[ingest]\n[control]\n[devices]\n[fixity]\n")
         #expect(configuration.stateDirectory == "/var/lib/custody")
@@ -136,11 +147,15 @@ import Testing
             grace_days = 30
             retention_pass_hours = 6
             services = true
+
+            [backup]
+            lifetime_days = 400
             """
         let configuration = try parse(text)
         #expect(configuration.stateDirectory == "/srv/custody")
         #expect(configuration.reviewLeaseSeconds == 45 * 60)
         #expect(configuration.deletion.graceSeconds == 30 * 86_400)
+        #expect(configuration.backup.lifetimeSeconds == 400 * 86_400)
         #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && configuration.deletion.servicesEnabled)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")
