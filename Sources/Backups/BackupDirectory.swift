@@ -36,12 +36,13 @@ public struct BackupDirectory: Sendable {
         objects = try EvidenceStore(root: root)
     }
 
-    /// Opens the directory a backup writes into: an existing backup directory, or an empty (or
-    /// absent) directory, which becomes one.
-    /// - Throws: `BackupError.unusableTarget` when it is not a directory, not writable, or holds
-    ///   other files; `.io`.
-    public static func prepare(at path: FilePath) throws -> BackupDirectory {
+    /// Opens the directory a backup of `stateDirectory` writes into: an existing backup directory,
+    /// or an empty (or absent) directory, which becomes one.
+    /// - Throws: `BackupError.unusableTarget` when it is not a directory, not writable, inside the
+    ///   state directory, or holds other files; `.io`.
+    public static func prepare(at path: FilePath, outside stateDirectory: FilePath) throws -> BackupDirectory {
         var info = stat()
+        var created = false
         if stat(path.string, &info) != 0 {
             guard errno == ENOENT else {
                 throw BackupError(
@@ -54,11 +55,21 @@ public struct BackupDirectory: Sendable {
                     message: "cannot create the backup directory \(path); create it (its parent must exist) and retry",
                     cause: Errno(rawValue: errno))
             }
+            created = true
         } else if (info.st_mode & S_IFMT) != S_IFDIR {
             throw BackupError(
                 code: .unusableTarget, message: "the backup target \(path) is not a directory; give a directory")
         }
         let root = try canonical(path)
+        let state = (try? canonical(stateDirectory)) ?? stateDirectory
+        if root == state || root.starts(with: state) {
+            if created { rmdir(root.string) }
+            throw BackupError(
+                code: .unusableTarget,
+                message:
+                    "the backup directory \(root) is inside the state directory \(state); a backup belongs on another disk: give a directory outside it"
+            )
+        }
         let names = try BackupFiles.list(root)
         if names.contains(markerName) { return try checkedWritable(BackupDirectory(root: root)) }
         guard names.isEmpty else {
@@ -138,7 +149,9 @@ public struct BackupDirectory: Sendable {
     /// Removes what an interrupted backup left in `tmp/`: nothing there is complete.
     /// - Throws: `BackupError.io`.
     func removePartials() throws {
-        for name in try BackupFiles.list(temporaryDirectory) { try BackupFiles.remove(temporaryDirectory.appending(name)) }
+        for name in try BackupFiles.list(temporaryDirectory) {
+            try BackupFiles.remove(temporaryDirectory.appending(name))
+        }
     }
 
     /// Every object in the tree, by hash, and any file there that is not one.

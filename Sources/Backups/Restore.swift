@@ -101,7 +101,7 @@ public enum Restore {
                 action: .backupRestored,
                 detail: [
                     "backup.snapshot": source.string, "backup.items": "\(contents.items)",
-                    "backup.objects": "\(copied.count)", "state": state.string,
+                    "backup.objects": "\(copied.count)", "state.directory": state.string,
                 ])
         ])
         logger.notice(

@@ -34,10 +34,12 @@ struct BackupMakeCommand: ParsableCommand {
     @OptionGroup var options: StateOptions
     @OptionGroup var target: BackupTargetOptions
 
-    @Option(help: "The configuration file with [backup] lifetime_days (default: /etc/custody/custodyd.toml, if present).")
+    @Option(
+        help: "The configuration file with [backup] lifetime_days (default: /etc/custody/custodyd.toml, if present).")
     var config: String?
 
-    @Option(name: .customLong("lifetime-days"), help: "Keep this snapshot this many days (overrides the configuration).")
+    @Option(
+        name: .customLong("lifetime-days"), help: "Keep this snapshot this many days (overrides the configuration).")
     var lifetimeDays: Int?
 
     @Flag(help: "Print JSON.")
@@ -52,12 +54,15 @@ struct BackupMakeCommand: ParsableCommand {
     func run() throws {
         let lifetime = try lifetimeDays.map { Double($0) * 86_400 } ?? configuredLifetime()
         let state = try options.open(needsKey: false)
-        let backup = try BackupDirectory.prepare(at: FilePath(options.absolute(target.target)))
+        let backup = try BackupDirectory.prepare(
+            at: FilePath(options.absolute(target.target)), outside: state.root)
         let summary = try Backup(catalog: state.catalog, store: state.store, logger: commandLogger)
             .make(into: backup, lifetime: lifetime)
         if json { return try printJSON(summary) }
         print("snapshot  \(summary.snapshot)")
-        print("items     \(summary.items) (\(summary.objects) objects: \(summary.objectsCopied) copied, \(summary.objects - summary.objectsCopied) already there\(summary.objectsRepaired > 0 ? ", \(summary.objectsRepaired) of them damaged and copied again" : ""))")
+        print(
+            "items     \(summary.items) (\(summary.objects) objects: \(summary.objectsCopied) copied, \(summary.objects - summary.objectsCopied) already there\(summary.objectsRepaired > 0 ? ", \(summary.objectsRepaired) of them damaged and copied again" : ""))"
+        )
         print("bytes     \(summary.bytes) written, every copy verified")
         print("expires   \(RFC3339.string(summary.expiresAt)) (record \(summary.record))")
     }
@@ -92,7 +97,9 @@ struct BackupPruneCommand: ParsableCommand {
         let summary = try Prune(catalog: state.catalog, logger: commandLogger).run(backup, at: Date())
         if json { return try printJSON(summary) }
         for name in summary.pruned { print("pruned  \(name)") }
-        print("\(summary.pruned.count) snapshots pruned, \(summary.objectsRemoved) objects removed, \(summary.kept.count) snapshots kept")
+        print(
+            "\(summary.pruned.count) snapshots pruned, \(summary.objectsRemoved) objects removed, \(summary.kept.count) snapshots kept"
+        )
     }
 }
 
@@ -114,7 +121,8 @@ struct BackupListCommand: ParsableCommand {
         let records = try state.catalog.backupSnapshots().filter { root == nil || $0.target == root }
         if json { return try printJSON(records.map(BackupRecordView.init)) }
         for record in records {
-            let status = record.prunedAt.map { "pruned \(RFC3339.string($0))" } ?? "expires \(RFC3339.string(record.expiresAt))"
+            let status =
+                record.prunedAt.map { "pruned \(RFC3339.string($0))" } ?? "expires \(RFC3339.string(record.expiresAt))"
             print("\(record.id)  \(record.target)/\(record.snapshot)  \(record.items) items  \(status)")
         }
         print("\(records.count) backups")
@@ -184,7 +192,8 @@ struct RestoreCommand: ParsableCommand {
         if json { return try printJSON(summary) }
         print("restored  \(summary.state) from \(summary.snapshot)")
         print("items     \(summary.items) (\(summary.objects) objects copied and verified, \(summary.bytes) bytes)")
-        print("next      custodyd verify --deep --state \(summary.state); custodyd audit verify --state \(summary.state)")
+        print(
+            "next      custodyd verify --deep --state \(summary.state); custodyd audit verify --state \(summary.state)")
     }
 
     private func checkKey(_ path: FilePath, against snapshot: FilePath) throws {

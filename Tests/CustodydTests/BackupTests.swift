@@ -17,7 +17,8 @@ import Testing
     func stateWithItems(_ name: String, count: Int, seed: UInt64 = 1) throws -> CLIFixture {
         let fixture = try CLIFixture(name)
         for index in 0..<count {
-            try fixture.put("card/clip\(index).mp4", testBytes(count: 5_000 + index * 1_000, seed: seed + UInt64(index)))
+            try fixture.put(
+                "card/clip\(index).mp4", testBytes(count: 5_000 + index * 1_000, seed: seed + UInt64(index)))
         }
         let imported = try fixture.run("import", fixture.source + "/card")
         try #require(imported.status == 0, "\(imported.stderr)")
@@ -61,11 +62,13 @@ import Testing
         #expect(deep.status == 0 && report?["ok"] as? Bool == true && report?["checked"] as? Int == 3, "\(deep.stdout)")
         let chain = try custodyd("audit", "verify", "--state", restoredState)
         #expect(chain.status == 0 && chain.stdout.contains("catalog agrees with the chain"), "\(chain.stdout)")
-        let catalog = try EvidenceCatalog(readingOnly: restoredState + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
+        let catalog = try EvidenceCatalog(
+            readingOnly: restoredState + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
         #expect(try catalog.lastAudited(.backupRestored) != nil)
 
         // The live catalog recorded the backup, with its lifetime (the default, 90 days).
-        let live = try EvidenceCatalog(readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
+        let live = try EvidenceCatalog(
+            readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
         let records = try live.backupSnapshots()
         #expect(records.count == 1 && records.first?.items == 3 && records.first?.objectsCopied == 3)
         if let record = records.first {
@@ -77,14 +80,18 @@ import Testing
         // Restoring again over the restored store, or from something that is not a snapshot, is refused.
         let again = try custodyd("restore", "--from", snapshot, "--state", restoredState)
         #expect(again.status == 2 && again.stderr.contains("only into an empty or new directory"), "\(again.stderr)")
-        let notSnapshot = try custodyd("restore", "--from", target + "/custody-backup", "--state", fixture.directory.file("x"))
-        #expect(notSnapshot.status == 2 && notSnapshot.stderr.contains("is not a backup snapshot"), "\(notSnapshot.stderr)")
+        let notSnapshot = try custodyd(
+            "restore", "--from", target + "/custody-backup", "--state", fixture.directory.file("x"))
+        #expect(
+            notSnapshot.status == 2 && notSnapshot.stderr.contains("is not a backup snapshot"), "\(notSnapshot.stderr)")
         let wrongKey = fixture.directory.file("other.kek")
         try fixture.directory.write(testBytes(count: 32, seed: 99), to: "other.kek")
         chmod(wrongKey, 0o600)
         let keyRefused = try custodyd(
             "restore", "--from", snapshot, "--state", fixture.directory.file("y"), "--key-file", wrongKey)
-        #expect(keyRefused.status == 2 && keyRefused.stderr.contains("is not the key of the snapshot"), "\(keyRefused.stderr)")
+        #expect(
+            keyRefused.status == 2 && keyRefused.stderr.contains("is not the key of the snapshot"),
+            "\(keyRefused.stderr)")
         #expect(!FileManager.default.fileExists(atPath: fixture.directory.file("y")))
     }
 
@@ -139,7 +146,9 @@ import Testing
         // backup must not copy a tombstone's object even when it is there. Removed from the backup
         // directory too, so a copy would show.
         let doomedObject = doomed.ciphertextSHA256.hex
-        #expect(FileManager.default.fileExists(atPath: fixture.state + "/objects/" + doomedObject.prefix(2) + "/" + doomedObject))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: fixture.state + "/objects/" + doomedObject.prefix(2) + "/" + doomedObject))
         try FileManager.default.removeItem(atPath: target + "/objects/" + doomedObject.prefix(2) + "/" + doomedObject)
 
         let after = try backup(fixture, to: target)
@@ -177,7 +186,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: expired) && FileManager.default.fileExists(atPath: live))
         #expect(try objects(in: target).count == 2)
 
-        let catalog = try EvidenceCatalog(readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
+        let catalog = try EvidenceCatalog(
+            readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
         let records = try catalog.backupSnapshots()
         #expect(records.map { $0.prunedAt != nil } == [false, true])
         #expect(try catalog.lastAudited(.backupPruned) != nil)
@@ -195,15 +205,21 @@ import Testing
         let fixture = try stateWithItems("backupBadTargets", count: 2, seed: 30)
         let file = try fixture.directory.write([1, 2, 3], to: "a-file")
         let notADirectory = try fixture.run("backup", "--to", file)
-        #expect(notADirectory.status == 2 && notADirectory.stderr.contains("is not a directory"), "\(notADirectory.stderr)")
+        #expect(
+            notADirectory.status == 2 && notADirectory.stderr.contains("is not a directory"), "\(notADirectory.stderr)")
         try fixture.directory.write([1], to: "busy/notes.txt")
         let notEmpty = try fixture.run("backup", "--to", fixture.directory.file("busy"))
         #expect(
             notEmpty.status == 2 && notEmpty.stderr.contains("neither empty nor a Custody backup directory"),
             "\(notEmpty.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: fixture.directory.file("busy")) == ["notes.txt"])
+        let inside = try fixture.run("backup", "--to", fixture.state + "/backup")
+        #expect(inside.status == 2 && inside.stderr.contains("is inside the state directory"), "\(inside.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fixture.state + "/backup"))
         let noParent = try fixture.run("backup", "--to", fixture.directory.file("missing/deeper"))
-        #expect(noParent.status == 2 && noParent.stderr.contains("cannot create the backup directory"), "\(noParent.stderr)")
+        #expect(
+            noParent.status == 2 && noParent.stderr.contains("cannot create the backup directory"), "\(noParent.stderr)"
+        )
         let pruneElsewhere = try fixture.run("backup", "prune", "--to", fixture.directory.file("busy"))
         #expect(pruneElsewhere.status == 2 && pruneElsewhere.stderr.contains("is not a Custody backup directory"))
 
@@ -215,12 +231,13 @@ import Testing
         #expect(missing.status == 2 && missing.stderr.contains("is missing from the store"), "\(missing.stderr)")
         #expect(try snapshots(in: target).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: target + "/tmp").isEmpty)
-        let catalog = try EvidenceCatalog(readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
+        let catalog = try EvidenceCatalog(
+            readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
         #expect(try catalog.backupSnapshots().isEmpty, "a failed backup is not recorded")
     }
 
     @Test(.enabled(if: geteuid() == 0, "mounting a size-limited tmpfs needs root (CI runs as root)"))
-    func aFullBackupDiskLeavesNoSnapshotNamedComplete() throws {
+    func aReadOnlyOrFullBackupDiskLeavesNoSnapshotNamedComplete() throws {
         let fixture = try CLIFixture("backupDiskFull")
         try fixture.put("card/big.mp4", testBytes(count: 1_500_000, seed: 5))
         #expect(try fixture.run("import", fixture.source + "/card").status == 0)
@@ -230,12 +247,24 @@ import Testing
         try #require(mount.status == 0, "mount: \(mount.stderr)")
         defer { _ = try? run("/bin/umount", ["-l", target]) }
 
+        // A read-only filesystem first: root may write anywhere else, so only a real write tells.
+        let readOnly = fixture.directory.file("read-only")
+        try FileManager.default.createDirectory(atPath: readOnly, withIntermediateDirectories: true)
+        let roMount = try run("/bin/mount", ["-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", readOnly])
+        try #require(roMount.status == 0, "mount: \(roMount.stderr)")
+        defer { _ = try? run("/bin/umount", ["-l", readOnly]) }
+        let notWritable = try fixture.run("backup", "--to", readOnly)
+        #expect(
+            notWritable.status == 2 && notWritable.stderr.contains("cannot write to the backup directory"),
+            "\(notWritable.stderr)")
+
         let full = try fixture.run("backup", "--to", target)
         #expect(full.status == 2 && full.stderr.contains("is full"), "\(full.stderr)")
         #expect(full.stderr.contains("no snapshot was completed"), "\(full.stderr)")
         #expect(try snapshots(in: target).isEmpty)
         #expect(try FileManager.default.contentsOfDirectory(atPath: target + "/tmp").isEmpty)
-        let catalog = try EvidenceCatalog(readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
+        let catalog = try EvidenceCatalog(
+            readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
         #expect(try catalog.backupSnapshots().isEmpty)
     }
 
@@ -273,7 +302,8 @@ import Testing
         let target = fixture.directory.file("backup")
         let made = try fixture.json(arguments: ["backup", "--to", target, "--config", config])
         let snapshot = try #require(made["snapshot"] as? String, "\(made)")
-        let catalog = try EvidenceCatalog(readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
+        let catalog = try EvidenceCatalog(
+            readingOnly: fixture.state + "/catalog.sqlite", actor: AuditActor(uid: 0, name: nil))
         let record = try #require(try catalog.backupSnapshots().first)
         #expect(abs(record.expiresAt.timeIntervalSince(record.madeAt) - 7 * 86_400) < 1, "the configured lifetime")
 

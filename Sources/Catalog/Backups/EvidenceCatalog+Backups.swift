@@ -11,7 +11,8 @@ extension EvidenceCatalog {
     /// - Throws: `CatalogError` when the catalog cannot be read.
     public func backupSnapshots() throws -> [BackupSnapshotRecord] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM backup_snapshot ORDER BY made_at, id").map(BackupSnapshotRecord.init)
+            try Row.fetchAll(db, sql: "SELECT * FROM backup_snapshot ORDER BY made_at, id").map(
+                BackupSnapshotRecord.init)
         }
     }
 

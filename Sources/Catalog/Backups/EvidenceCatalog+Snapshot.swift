@@ -53,7 +53,8 @@ extension EvidenceCatalog {
         guard problems == ["ok"] else {
             throw CatalogError(
                 code: .database,
-                message: "the snapshot \(path) fails its integrity check: \(problems.prefix(5).joined(separator: "; "))")
+                message: "the snapshot \(path) fails its integrity check: \(problems.prefix(5).joined(separator: "; "))"
+            )
         }
         guard fingerprint?.count == 16 else {
             throw CatalogError(
