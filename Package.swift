@@ -128,7 +128,7 @@ let package = Package(
             name: "CustodyDaemon",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe", "CameraVolumes",
-                "Devices", "ControlProtocol", "Operations", "CSystemShims",
+                "Devices", "ControlProtocol", "Operations", "CSystemShims", "Backups",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

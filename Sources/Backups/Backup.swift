@@ -69,12 +69,15 @@ public struct Backup {
         self.logger = logger
     }
 
-    /// Makes one backup into `target`, whose snapshot lives `lifetime` seconds.
+    /// Makes one backup into `target`, whose snapshot lives `lifetime` seconds. `shouldStop` is asked
+    /// between objects; when it says yes the backup ends with `.stopped`, leaving no snapshot.
     /// - Throws: `BackupError`: `.busy` (another backup of the same directory), `.diskFull`,
     ///   `.missingObject` (an object of the store is gone), `.corruptObject` (a source or copied
     ///   object does not hash to the catalog's hash), `.io`; `CatalogError` when the snapshot or the
     ///   record cannot be written. On any failure no snapshot is left named as complete.
-    public func make(into target: BackupDirectory, lifetime: TimeInterval) throws -> Summary {
+    public func make(
+        into target: BackupDirectory, lifetime: TimeInterval, shouldStop: () -> Bool = { false }
+    ) throws -> Summary {
         let lock = try BackupLock(target)
         defer { withExtendedLifetime(lock) {} }
         try target.removePartials()
@@ -99,7 +102,7 @@ public struct Backup {
         defer { if !named { try? BackupFiles.remove(partial) } }
 
         let contents = try SnapshotContents(snapshot: partial, actor: catalog.actor)
-        let copies = try copyObjects(contents.objects, into: target)
+        let copies = try copyObjects(contents.objects, into: target, shouldStop: shouldStop)
         try target.objects.makeDurable()
         try verifyCopies(copies.copied, in: target)
 
@@ -131,13 +134,17 @@ public struct Backup {
     /// temporary name, hashed while read and checked against the catalog, fsynced, renamed into
     /// place. A damaged copy already there is replaced.
     private func copyObjects(
-        _ objects: [SnapshotContents.Object], into target: BackupDirectory
+        _ objects: [SnapshotContents.Object], into target: BackupDirectory, shouldStop: () -> Bool
     ) throws -> (copied: [SnapshotContents.Object], repaired: Int) {
         let verifier = ObjectVerifier(store: target.objects)
         var copied: [SnapshotContents.Object] = []
         var repaired = 0
         var seen = Set<SHA256Digest>()
         for object in objects where seen.insert(object.hash).inserted {
+            if shouldStop() {
+                throw BackupError(
+                    code: .stopped, message: "the backup into \(target.root) was stopped before it finished")
+            }
             let destination = target.objectPath(for: object.hash)
             if let size = BackupFiles.size(of: destination) {
                 if size == object.size, (try? verifier.verifyObjectHash(object.hash, id: object.item)) != nil {

@@ -5,7 +5,8 @@ public struct BackupError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable {
-            case unusableTarget, diskFull, missingObject, corruptObject, notASnapshot, restoreTargetInUse, io, busy
+            case unusableTarget, diskFull, missingObject, corruptObject, notASnapshot, restoreTargetInUse, io, busy,
+                stopped
         }
         private let value: Value
 
@@ -25,6 +26,8 @@ public struct BackupError: CustodyError {
         public static let io = Code(value: .io)
         /// Another backup or prune is working on the same backup directory.
         public static let busy = Code(value: .busy)
+        /// The backup was asked to stop (the daemon is shutting down); no snapshot was completed.
+        public static let stopped = Code(value: .stopped)
 
         public var description: String { "\(value)" }
     }

@@ -43,6 +43,12 @@ import Testing
             }
         }
         #expect(throws: ConfigurationError.self) { try parse("[backup]\nlifetime = 3\n") }
+        #expect(try parse("").backup.directory == nil)
+        #expect(throws: ConfigurationError.self) { try parse("[backup]\ndirectory = \"relative\"\n") }
+        #expect(throws: ConfigurationError.self) { try parse("[backup]\nschedule_hours = 0\n") }
+        #expect(throws: ConfigurationError.self) {
+            try parse("[backup]\ndirectory = \"/srv/b\"\nlifetime_days = 1\nschedule_hours = 48\n")
+        }
     }
 
     @Test func emptyTablesAndCommentsAreDefaultsToo() throws {
@@ -150,12 +156,15 @@ import Testing
 
             [backup]
             lifetime_days = 400
+            directory = "/srv/custody-backup"
+            schedule_hours = 12
             """
         let configuration = try parse(text)
         #expect(configuration.stateDirectory == "/srv/custody")
         #expect(configuration.reviewLeaseSeconds == 45 * 60)
         #expect(configuration.deletion.graceSeconds == 30 * 86_400)
         #expect(configuration.backup.lifetimeSeconds == 400 * 86_400)
+        #expect(configuration.backup.directory == "/srv/custody-backup" && configuration.backup.scheduleSeconds == 12 * 3600)
         #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && configuration.deletion.servicesEnabled)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")

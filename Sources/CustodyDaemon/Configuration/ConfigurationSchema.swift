@@ -33,7 +33,7 @@ enum ConfigurationSchema {
     static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
     static let review: [Key] = [.value("lease_minutes")]
     static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours"), .value("services")]
-    static let backup: [Key] = [.value("lifetime_days")]
+    static let backup: [Key] = [.value("lifetime_days"), .value("directory"), .value("schedule_hours")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
