@@ -82,6 +82,8 @@ public struct Backup {
         defer { withExtendedLifetime(lock) {} }
         try target.removePartials()
 
+        // Taken before the snapshot's read transaction starts: a shred committed in between is
+        // counted as after this backup, so a receipt errs towards "a backup may still hold the key".
         let madeAt = Date()
         let name = BackupDirectory.snapshotName(at: madeAt)
         guard BackupFiles.size(of: target.snapshotPath(name)) == nil else {

@@ -46,7 +46,19 @@ public enum Restore {
         let source = backup.snapshotPath(name)
         try EvidenceCatalog.checkSnapshot(at: source.string)
         try requireEmpty(state)
+        do {
+            return try restore(from: backup, snapshot: source, into: state, actor: actor, logger: logger)
+        } catch var error as BackupError {
+            // What was copied is ciphertext and an unnamed catalog: harmless, but in the way.
+            error.message += "; then remove \(state) and restore again"
+            throw error
+        }
+    }
 
+    private static func restore(
+        from backup: BackupDirectory, snapshot source: FilePath, into state: FilePath, actor: AuditActor,
+        logger: Logger
+    ) throws -> Summary {
         let store = try EvidenceStore.create(at: state)
         let restoring = state.appending("catalog.sqlite.restoring")
         let catalogCopy = try BackupFiles.copy(

@@ -236,6 +236,21 @@ import Testing
         #expect(try catalog.backupSnapshots().isEmpty, "a failed backup is not recorded")
     }
 
+    @Test func aRestoreFromABackupLackingAnObjectNeverLooksLikeAStore() throws {
+        let fixture = try stateWithItems("restoreMissingObject", count: 2, seed: 50)
+        let target = fixture.directory.file("backup")
+        let snapshot = try #require(try backup(fixture, to: target)["snapshot"] as? String)
+        let object = try #require(try objects(in: target).sorted().first)
+        try FileManager.default.removeItem(atPath: target + "/objects/" + object.prefix(2) + "/" + object)
+        let restoredState = fixture.directory.file("restored")
+        let restored = try custodyd("restore", "--from", snapshot, "--state", restoredState)
+        #expect(restored.status == 2 && restored.stderr.contains("has no object for item"), "\(restored.stderr)")
+        #expect(restored.stderr.contains("remove \(restoredState)"), "\(restored.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: restoredState + "/catalog.sqlite"))
+        let opened = try custodyd("verify", "--state", restoredState)
+        #expect(opened.status == 2, "an interrupted restore is not a state directory: \(opened.stdout)")
+    }
+
     @Test(.enabled(if: geteuid() == 0, "mounting a size-limited tmpfs needs root (CI runs as root)"))
     func aReadOnlyOrFullBackupDiskLeavesNoSnapshotNamedComplete() throws {
         let fixture = try CLIFixture("backupDiskFull")
