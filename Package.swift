@@ -98,6 +98,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "ControlProtocol", dependencies: ["CustodyCore"], swiftSettings: strict),
+        // Backups of the store and catalog, restores from them, and their pruning (docs/operations.md).
+        .target(
+            name: "Backups",
+            dependencies: [
+                "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
         // Every verb a person can ask for, authorised by one AccessPolicy and audited in one place.
         .target(
             name: "Operations",
@@ -118,7 +128,7 @@ let package = Package(
             name: "CustodyDaemon",
             dependencies: [
                 "CustodyCore", "EvidenceCrypto", "EvidenceStore", "Catalog", "Ingest", "MediaProbe", "CameraVolumes",
-                "Devices", "ControlProtocol", "Operations", "CSystemShims",
+                "Devices", "ControlProtocol", "Operations", "CSystemShims", "Backups",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,7 +141,7 @@ let package = Package(
             name: "custodyd",
             dependencies: [
                 "CustodyDaemon", "CustodyCore", "Catalog", "EvidenceCrypto", "EvidenceStore", "Ingest", "MediaProbe",
-                "CameraVolumes", "ControlProtocol", "CustodyCommandLine", "Operations",
+                "CameraVolumes", "ControlProtocol", "CustodyCommandLine", "Operations", "Backups",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -225,7 +235,8 @@ let package = Package(
         .testTarget(name: "RetentionTests", dependencies: ["Retention"], swiftSettings: strict),
         .testTarget(
             name: "CustodydTests",
-            dependencies: ["CustodyTesting", "CustodyCore", "ControlProtocol"],
+            // Catalog: a test shreds an item through the catalog's own deletion steps, as the daemon does.
+            dependencies: ["CustodyTesting", "CustodyCore", "ControlProtocol", "Catalog"],
             swiftSettings: strict
         ),
     ],

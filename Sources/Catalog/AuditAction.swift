@@ -147,6 +147,15 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     /// An item crypto-shredded: its wrapped key erased in the catalog; the row is its tombstone.
     public static let itemShredded = AuditAction("item.shredded")
 
+    // MARK: Backups (docs/operations.md, "Backups")
+    /// `custodyd backup`: a catalog snapshot and the objects it needs, copied and verified; the
+    /// snapshot's name, target, expiry and counts in detail.
+    public static let backupMade = AuditAction("backup.made")
+    /// `custodyd backup prune`: a snapshot whose lifetime ended removed from its target.
+    public static let backupPruned = AuditAction("backup.pruned")
+    /// `custodyd restore`: this catalog was restored from a backup snapshot (in the restored catalog).
+    public static let backupRestored = AuditAction("backup.restored")
+
     /// Every action above, for `init(stored:)` and the docs.
     public static let all: [AuditAction] = [
         storeCreated, daemonStarted, daemonStopped, keyRotationStarted, keyRotated,
@@ -167,5 +176,6 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         reportViewed,
         retentionMarked, deletionRequested, deletionApproved, deletionRejected, itemRestored, deletionsViewed,
         itemShredded,
+        backupMade, backupPruned, backupRestored,
     ]
 }

@@ -212,6 +212,9 @@ enum CatalogMigrations {
         migrator.registerMigration("deletion: the shred erases the wrapped key") { db in
             try db.execute(sql: ShredSchema.v1)
         }
+        migrator.registerMigration("backups: snapshots made") { db in
+            try db.execute(sql: BackupSchema.v1)
+        }
         return migrator
     }
 }

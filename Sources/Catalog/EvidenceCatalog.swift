@@ -437,6 +437,12 @@ public struct EvidenceCatalog: Sendable {
         }
     }
 
+    /// Copies every page of the catalog, as of one read transaction, into `destination` (SQLite's
+    /// online backup API), while writers carry on.
+    func backUp(into destination: DatabaseQueue) throws {
+        try pool.backup(to: destination)
+    }
+
     func read<T>(_ value: (Database) throws -> T) throws -> T {
         do {
             return try pool.read(value)

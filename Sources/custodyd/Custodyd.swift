@@ -23,7 +23,7 @@ struct Custodyd: ParsableCommand {
         subcommands: [
             InitCommand.self, RunCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self,
             ShowCommand.self,
-            ReprobeCommand.self, AuditCommand.self, KeyCommand.self,
+            ReprobeCommand.self, AuditCommand.self, KeyCommand.self, BackupCommand.self, RestoreCommand.self,
         ]
     )
 

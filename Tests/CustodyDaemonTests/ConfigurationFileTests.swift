@@ -34,6 +34,23 @@ import Testing
         #expect(configuration.fixity.maxBytesPerSecond == 33_554_432)
     }
 
+    @Test func aBackupLifetimeDefaultsToNinetyDaysAndIsChecked() throws {
+        #expect(try parse("").backup.lifetimeSeconds == 90 * 86_400)
+        #expect(try parse("[backup]\nlifetime_days = 0\n").backup.lifetimeSeconds == 0)
+        for bad in ["-1", "36501", "\"90\"", "1.5"] {
+            #expect(throws: ConfigurationError.self, "lifetime_days = \(bad)") {
+                try parse("[backup]\nlifetime_days = \(bad)\n")
+            }
+        }
+        #expect(throws: ConfigurationError.self) { try parse("[backup]\nlifetime = 3\n") }
+        #expect(try parse("").backup.directory == nil)
+        #expect(throws: ConfigurationError.self) { try parse("[backup]\ndirectory = \"relative\"\n") }
+        #expect(throws: ConfigurationError.self) { try parse("[backup]\nschedule_hours = 0\n") }
+        #expect(throws: ConfigurationError.self) {
+            try parse("[backup]\ndirectory = \"/srv/b\"\nlifetime_days = 1\nschedule_hours = 48\n")
+        }
+    }
+
     @Test func emptyTablesAndCommentsAreDefaultsToo() throws {
         let configuration = try parse("# nothing\n[store]\n[ingest]\n[control]\n[devices]\n[fixity]\n")
         #expect(configuration.stateDirectory == "/var/lib/custody")
@@ -136,11 +153,18 @@ import Testing
             grace_days = 30
             retention_pass_hours = 6
             services = false
+
+            [backup]
+            lifetime_days = 400
+            directory = "/srv/custody-backup"
+            schedule_hours = 12
             """
         let configuration = try parse(text)
         #expect(configuration.stateDirectory == "/srv/custody")
         #expect(configuration.reviewLeaseSeconds == 45 * 60)
         #expect(configuration.deletion.graceSeconds == 30 * 86_400)
+        #expect(configuration.backup.lifetimeSeconds == 400 * 86_400)
+        #expect(configuration.backup.directory == "/srv/custody-backup" && configuration.backup.scheduleSeconds == 12 * 3600)
         #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && !configuration.deletion.servicesEnabled)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")

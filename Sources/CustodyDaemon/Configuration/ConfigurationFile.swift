@@ -68,6 +68,30 @@ public enum ConfigurationFile {
             configuration.deletion.retentionPassSeconds = hours * 3600
         }
         if let enabled = try deletion.boolean("services") { configuration.deletion.servicesEnabled = enabled }
+        let backup = try top.section("backup", known: ConfigurationSchema.backup)
+        if let days = try backup.integer(
+            "lifetime_days", in: 0...36_500, mustBe: "an integer of days from 0 to 36500")
+        {
+            configuration.backup.lifetimeSeconds = Double(days) * 86_400
+        }
+        configuration.backup.directory = try backup.absolutePath("directory")
+        if let hours = try backup.number(
+            "schedule_hours", mustBe: "a number of hours more than 0, at most 8760 (a year)",
+            where: { $0 > 0 && $0 <= 8760 })
+        {
+            configuration.backup.scheduleSeconds = hours * 3600
+        }
+        // The service prunes after each backup: a lifetime shorter than the schedule would leave
+        // stretches with no snapshot at all.
+        if configuration.backup.directory != nil,
+            configuration.backup.lifetimeSeconds < configuration.backup.scheduleSeconds
+        {
+            throw ConfigurationError(
+                code: .invalidValue, line: backup.table.line,
+                detail:
+                    "key \"lifetime_days\" in [backup] is shorter than \"schedule_hours\": each scheduled backup would be pruned before the next is made; keep snapshots at least as long as the time between backups"
+            )
+        }
         return configuration
     }
 

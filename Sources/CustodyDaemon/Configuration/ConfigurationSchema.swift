@@ -8,6 +8,7 @@ enum ConfigurationSchema {
         .table("audit"),
         .table("review"),
         .table("deletion"),
+        .table("backup"),
     ]
     static let store: [Key] = [.value("state_directory"), .value("key_file")]
     static let ingest: [Key] = [.value("time_zone")]
@@ -32,12 +33,14 @@ enum ConfigurationSchema {
     static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
     static let review: [Key] = [.value("lease_minutes")]
     static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours"), .value("services")]
+    static let backup: [Key] = [.value("lifetime_days"), .value("directory"), .value("schedule_hours")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
         ("[[devices.profile]]", profile), ("[devices.registry.\"SERIAL\"]", registryEntry), ("[[watch]]", watch),
         ("[fixity]", fixity), ("[audit]", audit), ("[review]", review),
         ("[deletion]", deletion),
+        ("[backup]", backup),
     ]
 
     /// The headers of the tables that have `key` as a value key: `["[devices]", "[fixity]"]` for `enabled`.

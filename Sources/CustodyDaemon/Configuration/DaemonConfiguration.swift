@@ -33,6 +33,11 @@ import SystemPackage
 ///   restorable; `retention_pass_hours` (number, more than 0, at most 168; default 24): time between
 ///   two retention passes that mark items due; `services` (Bool; default false): whether the
 ///   retention and shred services run.
+/// - `[backup]` `lifetime_days` (Int 0…36500; default 90): how long a snapshot made by `custodyd
+///   backup` is kept before `custodyd backup prune` removes it, and so how long it may hold the
+///   wrapped key of an item shredded after it was made (0: until the next prune); `directory`
+///   (String, absolute; default none): where the daemon backs up on its own, then prunes, every
+///   `schedule_hours` (number, more than 0, at most 8760; default 24).
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
     public var stateDirectory: FilePath
@@ -57,6 +62,19 @@ public struct DaemonConfiguration: Sendable {
     public var reviewLeaseSeconds: Double = 30 * 60
     /// The trash's grace period and the retention pass's schedule (docs/retention.md, "Deletion").
     public var deletion = Deletion()
+    /// Backups' settings (docs/operations.md, "Backups").
+    public var backup = Backup()
+
+    /// Backups' settings.
+    public struct Backup: Sendable, Equatable {
+        /// How long a snapshot lives: its record's `expires_at` is its `made_at` plus this.
+        public var lifetimeSeconds: Double = 90 * 86_400
+        /// Where the daemon's backup service backs up; nil runs no service (`custodyd backup` only).
+        public var directory: FilePath?
+        /// Time between two scheduled backups (from the last one recorded into `directory`).
+        public var scheduleSeconds: Double = 24 * 3600
+        public init() {}
+    }
 
     /// Deletion's settings.
     public struct Deletion: Sendable, Equatable {

@@ -98,6 +98,13 @@ public struct Daemon: Sendable {
                         configuration: configuration.deletion, catalog: context.catalog, store: context.store,
                         logger: logger)))
         }
+        if let directory = configuration.backup.directory {
+            services.append(
+                .init(
+                    service: BackupService(
+                        configuration: configuration.backup, directory: directory, catalog: context.catalog,
+                        store: context.store, logger: logger)))
+        }
         services.append(.init(service: AuditAnchorService(anchoring: anchoring)))
         for folder in configuration.watchedFolders {
             services.append(
