@@ -77,6 +77,31 @@ import Testing
         #expect(wrong.status == 1 && wrong.stdout.contains("still has its wrapped key"), "\(wrong.stdout)")
     }
 
+    @Test func aReceiptNamesTheBackupsThatStillHoldTheKeyAndUntilWhen() throws {
+        let (fixture, id) = try DeletionOperationsTests.dueItem()
+        let request = try #require(
+            try fixture.expectOK(.deletionRequest, DeletionOperationsTests.request([id]), as: F.bootstrap).deletion)
+        try fixture.expectOK(.deletionApprove, DeletionOperationsTests.number(request.id), as: Self.second)
+        // Two backups before the shred (one pruned since), one after it.
+        let record = { (name: String, lifetimeDays: Double) in
+            try fixture.catalog.recordBackup(
+                madeAt: fixture.now, lifetime: lifetimeDays * 86_400, target: "/backup", snapshot: name, items: 1,
+                objectsCopied: 1, bytes: 100)
+        }
+        let held = try record("before", 90)
+        let pruned = try record("pruned", 0)
+        try fixture.catalog.recordBackupPruned(pruned.id, objectsRemoved: 1, at: fixture.now)
+        fixture.advance(by: 15 * 86_400)
+        _ = try fixture.catalog.shred(try fixture.catalog.itemsToShred(at: fixture.now), at: fixture.now) { item, request in
+            [.itemShredded(item, request: request)]
+        }
+        fixture.advance(by: 1)
+        _ = try record("after", 90)
+        let receipt = try #require(try fixture.expectOK(.deletionReceipt, ControlArguments(item: id.description), as: F.bootstrap).receipt)
+        #expect(receipt.backups.snapshots.map(\.id) == ["before"])
+        #expect(receipt.backups.heldUntil == Timestamps.rfc3339(held.expiresAt))
+    }
+
     @Test func showPrintsTheTombstoneAndAnItemNotShreddedHasNoReceipt() throws {
         let (fixture, id) = try Self.shreddedItem()
         let shown = fixture.operations.perform(.show(id.description), by: F.bootstrap)

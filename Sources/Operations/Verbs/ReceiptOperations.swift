@@ -27,7 +27,7 @@ extension Operations {
             tombstone: TombstoneView(facts.tombstone), method: Self.erasureMethod, steps: Self.erasureSteps,
             audit: facts.entries.map(AuditEntryView.init), auditHeadSeq: facts.head.sequence,
             auditHeadHash: Hex.encode(facts.head.hash),
-            backups: try backupExposure(before: facts.tombstone.deletion.shreddedAt ?? context.now))
+            backups: try backupExposure(of: facts.tombstone))
         try allowance.record(.deletionsViewed, ["receipt": item.description, "deletion": "\(facts.tombstone.request.id)"])
         return .answer(id: context.request.id) { $0.receipt = receipt }
     }
@@ -51,8 +51,20 @@ extension TombstoneView {
 }
 
 extension Operations {
-    /// Backups made before `shreddedAt` still hold the shredded key until they expire.
-    func backupExposure(before shreddedAt: Date) throws -> BackupExposureView {
-        BackupExposureView(heldUntil: nil, snapshots: [])
+    /// The backups recorded in the catalog that may still hold the shredded item's wrapped key: made
+    /// after it was ingested and before its shred, and not pruned. Each holds it until it is pruned,
+    /// which `custodyd backup prune` does once its lifetime ends.
+    func backupExposure(of tombstone: TombstoneRecord) throws -> BackupExposureView {
+        guard let shreddedAt = tombstone.deletion.shreddedAt else { return BackupExposureView(heldUntil: nil, snapshots: []) }
+        let holding = try catalog.backupSnapshots().filter {
+            $0.madeAt >= tombstone.item.ingestedAt && $0.mayHoldKey(ofItemShreddedAt: shreddedAt)
+        }
+        return BackupExposureView(
+            heldUntil: holding.map(\.expiresAt).max().map(Timestamps.rfc3339),
+            snapshots: holding.map {
+                BackupSnapshotView(
+                    id: $0.snapshot, madeAt: Timestamps.rfc3339($0.madeAt), expiresAt: Timestamps.rfc3339($0.expiresAt),
+                    target: $0.target)
+            })
     }
 }
