@@ -30,10 +30,16 @@ public struct FixityCheck {
         public var checked: Int
         public var passed: Int
         public var problems: [Problem]
+        /// Objects of shredded items that a crash left on disk (their keys are erased, so they are
+        /// unreadable); the next start of the daemon, or `custodyd retention run`, removes them.
+        public var shredPending = 0
         /// True when nothing is wrong.
         public var ok: Bool { problems.isEmpty }
 
-        enum CodingKeys: String, CodingKey { case deep, checked, passed, problems, ok }
+        enum CodingKeys: String, CodingKey {
+            case deep, checked, passed, problems, ok
+            case shredPending = "shred_pending"
+        }
 
         public init(deep: Bool, checked: Int, passed: Int, problems: [Problem]) {
             self.deep = deep
@@ -49,6 +55,7 @@ public struct FixityCheck {
                 checked: try container.decode(Int.self, forKey: .checked),
                 passed: try container.decode(Int.self, forKey: .passed),
                 problems: try container.decode([Problem].self, forKey: .problems))
+            shredPending = try container.decodeIfPresent(Int.self, forKey: .shredPending) ?? 0
         }
 
         public func encode(to encoder: any Encoder) throws {
@@ -58,6 +65,7 @@ public struct FixityCheck {
             try container.encode(passed, forKey: .passed)
             try container.encode(problems, forKey: .problems)
             try container.encode(ok, forKey: .ok)
+            try container.encode(shredPending, forKey: .shredPending)
         }
     }
 
@@ -99,9 +107,14 @@ public struct FixityCheck {
         }
         // Objects with a recorded intent belong to an import in progress (or to recovery): not strays.
         known.formUnion(try state.catalog.pendingObjects().map(\.ciphertextSHA256.hex))
+        let shredded = Set(try state.catalog.tombstones().map(\.ciphertextSHA256.hex))
         for entry in try state.store.objectTree() {
             if let hash = entry.hash {
                 guard !known.contains(hash.hex) else { continue }
+                if shredded.contains(hash.hex) {
+                    report.shredPending += 1
+                    continue
+                }
                 report.problems.append(
                     Problem(itemID: nil, object: entry.path.string, problem: "an object no catalogued item claims"))
             } else {

@@ -16,10 +16,13 @@ extension EvidenceStore {
     }
 
     /// `shredObject` for several objects, each overwritten and fsynced, with one `syncfs` for all
-    /// the unlinks at the end.
+    /// the unlinks at the end; `each` is told of every object once it is unlinked.
     /// - Throws: `StoreError.io`.
-    public func shredObjects(_ hashes: [SHA256Digest]) throws {
-        for hash in hashes { try overwriteAndUnlink(hash) }
+    public func shredObjects(_ hashes: [SHA256Digest], each: (SHA256Digest) -> Void = { _ in }) throws {
+        for hash in hashes {
+            try overwriteAndUnlink(hash)
+            each(hash)
+        }
         if !hashes.isEmpty { try makeDurable() }
     }
 

@@ -24,6 +24,7 @@ struct Custodyd: ParsableCommand {
             InitCommand.self, RunCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self,
             ShowCommand.self,
             ReprobeCommand.self, AuditCommand.self, KeyCommand.self, BackupCommand.self, RestoreCommand.self,
+            RetentionCommand.self,
         ]
     )
 

@@ -37,6 +37,11 @@ struct VerifyCommand: ParsableCommand {
             print(
                 "\(report.checked) items checked\(deep ? " (deep)" : ""), \(report.passed) passed, \(report.problems.count) problems"
             )
+            if report.shredPending > 0 {
+                print(
+                    "\(report.shredPending) objects of shredded items (keys erased) wait for removal: the next start, or `custodyd retention run`, removes them"
+                )
+            }
             if state.catalog.isReadOnly { print("(catalog opened read-only: this check is not in the audit log)") }
         }
         if !report.ok { throw ExitCode(1) }

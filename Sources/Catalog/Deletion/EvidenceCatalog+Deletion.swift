@@ -8,10 +8,11 @@ extension EvidenceCatalog {
     /// Marks items past their due date under no hold as due, and unmarks those held again or whose
     /// due date moved later. Works in rowid ranges of `batchSize`, one short transaction each, so a
     /// pass over a million items never holds the write lock long enough to stall ingest; `events`
-    /// gives the audit entries of each batch that changed something.
+    /// gives the audit entries of each batch that changed something; `committed` is told of each
+    /// batch once it is on disk.
     public func markDueItems(
         at now: Date, batchSize: Int64 = 1000, shouldStop: () -> Bool = { false },
-        events: (RetentionPassResult) -> [AuditEvent]
+        committed: (RetentionPassResult) -> Void = { _ in }, events: (RetentionPassResult) -> [AuditEvent]
     ) throws -> RetentionPassResult {
         let last = try read { db in try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM item") } ?? 0
         var total = RetentionPassResult(marked: 0, cleared: 0)
@@ -42,6 +43,7 @@ extension EvidenceCatalog {
             }
             total.marked += batch.marked
             total.cleared += batch.cleared
+            if batch.marked + batch.cleared > 0 { committed(batch) }
             low = high
         }
         return total

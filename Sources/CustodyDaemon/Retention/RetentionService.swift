@@ -32,17 +32,25 @@ struct RetentionService: Service {
     /// One pass judged at `now`; a failure is logged and retried at the next.
     static func pass(catalog: EvidenceCatalog, at now: Date, logger: Logger, stop: StopSignal) {
         do {
-            let result = try catalog.markDueItems(at: now, shouldStop: { stop.isRaised }) { batch in
-                [
-                    AuditEvent(
-                        action: .retentionMarked, detail: ["marked": "\(batch.marked)", "cleared": "\(batch.cleared)"])
-                ]
-            }
+            let result = try run(catalog: catalog, at: now, stop: stop)
             logger.info(
                 "retention pass finished",
                 metadata: ["retention.marked": "\(result.marked)", "retention.cleared": "\(result.cleared)"])
         } catch {
             logger.error("retention pass failed; retried at the next pass", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension RetentionService {
+    /// One pass judged at `now`; `committed` is told of each batch that changed something once it is
+    /// on disk.
+    /// - Throws: `CatalogError`; the batches committed before it stay (the pass is idempotent).
+    static func run(
+        catalog: EvidenceCatalog, at now: Date, stop: StopSignal, committed: (RetentionPassResult) -> Void = { _ in }
+    ) throws -> RetentionPassResult {
+        try catalog.markDueItems(at: now, shouldStop: { stop.isRaised }, committed: committed) { batch in
+            [AuditEvent(action: .retentionMarked, detail: ["marked": "\(batch.marked)", "cleared": "\(batch.cleared)"])]
         }
     }
 }

@@ -1,4 +1,5 @@
 import Catalog
+import CustodyCore
 import EvidenceStore
 import Foundation
 import Logging
@@ -35,56 +36,88 @@ struct ShredService: Service {
 
     /// Removes the objects of tombstones that still have one (a crash between steps 1 and 3), and
     /// checkpoints the WAL in case step 2 was the one interrupted.
-    static func finishInterrupted(catalog: EvidenceCatalog, store: EvidenceStore, logger: Logger, stop: StopSignal) {
+    static func finishInterrupted(
+        catalog: EvidenceCatalog, store: EvidenceStore, logger: Logger, stop: StopSignal,
+        progress: (ShredProgress) -> Void = { _ in }
+    ) {
         do {
-            let tombstones = try catalog.tombstones()
-            // No tombstone, no shred to finish: a TRUNCATE checkpoint waits for readers and holds the
-            // writer meanwhile, so it is not taken for nothing.
-            if tombstones.isEmpty { return }
-            truncateWAL(catalog: catalog, logger: logger, stop: stop)
-            // Only those whose object a crash left: the others cost a failed chmod each, no sync.
-            let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
-            if !stop.isRaised { try store.shredObjects(left) }
+            try finish(catalog: catalog, store: store, logger: logger, stop: stop, progress: progress)
         } catch {
             logger.error("finishing interrupted shreds failed; retried at the next start", metadata: ["error": "\(error)"])
         }
     }
 
-    /// Shreds every item due for it at `now`, in batches of 500.
+    /// `finishInterrupted`, throwing.
+    static func finish(
+        catalog: EvidenceCatalog, store: EvidenceStore, logger: Logger, stop: StopSignal,
+        progress: (ShredProgress) -> Void = { _ in }
+    ) throws {
+        let tombstones = try catalog.tombstones()
+        // No tombstone, no shred to finish.
+        if tombstones.isEmpty { return }
+        progress(.walTruncated(truncateWAL(catalog: catalog, logger: logger, stop: stop)))
+        // Only those whose object a crash left: the others cost a failed chmod each, no sync.
+        let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
+        if !stop.isRaised { try store.shredObjects(left) { progress(.objectShredded($0)) } }
+    }
+
+    /// Shreds every item due for it at `now`, in batches of 500; a failure is logged and retried at
+    /// the next pass.
     static func pass(catalog: EvidenceCatalog, store: EvidenceStore, at now: Date, logger: Logger, stop: StopSignal) {
         do {
-            var total = 0
-            while !stop.isRaised {
-                let due = try catalog.itemsToShred(at: now)
-                if due.isEmpty { break }
-                let shredded = try catalog.shred(due, at: now) { item, request in
-                    [.itemShredded(item, request: request)]
-                }
-                if !shredded.isEmpty { truncateWAL(catalog: catalog, logger: logger, stop: stop) }
-                try store.shredObjects(shredded.map(\.ciphertextSHA256))
-                total += shredded.count
-                // Stopped by a hold or a restore between the read and the shred: nothing left to take.
-                if shredded.isEmpty { break }
-            }
+            let total = try run(catalog: catalog, store: store, at: now, logger: logger, stop: stop)
             if total > 0 { logger.notice("items shredded", metadata: ["shred.items": "\(total)"]) }
         } catch {
             logger.error("shred pass failed; retried at the next pass", metadata: ["error": "\(error)"])
         }
     }
+
+    /// `pass`, throwing, telling `progress` of each step; returns how many items it shredded.
+    static func run(
+        catalog: EvidenceCatalog, store: EvidenceStore, at now: Date, logger: Logger, stop: StopSignal,
+        progress: (ShredProgress) -> Void = { _ in }
+    ) throws -> Int {
+        var total = 0
+        while !stop.isRaised {
+            let due = try catalog.itemsToShred(at: now)
+            if due.isEmpty { break }
+            let shredded = try catalog.shred(due, at: now) { item, request in
+                [.itemShredded(item, request: request)]
+            }
+            // Stopped by a hold or a restore between the read and the shred: nothing left to take.
+            if shredded.isEmpty { break }
+            progress(.committed(shredded.count))
+            progress(.walTruncated(truncateWAL(catalog: catalog, logger: logger, stop: stop)))
+            try store.shredObjects(shredded.map(\.ciphertextSHA256)) { progress(.objectShredded($0)) }
+            total += shredded.count
+        }
+        return total
+    }
+}
+
+/// A step of a shred, for `custodyd retention run --events` (and its crash tests).
+public enum ShredProgress: Sendable, Equatable {
+    /// A batch's keys are erased and its tombstones committed.
+    case committed(Int)
+    /// The WAL was checkpointed and truncated (false: readers kept it from it; retried later).
+    case walTruncated(Bool)
+    /// An object was overwritten and unlinked.
+    case objectShredded(SHA256Digest)
 }
 
 extension ShredService {
     /// Checkpoints and truncates the catalog's WAL, so no page of it holds an erased key, retrying
     /// while readers are in the way: up to about a minute, then the next pass or start tries again.
-    static func truncateWAL(catalog: EvidenceCatalog, logger: Logger, stop: StopSignal, attempts: Int = 12) {
+    @discardableResult
+    static func truncateWAL(catalog: EvidenceCatalog, logger: Logger, stop: StopSignal, attempts: Int = 12) -> Bool {
         let wait = TransientRetry.waiting(until: stop)
         var delay = Duration.milliseconds(50)
         for attempt in 1...attempts where !stop.isRaised {
             do {
-                if try catalog.checkpointTruncating() { return }
+                if try catalog.checkpointTruncating() { return true }
             } catch {
                 logger.error("the catalog's WAL could not be checkpointed", metadata: ["error": "\(error)"])
-                return
+                return false
             }
             if attempt < attempts {
                 wait(delay)
@@ -93,6 +126,7 @@ extension ShredService {
         }
         logger.warning(
             "readers kept the catalog's WAL from being truncated after a shred; the erased keys' old pages stay in it until the next pass or start")
+        return false
     }
 }
 

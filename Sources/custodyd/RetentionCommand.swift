@@ -1,0 +1,57 @@
+import ArgumentParser
+import CustodyCommandLine
+import CustodyDaemon
+import Foundation
+
+/// `custodyd retention run`: the retention and shred passes now, with the daemon stopped.
+struct RetentionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retention",
+        abstract: "Run the daemon's retention and shred passes once, now, while the daemon is stopped.",
+        subcommands: [RetentionRunCommand.self])
+}
+
+struct RetentionRunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Finish interrupted shreds, mark due items, shred trashed items whose grace period ended.",
+        discussion: """
+            What `custodyd run` does at start, for a dock kept off or a store just restored. Needs no key. \
+            Refused while the daemon runs (it holds the store). Grace periods, holds and approvals are \
+            enforced by the catalog, at the real time; nothing is shredded early.
+            """)
+
+    @OptionGroup var options: StateOptions
+
+    @Flag(help: "Print one JSON line per step (batches, shred commits, WAL truncation, objects).")
+    var events = false
+
+    func run() throws {
+        let state = try options.open(needsKey: false)
+        let result = try DeletionPassRun(state: state, logger: commandLogger).run { event in
+            guard events else { return }
+            Self.print(event)
+        }
+        if events {
+            Self.emit(["event": "done", "marked": result.marked, "cleared": result.cleared, "shredded": result.shredded])
+        } else {
+            Swift.print("\(result.marked) items marked due, \(result.cleared) unmarked, \(result.shredded) shredded")
+        }
+    }
+
+    static func print(_ event: DeletionPassRun.Event) {
+        switch event {
+        case .interruptedFinished: emit(["event": "interrupted.finished"])
+        case .marked(let marked, let cleared): emit(["event": "retention.batch", "marked": marked, "cleared": cleared])
+        case .shred(.committed(let count)): emit(["event": "shred.committed", "items": count])
+        case .shred(.walTruncated(let done)): emit(["event": "shred.truncated", "done": done])
+        case .shred(.objectShredded(let hash)): emit(["event": "shred.object", "ciphertext_sha256": hash.hex])
+        }
+    }
+
+    /// One NDJSON line, flushed at once: a test kills this process on a line.
+    static func emit(_ fields: [String: any Sendable]) {
+        guard let data = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys]) else { return }
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+}
