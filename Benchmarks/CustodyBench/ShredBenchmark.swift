@@ -51,8 +51,8 @@ func shredBenchmark(_ arguments: [String]) throws {
         while true {
             let due = try catalog.itemsToShred(at: now.addingTimeInterval(1))
             if due.isEmpty { break }
-            let done = try catalog.shred(due, at: now.addingTimeInterval(1)) {
-                [AuditEvent(action: .itemShredded, itemID: $0.id)]
+            let done = try catalog.shred(due, at: now.addingTimeInterval(1)) { item, request in
+                [.itemShredded(item, request: request)]
             }
             try state.store.shredObjects(done.map(\.ciphertextSHA256))
             shredded += done.count

@@ -5,6 +5,9 @@ import GRDB
 /// The catalog: items, ingest intents and the audit chain, in one SQLite database (WAL, foreign keys,
 /// `synchronous=FULL`, `secure_delete`). Every mutation and its audit entries commit together.
 public struct EvidenceCatalog: Sendable {
+    /// How long a connection waits for another's lock before failing with SQLITE_BUSY.
+    static let busyTimeoutMilliseconds = 30_000
+
     /// A pool when opened for writing; a read-only queue for `init(readingOnly:)`.
     private let pool: any DatabaseWriter
     /// Who this process acts as, in the audit log.
@@ -25,7 +28,7 @@ public struct EvidenceCatalog: Sendable {
 
     private init(opening path: String, actor: AuditActor) throws {
         var configuration = Configuration()
-        configuration.busyMode = .timeout(30)
+        configuration.busyMode = .timeout(Double(Self.busyTimeoutMilliseconds) / 1000)
         configuration.prepareDatabase { db in
             // FULL: a commit is on disk when it returns, so a verified row survives power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON")

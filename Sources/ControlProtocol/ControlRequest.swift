@@ -83,6 +83,8 @@ public struct ControlRequest: Sendable, Equatable {
         case deletionList = "deletion.list"
         case deletionShow = "deletion.show"
         case deletionRestore = "deletion.restore"
+        /// The proof of a shredded item's erasure, with the audit entries that record it (`item`).
+        case deletionReceipt = "deletion.receipt"
     }
 
     /// The protocol version (`v`).
@@ -433,6 +435,7 @@ extension ControlRequest.Kind {
         case .deletionList: return ["open"]
         case .deletionShow: return ["deletion"]
         case .deletionRestore: return ["item"]
+        case .deletionReceipt: return ["item"]
         }
     }
 }

@@ -50,6 +50,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var payload: [UInt8] = []
     /// `show`: the item's review, categories, retention, holds and notes.
     public var review: ItemReviewView?
+    /// `show` of a shredded item: its tombstone.
+    public var tombstone: TombstoneView?
     /// `review.queue`; `review.claim/next/assign` (absent from `next` when the queue is empty).
     public var queue: [QueueEntryView]?
     public var claim: ClaimView?
@@ -72,6 +74,8 @@ public struct ControlResponse: Codable, Sendable, Equatable {
     public var deletions: [DeletionView]?
     public var due: [DueItemView]?
     public var restored: DeletionItemView?
+    /// `deletion.receipt`.
+    public var receipt: DeletionReceiptView?
 
     enum CodingKeys: String, CodingKey {
         case version = "v"
@@ -79,9 +83,9 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         case total
         case whoami, person, persons, unit, units, grant, grants, device, devices, entries, view, export, exports
         case dataLength = "data_length"
-        case review, queue, claim, retention, note, category, categories, preview, hold, holds
+        case review, tombstone, queue, claim, retention, note, category, categories, preview, hold, holds
         case report
-        case deletion, deletions, due, restored
+        case deletion, deletions, due, restored, receipt
     }
 
     /// A successful answer whose fields `fill` sets.
@@ -119,6 +123,7 @@ public struct ControlResponse: Codable, Sendable, Equatable {
         response.metadata = detail.metadata
         response.audit = detail.audit
         response.review = detail.review
+        response.tombstone = detail.tombstone
         return response
     }
 

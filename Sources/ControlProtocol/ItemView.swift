@@ -237,6 +237,8 @@ public struct ItemDetailView: Codable, Sendable, Equatable {
     public var audit: [AuditEntryView]
     /// Its review, categories, retention, holds and notes.
     public var review: ItemReviewView?
+    /// Set when the item was crypto-shredded: the row is a tombstone, its key and content are gone.
+    public var tombstone: TombstoneView?
 
     /// Creates a detail view.
     public init(item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView]) {

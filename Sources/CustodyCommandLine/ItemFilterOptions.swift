@@ -184,11 +184,11 @@ public enum ItemDetailText {
     /// The lines for `item`; `objectPath` where the caller can see the store (`custodyd`, not `custody`).
     public static func lines(
         _ item: ItemView, metadata: MediaMetadata?, audit: [AuditEntryView], objectPath: String? = nil,
-        review: ItemReviewView? = nil, time: TimeDisplay = .chosen(utc: false)
+        review: ItemReviewView? = nil, tombstone: TombstoneView? = nil, time: TimeDisplay = .chosen(utc: false)
     ) -> [String] {
         var lines = [
             "id                 \(item.id)",
-            "state              \(item.state)",
+            "state              \(tombstone == nil ? item.state : "shredded (a tombstone: no key, no content)")",
             "sha256             \(item.sha256)",
             "size               \(item.size)",
             "ciphertext sha256  \(item.ciphertextSHA256)",
@@ -215,6 +215,7 @@ public enum ItemDetailText {
                         ?? "not measured"))
         }
         if let metadata { lines.append(MediaDescription(metadata, time: time).text) }
+        if let tombstone { lines += tombstoneLines(tombstone, time: time) }
         if let review { lines += ReviewText.lines(review, time: time) }
         lines.append("audit trail:")
         lines += audit.map { "  #\($0.seq)  \(time.text($0.at))  \($0.actor)  \($0.action)  \($0.detail)" }
@@ -238,4 +239,19 @@ public func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+extension ItemDetailText {
+    /// Who deleted a tombstone's item, when and why.
+    static func tombstoneLines(_ tombstone: TombstoneView, time: TimeDisplay) -> [String] {
+        [
+            "shredded at        \(time.text(tombstone.shreddedAt))",
+            "deletion           #\(tombstone.deletion)\(tombstone.wasDue ? "" : "  NOT DUE (special deletion)")",
+            "  reason           \(tombstone.reason)",
+            "  requested by     \(tombstone.requestedBy) at \(time.text(tombstone.requestedAt))",
+            "  approved by      \(tombstone.approvedBy ?? "-")\(tombstone.approvedAt.map { " at \(time.text($0))" } ?? "")",
+            "  categories       \(tombstone.categories.isEmpty ? "-" : tombstone.categories.joined(separator: ", "))",
+            "  receipt          custody deletion receipt \(tombstone.item)",
+        ]
+    }
 }

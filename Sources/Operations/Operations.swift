@@ -124,6 +124,7 @@ public struct Operations: Sendable {
         case .deletionList: return try listDeletions(arguments, context)
         case .deletionShow: return try showDeletion(arguments, context)
         case .deletionRestore: return try restoreDeletion(arguments, context)
+        case .deletionReceipt: return try deletionReceipt(arguments, context)
         }
     }
 

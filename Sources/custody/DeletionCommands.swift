@@ -6,7 +6,9 @@ struct DeletionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deletion",
         abstract: "Deletion: due items, requests a second administrator approves, the trash and restore.",
-        subcommands: [Due.self, Request.self, Approve.self, Reject.self, List.self, Show.self, Restore.self])
+        subcommands: [
+            Due.self, Request.self, Approve.self, Reject.self, List.self, Show.self, Restore.self, Receipt.self,
+        ])
 
     struct Due: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -127,6 +129,27 @@ struct DeletionCommand: ParsableCommand {
             }
             if json { return try printJSON(restored) }
             print("restored \(restored.item) from deletion #\(restored.request) at \(restored.restoredAt ?? "?"); it is pending review again")
+        }
+    }
+
+    struct Receipt: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The proof of a shredded item's erasure: what, how, when, by whose approval, and its audit entries.",
+            discussion: """
+                Save it with --json; anyone with read access to the catalog can check it against the audit \
+                chain (docs/retention.md: checking a receipt).
+                """)
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "Item id.") var item: String
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var time: TimeOptions
+
+        func run() throws {
+            guard let receipt = try socket.call(.deletionReceipt, ControlArguments(item: item)).receipt else {
+                throw ControlClientError(code: .protocol, message: "custodyd answered without the receipt")
+            }
+            if json { return try printJSON(receipt) }
+            for line in ReceiptText.lines(receipt, time: time.display) { print(line) }
         }
     }
 

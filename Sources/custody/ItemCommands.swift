@@ -60,11 +60,12 @@ struct ShowCommand: ParsableCommand {
         if json {
             var detail = ItemDetailView(item: item, metadata: response.metadata, audit: audit)
             detail.review = response.review
+            detail.tombstone = response.tombstone
             try printJSON(detail)
             return
         }
         for line in ItemDetailText.lines(
-            item, metadata: response.metadata, audit: audit, review: response.review, time: time.display) {
+            item, metadata: response.metadata, audit: audit, review: response.review, tombstone: response.tombstone, time: time.display) {
             print(line)
         }
     }

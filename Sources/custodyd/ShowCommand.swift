@@ -26,13 +26,14 @@ struct ShowCommand: ParsableCommand {
         if json {
             var detail = ItemDetailView(item: item, metadata: response.metadata, audit: audit)
             detail.review = response.review
+            detail.tombstone = response.tombstone
             try printJSON(detail)
             return
         }
         let lines = ItemDetailText.lines(
             item, metadata: response.metadata, audit: audit,
             objectPath: SHA256Digest(hex: item.ciphertextSHA256).map { state.store.objectPath(for: $0).string },
-            review: response.review, time: time.display)
+            review: response.review, tombstone: response.tombstone, time: time.display)
         for line in lines { print(line) }
     }
 }

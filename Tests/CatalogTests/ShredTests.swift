@@ -29,8 +29,8 @@ import Testing
             source: SourceReference(
                 deviceID: nil, root: "/import", path: RawPath("DCIM/\(seed).mp4"), size: 10, modificationTimeNanoseconds: 5),
             ingestedAt: Date(), verifiedAt: nil)
-        try catalog.recordStored([record], events: [])
-        try catalog.recordVerified([record.id], events: [])
+        try catalog.recordStored([record], events: [AuditEvent(action: .itemStored, itemID: record.id, detail: record.storedFacts)])
+        try catalog.recordVerified([record.id], events: [AuditEvent(action: .itemVerified, itemID: record.id)])
         let request = try catalog.requestDeletion(
             of: [record.id], reason: "recorded by mistake", notDue: true, grace: grace, who: "account:alice", at: Date(),
             events: { _ in [] }, by: root)
@@ -49,8 +49,13 @@ import Testing
         return false
     }
 
+    /// Shreds what is due at `date` and truncates the WAL, as the shred service does.
     func shred(at date: Date) throws -> [ItemRecord] {
-        try catalog.shred(try catalog.itemsToShred(at: date), at: date) { [AuditEvent(action: .itemShredded, itemID: $0.id)] }
+        let done = try catalog.shred(try catalog.itemsToShred(at: date), at: date) { item, request in
+            [.itemShredded(item, request: request)]
+        }
+        #expect(try catalog.checkpointTruncating())
+        return done
     }
 
     @Test func nothingIsShreddedBeforeTheGracePeriodEnds() throws {
@@ -75,7 +80,7 @@ import Testing
     @Test func theShredLeavesNoTraceOfTheKeyAndATombstone() throws {
         let item = try trashedItem(seed: 1, grace: 0)
         let kept = try trashedItem(seed: 2, grace: 30 * 86_400)
-        try catalog.checkpointTruncating()
+        #expect(try catalog.checkpointTruncating())
         #expect(try keyTraceRemains(item.wrappedKey), "the scan finds a key that is there")
         let shredded = try shred(at: Date())
         #expect(shredded.map(\.id) == [item.id])
@@ -105,5 +110,32 @@ import Testing
             at: Date(), events: { _ in [] }, by: root)
         #expect(try shred(at: Date().addingTimeInterval(86_400)).isEmpty)
         #expect(try catalog.item(matching: item.id.description).wrappedKey == item.wrappedKey)
+    }
+
+    @Test func theCrossCheckFindsAnErasedKeyNoShredEntryRecords() throws {
+        let stored = try trashedItem(seed: 1, grace: 0)
+        let unrecorded = try trashedItem(seed: 2, grace: 0)
+        // The one with its entry agrees with the chain; the other's erasure is unaccounted for.
+        _ = try catalog.shred([stored], at: Date()) { item, request in [.itemShredded(item, request: request)] }
+        _ = try catalog.shred([unrecorded], at: Date()) { _, _ in [] }
+        let found = try catalog.crossCheckAuditChain()
+        #expect(found.map(\.itemID) == [unrecorded.id.description], "\(found)")
+        #expect(found.first?.problem.contains("no item.shredded entry") == true)
+    }
+
+    @Test func aReaderMakesTheTruncatingCheckpointGiveWayInsteadOfHoldingTheWriter() throws {
+        let item = try trashedItem(seed: 1, grace: 0)
+        _ = try catalog.shred([item], at: Date()) { item, request in [.itemShredded(item, request: request)] }
+        let reader = try DatabaseQueue(path: directory.file("catalog.sqlite"))
+        try reader.inDatabase { db in
+            try db.beginTransaction(.deferred)
+            _ = try Row.fetchOne(db, sql: "SELECT count(*) FROM item")
+            // A reader on the WAL: the checkpoint returns at once, and writes go on meanwhile.
+            #expect(try !catalog.checkpointTruncating())
+            _ = try trashedItem(seed: 2, grace: 30 * 86_400)
+            try db.commit()
+        }
+        #expect(try catalog.checkpointTruncating())
+        #expect(try !keyTraceRemains(item.wrappedKey))
     }
 }

@@ -152,7 +152,7 @@ import Testing
             [deletion]
             grace_days = 30
             retention_pass_hours = 6
-            services = true
+            services = false
 
             [backup]
             lifetime_days = 400
@@ -165,7 +165,7 @@ import Testing
         #expect(configuration.deletion.graceSeconds == 30 * 86_400)
         #expect(configuration.backup.lifetimeSeconds == 400 * 86_400)
         #expect(configuration.backup.directory == "/srv/custody-backup" && configuration.backup.scheduleSeconds == 12 * 3600)
-        #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && configuration.deletion.servicesEnabled)
+        #expect(configuration.deletion.retentionPassSeconds == 6 * 3600 && !configuration.deletion.servicesEnabled)
         #expect(configuration.keyFile == "/etc/custody/custody.kek")
         #expect(configuration.timeZone.identifier == "America/New_York")
         #expect(configuration.control.socketPath == "/run/custody/other.sock")

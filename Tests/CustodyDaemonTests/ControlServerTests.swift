@@ -46,10 +46,11 @@ import Testing
     /// Runs a server for the duration of `body`, then stops it the way a service group does (cancellation).
     func withServer(
         _ configuration: DaemonConfiguration.Control, trustedUIDs: Set<UInt32>? = nil,
-        _ body: (ControlServer) async throws -> Void
+        status: (@Sendable () -> DaemonStatus)? = nil, _ body: (ControlServer) async throws -> Void
     ) async throws {
         let handler = CatalogControlHandler(
-            catalog: catalog, status: { [daemon] in daemon.status }, statusChanges: { [daemon] in daemon.changes })
+            catalog: catalog, status: status ?? { [daemon] in daemon.status },
+            statusChanges: { [daemon] in daemon.changes })
         let server = ControlServer(
             configuration: configuration, handler: handler, logger: quietLogger, trustedUIDs: trustedUIDs)
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -235,6 +236,23 @@ import Testing
             }
             #expect(lines.count < 10, "changes within the watch interval are coalesced, got \(lines)")
             #expect(try auditEntries("status.viewed").first?.detail.contains(#""watch":"true""#) == true)
+        }
+    }
+
+    @Test func aWatchSendsTheLatestStatusEvenWhenItChangedBeforeTheWatchBegan() async throws {
+        // The first answer is read from a snapshot older than what the server already relayed: the
+        // change must still reach the watcher (it used to count as seen, and the watch waited forever).
+        daemon.update(DaemonStatus(state: .ready, version: "current", startedAt: "t", bays: []))
+        let stale = DaemonStatus(state: .ready, version: "stale", startedAt: "t", bays: [])
+        try await withServer(configuration(), status: { stale }) { _ in
+            let path = socketPath
+            let versions = try await onThread {
+                let client = try ControlClient(socketPath: path)
+                var versions = [try client.call(.status(watch: true, id: "w")).status?.version ?? "?"]
+                while versions.last != "current" { versions.append(try client.next().status?.version ?? "?") }
+                return versions
+            }
+            #expect(versions == ["stale", "current"])
         }
     }
 

@@ -56,7 +56,7 @@ import Testing
     @Test func aStartFinishesAShredACrashInterrupted() throws {
         let item = try trashedItem(seed: 1)
         // The crash: the catalog committed the shred, the object was not removed yet.
-        _ = try state.catalog.shred([item], at: Date()) { _ in [] }
+        _ = try state.catalog.shred([item], at: Date()) { _, _ in [] }
         #expect(objectExists(item))
         ShredService.finishInterrupted(catalog: state.catalog, store: state.store, logger: quietLogger, stop: StopSignal())
         #expect(!objectExists(item))

@@ -138,10 +138,11 @@ import Testing
             events: { _ in [] }, by: root)
         _ = try catalog.approveDeletion(request.id, who: "account:bob", at: Date(), events: { _ in [] }, by: root)
         let shreddedAt = Date()
-        let shredded = try catalog.shred(try catalog.itemsToShred(at: shreddedAt), at: shreddedAt) {
-            [AuditEvent(action: .itemShredded, itemID: $0.id)]
+        let shredded = try catalog.shred(try catalog.itemsToShred(at: shreddedAt), at: shreddedAt) { item, request in
+            [.itemShredded(item, request: request)]
         }
         #expect(shredded.map(\.id) == [doomed.id])
+        #expect(try catalog.checkpointTruncating(), "no reader is in the way of the WAL's truncation")
         // Its object is deliberately left in the store (a shred interrupted before the unlink): the
         // backup must not copy a tombstone's object even when it is there. Removed from the backup
         // directory too, so a copy would show.

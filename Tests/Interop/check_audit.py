@@ -2,13 +2,15 @@
 """An independent checker of a Custody audit log, written from docs/audit-log.md alone.
 
 It walks the hash chain, cross-checks the catalog against the chain (the store's creation entry,
-every item's item.stored facts, every item.stored entry's item) and checks anchor files. It needs
-only the Python standard library and read access to the state directory; it writes nothing.
+every item's item.stored facts, every item.stored entry's item, every tombstone's item.shredded
+entry), checks anchor files and deletion receipts (`custody deletion receipt ITEM --json`). It
+needs only the Python standard library and read access to the state directory; it writes nothing.
 
-    python3 check_audit.py --state STATE [--anchors FILE]... [--json]
+    python3 check_audit.py --state STATE [--anchors FILE]... [--receipt FILE]... [--json]
 
 Exit status 0 when everything checks, 1 when something does not, 2 when the catalog cannot be read.
-Each finding is one line: `chain: ...`, `catalog ITEM FIELD: ...` or `anchor FILE:SEQ: ...`.
+Each finding is one line: `chain: ...`, `catalog ITEM FIELD: ...`, `anchor FILE:SEQ: ...` or
+`receipt FILE: ...`.
 """
 
 import argparse
@@ -124,6 +126,8 @@ def check_catalog(db, findings):
             entry.setdefault("verified", seq)
         elif action in REMOVALS:
             entry["removed"] = (seq, action)
+        elif action == "item.shredded":
+            entry["shredded"] = seq
 
     db.row_factory = sqlite3.Row
     seen = set()
@@ -147,6 +151,11 @@ def check_catalog(db, findings):
                 findings.append(f"catalog {item} {key}: catalog {actual!r}, item.stored entry {seq} {recorded.get(key)!r}")
         if row["state"] == "verified" and "verified" not in entry:
             findings.append(f"catalog {item} state: verified, but no item.verified entry")
+        erased = row["wrapped_key"] == bytes(len(row["wrapped_key"]))
+        if erased and "shredded" not in entry:
+            findings.append(f"catalog {item} wrapped_key: erased, but no item.shredded entry records a shred")
+        elif "shredded" in entry and not erased:
+            findings.append(f"catalog {item} wrapped_key: item.shredded entry {entry['shredded']} records a shred, yet the key is there")
     db.row_factory = None
     for item, entry in sorted(entries.items()):
         if "stored" in entry and "removed" not in entry and item not in seen:
@@ -178,10 +187,69 @@ def check_anchors(db, path, findings):
     return count
 
 
+def check_receipt(db, path, findings):
+    """A deletion receipt: its entries are the chain's, whole and unaltered; they record the item's
+    storing, a request and an approval by two different actors, and the shred; the catalog agrees."""
+    def finding(text):
+        findings.append(f"receipt {path}: {text}")
+
+    with open(path, encoding="utf-8") as f:
+        try:
+            receipt = json.load(f)
+            tombstone, entries = receipt["tombstone"], receipt["audit"]
+            item, deletion = tombstone["item"], str(tombstone["deletion"])
+        except (ValueError, KeyError, TypeError):
+            finding("not a deletion receipt (custody deletion receipt ITEM --json)")
+            return
+    by_action = {}
+    for e in entries:
+        try:
+            digest = entry_hash(e["seq"], bytes.fromhex(e["prev_hash"]), e["at_ms"], e["actor"], e["action"],
+                                e.get("item"), e["detail"])
+        except (KeyError, TypeError, ValueError):
+            finding(f"entry {e.get('seq')} is incomplete: it cannot be checked")
+            continue
+        if digest.hex() != e["hash"]:
+            finding(f"entry {e['seq']} does not match its own hash: it was altered")
+            continue
+        row = db.execute("SELECT hash FROM audit WHERE seq = ?", (e["seq"],)).fetchone()
+        if row is None or row[0].hex() != e["hash"]:
+            finding(f"entry {e['seq']} is not the chain's entry {e['seq']}")
+            continue
+        by_action.setdefault(e["action"], []).append((e, json.loads(e["detail"])))
+    head = db.execute("SELECT hash FROM audit WHERE seq = ?", (receipt.get("audit_head_seq"),)).fetchone()
+    if head is None or head[0].hex() != receipt.get("audit_head_hash"):
+        finding("the chain no longer holds the receipt's head: entries were rewritten or cut off")
+    stored = [d for e, d in by_action.get("item.stored", []) if e.get("item") == item]
+    if not stored or stored[0].get("sha256") != tombstone["sha256"] \
+            or stored[0].get("ciphertext_sha256") != tombstone["ciphertext_sha256"]:
+        finding(f"no item.stored entry records item {item} with the receipt's hashes")
+    requested = [e for e, d in by_action.get("deletion.requested", []) if d.get("deletion") == deletion]
+    approved = [e for e, d in by_action.get("deletion.approved", []) if d.get("deletion") == deletion]
+    if not requested or not approved:
+        finding(f"the request and approval entries of deletion #{deletion} are not both there")
+    elif requested[0]["actor"] == approved[0]["actor"]:
+        finding(f"deletion #{deletion} was approved by its own requester")
+    shredded = [d for e, d in by_action.get("item.shredded", [])
+                if e.get("item") == item and d.get("deletion", deletion) == deletion]
+    if not shredded or shredded[0].get("sha256") != tombstone["sha256"]:
+        finding(f"no item.shredded entry records the shred of item {item}")
+    row = db.execute("SELECT wrapped_key FROM item WHERE id = ?", (item,)).fetchone()
+    if row is None:
+        finding(f"the catalog has no tombstone of item {item}")
+    elif row[0] != bytes(len(row[0])):
+        finding(f"item {item} still has its wrapped key: it was not erased")
+    state = db.execute("SELECT state FROM deletion_item WHERE item_id = ? AND request_id = ?",
+                       (item, int(deletion))).fetchone()
+    if state is None or state[0] != "shredded":
+        finding(f"the catalog does not record item {item} as shredded by deletion #{deletion}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--state", required=True)
     parser.add_argument("--anchors", action="append", default=[])
+    parser.add_argument("--receipt", action="append", default=[])
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     try:
@@ -190,6 +258,8 @@ def main(argv=None):
         entries, head = check_chain(db, findings)
         check_catalog(db, findings)
         anchors = sum(check_anchors(db, path, findings) for path in args.anchors)
+        for path in args.receipt:
+            check_receipt(db, path, findings)
     except (sqlite3.Error, OSError) as error:
         print(f"check_audit: cannot read {args.state}: {error}", file=sys.stderr)
         return 2

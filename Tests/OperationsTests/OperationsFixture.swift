@@ -103,8 +103,10 @@ final class OperationsFixture: Sendable {
                 deviceID: device, root: "/import", path: RawPath("DCIM/\(seed).mp4"), size: 10,
                 modificationTimeNanoseconds: 5),
             ingestedAt: now, verifiedAt: nil)
-        try catalog.recordStored([record], events: [])
-        try catalog.recordVerified([record.id], events: [])
+        // The entries ingest writes, so the chain records each item as it would in a real store.
+        try catalog.recordStored([record], events: [AuditEvent(action: .itemStored, itemID: record.id, detail: record.storedFacts)])
+        try catalog.recordVerified(
+            [record.id], events: [AuditEvent(action: .itemVerified, itemID: record.id, detail: ["sha256": record.sha256.hex])])
         var metadata = MediaMetadata(kind: .video)
         metadata.nameFields = MediaMetadata.NameFields(
             rule: "test", deviceID: nil, officerID: officer, dateTime: nil, sequence: nil)

@@ -33,7 +33,8 @@ extension EvidenceCatalog {
     /// still says what was recorded: the chain starts at the store's creation entry (whose key
     /// fingerprint is the store's); every item has its `item.stored` entry (and `item.verified`, once
     /// verified) and its write-once facts equal what that entry recorded; every `item.stored` entry
-    /// has its item, or an entry recording why it is gone.
+    /// has its item, or an entry recording why it is gone; an item's key is erased (a tombstone) if
+    /// and only if an `item.shredded` entry records its shred.
     ///
     /// One pass: items by id merged with the audit entries about items by item id, so memory stays
     /// flat at millions of items. Reads only.
@@ -41,7 +42,7 @@ extension EvidenceCatalog {
     public func crossCheckAuditChain() throws -> [AuditDiscrepancy] {
         try read { db in
             var found = try Self.checkGenesis(db)
-            let actions = [AuditAction.itemStored, .itemVerified] + Self.removalActions
+            let actions = [AuditAction.itemStored, .itemVerified, .itemShredded] + Self.removalActions
             let entries = try Row.fetchCursor(
                 db,
                 sql: """
@@ -163,6 +164,13 @@ extension EvidenceCatalog {
         if record.state == .verified, entries.verified == nil {
             found.append(problem("state", "the catalog says verified, but no item.verified entry records it"))
         }
+        switch (record.isTombstone, entries.shredded) {
+        case (true, nil):
+            found.append(problem("wrapped_key", "its key is erased, but no item.shredded entry records a shred"))
+        case (false, let shred?):
+            found.append(problem("wrapped_key", "its item.shredded entry (\(shred)) records a shred, yet the key is still there"))
+        default: break
+        }
         return found
     }
 
@@ -182,6 +190,7 @@ extension EvidenceCatalog {
 private struct ItemEntries {
     var stored: (sequence: Int64, detail: String)?
     var verified: Int64?
+    var shredded: Int64?
     var removed: (sequence: Int64, action: String)?
 
     mutating func add(_ row: Row) {
@@ -192,6 +201,8 @@ private struct ItemEntries {
             if stored == nil { stored = (sequence, row["detail"]) }
         case AuditAction.itemVerified.rawValue:
             verified = verified ?? sequence
+        case AuditAction.itemShredded.rawValue:
+            shredded = shredded ?? sequence
         default:
             removed = (sequence, action)
         }

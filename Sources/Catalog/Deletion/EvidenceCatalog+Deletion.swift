@@ -209,26 +209,30 @@ extension EvidenceCatalog {
     }
 
     /// Crypto-shreds `items` in one transaction: each deletion moves to `shredded` and the schema's
-    /// trigger erases the wrapped key in the same statement; `events` are appended with it. Then the
-    /// WAL is checkpointed and truncated, so no page of the database, its WAL or its shared memory
-    /// still holds a key (`secure_delete` is on for every connection, so freed space is zeroed).
+    /// trigger erases the wrapped key in the same statement; `events` (given each item and the number
+    /// of the deletion request that took it, so the chain links the two) are appended with it.
     /// Items no longer trashed (restored, stopped by a hold) are left alone. Returns the shredded ones;
-    /// the caller then removes their objects (`EvidenceStore.shredObject`).
-    /// - Throws: `CatalogError`; nothing is erased when it throws before the commit.
-    public func shred(_ items: [ItemRecord], at now: Date, events: (ItemRecord) -> [AuditEvent]) throws -> [ItemRecord] {
+    /// the caller then checkpoints and truncates the WAL (`checkpointTruncating`), so no page of the
+    /// database, its WAL or its shared memory still holds a key (`secure_delete` is on for every
+    /// connection, so freed space is zeroed), and removes their objects (`EvidenceStore.shredObject`).
+    /// - Throws: `CatalogError`; nothing is erased when it throws.
+    public func shred(_ items: [ItemRecord], at now: Date, events: (ItemRecord, Int64) -> [AuditEvent]) throws
+        -> [ItemRecord]
+    {
         let shredded = try write { db in
             var done: [ItemRecord] = []
             for item in items {
-                try db.execute(
-                    sql: "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed'",
-                    arguments: [now.catalogMilliseconds, item.id.description])
-                guard db.changesCount == 1 else { continue }
-                try AuditChain.append(events(item), actor: actor, at: now, in: db)
+                guard
+                    let request = try Int64.fetchOne(
+                        db,
+                        sql: "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed' RETURNING request_id",
+                        arguments: [now.catalogMilliseconds, item.id.description])
+                else { continue }
+                try AuditChain.append(events(item, request), actor: actor, at: now, in: db)
                 done.append(item)
             }
             return done
         }
-        try checkpointTruncating()
         return shredded
     }
 
@@ -245,15 +249,20 @@ extension EvidenceCatalog {
         }
     }
 
-    /// Copies every WAL page into the database and truncates the WAL to nothing.
-    /// - Throws: `CatalogError.database` when readers kept it from completing (the next call retries).
-    public func checkpointTruncating() throws {
-        let busy = try writeWithoutTransaction { db in
-            try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 1
-        }
-        guard busy == 0 else {
-            throw CatalogError(
-                code: .database, message: "the catalog's WAL could not be checkpointed (readers were active); it is retried")
+    /// Copies every WAL page into the database and truncates the WAL to nothing, if no reader is in
+    /// the way now. It does not wait for readers: a truncating checkpoint holds the writer lock while
+    /// it waits, and every ingest commit would wait behind it.
+    /// - Returns: false when a reader or writer kept it from completing; call again later.
+    /// - Throws: `CatalogError` when the catalog cannot be written.
+    public func checkpointTruncating() throws -> Bool {
+        try writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 0")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
+            do {
+                return try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") == 0
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                return false
+            }
         }
     }
 

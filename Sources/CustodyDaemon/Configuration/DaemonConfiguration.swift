@@ -83,7 +83,7 @@ public struct DaemonConfiguration: Sendable {
         /// Time between the starts of two retention passes.
         public var retentionPassSeconds: Double = 24 * 3600
         /// Whether the retention and shred services run in the daemon.
-        public var servicesEnabled: Bool = false
+        public var servicesEnabled: Bool = true
         public init() {}
     }
 

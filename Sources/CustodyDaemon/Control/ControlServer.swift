@@ -358,7 +358,10 @@ public final class ControlServer: Service, Sendable {
         guard let wake = WakePipe() else { return }
         let watcher = hub.subscribe(wake)
         defer { hub.unsubscribe(watcher) }
-        var seen = hub.generation
+        // Nothing counts as seen yet: a change published between the first answer and this line would
+        // otherwise be taken as already sent, and a watcher could wait forever on a bay that finished.
+        // The first pass compares the hub's latest with the first answer and sends it only if it differs.
+        var seen: UInt64?
         var last = first.status ?? hub.latest ?? handler.status()
         guard respond(first, to: peer, logger: logger) else { return }
         var lastSent = ContinuousClock.now

@@ -8,8 +8,10 @@ import ServiceLifecycle
 /// the retention schedule and once at start. Order, so a crash at any instant leaves either a
 /// trashed, intact item or a tombstone: (1) one catalog transaction moves each deletion to
 /// `shredded`, whose trigger erases the wrapped key, with the `item.shredded` entries; (2) the WAL is
-/// checkpointed and truncated; (3) each object is overwritten, fsynced and unlinked. At start, step
-/// (3) runs again for every tombstone, so objects a crash left behind are removed (idempotent).
+/// checkpointed and truncated, when no reader is in the way (retried with backoff; never waiting with
+/// the writer lock held, which would stall ingest); (3) each object is overwritten, fsynced and
+/// unlinked. At start, steps (2) and (3) run again for every tombstone, so a checkpoint or objects a
+/// crash left behind are finished (idempotent).
 struct ShredService: Service {
     let configuration: DaemonConfiguration.Deletion
     let catalog: EvidenceCatalog
@@ -39,7 +41,7 @@ struct ShredService: Service {
             // No tombstone, no shred to finish: a TRUNCATE checkpoint waits for readers and holds the
             // writer meanwhile, so it is not taken for nothing.
             if tombstones.isEmpty { return }
-            try catalog.checkpointTruncating()
+            truncateWAL(catalog: catalog, logger: logger, stop: stop)
             // Only those whose object a crash left: the others cost a failed chmod each, no sync.
             let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
             if !stop.isRaised { try store.shredObjects(left) }
@@ -55,16 +57,10 @@ struct ShredService: Service {
             while !stop.isRaised {
                 let due = try catalog.itemsToShred(at: now)
                 if due.isEmpty { break }
-                let shredded = try catalog.shred(due, at: now) { item in
-                    [
-                        AuditEvent(
-                            action: .itemShredded, itemID: item.id,
-                            detail: [
-                                "sha256": item.sha256.hex, "ciphertext_sha256": item.ciphertextSHA256.hex,
-                                "size": "\(item.size)", "method": "wrapped key erased; object overwritten and unlinked",
-                            ])
-                    ]
+                let shredded = try catalog.shred(due, at: now) { item, request in
+                    [.itemShredded(item, request: request)]
                 }
+                if !shredded.isEmpty { truncateWAL(catalog: catalog, logger: logger, stop: stop) }
                 try store.shredObjects(shredded.map(\.ciphertextSHA256))
                 total += shredded.count
                 // Stopped by a hold or a restore between the read and the shred: nothing left to take.
@@ -74,6 +70,29 @@ struct ShredService: Service {
         } catch {
             logger.error("shred pass failed; retried at the next pass", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+extension ShredService {
+    /// Checkpoints and truncates the catalog's WAL, so no page of it holds an erased key, retrying
+    /// while readers are in the way: up to about a minute, then the next pass or start tries again.
+    static func truncateWAL(catalog: EvidenceCatalog, logger: Logger, stop: StopSignal, attempts: Int = 12) {
+        let wait = TransientRetry.waiting(until: stop)
+        var delay = Duration.milliseconds(50)
+        for attempt in 1...attempts where !stop.isRaised {
+            do {
+                if try catalog.checkpointTruncating() { return }
+            } catch {
+                logger.error("the catalog's WAL could not be checkpointed", metadata: ["error": "\(error)"])
+                return
+            }
+            if attempt < attempts {
+                wait(delay)
+                delay = min(delay * 2, .seconds(10))
+            }
+        }
+        logger.warning(
+            "readers kept the catalog's WAL from being truncated after a shred; the erased keys' old pages stay in it until the next pass or start")
     }
 }
 

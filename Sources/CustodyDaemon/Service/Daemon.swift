@@ -89,8 +89,6 @@ public struct Daemon: Sendable {
             services.append(
                 .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
         }
-        // Off by default for now: with them in the group, a UMockdev JieLi cable-pull test's dock
-        // session stays in `preparing` (cause not found yet); `[deletion] services = true` runs them.
         if configuration.deletion.servicesEnabled {
             services.append(
                 .init(service: RetentionService(configuration: configuration.deletion, catalog: context.catalog, logger: logger)))

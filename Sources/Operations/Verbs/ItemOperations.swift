@@ -52,6 +52,7 @@ extension Operations {
         detail.review = ItemReviewView(
             try catalog.reviewFacts(for: record.id, at: context.now),
             decision: try catalog.retention(of: record.id, at: context.now))
+        if record.isTombstone { detail.tombstone = try catalog.tombstone(of: record.id).map(TombstoneView.init) }
         return .item(detail, id: context.request.id)
     }
 
