@@ -45,13 +45,3 @@ public struct BackupSnapshotRecord: Sendable, Equatable {
         prunedAt = (row["pruned_at"] as Int64?).map(Date.init(catalogMilliseconds:))
     }
 }
-
-extension Sequence<BackupSnapshotRecord> {
-    /// Until when a backup may still hold the wrapped key of an item shredded at `shreddedAt`: the
-    /// latest `expiresAt` of the snapshots made before the shred and not pruned; nil when none is
-    /// left. A snapshot past its `expiresAt` but not yet pruned still holds the key: a receipt that
-    /// finds a date in the past says "due for pruning since" rather than "gone".
-    public func keyHeldUntil(shreddedAt: Date) -> Date? {
-        filter { $0.mayHoldKey(ofItemShreddedAt: shreddedAt) }.map(\.expiresAt).max()
-    }
-}
