@@ -234,6 +234,15 @@ let package = Package(
         ),
         .testTarget(name: "RetentionTests", dependencies: ["Retention"], swiftSettings: strict),
         .testTarget(
+            name: "BackupsTests",
+            dependencies: [
+                "Backups", "Catalog", "EvidenceStore", "CustodyCore", "CustodyTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CustodydTests",
             // Catalog: a test shreds an item through the catalog's own deletion steps, as the daemon does.
             dependencies: ["CustodyTesting", "CustodyCore", "ControlProtocol", "Catalog"],

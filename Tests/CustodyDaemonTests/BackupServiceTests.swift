@@ -40,6 +40,18 @@ import Testing
         #expect(BackupService.nextDue(records: [], into: target, every: 600, lastFailure: now, now: now) == now + 600)
     }
 
+    @Test func runCheckRefusesABackupDirectoryWithNoDiskOrInsideTheState() {
+        var configuration = DaemonConfiguration(stateDirectory: FilePath(directory.file("state")))
+        configuration.control.socketGroup = nil
+        configuration.control.allowedGroups = []
+        configuration.backup.directory = FilePath(directory.file("backup"))
+        #expect(configuration.problemsOnThisMachine().isEmpty, "made at the first backup")
+        configuration.backup.directory = FilePath(directory.file("no-disk/backup"))
+        #expect(configuration.problemsOnThisMachine().contains { $0.contains("neither") })
+        configuration.backup.directory = FilePath(directory.file("state/backup"))
+        #expect(configuration.problemsOnThisMachine().contains { $0.contains("inside the state directory") })
+    }
+
     @Test func aPassBacksUpThenPrunesWhatExpired() throws {
         var configuration = DaemonConfiguration.Backup()
         configuration.lifetimeSeconds = 86_400

@@ -162,6 +162,16 @@ import Testing
         // What a deletion receipt reads: the first backup still holds the key, until it expires.
         let records = try catalog.backupSnapshots()
         #expect(records.map { $0.mayHoldKey(ofItemShreddedAt: shreddedAt) } == [true, false])
+
+        // Restored, the later snapshot is a working store whose tombstone stays a tombstone.
+        let restoredState = fixture.directory.file("restored")
+        let restored = try custodyd("restore", "--from", snapshot, "--state", restoredState)
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try !objects(in: restoredState).contains(doomedObject))
+        let deep = try custodyd("verify", "--deep", "--state", restoredState, "--key-file", fixture.key)
+        #expect(deep.status == 0 && deep.stdout.contains("1 items checked (deep), 1 passed"), "\(deep.stdout)")
+        let chain = try custodyd("audit", "verify", "--state", restoredState)
+        #expect(chain.status == 0, "\(chain.stdout)")
     }
 
     /// Whether any 16-byte window of `key` occurs in the file.

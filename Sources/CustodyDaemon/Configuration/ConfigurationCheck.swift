@@ -7,7 +7,8 @@ import SystemPackage
 
 extension DaemonConfiguration {
     /// What `run` would reject on this machine that the file's syntax cannot show: groups that do
-    /// not exist, watched folders or an anchor file's directory that are not there. `run --check`
+    /// not exist, watched folders, an anchor file's or a backup directory's directory that are not
+    /// there, a backup directory inside the state directory. `run --check`
     /// reports them, and `run` refuses to start with any of them before it takes the store lock or
     /// writes anything. Empty when the configuration can run.
     public func problemsOnThisMachine() -> [String] {
@@ -30,6 +31,19 @@ extension DaemonConfiguration {
             problems.append(
                 "[audit] anchor_file: the directory \(anchorFile.removingLastComponent()) does not exist; create it (or mount it) first"
             )
+        }
+        if let directory = backup.directory {
+            // The backup directory itself may be made at the first backup, but not its disk.
+            if !Self.isDirectory(directory) && !Self.isDirectory(directory.removingLastComponent()) {
+                problems.append(
+                    "[backup] directory: neither \(directory) nor its parent exists; create it (or mount its disk) first"
+                )
+            }
+            if directory == stateDirectory || directory.starts(with: stateDirectory) {
+                problems.append(
+                    "[backup] directory: \(directory) is inside the state directory \(stateDirectory); put backups on another disk"
+                )
+            }
         }
         return problems
     }
