@@ -33,8 +33,9 @@ public enum ReportCSV {
         let i = report.integrity
         tables.append(
             [
-                ["# integrity"], ["fixity_failures", "last_fixity_pass", "audit_head_seq", "audit_head_hash"],
-                ["\(i.fixityFailures)", i.lastFixityPass ?? "", i.auditHeadSeq.map(String.init) ?? "", i.auditHeadHash ?? ""],
+                ["# integrity"],
+                ["fixity_failures", "fixity_failures_in_period", "last_fixity_pass", "audit_head_seq", "audit_head_hash"],
+                ["\(i.fixityFailures)", "\(i.fixityFailuresInPeriod)", i.lastFixityPass ?? "", i.auditHeadSeq.map(String.init) ?? "", i.auditHeadHash ?? ""],
             ])
         return tables.map { table in table.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") }
             .joined(separator: "\n\n") + "\n"

@@ -41,7 +41,8 @@ public enum ReportHTML {
             \(figure("categorisation.oldest_uncategorized_days", number(c.oldestUncategorizedDays))) days.
             Categories: \(c.categories.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(figure("categorisation.categories.\($0.key)", "\($0.value)"))" }.joined(separator: ", "))</p>
             <h2>Integrity</h2>
-            <p>Fixity failures \(figure("integrity.fixity_failures", "\(i.fixityFailures)")); last fixity pass
+            <p>Fixity failures open \(figure("integrity.fixity_failures", "\(i.fixityFailures)")), found in the period
+            \(figure("integrity.fixity_failures_in_period", "\(i.fixityFailuresInPeriod)")); last fixity pass
             \(escape(i.lastFixityPass.map(time.text) ?? "never")); audit head
             #\(figure("integrity.audit_head_seq", i.auditHeadSeq.map(String.init) ?? "-"))
             <code>\(escape(i.auditHeadHash ?? ""))</code>.</p>

@@ -39,7 +39,7 @@ public enum ReportText {
                     .joined(separator: ", ")),
             "",
             "Integrity",
-            "  fixity failures \(report.integrity.fixityFailures); last fixity pass \(report.integrity.lastFixityPass.map(time.text) ?? "never")",
+            "  fixity failures \(report.integrity.fixityFailures) open, \(report.integrity.fixityFailuresInPeriod) found in the period; last fixity pass \(report.integrity.lastFixityPass.map(time.text) ?? "never")",
             "  audit head #\(report.integrity.auditHeadSeq.map(String.init) ?? "-") \(report.integrity.auditHeadHash ?? "")",
         ]
         return lines

@@ -87,7 +87,7 @@ struct ReportHTMLTests {
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
         #expect(tables[3].hasSuffix("3,2,0.4,3"))
         #expect(tables[6].hasSuffix("4,10"))
-        #expect(tables[8].hasSuffix("1,,42,ab01\n"))
+        #expect(tables[8].hasSuffix("1,0,,42,ab01\n"))
     }
 
     /// `data-figure` paths and the text they mark.

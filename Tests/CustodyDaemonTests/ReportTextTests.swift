@@ -29,7 +29,7 @@ import Testing
         #expect(text.contains("  never viewed: 3"))
         #expect(text.contains("  uncategorized 4, oldest 10.0 days"))
         #expect(text.contains("  categories used: traffic-stop 2"))
-        #expect(text.contains("  fixity failures 1; last fixity pass never"))
+        #expect(text.contains("  fixity failures 1 open, 0 found in the period; last fixity pass never"))
         #expect(text.contains("  audit head #42 ab"))
     }
 }

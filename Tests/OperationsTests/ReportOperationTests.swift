@@ -48,4 +48,29 @@ import Testing
         #expect(all.integrity.auditHeadSeq.map { $0 < audited[0].sequence } == true)
         _ = alices
     }
+
+    @Test func integrityCountsTheScopesOpenFixityFailuresWhateverTheirItemsPeriod() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH", until: fixture.now.addingTimeInterval(100 * 86_400),
+            requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        let old = try fixture.item(officer: "P1", seed: 1)
+        let souths = try fixture.item(officer: "P2", seed: 2)
+        try fixture.catalog.recordFixityFailure(old, at: fixture.now, events: [])
+        try fixture.catalog.recordFixityFailure(souths, at: fixture.now, events: [])
+        // 40 days on, both items are older than the default period; their failures are still open.
+        fixture.advance(by: 40 * 86_400)
+        let recent = try fixture.item(officer: "P1", seed: 3)
+        try fixture.item(officer: "P1", seed: 4)
+        try fixture.catalog.recordFixityFailure(recent, at: fixture.now, events: [])
+        fixture.advance(by: 60)
+
+        let all = try #require(try fixture.expectOK(.report, as: F.root).report)
+        #expect(all.items == 2)
+        #expect(all.integrity.fixityFailures == 3 && all.integrity.fixityFailuresInPeriod == 1)
+        // Carol's scope is NORTH: Alice's two failures, not Bob's.
+        let carols = try #require(try fixture.expectOK(.report, as: F.caller("carol")).report)
+        #expect(carols.integrity.fixityFailures == 2 && carols.integrity.fixityFailuresInPeriod == 1)
+    }
 }

@@ -16,13 +16,12 @@ import Testing
     /// An item ingested `age` before now, recorded `delay` hours before its ingest (nil: no clock).
     func item(
         _ id: String, _ officer: String?, _ unit: String?, delay: Double?, age: TimeInterval, state: String?,
-        outcome: String? = nil, categories: [String] = [], failed: Bool = false, viewed: Bool
+        outcome: String? = nil, categories: [String] = [], viewed: Bool
     ) -> SupervisionItemFacts {
         let ingested = now.addingTimeInterval(-age)
         return SupervisionItemFacts(
             id: id, officer: officer, unit: unit, recordedAt: delay.map { ingested.addingTimeInterval(-$0 * hour) },
-            ingestedAt: ingested, reviewState: state, outcome: outcome, categories: categories, fixityFailed: failed,
-            viewed: viewed)
+            ingestedAt: ingested, reviewState: state, outcome: outcome, categories: categories, viewed: viewed)
     }
 
     var facts: [SupervisionItemFacts] {
@@ -33,7 +32,7 @@ import Testing
             item(
                 "d", "P2", "SOUTH", delay: 50, age: 40 * day, state: "reviewed", outcome: "non_compliant",
                 categories: ["traffic-stop", "use-of-force"], viewed: false),
-            item("e", "P2", "SOUTH", delay: nil, age: 1 * day, state: "pending", failed: true, viewed: false),
+            item("e", "P2", "SOUTH", delay: nil, age: 1 * day, state: "pending", viewed: false),
             item("f", nil, nil, delay: 20, age: 2 * hour, state: nil, viewed: true),
         ]
     }
@@ -41,6 +40,8 @@ import Testing
     var report: SupervisionReportView {
         SupervisionFigures.report(
             facts, from: now.addingTimeInterval(-60 * day), to: now, now: now, scope: "all",
+            // Found 70 days ago (before the period), 5 days ago, and 1 hour ago.
+            fixityFailures: [now.addingTimeInterval(-70 * day), now.addingTimeInterval(-5 * day), now.addingTimeInterval(-hour)],
             integrity: .init(fixityFailures: 0, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
     }
 
@@ -83,14 +84,16 @@ import Testing
         #expect(categorisation.categories == ["traffic-stop": 2, "use-of-force": 1])
     }
 
-    @Test func integrityCountsFixityFailuresAndCarriesTheChainHead() {
-        #expect(report.integrity == .init(fixityFailures: 1, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
+    @Test func integrityCountsEveryOpenFixityFailureAndThoseOfThePeriodAndCarriesTheChainHead() {
+        #expect(
+            report.integrity
+                == .init(fixityFailures: 3, fixityFailuresInPeriod: 2, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
         #expect(report.items == 6)
     }
 
     @Test func noItemsGiveNoFiguresRatherThanZeros() {
         let empty = SupervisionFigures.report(
-            [], from: now.addingTimeInterval(-day), to: now, now: now, scope: "all",
+            [], from: now.addingTimeInterval(-day), to: now, now: now, scope: "all", fixityFailures: [],
             integrity: .init(fixityFailures: 0, lastFixityPass: nil, auditHeadSeq: nil, auditHeadHash: nil))
         #expect(empty.timeliness.overall == .init(items: 0, medianHours: nil, p90Hours: nil, within24hShare: nil))
         #expect(empty.review.reviewedShare == nil && empty.categorisation.oldestUncategorizedDays == nil)

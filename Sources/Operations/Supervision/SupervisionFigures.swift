@@ -8,18 +8,21 @@ public enum SupervisionFigures {
     /// An item ingested more than this long after it was recorded is late.
     static let lateAfter: TimeInterval = 24 * 3_600
 
-    /// The report over `facts`, judged at `now`.
+    /// The report over `facts`, judged at `now`; `fixityFailures` are when the scope's stored items
+    /// failed a fixity check, whatever their period; `integrity` brings the last pass and the chain head.
     public static func report(
         _ facts: [SupervisionItemFacts], from: Date, to: Date, now: Date, scope: String,
-        integrity: SupervisionReportView.Integrity
+        fixityFailures: [Date], integrity: SupervisionReportView.Integrity
     ) -> SupervisionReportView {
         SupervisionReportView(
             from: Timestamps.rfc3339(from), to: Timestamps.rfc3339(to), generatedAt: Timestamps.rfc3339(now),
             scope: scope, items: facts.count, timeliness: timeliness(facts), review: review(facts, now: now),
             categorisation: categorisation(facts, now: now),
             integrity: .init(
-                fixityFailures: facts.filter(\.fixityFailed).count, lastFixityPass: integrity.lastFixityPass,
-                auditHeadSeq: integrity.auditHeadSeq, auditHeadHash: integrity.auditHeadHash))
+                fixityFailures: fixityFailures.count,
+                fixityFailuresInPeriod: fixityFailures.filter { $0 >= from && $0 < to }.count,
+                lastFixityPass: integrity.lastFixityPass, auditHeadSeq: integrity.auditHeadSeq,
+                auditHeadHash: integrity.auditHeadHash))
     }
 
     /// Recorded-at → ingested-at, overall, per officer and per unit, and the late items.

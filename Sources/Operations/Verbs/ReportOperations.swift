@@ -20,12 +20,15 @@ extension Operations {
         let principal = context.principal
         filter.scope = principal.has(.auditor) ? .all : AccessPolicy.itemScope(for: principal)
         let facts = try catalog.supervisionFacts(matching: filter)
+        let failures = try catalog.supervisionFixityFailures(matching: filter)
         let head = try catalog.auditHead()
+        // The counts come from `failures`; this carries what is not counted.
         let integrity = SupervisionReportView.Integrity(
-            fixityFailures: 0, lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
+            fixityFailures: failures.count, lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
             auditHeadSeq: head?.sequence, auditHeadHash: head.map { Hex.encode($0.hash) })
         let report = SupervisionFigures.report(
-            facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, integrity: integrity)
+            facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, fixityFailures: failures,
+            integrity: integrity)
         try allowance.record(
             .reportViewed,
             [
