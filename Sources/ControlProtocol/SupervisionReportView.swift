@@ -16,6 +16,8 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     public var review: Review
     public var categorisation: Categorisation
     public var integrity: Integrity
+    /// Retention as of `generated_at` (SupervisionSectionViews.swift).
+    public var retention = Retention()
 
     /// Recorded-at → ingested-at delays of a group of items.
     public struct Delays: Codable, Sendable, Equatable {
@@ -187,7 +189,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case from, to, scope, items, timeliness, review, categorisation, integrity
+        case from, to, scope, items, timeliness, review, categorisation, integrity, retention
         case generatedAt = "generated_at"
     }
 }

@@ -37,6 +37,16 @@ public enum ReportCSV {
                 ["fixity_failures", "fixity_failures_in_period", "last_fixity_pass", "audit_head_seq", "audit_head_hash"],
                 ["\(i.fixityFailures)", "\(i.fixityFailuresInPeriod)", i.lastFixityPass ?? "", i.auditHeadSeq.map(String.init) ?? "", i.auditHeadHash ?? ""],
             ])
+        let retention = report.retention
+        tables.append(
+            [
+                ["# retention"], ["due", "deletions_next_72h", "deletions_next_30d", "holds_active", "held_items"],
+                [
+                    "\(retention.due)", "\(retention.deletionsNext72h)", "\(retention.deletionsNext30d)",
+                    "\(retention.holdsActive)", "\(retention.heldItems)",
+                ],
+            ])
+        tables.append([["# holds"], ["hold", "matter", "items"]] + retention.holds.map { ["\($0.id)", $0.matter, "\($0.items)"] })
         return tables.map { table in table.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") }
             .joined(separator: "\n\n") + "\n"
     }

@@ -46,6 +46,7 @@ public enum ReportHTML {
             \(escape(i.lastFixityPass.map(time.text) ?? "never")); audit head
             #\(figure("integrity.audit_head_seq", i.auditHeadSeq.map(String.init) ?? "-"))
             <code>\(escape(i.auditHeadHash ?? ""))</code>.</p>
+            \(retention(report.retention))
             """
         return """
             <!DOCTYPE html>

@@ -42,7 +42,17 @@ public enum ReportText {
             "  fixity failures \(report.integrity.fixityFailures) open, \(report.integrity.fixityFailuresInPeriod) found in the period; last fixity pass \(report.integrity.lastFixityPass.map(time.text) ?? "never")",
             "  audit head #\(report.integrity.auditHeadSeq.map(String.init) ?? "-") \(report.integrity.auditHeadHash ?? "")",
         ]
+        lines += retention(report.retention)
         return lines
+    }
+
+    static func retention(_ retention: SupervisionReportView.Retention) -> [String] {
+        [
+            "",
+            "Retention (now)",
+            "  due \(retention.due); leaving the trash within 72 h \(retention.deletionsNext72h), within 30 days \(retention.deletionsNext30d)",
+            "  holds active \(retention.holdsActive), items held \(retention.heldItems)",
+        ] + retention.holds.map { "    #\($0.id) \($0.matter): \($0.items) item\($0.items == 1 ? "" : "s")" }
     }
 
     static func delays(_ label: String, _ figures: SupervisionReportView.Delays) -> String {

@@ -22,7 +22,7 @@ struct ReportHTMLTests {
             byUnit: ["NORTH": p1], lateCount: 2, late: ["d", "c"], unmeasured: 1)
         timeliness.histogram = zip(["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"], [0, 1, 1, 1, 1, 1, 0])
             .map { .init(age: $0, items: $1) }
-        return SupervisionReportView(
+        var report = SupervisionReportView(
             from: "2027-01-01T00:00:00.000Z", to: "2027-01-31T00:00:00.000Z", generatedAt: "2027-01-31T00:00:00.000Z",
             scope: "all", items: 6, timeliness: timeliness,
             review: .init(
@@ -33,6 +33,10 @@ struct ReportHTMLTests {
                 ], outcomes: ["ok": 1, "non_compliant": 1], neverViewed: 3),
             categorisation: .init(uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2, "use-of-force": 1]),
             integrity: .init(fixityFailures: 1, lastFixityPass: nil, auditHeadSeq: 42, auditHeadHash: "ab01"))
+        report.retention = .init(
+            due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
+            holds: [.init(id: 5, matter: "case, 2024-7", items: 4)])
+        return report
     }()
 
     func chromium(_ arguments: [String], in directory: TemporaryDirectory) throws -> ProcessResult {
@@ -65,6 +69,7 @@ struct ReportHTMLTests {
             #expect(Double(shown) == expected, "\(path): page \(shown), JSON \(String(describing: expected))")
         }
         #expect(figures["review.pending"] == "3" && figures["timeliness.overall.within_24h_share"] == "0.6")
+        #expect(figures["retention.due"] == "3" && figures["retention.held_items"] == "4")
 
         // Rendered: a screenshot of the page is far larger than one of a blank page of the same size.
         let shot = directory.path + "/report.png"
@@ -81,13 +86,15 @@ struct ReportHTMLTests {
         let tables = ReportCSV.text(report).components(separatedBy: "\n\n")
         #expect(tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
             "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
-            "# categorisation", "# categories", "# integrity",
+            "# categorisation", "# categories", "# integrity", "# retention", "# holds",
         ])
         #expect(tables[0].contains("overall,,5,20,50,0.6"))
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
         #expect(tables[3].hasSuffix("3,2,0.4,3"))
         #expect(tables[6].hasSuffix("4,10"))
-        #expect(tables[8].hasSuffix("1,0,,42,ab01\n"))
+        #expect(tables[8].hasSuffix("1,0,,42,ab01"))
+        #expect(tables[9].hasSuffix("3,1,2,1,4"))
+        #expect(tables[10].hasSuffix("5,\"case, 2024-7\",4\n"))
     }
 
     /// `data-figure` paths and the text they mark.

@@ -7,7 +7,7 @@ import Testing
 @Suite struct ReportTextTests {
     @Test func theTextViewCarriesEachSectionsFigures() {
         let delays = SupervisionReportView.Delays(items: 5, medianHours: 20, p90Hours: 50, within24hShare: 0.6)
-        let report = SupervisionReportView(
+        var report = SupervisionReportView(
             from: "2027-01-01T00:00:00.000Z", to: "2027-01-31T00:00:00.000Z", generatedAt: "2027-01-31T00:00:00.000Z",
             scope: "all", items: 6,
             timeliness: .init(overall: delays, byOfficer: ["P1": delays], byUnit: [:], lateCount: 2, late: ["d", "c"], unmeasured: 1),
@@ -17,6 +17,9 @@ import Testing
                 neverViewed: 3),
             categorisation: .init(uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2]),
             integrity: .init(fixityFailures: 1, lastFixityPass: nil, auditHeadSeq: 42, auditHeadHash: "ab"))
+        report.retention = .init(
+            due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
+            holds: [.init(id: 5, matter: "case 2024-7", items: 4)])
         let text = ReportText.lines(report, time: .chosen(utc: true))
         #expect(text[0] == "Supervision report, 2027-01-01 00:00:00 +00:00 to 2027-01-31 00:00:00 +00:00; 6 items, scope all")
         #expect(text.contains("  all                                5        20.0        50.0      60.0 %"))
@@ -31,5 +34,8 @@ import Testing
         #expect(text.contains("  categories used: traffic-stop 2"))
         #expect(text.contains("  fixity failures 1 open, 0 found in the period; last fixity pass never"))
         #expect(text.contains("  audit head #42 ab"))
+        #expect(text.contains("  due 3; leaving the trash within 72 h 1, within 30 days 2"))
+        #expect(text.contains("  holds active 1, items held 4"))
+        #expect(text.contains("    #5 case 2024-7: 4 items"))
     }
 }

@@ -99,3 +99,22 @@ import Testing
         #expect(empty.review.reviewedShare == nil && empty.categorisation.oldestUncategorizedDays == nil)
     }
 }
+
+/// The sections about what stands now, from facts chosen so each figure is counted by hand.
+@Suite struct SupervisionSectionFiguresTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let hour: TimeInterval = 3_600
+    let day: TimeInterval = 86_400
+
+    @Test func retentionCountsTheTrashEndingWithin72HoursAnd30DaysOverdueIncluded() {
+        let facts = SupervisionRetentionFacts(
+            due: 4,
+            // Overdue by an hour, in 71 h, exactly 72 h (not within), 29 days, 31 days.
+            purgeAfter: [-hour, 71 * hour, 72 * hour, 29 * day, 31 * day].map(now.addingTimeInterval),
+            holds: [.init(id: 7, matter: "b", items: 2), .init(id: 3, matter: "a", items: 1)], heldItems: 3)
+        let retention = SupervisionFigures.retention(facts, now: now)
+        #expect(retention.due == 4 && retention.deletionsNext72h == 2 && retention.deletionsNext30d == 4)
+        #expect(retention.holdsActive == 2 && retention.heldItems == 3)
+        #expect(retention.holds == [.init(id: 3, matter: "a", items: 1), .init(id: 7, matter: "b", items: 2)])
+    }
+}

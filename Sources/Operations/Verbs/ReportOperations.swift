@@ -26,9 +26,11 @@ extension Operations {
         let integrity = SupervisionReportView.Integrity(
             fixityFailures: failures.count, lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
             auditHeadSeq: head?.sequence, auditHeadHash: head.map { Hex.encode($0.hash) })
-        let report = SupervisionFigures.report(
+        var report = SupervisionFigures.report(
             facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, fixityFailures: failures,
             integrity: integrity)
+        report.retention = SupervisionFigures.retention(
+            try catalog.supervisionRetentionFacts(matching: filter), now: context.now)
         try allowance.record(
             .reportViewed,
             [
