@@ -18,6 +18,8 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     public var integrity: Integrity
     /// Retention as of `generated_at` (SupervisionSectionViews.swift).
     public var retention = Retention()
+    /// The registry now and the period's dock sessions.
+    public var devices = Devices()
 
     /// Recorded-at → ingested-at delays of a group of items.
     public struct Delays: Codable, Sendable, Equatable {
@@ -189,7 +191,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case from, to, scope, items, timeliness, review, categorisation, integrity, retention
+        case from, to, scope, items, timeliness, review, categorisation, integrity, retention, devices
         case generatedAt = "generated_at"
     }
 }

@@ -50,4 +50,124 @@ extension SupervisionReportView {
             case heldItems = "held_items"
         }
     }
+
+    /// Devices (the `device` registry and the dock sessions of the audit log).
+    public struct Devices: Codable, Sendable, Equatable {
+        /// Days without a dock after which an in-service device is listed.
+        public var idleDays: Int
+        /// In-service devices not docked for `idleDays` days (never docked: `last_docked_at` absent).
+        public var notDocked: [Idle]
+        /// Dock sessions of the period whose device clock was off by more than 3 s per day since
+        /// Custody last set it (GA/T 947; one day when it never did), worst first.
+        public var clockDrift: [Drift]
+        /// Serials of devices in maintenance now.
+        public var inMaintenance: [String]
+        /// Dock sessions of the period that ended failed, or partial (undocked, interrupted, or done
+        /// with files that failed).
+        public var failedSessions: Int
+        public var partialSessions: Int
+        /// Those sessions, newest first, the first 100.
+        public var sessions: [Session]
+
+        public init(
+            idleDays: Int = 7, notDocked: [Idle] = [], clockDrift: [Drift] = [], inMaintenance: [String] = [],
+            failedSessions: Int = 0, partialSessions: Int = 0, sessions: [Session] = []
+        ) {
+            self.idleDays = idleDays
+            self.notDocked = notDocked
+            self.clockDrift = clockDrift
+            self.inMaintenance = inMaintenance
+            self.failedSessions = failedSessions
+            self.partialSessions = partialSessions
+            self.sessions = sessions
+        }
+
+        /// A device not docked lately.
+        public struct Idle: Codable, Sendable, Equatable {
+            public var serial: String
+            public var lastDockedAt: String?
+            /// Days since its last dock; absent when it never docked.
+            public var days: Double?
+
+            public init(serial: String, lastDockedAt: String?, days: Double?) {
+                self.serial = serial
+                self.lastDockedAt = lastDockedAt
+                self.days = days
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case serial, days
+                case lastDockedAt = "last_docked_at"
+            }
+        }
+
+        /// A dock whose device clock drifted too far.
+        public struct Drift: Codable, Sendable, Equatable {
+            public var serial: String
+            public var session: String
+            public var dockedAt: String
+            /// The clock's offset at the dock, seconds (device minus system), and over how many days
+            /// since it was last set (at least one, whole days, as the dock judged it).
+            public var offsetSeconds: Double
+            public var days: Double
+            public var secondsPerDay: Double
+
+            public init(serial: String, session: String, dockedAt: String, offsetSeconds: Double, days: Double, secondsPerDay: Double) {
+                self.serial = serial
+                self.session = session
+                self.dockedAt = dockedAt
+                self.offsetSeconds = offsetSeconds
+                self.days = days
+                self.secondsPerDay = secondsPerDay
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case serial, session, days
+                case dockedAt = "docked_at"
+                case offsetSeconds = "offset_seconds"
+                case secondsPerDay = "seconds_per_day"
+            }
+        }
+
+        /// A dock session that did not end well.
+        public struct Session: Codable, Sendable, Equatable {
+            public var session: String
+            /// Absent when the session failed before the device said who it is.
+            public var serial: String?
+            public var bay: String?
+            public var finishedAt: String
+            /// `failed`, `undocked`, `interrupted` or `done` (with failed files).
+            public var outcome: String
+            public var verified: Int?
+            public var failed: Int?
+
+            public init(
+                session: String, serial: String?, bay: String?, finishedAt: String, outcome: String, verified: Int?,
+                failed: Int?
+            ) {
+                self.session = session
+                self.serial = serial
+                self.bay = bay
+                self.finishedAt = finishedAt
+                self.outcome = outcome
+                self.verified = verified
+                self.failed = failed
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case session, serial, bay, outcome, verified, failed
+                case finishedAt = "finished_at"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sessions
+            case idleDays = "idle_days"
+            case notDocked = "not_docked"
+            case clockDrift = "clock_drift"
+            case inMaintenance = "in_maintenance"
+            case failedSessions = "failed_sessions"
+            case partialSessions = "partial_sessions"
+        }
+    }
 }

@@ -47,6 +47,30 @@ public enum ReportCSV {
                 ],
             ])
         tables.append([["# holds"], ["hold", "matter", "items"]] + retention.holds.map { ["\($0.id)", $0.matter, "\($0.items)"] })
+        let devices = report.devices
+        tables.append(
+            [
+                ["# devices"],
+                ["idle_days", "not_docked", "clock_drift", "in_maintenance", "failed_sessions", "partial_sessions"],
+                [
+                    "\(devices.idleDays)", "\(devices.notDocked.count)", "\(devices.clockDrift.count)",
+                    "\(devices.inMaintenance.count)", "\(devices.failedSessions)", "\(devices.partialSessions)",
+                ],
+            ])
+        tables.append(
+            [["# not_docked"], ["serial", "last_docked_at", "days"]]
+                + devices.notDocked.map { [$0.serial, $0.lastDockedAt ?? "", ReportHTML.number($0.days)] })
+        tables.append(
+            [["# clock_drift"], ["serial", "session", "docked_at", "offset_seconds", "days", "seconds_per_day"]]
+                + devices.clockDrift.map {
+                    [$0.serial, $0.session, $0.dockedAt, ReportHTML.number($0.offsetSeconds), ReportHTML.number($0.days), ReportHTML.number($0.secondsPerDay)]
+                })
+        tables.append([["# in_maintenance"], ["serial"]] + devices.inMaintenance.map { [$0] })
+        tables.append(
+            [["# dock_sessions"], ["session", "serial", "bay", "finished_at", "outcome", "verified", "failed"]]
+                + devices.sessions.map {
+                    [$0.session, $0.serial ?? "", $0.bay ?? "", $0.finishedAt, $0.outcome, $0.verified.map(String.init) ?? "", $0.failed.map(String.init) ?? ""]
+                })
         return tables.map { table in table.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") }
             .joined(separator: "\n\n") + "\n"
     }

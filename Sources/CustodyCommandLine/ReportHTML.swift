@@ -47,6 +47,7 @@ public enum ReportHTML {
             #\(figure("integrity.audit_head_seq", i.auditHeadSeq.map(String.init) ?? "-"))
             <code>\(escape(i.auditHeadHash ?? ""))</code>.</p>
             \(retention(report.retention))
+            \(devices(report.devices, time: time))
             """
         return """
             <!DOCTYPE html>

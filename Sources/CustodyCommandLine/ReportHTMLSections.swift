@@ -4,7 +4,7 @@ import Foundation
 /// The report page's sections about what stands now: retention, devices, access, storage.
 extension ReportHTML {
     static func retention(_ retention: SupervisionReportView.Retention) -> String {
-        var html = """
+        let html = """
             <h2>Retention (now)</h2>
             <p>Due \(figure("retention.due", "\(retention.due)")); leaving the trash within 72 h
             \(figure("retention.deletions_next_72h", "\(retention.deletionsNext72h)")), within 30 days
@@ -12,13 +12,42 @@ extension ReportHTML {
             \(figure("retention.holds_active", "\(retention.holdsActive)")), items held
             \(figure("retention.held_items", "\(retention.heldItems)")).</p>
             """
-        if !retention.holds.isEmpty {
-            html += "\n<table><tr><th>hold</th><th>matter</th><th>items</th></tr>\n"
-            for hold in retention.holds {
-                html += "<tr><td>#\(hold.id)</td><td>\(escape(hold.matter))</td><td>\(hold.items)</td></tr>\n"
-            }
-            html += "</table>"
-        }
+        return html + table(["hold", "matter", "items"], retention.holds.map { ["#\($0.id)", $0.matter, "\($0.items)"] })
+    }
+
+    static func devices(_ devices: SupervisionReportView.Devices, time: TimeDisplay) -> String {
+        var html = """
+            <h2>Devices</h2>
+            <p>Not docked for \(figure("devices.idle_days", "\(devices.idleDays)")) days: \(devices.notDocked.count);
+            clock drift over 3 s a day: \(devices.clockDrift.count); in maintenance:
+            \(devices.inMaintenance.isEmpty ? "none" : escape(devices.inMaintenance.joined(separator: ", "))).
+            Dock sessions failed \(figure("devices.failed_sessions", "\(devices.failedSessions)")), partial
+            \(figure("devices.partial_sessions", "\(devices.partialSessions)")).</p>
+            """
+        html += table(
+            ["device", "last docked", "days"],
+            devices.notDocked.map { [$0.serial, $0.lastDockedAt.map(time.text) ?? "never", number($0.days)] })
+        html += table(
+            ["device", "docked", "offset s", "days", "s a day"],
+            devices.clockDrift.map {
+                [$0.serial, time.text($0.dockedAt), number($0.offsetSeconds), number($0.days), number($0.secondsPerDay)]
+            })
+        html += table(
+            ["finished", "device", "bay", "outcome", "verified", "failed"],
+            devices.sessions.map {
+                [
+                    time.text($0.finishedAt), $0.serial ?? "-", $0.bay ?? "-", $0.outcome, $0.verified.map(String.init) ?? "-",
+                    $0.failed.map(String.init) ?? "-",
+                ]
+            })
         return html
+    }
+
+    /// A table of `rows` under `headings`, every cell escaped; nothing when there are no rows.
+    static func table(_ headings: [String], _ rows: [[String]]) -> String {
+        guard !rows.isEmpty else { return "" }
+        var html = "\n<table><tr>" + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+        for row in rows { html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
+        return html + "</table>"
     }
 }

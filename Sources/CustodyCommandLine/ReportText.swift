@@ -43,6 +43,32 @@ public enum ReportText {
             "  audit head #\(report.integrity.auditHeadSeq.map(String.init) ?? "-") \(report.integrity.auditHeadHash ?? "")",
         ]
         lines += retention(report.retention)
+        lines += devices(report.devices, time: time)
+        return lines
+    }
+
+    static func devices(_ devices: SupervisionReportView.Devices, time: TimeDisplay) -> [String] {
+        var lines = ["", "Devices", "  not docked for \(devices.idleDays) days: \(devices.notDocked.count)"]
+        for idle in devices.notDocked {
+            lines.append(
+                "    \(idle.serial) "
+                    + (idle.lastDockedAt.map { "last docked \(time.text($0))" + (idle.days.map { String(format: " (%.1f days)", $0) } ?? "") }
+                        ?? "never docked"))
+        }
+        lines.append("  clock drift over 3 s a day: \(devices.clockDrift.count)")
+        for drift in devices.clockDrift {
+            lines.append(
+                "    \(drift.serial) " + String(format: "%+.0f s over %.0f day", drift.offsetSeconds, drift.days)
+                    + (drift.days == 1 ? "" : "s") + String(format: " (%.1f s a day), docked ", drift.secondsPerDay)
+                    + time.text(drift.dockedAt))
+        }
+        lines.append("  in maintenance: " + (devices.inMaintenance.isEmpty ? "none" : devices.inMaintenance.joined(separator: ", ")))
+        lines.append("  dock sessions failed \(devices.failedSessions), partial \(devices.partialSessions)")
+        for session in devices.sessions {
+            var line = "    \(time.text(session.finishedAt)) \(session.serial ?? "-") bay \(session.bay ?? "-") \(session.outcome)"
+            if let verified = session.verified, let failed = session.failed { line += ", \(verified) verified, \(failed) failed" }
+            lines.append(line)
+        }
         return lines
     }
 

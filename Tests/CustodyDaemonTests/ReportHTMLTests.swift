@@ -36,6 +36,7 @@ struct ReportHTMLTests {
         report.retention = .init(
             due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
             holds: [.init(id: 5, matter: "case, 2024-7", items: 4)])
+        report.devices = ReportTextTests.devices
         return report
     }()
 
@@ -70,6 +71,8 @@ struct ReportHTMLTests {
         }
         #expect(figures["review.pending"] == "3" && figures["timeliness.overall.within_24h_share"] == "0.6")
         #expect(figures["retention.due"] == "3" && figures["retention.held_items"] == "4")
+        #expect(figures["devices.failed_sessions"] == "1" && figures["devices.idle_days"] == "7")
+        #expect(dom.stdout.contains("<td>SN-B</td><td>2027-01-20 00:00:00 +00:00</td><td>11</td>"))
 
         // Rendered: a screenshot of the page is far larger than one of a blank page of the same size.
         let shot = directory.path + "/report.png"
@@ -87,6 +90,7 @@ struct ReportHTMLTests {
         #expect(tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
             "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
             "# categorisation", "# categories", "# integrity", "# retention", "# holds",
+            "# devices", "# not_docked", "# clock_drift", "# in_maintenance", "# dock_sessions",
         ])
         #expect(tables[0].contains("overall,,5,20,50,0.6"))
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
@@ -94,7 +98,12 @@ struct ReportHTMLTests {
         #expect(tables[6].hasSuffix("4,10"))
         #expect(tables[8].hasSuffix("1,0,,42,ab01"))
         #expect(tables[9].hasSuffix("3,1,2,1,4"))
-        #expect(tables[10].hasSuffix("5,\"case, 2024-7\",4\n"))
+        #expect(tables[10].hasSuffix("5,\"case, 2024-7\",4"))
+        #expect(tables[11].hasSuffix("7,2,1,1,1,1"))
+        #expect(tables[12].hasSuffix("SN-C,,-\nSN-B,2027-01-20T00:00:00.000Z,11"))
+        #expect(tables[13].hasSuffix("SN-A,s2,2027-01-30T00:00:00.000Z,-8,1,8"))
+        #expect(tables[14].hasSuffix("serial\nSN-D"))
+        #expect(tables[15].hasSuffix("s1,,1,2027-01-29T00:00:00.000Z,failed,0,3\n"))
     }
 
     /// `data-figure` paths and the text they mark.

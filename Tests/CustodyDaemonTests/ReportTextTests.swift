@@ -20,6 +20,7 @@ import Testing
         report.retention = .init(
             due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
             holds: [.init(id: 5, matter: "case 2024-7", items: 4)])
+        report.devices = Self.devices
         let text = ReportText.lines(report, time: .chosen(utc: true))
         #expect(text[0] == "Supervision report, 2027-01-01 00:00:00 +00:00 to 2027-01-31 00:00:00 +00:00; 6 items, scope all")
         #expect(text.contains("  all                                5        20.0        50.0      60.0 %"))
@@ -37,5 +38,30 @@ import Testing
         #expect(text.contains("  due 3; leaving the trash within 72 h 1, within 30 days 2"))
         #expect(text.contains("  holds active 1, items held 4"))
         #expect(text.contains("    #5 case 2024-7: 4 items"))
+        #expect(text.contains("  not docked for 7 days: 2"))
+        #expect(text.contains("    SN-C never docked"))
+        #expect(text.contains("    SN-B last docked 2027-01-20 00:00:00 +00:00 (11.0 days)"))
+        #expect(text.contains("  clock drift over 3 s a day: 1"))
+        #expect(text.contains("    SN-A -8 s over 1 day (8.0 s a day), docked 2027-01-30 00:00:00 +00:00"))
+        #expect(text.contains("  in maintenance: SN-D"))
+        #expect(text.contains("  dock sessions failed 1, partial 1"))
+        #expect(text.contains("    2027-01-30 01:00:00 +00:00 SN-A bay 2 interrupted"))
+        #expect(text.contains("    2027-01-29 00:00:00 +00:00 - bay 1 failed, 0 verified, 3 failed"))
     }
+
+    /// A devices section with one of each kind of line.
+    static let devices = SupervisionReportView.Devices(
+        idleDays: 7,
+        notDocked: [
+            .init(serial: "SN-C", lastDockedAt: nil, days: nil),
+            .init(serial: "SN-B", lastDockedAt: "2027-01-20T00:00:00.000Z", days: 11),
+        ],
+        clockDrift: [
+            .init(serial: "SN-A", session: "s2", dockedAt: "2027-01-30T00:00:00.000Z", offsetSeconds: -8, days: 1, secondsPerDay: 8)
+        ],
+        inMaintenance: ["SN-D"], failedSessions: 1, partialSessions: 1,
+        sessions: [
+            .init(session: "s2", serial: "SN-A", bay: "2", finishedAt: "2027-01-30T01:00:00.000Z", outcome: "interrupted", verified: nil, failed: nil),
+            .init(session: "s1", serial: nil, bay: "1", finishedAt: "2027-01-29T00:00:00.000Z", outcome: "failed", verified: 0, failed: 3),
+        ])
 }

@@ -5,6 +5,7 @@ import CustodyTesting
 import Foundation
 import Testing
 
+@testable import Catalog
 @testable import Operations
 
 /// The report's sections about what stands now (retention, devices, access, storage), through the
@@ -77,5 +78,98 @@ import Testing
         #expect(later.deletionsNext72h == 1 && later.deletionsNext30d == 2)
         fixture.advance(by: 9 * Self.day)
         #expect(try report(fixture).retention.deletionsNext72h == 2)
+    }
+
+    /// An audit entry written at `date` (the dock writes at the real time; the test chooses it).
+    func audit(_ action: AuditAction, _ detail: [String: String], at date: Date, in fixture: F) throws {
+        try fixture.catalog.write { db in
+            try AuditChain.append([AuditEvent(action: action, detail: detail)], actor: fixture.catalog.actor, at: date, in: db)
+        }
+    }
+
+    func device(_ serial: String, holder: String?, in fixture: F) throws {
+        var arguments = ControlArguments()
+        arguments.serial = serial
+        arguments.family = "ambarella"
+        try fixture.expectOK(.deviceAdd, arguments, as: F.root)
+        guard let holder else { return }
+        arguments.person = holder
+        try fixture.expectOK(.deviceAssign, arguments, as: F.root)
+    }
+
+    @Test func devicesListIdleDevicesClockDriftMaintenanceAndSessionsThatEndedBadly() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        try fixture.grant(.reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        let now = fixture.now
+        func ago(_ days: Double) -> Date { now.addingTimeInterval(-days * Self.day) }
+        // SN-A and SN-D are Alice's (NORTH-1), SN-B Bob's (SOUTH), SN-C nobody's; SN-D in maintenance, SN-E retired.
+        try device("SN-A", holder: "P1", in: fixture)
+        try device("SN-B", holder: "P2", in: fixture)
+        try device("SN-C", holder: nil, in: fixture)
+        try device("SN-D", holder: "P1", in: fixture)
+        try device("SN-E", holder: nil, in: fixture)
+        var maintenance = ControlArguments()
+        maintenance.serial = "SN-D"
+        maintenance.what = "battery"
+        maintenance.result = "sent to the vendor"
+        maintenance.status = "in_maintenance"
+        try fixture.expectOK(.deviceMaintenance, maintenance, as: F.root)
+        var retire = ControlArguments(reason: "broken screen")
+        retire.serial = "SN-E"
+        try fixture.expectOK(.deviceRetire, retire, as: F.root)
+
+        let (old, a, a2, b, x, previous) = (EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID())
+        func started(_ session: EvidenceID, _ serial: String, offset: Int?, at date: Date) throws {
+            var detail = ["session": session.description, "bay": "1", "device": serial]
+            detail["clock_offset_seconds"] = offset.map(String.init)
+            try audit(.dockStarted, detail, at: date, in: fixture)
+        }
+        func finished(_ session: EvidenceID, _ outcome: String, failed: Int? = nil, at date: Date) throws {
+            var detail = ["session": session.description, "bay": "1", "outcome": outcome]
+            if let failed { (detail["verified"], detail["failed"]) = ("5", "\(failed)") }
+            try audit(.dockFinished, detail, at: date, in: fixture)
+        }
+        // SN-A: a session begun before the period and undocked within it; its clock set 12 days ago by
+        // another session, then 40 s off 10 days later (4 s a day: too much), set again, and 8 s off a
+        // day after that (8 s a day), a session interrupted.
+        try started(old, "SN-A", offset: nil, at: ago(40))
+        try finished(old, "undocked", at: ago(29))
+        try fixture.catalog.recordClockSet(device: "SN-A", at: ago(12), session: previous)
+        try fixture.catalog.recordClockSet(device: "SN-A", at: ago(2), session: a)
+        try started(a, "SN-A", offset: 40, at: ago(2))
+        try finished(a, "done", failed: 0, at: ago(2).addingTimeInterval(600))
+        try started(a2, "SN-A", offset: -8, at: ago(1))
+        try finished(a2, "interrupted", at: ago(1).addingTimeInterval(3_600))
+        // SN-B: 10 days ago, 2 s off with no recorded set (within 3 s + 1 for one day), two files failed.
+        try started(b, "SN-B", offset: 2, at: ago(10))
+        try finished(b, "done", failed: 2, at: ago(10).addingTimeInterval(3_600))
+        // A session that failed before the device said who it is.
+        try finished(x, "failed", at: ago(1))
+
+        let all = try report(fixture).devices
+        // Not docked for 7 days: SN-C never, SN-B 10 days; SN-D is in maintenance, SN-E retired.
+        #expect(all.idleDays == 7)
+        #expect(all.notDocked == [.init(serial: "SN-C", lastDockedAt: nil, days: nil), .init(serial: "SN-B", lastDockedAt: Timestamps.rfc3339(ago(10)), days: 10)])
+        // a2: 8 s over 1 day; a: 40 s over 10 days (allowed 3 × 10 + 1 = 31). b: 2 s, allowed 4.
+        #expect(all.clockDrift.map(\.session) == [a2.description, a.description])
+        #expect(all.clockDrift.map(\.secondsPerDay) == [8, 4] && all.clockDrift.map(\.days) == [1, 10])
+        #expect(all.clockDrift.first?.offsetSeconds == -8)
+        #expect(all.inMaintenance == ["SN-D"])
+        // Failed: x. Partial: a2 (interrupted), b (2 files failed), old (undocked, its device from its start).
+        #expect(all.failedSessions == 1 && all.partialSessions == 3)
+        #expect(all.sessions.map(\.session) == [a2, x, b, old].map(\.description))
+        #expect(all.sessions.map(\.serial) == ["SN-A", nil, "SN-B", "SN-A"])
+        #expect(all.sessions[2].verified == 5 && all.sessions[2].failed == 2)
+
+        // Carol (NORTH): Alice's SN-A and SN-D only; the unidentified session is nobody's.
+        let carols = try report(fixture, as: F.caller("carol")).devices
+        #expect(carols.notDocked.isEmpty && carols.inMaintenance == ["SN-D"])
+        #expect(carols.clockDrift.map(\.session) == [a2.description, a.description])
+        #expect(carols.failedSessions == 0 && carols.partialSessions == 2)
+        // A period that ended 20 days ago: only the old session, started and undocked within it.
+        let earlier = ControlArguments(from: Timestamps.rfc3339(ago(45)), until: Timestamps.rfc3339(ago(20)))
+        let past = try report(fixture, earlier).devices
+        #expect(past.sessions.map(\.session) == [old.description] && past.clockDrift.isEmpty)
     }
 }

@@ -117,4 +117,24 @@ import Testing
         #expect(retention.holdsActive == 2 && retention.heldItems == 3)
         #expect(retention.holds == [.init(id: 3, matter: "a", items: 1), .init(id: 7, matter: "b", items: 2)])
     }
+
+    @Test func clockDriftIsJudgedAsTheDockJudgesItThreeSecondsADayAndOneMore() {
+        func dock(_ session: String, offset: Double, setDaysBefore: Double?) -> SupervisionDeviceFacts.Dock {
+            let started = now.addingTimeInterval(-hour)
+            return .init(
+                session: session, serial: "SN", bay: nil, startedAt: started, offsetSeconds: offset,
+                lastSetAt: setDaysBefore.map { started.addingTimeInterval(-$0 * day) }, finishedAt: nil, outcome: nil,
+                verified: nil, failed: nil)
+        }
+        // Never set: one day, 4 s allowed. Set 2.5 days before: 3 whole days, 10 s allowed.
+        let facts = SupervisionDeviceFacts(
+            devices: [],
+            docks: [
+                dock("a", offset: 4, setDaysBefore: nil), dock("b", offset: -4.5, setDaysBefore: nil),
+                dock("c", offset: 10, setDaysBefore: 2.5), dock("d", offset: 12, setDaysBefore: 2.5),
+            ])
+        let drift = SupervisionFigures.devices(facts, from: now.addingTimeInterval(-day), to: now, now: now).clockDrift
+        #expect(drift.map(\.session) == ["b", "d"])
+        #expect(drift.map(\.secondsPerDay) == [4.5, 4] && drift.map(\.days) == [1, 3])
+    }
 }

@@ -31,6 +31,8 @@ extension Operations {
             integrity: integrity)
         report.retention = SupervisionFigures.retention(
             try catalog.supervisionRetentionFacts(matching: filter), now: context.now)
+        report.devices = SupervisionFigures.devices(
+            try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to, now: context.now)
         try allowance.record(
             .reportViewed,
             [
