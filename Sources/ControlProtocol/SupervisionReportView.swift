@@ -20,6 +20,8 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     public var retention = Retention()
     /// The registry now and the period's dock sessions.
     public var devices = Devices()
+    /// The period's refusals and the grants now.
+    public var access = Access()
 
     /// Recorded-at → ingested-at delays of a group of items.
     public struct Delays: Codable, Sendable, Equatable {
@@ -191,7 +193,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case from, to, scope, items, timeliness, review, categorisation, integrity, retention, devices
+        case from, to, scope, items, timeliness, review, categorisation, integrity, retention, devices, access
         case generatedAt = "generated_at"
     }
 }

@@ -170,4 +170,56 @@ extension SupervisionReportView {
             case partialSessions = "partial_sessions"
         }
     }
+
+    /// Access (refusals in the audit log, `role_grant` validity and `last_used_at`).
+    public struct Access: Codable, Sendable, Equatable {
+        /// Refusals in the period (`access.denied`, `control.refused`), and per principal.
+        public var refusals: Int
+        public var refusalsByPrincipal: [String: Int]
+        /// Grants in force or approved to start whose validity ends within 14 days.
+        public var expiringSoon: [Grant]
+        /// Grants in force for at least 90 days that authorised no request in the last 90.
+        public var unused: [Grant]
+
+        public init(
+            refusals: Int = 0, refusalsByPrincipal: [String: Int] = [:], expiringSoon: [Grant] = [],
+            unused: [Grant] = []
+        ) {
+            self.refusals = refusals
+            self.refusalsByPrincipal = refusalsByPrincipal
+            self.expiringSoon = expiringSoon
+            self.unused = unused
+        }
+
+        /// One grant.
+        public struct Grant: Codable, Sendable, Equatable {
+            public var id: Int64
+            public var person: String
+            public var role: String
+            public var scope: String?
+            public var validUntil: String
+            public var lastUsedAt: String?
+
+            public init(id: Int64, person: String, role: String, scope: String?, validUntil: String, lastUsedAt: String?) {
+                self.id = id
+                self.person = person
+                self.role = role
+                self.scope = scope
+                self.validUntil = validUntil
+                self.lastUsedAt = lastUsedAt
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case id, person, role, scope
+                case validUntil = "valid_until"
+                case lastUsedAt = "last_used_at"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case refusals, unused
+            case refusalsByPrincipal = "refusals_by_principal"
+            case expiringSoon = "expiring_soon"
+        }
+    }
 }

@@ -71,6 +71,20 @@ public enum ReportCSV {
                 + devices.sessions.map {
                     [$0.session, $0.serial ?? "", $0.bay ?? "", $0.finishedAt, $0.outcome, $0.verified.map(String.init) ?? "", $0.failed.map(String.init) ?? ""]
                 })
+        let access = report.access
+        tables.append(
+            [
+                ["# access"], ["refusals", "expiring_soon", "unused"],
+                ["\(access.refusals)", "\(access.expiringSoon.count)", "\(access.unused.count)"],
+            ])
+        tables.append(
+            [["# refusals"], ["principal", "refusals"]]
+                + access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { [$0.key, "\($0.value)"] })
+        for (name, grants) in [("# expiring_grants", access.expiringSoon), ("# unused_grants", access.unused)] {
+            tables.append(
+                [[name], ["grant", "person", "role", "scope", "valid_until", "last_used_at"]]
+                    + grants.map { ["\($0.id)", $0.person, $0.role, $0.scope ?? "", $0.validUntil, $0.lastUsedAt ?? ""] })
+        }
         return tables.map { table in table.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") }
             .joined(separator: "\n\n") + "\n"
     }

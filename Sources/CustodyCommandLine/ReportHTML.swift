@@ -48,6 +48,7 @@ public enum ReportHTML {
             <code>\(escape(i.auditHeadHash ?? ""))</code>.</p>
             \(retention(report.retention))
             \(devices(report.devices, time: time))
+            \(access(report.access, time: time))
             """
         return """
             <!DOCTYPE html>

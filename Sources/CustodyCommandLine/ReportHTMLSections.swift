@@ -43,10 +43,27 @@ extension ReportHTML {
         return html
     }
 
+    static func access(_ access: SupervisionReportView.Access, time: TimeDisplay) -> String {
+        let grantRow = { (grant: SupervisionReportView.Access.Grant) in
+            [
+                "#\(grant.id)", grant.person, grant.role, grant.scope ?? "-", time.text(grant.validUntil),
+                grant.lastUsedAt.map(time.text) ?? "never",
+            ]
+        }
+        let headings = ["grant", "person", "role", "scope", "valid until", "last used"]
+        return """
+            <h2>Access</h2>
+            <p>Refusals in the period \(figure("access.refusals", "\(access.refusals)"))\(access.refusalsByPrincipal.isEmpty ? "" : ": ")\(
+                escape(access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))).
+            Grants expiring within 14 days: \(access.expiringSoon.count); unused for 90 days: \(access.unused.count).</p>
+            """ + table(headings, access.expiringSoon.map(grantRow), caption: "Expiring within 14 days")
+            + table(headings, access.unused.map(grantRow), caption: "Unused for 90 days")
+    }
+
     /// A table of `rows` under `headings`, every cell escaped; nothing when there are no rows.
-    static func table(_ headings: [String], _ rows: [[String]]) -> String {
+    static func table(_ headings: [String], _ rows: [[String]], caption: String? = nil) -> String {
         guard !rows.isEmpty else { return "" }
-        var html = "\n<table><tr>" + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+        var html = "\n<table>" + (caption.map { "<caption>\(escape($0))</caption>" } ?? "") + "<tr>" + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
         for row in rows { html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
         return html + "</table>"
     }

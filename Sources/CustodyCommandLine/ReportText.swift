@@ -44,7 +44,23 @@ public enum ReportText {
         ]
         lines += retention(report.retention)
         lines += devices(report.devices, time: time)
+        lines += access(report.access, time: time)
         return lines
+    }
+
+    static func access(_ access: SupervisionReportView.Access, time: TimeDisplay) -> [String] {
+        func grant(_ grant: SupervisionReportView.Access.Grant) -> String {
+            "    #\(grant.id) \(grant.person) \(grant.role)" + (grant.scope.map { " of \($0)" } ?? "")
+                + " until \(time.text(grant.validUntil)), last used " + (grant.lastUsedAt.map(time.text) ?? "never")
+        }
+        return [
+            "",
+            "Access",
+            "  refusals \(access.refusals)"
+                + (access.refusalsByPrincipal.isEmpty
+                    ? "" : ": " + access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+            "  grants expiring within 14 days: \(access.expiringSoon.count)",
+        ] + access.expiringSoon.map(grant) + ["  grants unused for 90 days: \(access.unused.count)"] + access.unused.map(grant)
     }
 
     static func devices(_ devices: SupervisionReportView.Devices, time: TimeDisplay) -> [String] {

@@ -37,6 +37,7 @@ struct ReportHTMLTests {
             due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
             holds: [.init(id: 5, matter: "case, 2024-7", items: 4)])
         report.devices = ReportTextTests.devices
+        report.access = ReportTextTests.access
         return report
     }()
 
@@ -73,6 +74,9 @@ struct ReportHTMLTests {
         #expect(figures["retention.due"] == "3" && figures["retention.held_items"] == "4")
         #expect(figures["devices.failed_sessions"] == "1" && figures["devices.idle_days"] == "7")
         #expect(dom.stdout.contains("<td>SN-B</td><td>2027-01-20 00:00:00 +00:00</td><td>11</td>"))
+        #expect(figures["access.refusals"] == "5")
+        #expect(dom.stdout.contains("<caption>Unused for 90 days</caption>"))
+        #expect(dom.stdout.contains("<td>#2</td><td>U1</td><td>auditor</td><td>-</td>"))
 
         // Rendered: a screenshot of the page is far larger than one of a blank page of the same size.
         let shot = directory.path + "/report.png"
@@ -91,6 +95,7 @@ struct ReportHTMLTests {
             "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
             "# categorisation", "# categories", "# integrity", "# retention", "# holds",
             "# devices", "# not_docked", "# clock_drift", "# in_maintenance", "# dock_sessions",
+            "# access", "# refusals", "# expiring_grants", "# unused_grants",
         ])
         #expect(tables[0].contains("overall,,5,20,50,0.6"))
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
@@ -103,7 +108,11 @@ struct ReportHTMLTests {
         #expect(tables[12].hasSuffix("SN-C,,-\nSN-B,2027-01-20T00:00:00.000Z,11"))
         #expect(tables[13].hasSuffix("SN-A,s2,2027-01-30T00:00:00.000Z,-8,1,8"))
         #expect(tables[14].hasSuffix("serial\nSN-D"))
-        #expect(tables[15].hasSuffix("s1,,1,2027-01-29T00:00:00.000Z,failed,0,3\n"))
+        #expect(tables[15].hasSuffix("s1,,1,2027-01-29T00:00:00.000Z,failed,0,3"))
+        #expect(tables[16].hasSuffix("5,1,1"))
+        #expect(tables[17].hasSuffix("P2,2\nuid:4321,3"))
+        #expect(tables[18].hasSuffix("3,R1,reviewer,NORTH,2027-02-05T00:00:00.000Z,2027-01-30T00:00:00.000Z"))
+        #expect(tables[19].hasSuffix("2,U1,auditor,,2027-06-01T00:00:00.000Z,\n"))
     }
 
     /// `data-figure` paths and the text they mark.

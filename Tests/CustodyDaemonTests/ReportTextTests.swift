@@ -21,6 +21,7 @@ import Testing
             due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
             holds: [.init(id: 5, matter: "case 2024-7", items: 4)])
         report.devices = Self.devices
+        report.access = Self.access
         let text = ReportText.lines(report, time: .chosen(utc: true))
         #expect(text[0] == "Supervision report, 2027-01-01 00:00:00 +00:00 to 2027-01-31 00:00:00 +00:00; 6 items, scope all")
         #expect(text.contains("  all                                5        20.0        50.0      60.0 %"))
@@ -47,6 +48,11 @@ import Testing
         #expect(text.contains("  dock sessions failed 1, partial 1"))
         #expect(text.contains("    2027-01-30 01:00:00 +00:00 SN-A bay 2 interrupted"))
         #expect(text.contains("    2027-01-29 00:00:00 +00:00 - bay 1 failed, 0 verified, 3 failed"))
+        #expect(text.contains("  refusals 5: P2 2, uid:4321 3"))
+        #expect(text.contains("  grants expiring within 14 days: 1"))
+        #expect(text.contains("    #3 R1 reviewer of NORTH until 2027-02-05 00:00:00 +00:00, last used 2027-01-30 00:00:00 +00:00"))
+        #expect(text.contains("  grants unused for 90 days: 1"))
+        #expect(text.contains("    #2 U1 auditor until 2027-06-01 00:00:00 +00:00, last used never"))
     }
 
     /// A devices section with one of each kind of line.
@@ -64,4 +70,12 @@ import Testing
             .init(session: "s2", serial: "SN-A", bay: "2", finishedAt: "2027-01-30T01:00:00.000Z", outcome: "interrupted", verified: nil, failed: nil),
             .init(session: "s1", serial: nil, bay: "1", finishedAt: "2027-01-29T00:00:00.000Z", outcome: "failed", verified: 0, failed: 3),
         ])
+
+    /// An access section with a refusal of each kind and a grant of each list.
+    static let access = SupervisionReportView.Access(
+        refusals: 5, refusalsByPrincipal: ["P2": 2, "uid:4321": 3],
+        expiringSoon: [
+            .init(id: 3, person: "R1", role: "reviewer", scope: "NORTH", validUntil: "2027-02-05T00:00:00.000Z", lastUsedAt: "2027-01-30T00:00:00.000Z")
+        ],
+        unused: [.init(id: 2, person: "U1", role: "auditor", scope: nil, validUntil: "2027-06-01T00:00:00.000Z", lastUsedAt: nil)])
 }

@@ -172,4 +172,54 @@ import Testing
         let past = try report(fixture, earlier).devices
         #expect(past.sessions.map(\.session) == [old.description] && past.clockDrift.isEmpty)
     }
+
+    @Test func accessCountsThePeriodsRefusalsAndTheGrantsAboutToExpireOrUnused() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        let start = fixture.now
+        let approvers = [F.root, F.bootstrap]
+        let carols = try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH", until: start.addingTimeInterval(200 * Self.day), requestedAs: F.caller("carol"),
+            approvers: approvers)
+        let erins = try fixture.grant(
+            .auditor, to: "U1", until: start.addingTimeInterval(200 * Self.day), requestedAs: F.caller("erin"), approvers: approvers)
+        // Carol reads the report on day 95 (her grant is used); Erin never uses hers.
+        fixture.advance(by: 95 * Self.day)
+        _ = try report(fixture, as: F.caller("carol"))
+        fixture.advance(by: 5 * Self.day)
+        // Day 100: Alice's and Bob's grants end in 10 and 5 days.
+        let alices = try fixture.grant(
+            .officer, to: "P1", until: fixture.now.addingTimeInterval(10 * Self.day), requestedAs: F.caller("alice"), approvers: approvers)
+        let bobs = try fixture.grant(
+            .officer, to: "P2", until: fixture.now.addingTimeInterval(5 * Self.day), requestedAs: F.caller("bob"), approvers: approvers)
+        // Refusals (the audit log writes them at the real time): Alice once, Bob twice, and three
+        // connections of a uid the socket would not serve, in one entry.
+        let realNow = Date()
+        #expect(fixture.perform(.report, as: F.caller("alice")).error?.code == .forbidden)
+        #expect(fixture.perform(.report, as: F.caller("bob")).error?.code == .forbidden)
+        #expect(fixture.perform(.report, as: F.caller("bob")).error?.code == .forbidden)
+        try fixture.operations.recordRefusedConnection(F.caller("mallory", uid: 4321), refusals: 3, since: realNow)
+        let around = ControlArguments(
+            from: Timestamps.rfc3339(realNow.addingTimeInterval(-60)), until: Timestamps.rfc3339(Date().addingTimeInterval(60)))
+
+        let all = try report(fixture, as: F.root, around).access
+        #expect(all.refusals == 6 && all.refusalsByPrincipal == ["P1": 1, "P2": 2, "uid:4321": 3])
+        // Expiring within 14 days: Bob's (5 days), then Alice's (10); Carol's and Erin's have 100 left.
+        #expect(all.expiringSoon.map(\.id) == [bobs, alices])
+        #expect(all.expiringSoon.first?.validUntil == Timestamps.rfc3339(fixture.now.addingTimeInterval(5 * Self.day)))
+        // Unused for 90 days: Erin's, in force 100 days and never used; Carol's was used on day 95;
+        // Alice's and Bob's are new.
+        #expect(all.unused.map(\.id) == [erins] && all.unused.first?.lastUsedAt == nil && all.unused.first?.role == "auditor")
+        // Carol (NORTH): her units' people only — Alice's refusal, not Bob's nor the uid's; not Bob's grant.
+        let north = try report(fixture, as: F.caller("carol"), around).access
+        #expect(north.refusals == 1 && north.refusalsByPrincipal == ["P1": 1])
+        #expect(north.expiringSoon.map(\.id) == [alices] && north.unused.map(\.id) == [erins])
+        // A period before the refusals counts none.
+        let before = ControlArguments(
+            from: Timestamps.rfc3339(realNow.addingTimeInterval(-7200)), until: Timestamps.rfc3339(realNow.addingTimeInterval(-3600)))
+        #expect(try report(fixture, as: F.root, before).access.refusals == 0)
+        // 91 days after Carol last used hers (the report just above), it is unused too.
+        fixture.advance(by: 91 * Self.day)
+        #expect(try report(fixture).access.unused.map(\.id) == [carols, erins])
+    }
 }

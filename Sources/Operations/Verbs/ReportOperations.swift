@@ -33,6 +33,8 @@ extension Operations {
             try catalog.supervisionRetentionFacts(matching: filter), now: context.now)
         report.devices = SupervisionFigures.devices(
             try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to, now: context.now)
+        report.access = SupervisionFigures.access(
+            try catalog.supervisionAccessFacts(from: from, to: to, matching: filter), now: context.now)
         try allowance.record(
             .reportViewed,
             [
