@@ -22,6 +22,8 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     public var devices = Devices()
     /// The period's refusals and the grants now.
     public var access = Access()
+    /// What the scope's items take now, and how fast it grows.
+    public var storage = Storage()
 
     /// Recorded-at → ingested-at delays of a group of items.
     public struct Delays: Codable, Sendable, Equatable {
@@ -193,7 +195,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case from, to, scope, items, timeliness, review, categorisation, integrity, retention, devices, access
+        case from, to, scope, items, timeliness, review, categorisation, integrity, retention, devices, access, storage
         case generatedAt = "generated_at"
     }
 }

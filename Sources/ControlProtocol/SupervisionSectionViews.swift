@@ -222,4 +222,64 @@ extension SupervisionReportView {
             case expiringSoon = "expiring_soon"
         }
     }
+
+    /// Storage (`item.size`, `item.ciphertext_size`, the state directory's filesystem).
+    public struct Storage: Codable, Sendable, Equatable {
+        /// The scope's stored (not shredded) items: their plaintext size and their objects' size on disk.
+        public var items: Int
+        public var bytes: Int64
+        public var ciphertextBytes: Int64
+        /// Ciphertext bytes ingested in each of the last 8 weeks, oldest first, and stored at each
+        /// week's end (of the items stored now).
+        public var weeks: [Week]
+        /// The state directory's filesystem: free to Custody, and its size.
+        public var freeBytes: Int64?
+        public var filesystemBytes: Int64?
+        /// Ciphertext bytes a week, the mean of the last 4 weeks; and the days until `free_bytes` is
+        /// used at that rate (absent when nothing was ingested).
+        public var weeklyRateBytes: Int64
+        public var daysUntilFull: Double?
+
+        public init(
+            items: Int = 0, bytes: Int64 = 0, ciphertextBytes: Int64 = 0, weeks: [Week] = [], freeBytes: Int64? = nil,
+            filesystemBytes: Int64? = nil, weeklyRateBytes: Int64 = 0, daysUntilFull: Double? = nil
+        ) {
+            self.items = items
+            self.bytes = bytes
+            self.ciphertextBytes = ciphertextBytes
+            self.weeks = weeks
+            self.freeBytes = freeBytes
+            self.filesystemBytes = filesystemBytes
+            self.weeklyRateBytes = weeklyRateBytes
+            self.daysUntilFull = daysUntilFull
+        }
+
+        /// One week, `[from, from + 7 days)`.
+        public struct Week: Codable, Sendable, Equatable {
+            public var from: String
+            public var addedBytes: Int64
+            public var storedBytes: Int64
+
+            public init(from: String, addedBytes: Int64, storedBytes: Int64) {
+                self.from = from
+                self.addedBytes = addedBytes
+                self.storedBytes = storedBytes
+            }
+
+            enum CodingKeys: String, CodingKey {
+                case from
+                case addedBytes = "added_bytes"
+                case storedBytes = "stored_bytes"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case items, bytes, weeks
+            case ciphertextBytes = "ciphertext_bytes"
+            case freeBytes = "free_bytes"
+            case filesystemBytes = "filesystem_bytes"
+            case weeklyRateBytes = "weekly_rate_bytes"
+            case daysUntilFull = "days_until_full"
+        }
+    }
 }

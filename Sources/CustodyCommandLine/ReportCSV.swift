@@ -85,6 +85,23 @@ public enum ReportCSV {
                 [[name], ["grant", "person", "role", "scope", "valid_until", "last_used_at"]]
                     + grants.map { ["\($0.id)", $0.person, $0.role, $0.scope ?? "", $0.validUntil, $0.lastUsedAt ?? ""] })
         }
+        let storage = report.storage
+        tables.append(
+            [
+                ["# storage"],
+                [
+                    "items", "bytes", "ciphertext_bytes", "free_bytes", "filesystem_bytes", "weekly_rate_bytes",
+                    "days_until_full",
+                ],
+                [
+                    "\(storage.items)", "\(storage.bytes)", "\(storage.ciphertextBytes)", storage.freeBytes.map(String.init) ?? "",
+                    storage.filesystemBytes.map(String.init) ?? "", "\(storage.weeklyRateBytes)",
+                    ReportHTML.number(storage.daysUntilFull),
+                ],
+            ])
+        tables.append(
+            [["# storage_weeks"], ["from", "added_bytes", "stored_bytes"]]
+                + storage.weeks.map { [$0.from, "\($0.addedBytes)", "\($0.storedBytes)"] })
         return tables.map { table in table.map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") }
             .joined(separator: "\n\n") + "\n"
     }

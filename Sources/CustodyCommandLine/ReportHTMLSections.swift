@@ -60,6 +60,48 @@ extension ReportHTML {
             + table(headings, access.unused.map(grantRow), caption: "Unused for 90 days")
     }
 
+    static func storage(_ storage: SupervisionReportView.Storage, time: TimeDisplay) -> String {
+        var html = """
+            <h2>Storage (now)</h2>
+            <p>\(figure("storage.items", "\(storage.items)")) items: \(figure("storage.bytes", "\(storage.bytes)")) bytes of
+            content (\(escape(bytes(storage.bytes)))), \(figure("storage.ciphertext_bytes", "\(storage.ciphertextBytes)"))
+            bytes on disk (\(escape(bytes(storage.ciphertextBytes)))).
+            """
+        if let free = storage.freeBytes {
+            html += " Free: \(figure("storage.free_bytes", "\(free)")) bytes (\(escape(bytes(free))))"
+            if let size = storage.filesystemBytes {
+                html += " of \(figure("storage.filesystem_bytes", "\(size)")) (\(escape(bytes(size))))"
+            }
+            html += "."
+        }
+        html += """
+             Growth: \(figure("storage.weekly_rate_bytes", "\(storage.weeklyRateBytes)")) bytes a week, the mean of the last 4 weeks
+            """
+        if let days = storage.daysUntilFull {
+            html += "; full in \(figure("storage.days_until_full", number(days))) days at that rate"
+        }
+        html += ".</p>\n"
+        // The week's start as month and day: the bars are weeks, their dates the table's.
+        let bars = storage.weeks.map { (label: String(time.text($0.from).dropFirst(5).prefix(5)), value: $0.storedBytes) }
+        html += chart(id: "chart-storage", title: "Stored bytes at the end of each week", bars: bars, text: bytes)
+        html += table(
+            ["week from", "added", "stored at its end"],
+            storage.weeks.map { [time.text($0.from), bytes($0.addedBytes), bytes($0.storedBytes)] })
+        return html
+    }
+
+    /// `bytes` for people, in binary units with one decimal (`1.5 GiB`).
+    static func bytes(_ bytes: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while abs(value) >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(bytes) B" : String(format: "%.1f ", value) + units[unit]
+    }
+
     /// A table of `rows` under `headings`, every cell escaped; nothing when there are no rows.
     static func table(_ headings: [String], _ rows: [[String]], caption: String? = nil) -> String {
         guard !rows.isEmpty else { return "" }

@@ -45,6 +45,24 @@ public enum ReportText {
         lines += retention(report.retention)
         lines += devices(report.devices, time: time)
         lines += access(report.access, time: time)
+        lines += storage(report.storage, time: time)
+        return lines
+    }
+
+    static func storage(_ storage: SupervisionReportView.Storage, time: TimeDisplay) -> [String] {
+        let bytes = ReportHTML.bytes
+        var lines = [
+            "",
+            "Storage (now)",
+            "  \(storage.items) item\(storage.items == 1 ? "" : "s"): \(bytes(storage.bytes)) of content, \(bytes(storage.ciphertextBytes)) on disk",
+            "  free " + (storage.freeBytes.map(bytes) ?? "unknown") + (storage.filesystemBytes.map { " of \(bytes($0))" } ?? "")
+                + "; \(bytes(storage.weeklyRateBytes)) a week (mean of the last 4 weeks)"
+                + (storage.daysUntilFull.map { String(format: ", full in %.0f days at that rate", $0) } ?? ""),
+            "  by week (added, then stored at its end):",
+        ]
+        for week in storage.weeks {
+            lines.append("    from \(time.text(week.from))  +\(bytes(week.addedBytes))  \(bytes(week.storedBytes))")
+        }
         return lines
     }
 

@@ -38,6 +38,7 @@ struct ReportHTMLTests {
             holds: [.init(id: 5, matter: "case, 2024-7", items: 4)])
         report.devices = ReportTextTests.devices
         report.access = ReportTextTests.access
+        report.storage = ReportTextTests.storage
         return report
     }()
 
@@ -56,10 +57,16 @@ struct ReportHTMLTests {
         let dom = try chromium(["--dump-dom", "file://" + page], in: directory)
         #expect(dom.status == 0, "\(dom.stderr)")
         // The charts, with one bar per bucket carrying the JSON's count.
-        for (id, bars) in [("chart-timeliness", report.timeliness.histogram), ("chart-backlog", report.review.backlogByAge)] {
+        for (id, bars) in [
+            ("chart-timeliness", report.timeliness.histogram.map { "\($0.items)" }),
+            ("chart-backlog", report.review.backlogByAge.map { "\($0.items)" }),
+            ("chart-storage", report.storage.weeks.map { "\($0.storedBytes)" }),
+        ] {
             let chart = try #require(section(of: dom.stdout, from: "<svg id=\"\(id)\"", to: "</svg>"), "\(id) missing")
-            #expect(values(chart, attribute: "data-value") == bars.map { "\($0.items)" }, "\(id)")
+            #expect(values(chart, attribute: "data-value") == bars, "\(id)")
         }
+        let storageChart = try #require(section(of: dom.stdout, from: "<svg id=\"chart-storage\"", to: "</svg>"))
+        #expect(values(storageChart, attribute: "data-label") == ["01-17", "01-24"])
         // Every figure on the page equals the JSON's value at its path.
         let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as! [String: Any]
         let figures = try figuresOf(dom.stdout)
@@ -75,6 +82,7 @@ struct ReportHTMLTests {
         #expect(figures["devices.failed_sessions"] == "1" && figures["devices.idle_days"] == "7")
         #expect(dom.stdout.contains("<td>SN-B</td><td>2027-01-20 00:00:00 +00:00</td><td>11</td>"))
         #expect(figures["access.refusals"] == "5")
+        #expect(figures["storage.ciphertext_bytes"] == "1677721600" && figures["storage.days_until_full"] == "2800")
         #expect(dom.stdout.contains("<caption>Unused for 90 days</caption>"))
         #expect(dom.stdout.contains("<td>#2</td><td>U1</td><td>auditor</td><td>-</td>"))
 
@@ -95,7 +103,7 @@ struct ReportHTMLTests {
             "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
             "# categorisation", "# categories", "# integrity", "# retention", "# holds",
             "# devices", "# not_docked", "# clock_drift", "# in_maintenance", "# dock_sessions",
-            "# access", "# refusals", "# expiring_grants", "# unused_grants",
+            "# access", "# refusals", "# expiring_grants", "# unused_grants", "# storage", "# storage_weeks",
         ])
         #expect(tables[0].contains("overall,,5,20,50,0.6"))
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
@@ -112,7 +120,9 @@ struct ReportHTMLTests {
         #expect(tables[16].hasSuffix("5,1,1"))
         #expect(tables[17].hasSuffix("P2,2\nuid:4321,3"))
         #expect(tables[18].hasSuffix("3,R1,reviewer,NORTH,2027-02-05T00:00:00.000Z,2027-01-30T00:00:00.000Z"))
-        #expect(tables[19].hasSuffix("2,U1,auditor,,2027-06-01T00:00:00.000Z,\n"))
+        #expect(tables[19].hasSuffix("2,U1,auditor,,2027-06-01T00:00:00.000Z,"))
+        #expect(tables[20].hasSuffix("1200,1610612736,1677721600,107374182400,429496729600,268435456,2800"))
+        #expect(tables[21].hasSuffix("2027-01-24T00:00:00.000Z,536870912,1677721600\n"))
     }
 
     /// `data-figure` paths and the text they mark.

@@ -22,6 +22,7 @@ import Testing
             holds: [.init(id: 5, matter: "case 2024-7", items: 4)])
         report.devices = Self.devices
         report.access = Self.access
+        report.storage = Self.storage
         let text = ReportText.lines(report, time: .chosen(utc: true))
         #expect(text[0] == "Supervision report, 2027-01-01 00:00:00 +00:00 to 2027-01-31 00:00:00 +00:00; 6 items, scope all")
         #expect(text.contains("  all                                5        20.0        50.0      60.0 %"))
@@ -53,6 +54,9 @@ import Testing
         #expect(text.contains("    #3 R1 reviewer of NORTH until 2027-02-05 00:00:00 +00:00, last used 2027-01-30 00:00:00 +00:00"))
         #expect(text.contains("  grants unused for 90 days: 1"))
         #expect(text.contains("    #2 U1 auditor until 2027-06-01 00:00:00 +00:00, last used never"))
+        #expect(text.contains("  1200 items: 1.5 GiB of content, 1.6 GiB on disk"))
+        #expect(text.contains("  free 100.0 GiB of 400.0 GiB; 256.0 MiB a week (mean of the last 4 weeks), full in 2800 days at that rate"))
+        #expect(text.contains("    from 2027-01-24 00:00:00 +00:00  +512.0 MiB  1.6 GiB"))
     }
 
     /// A devices section with one of each kind of line.
@@ -78,4 +82,13 @@ import Testing
             .init(id: 3, person: "R1", role: "reviewer", scope: "NORTH", validUntil: "2027-02-05T00:00:00.000Z", lastUsedAt: "2027-01-30T00:00:00.000Z")
         ],
         unused: [.init(id: 2, person: "U1", role: "auditor", scope: nil, validUntil: "2027-06-01T00:00:00.000Z", lastUsedAt: nil)])
+
+    /// A storage section of two weeks.
+    static let storage = SupervisionReportView.Storage(
+        items: 1200, bytes: 3 << 29, ciphertextBytes: (3 << 29) + (1 << 26),
+        weeks: [
+            .init(from: "2027-01-17T00:00:00.000Z", addedBytes: 0, storedBytes: (1 << 30) + (1 << 26)),
+            .init(from: "2027-01-24T00:00:00.000Z", addedBytes: 1 << 29, storedBytes: (3 << 29) + (1 << 26)),
+        ],
+        freeBytes: 100 << 30, filesystemBytes: 400 << 30, weeklyRateBytes: 1 << 28, daysUntilFull: 2800)
 }

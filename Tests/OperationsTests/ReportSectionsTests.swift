@@ -222,4 +222,48 @@ import Testing
         fixture.advance(by: 91 * Self.day)
         #expect(try report(fixture).access.unused.map(\.id) == [carols, erins])
     }
+
+    @Test func storageSumsTheStoredItemsTheirWeeksAndTheFreeSpace() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH", until: fixture.now.addingTimeInterval(100 * Self.day),
+            requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        // Each fixture item is 10 bytes of content in a 90-byte object. Day 0: a (Alice) and b (Bob);
+        // day 8: c; day 16: d, deleted and shredded on day 31; day 31: e; the report on day 32.
+        try fixture.item(officer: "P1", seed: 1)
+        try fixture.item(officer: "P2", seed: 2)
+        fixture.advance(by: 8 * Self.day)
+        try fixture.item(officer: "P1", seed: 3)
+        fixture.advance(by: 8 * Self.day)
+        let d = try fixture.item(officer: "P1", seed: 4)
+        var request = ControlArguments(reason: "recorded by mistake")
+        request.items = [d.description]
+        request.notDue = true
+        let deletion = try #require(try fixture.expectOK(.deletionRequest, request, as: F.bootstrap).deletion?.id)
+        var approval = ControlArguments()
+        approval.deletion = deletion
+        try fixture.expectOK(.deletionApprove, approval, as: Self.second)
+        fixture.advance(by: 15 * Self.day)
+        let shredded = try fixture.catalog.shred(try fixture.catalog.itemsToShred(at: fixture.now), at: fixture.now) { _ in [] }
+        #expect(shredded.map(\.id) == [d])
+        try fixture.item(officer: "P1", seed: 5)
+        fixture.advance(by: Self.day)
+
+        let all = try report(fixture).storage
+        #expect(all.items == 4 && all.bytes == 40 && all.ciphertextBytes == 360)
+        // Weeks back from day 32: [25, 32) e; [18, 25) none; [11, 18) d, shredded; [4, 11) c; [-3, 4) a, b.
+        #expect(all.weeks.map(\.addedBytes) == [0, 0, 0, 180, 90, 0, 0, 90])
+        #expect(all.weeks.map(\.storedBytes) == [0, 0, 0, 180, 270, 270, 270, 360])
+        #expect(all.weeks.last?.from == Timestamps.rfc3339(fixture.now.addingTimeInterval(-7 * Self.day)))
+        // The last 4 weeks added 90 + 0 + 0 + 90: 45 bytes a week.
+        #expect(all.weeklyRateBytes == 45)
+        let free = try #require(all.freeBytes)
+        #expect(free > 0 && all.filesystemBytes.map { $0 >= free } == true)
+        #expect(all.daysUntilFull == Double(free) / 45 * 7)
+        // Carol (NORTH): Alice's a, c, e.
+        let north = try report(fixture, as: F.caller("carol")).storage
+        #expect(north.items == 3 && north.ciphertextBytes == 270 && north.weeks.map(\.addedBytes) == [0, 0, 0, 90, 90, 0, 0, 90])
+        #expect(north.weeklyRateBytes == 45)
+    }
 }

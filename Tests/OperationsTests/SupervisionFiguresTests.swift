@@ -137,4 +137,20 @@ import Testing
         #expect(drift.map(\.session) == ["b", "d"])
         #expect(drift.map(\.secondsPerDay) == [4.5, 4] && drift.map(\.days) == [1, 3])
     }
+
+    @Test func storageStacksTheWeeksBackFromWhatIsStoredAndProjectsTheRecentRate() {
+        // Stored now 1,000; the weeks back from now added 100, 300, 0, 200, 400 (oldest last).
+        let facts = SupervisionStorageFacts(
+            items: 7, bytes: 900, ciphertextBytes: 1_000, addedByWeekAgo: [100, 300, 0, 200, 400], freeBytes: 1_200,
+            filesystemBytes: 5_000)
+        let storage = SupervisionFigures.storage(facts, now: now)
+        #expect(storage.weeks.map(\.addedBytes) == [400, 200, 0, 300, 100])
+        #expect(storage.weeks.map(\.storedBytes) == [400, 600, 600, 900, 1_000])
+        #expect(storage.weeks.first?.from == Timestamps.rfc3339(now.addingTimeInterval(-5 * 7 * day)))
+        // The last four weeks: (100 + 300 + 0 + 200) / 4 = 150 a week; 1,200 free lasts 8 weeks.
+        #expect(storage.weeklyRateBytes == 150 && storage.daysUntilFull == 56)
+        let idle = SupervisionFigures.storage(
+            .init(items: 0, bytes: 0, ciphertextBytes: 0, addedByWeekAgo: [0, 0], freeBytes: 10, filesystemBytes: 20), now: now)
+        #expect(idle.weeklyRateBytes == 0 && idle.daysUntilFull == nil)
+    }
 }

@@ -35,6 +35,9 @@ extension Operations {
             try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to, now: context.now)
         report.access = SupervisionFigures.access(
             try catalog.supervisionAccessFacts(from: from, to: to, matching: filter), now: context.now)
+        report.storage = SupervisionFigures.storage(
+            try catalog.supervisionStorageFacts(at: context.now, weeks: SupervisionFigures.storageWeeks, matching: filter),
+            now: context.now)
         try allowance.record(
             .reportViewed,
             [
