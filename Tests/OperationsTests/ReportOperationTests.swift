@@ -73,4 +73,36 @@ import Testing
         let carols = try #require(try fixture.expectOK(.report, as: F.caller("carol")).report)
         #expect(carols.integrity.fixityFailures == 2 && carols.integrity.fixityFailuresInPeriod == 1)
     }
+
+    @Test func aUnitsReportCoversItAndItsSubunitsAndIsRefusedOutsideTheCallersScope() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        try fixture.grant(.reviewer, to: "R1", scope: "NORTH-1", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        // Alice (NORTH-1): two items; Bob (SOUTH): one; Dave (NORTH): one.
+        try fixture.item(officer: "P1", seed: 1)
+        try fixture.item(officer: "P1", seed: 2)
+        try fixture.item(officer: "P2", seed: 3)
+        try fixture.item(officer: "A1", seed: 4)
+        fixture.advance(by: 60)
+        func unit(_ id: String) -> ControlArguments {
+            var arguments = ControlArguments()
+            arguments.unit = id
+            return arguments
+        }
+        // NORTH holds NORTH-1: Alice's and Dave's items.
+        let north = try #require(try fixture.expectOK(.report, unit("north"), as: F.root).report)
+        #expect(north.items == 3 && north.scope.hasPrefix("units"))
+        #expect(try fixture.expectOK(.report, unit("SOUTH"), as: F.root).report?.items == 1)
+        // Carol reviews NORTH-1 only: its report is hers, NORTH's and SOUTH's are refused and audited.
+        #expect(try fixture.expectOK(.report, unit("NORTH-1"), as: F.caller("carol")).report?.items == 2)
+        let before = try fixture.audited(.accessDenied).count
+        for refused in ["NORTH", "SOUTH"] {
+            let answer = fixture.perform(.report, unit(refused), as: F.caller("carol"))
+            #expect(answer.error?.code == .forbidden && answer.error?.message.contains("outside") == true, "\(refused)")
+        }
+        #expect(try fixture.audited(.accessDenied).count == before + 2)
+        // A unit that does not exist is named as such.
+        let unknown = fixture.perform(.report, unit("WEST"), as: F.root)
+        #expect(unknown.error?.code == .notFound && unknown.error?.message.contains("WEST") == true)
+    }
 }
