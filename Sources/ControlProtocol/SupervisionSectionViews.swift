@@ -112,7 +112,10 @@ extension SupervisionReportView {
             public var days: Double
             public var secondsPerDay: Double
 
-            public init(serial: String, session: String, dockedAt: String, offsetSeconds: Double, days: Double, secondsPerDay: Double) {
+            public init(
+                serial: String, session: String, dockedAt: String, offsetSeconds: Double, days: Double,
+                secondsPerDay: Double
+            ) {
                 self.serial = serial
                 self.session = session
                 self.dockedAt = dockedAt
@@ -200,7 +203,9 @@ extension SupervisionReportView {
             public var validUntil: String
             public var lastUsedAt: String?
 
-            public init(id: Int64, person: String, role: String, scope: String?, validUntil: String, lastUsedAt: String?) {
+            public init(
+                id: Int64, person: String, role: String, scope: String?, validUntil: String, lastUsedAt: String?
+            ) {
                 self.id = id
                 self.person = person
                 self.role = role

@@ -73,7 +73,9 @@ public enum ReportHTML {
     }
 
     /// A bar chart of labelled values, each bar a `rect` carrying its value, shown above it by `text`.
-    static func chart(id: String, title: String, bars: [(label: String, value: Int64)], text: (Int64) -> String) -> String {
+    static func chart(id: String, title: String, bars: [(label: String, value: Int64)], text: (Int64) -> String)
+        -> String
+    {
         let width = 70
         let height: Int64 = 120
         let most = max(1, bars.map(\.value).max() ?? 1)

@@ -12,7 +12,8 @@ extension ReportHTML {
             \(figure("retention.holds_active", "\(retention.holdsActive)")), items held
             \(figure("retention.held_items", "\(retention.heldItems)")).</p>
             """
-        return html + table(["hold", "matter", "items"], retention.holds.map { ["#\($0.id)", $0.matter, "\($0.items)"] })
+        return html
+            + table(["hold", "matter", "items"], retention.holds.map { ["#\($0.id)", $0.matter, "\($0.items)"] })
     }
 
     static func devices(_ devices: SupervisionReportView.Devices, time: TimeDisplay) -> String {
@@ -30,13 +31,17 @@ extension ReportHTML {
         html += table(
             ["device", "docked", "offset s", "days", "s a day"],
             devices.clockDrift.map {
-                [$0.serial, time.text($0.dockedAt), number($0.offsetSeconds), number($0.days), number($0.secondsPerDay)]
+                [
+                    $0.serial, time.text($0.dockedAt), number($0.offsetSeconds), number($0.days),
+                    number($0.secondsPerDay),
+                ]
             })
         html += table(
             ["finished", "device", "bay", "outcome", "verified", "failed"],
             devices.sessions.map {
                 [
-                    time.text($0.finishedAt), $0.serial ?? "-", $0.bay ?? "-", $0.outcome, $0.verified.map(String.init) ?? "-",
+                    time.text($0.finishedAt), $0.serial ?? "-", $0.bay ?? "-", $0.outcome,
+                    $0.verified.map(String.init) ?? "-",
                     $0.failed.map(String.init) ?? "-",
                 ]
             })
@@ -57,7 +62,7 @@ extension ReportHTML {
                 escape(access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))).
             Grants expiring within 14 days: \(access.expiringSoon.count); unused for 90 days: \(access.unused.count).</p>
             """ + table(headings, access.expiringSoon.map(grantRow), caption: "Expiring within 14 days")
-            + table(headings, access.unused.map(grantRow), caption: "Unused for 90 days")
+                + table(headings, access.unused.map(grantRow), caption: "Unused for 90 days")
     }
 
     static func storage(_ storage: SupervisionReportView.Storage, time: TimeDisplay) -> String {
@@ -82,7 +87,9 @@ extension ReportHTML {
         }
         html += ".</p>\n"
         // The week's start as month and day: the bars are weeks, their dates the table's.
-        let bars = storage.weeks.map { (label: String(time.text($0.from).dropFirst(5).prefix(5)), value: $0.storedBytes) }
+        let bars = storage.weeks.map {
+            (label: String(time.text($0.from).dropFirst(5).prefix(5)), value: $0.storedBytes)
+        }
         html += chart(id: "chart-storage", title: "Stored bytes at the end of each week", bars: bars, text: bytes)
         html += table(
             ["week from", "added", "stored at its end"],
@@ -105,7 +112,9 @@ extension ReportHTML {
     /// A table of `rows` under `headings`, every cell escaped; nothing when there are no rows.
     static func table(_ headings: [String], _ rows: [[String]], caption: String? = nil) -> String {
         guard !rows.isEmpty else { return "" }
-        var html = "\n<table>" + (caption.map { "<caption>\(escape($0))</caption>" } ?? "") + "<tr>" + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
+        var html =
+            "\n<table>" + (caption.map { "<caption>\(escape($0))</caption>" } ?? "") + "<tr>"
+            + headings.map { "<th>\(escape($0))</th>" }.joined() + "</tr>\n"
         for row in rows { html += "<tr>" + row.map { "<td>\(escape($0))</td>" }.joined() + "</tr>\n" }
         return html + "</table>"
     }

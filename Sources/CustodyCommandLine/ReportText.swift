@@ -18,7 +18,9 @@ public enum ReportText {
         for (unit, figures) in report.timeliness.byUnit.sorted(by: { $0.key < $1.key }) {
             lines.append("  " + delays("unit \(unit)", figures))
         }
-        lines.append("  late (over 24 h): \(report.timeliness.lateCount); without a recorded time: \(report.timeliness.unmeasured)")
+        lines.append(
+            "  late (over 24 h): \(report.timeliness.lateCount); without a recorded time: \(report.timeliness.unmeasured)"
+        )
         for id in report.timeliness.late.prefix(20) { lines.append("    \(id)") }
         let review = report.review
         lines += [
@@ -26,17 +28,20 @@ public enum ReportText {
             "Review",
             "  pending \(review.pending), reviewed \(review.reviewed) (\(percent(review.reviewedShare)))",
             "  backlog by age: " + review.backlogByAge.map { "\($0.age) \($0.items)" }.joined(separator: ", "),
-            "  outcomes: " + (review.outcomes.isEmpty
-                ? "none" : review.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+            "  outcomes: "
+                + (review.outcomes.isEmpty
+                    ? "none"
+                    : review.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
             "  never viewed: \(review.neverViewed)",
             "",
             "Categorisation",
             "  uncategorized \(report.categorisation.uncategorized)"
                 + (report.categorisation.oldestUncategorizedDays.map { String(format: ", oldest %.1f days", $0) } ?? ""),
-            "  categories used: " + (report.categorisation.categories.isEmpty
-                ? "none"
-                : report.categorisation.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                    .joined(separator: ", ")),
+            "  categories used: "
+                + (report.categorisation.categories.isEmpty
+                    ? "none"
+                    : report.categorisation.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                        .joined(separator: ", ")),
             "",
             "Integrity",
             "  fixity failures \(report.integrity.fixityFailures) open, \(report.integrity.fixityFailuresInPeriod) found in the period; last fixity pass \(report.integrity.lastFixityPass.map(time.text) ?? "never")",
@@ -55,7 +60,8 @@ public enum ReportText {
             "",
             "Storage (now)",
             "  \(storage.items) item\(storage.items == 1 ? "" : "s"): \(bytes(storage.bytes)) of content, \(bytes(storage.ciphertextBytes)) on disk",
-            "  free " + (storage.freeBytes.map(bytes) ?? "unknown") + (storage.filesystemBytes.map { " of \(bytes($0))" } ?? "")
+            "  free " + (storage.freeBytes.map(bytes) ?? "unknown")
+                + (storage.filesystemBytes.map { " of \(bytes($0))" } ?? "")
                 + "; \(bytes(storage.weeklyRateBytes)) a week (mean of the last 4 weeks)"
                 + (storage.daysUntilFull.map { String(format: ", full in %.0f days at that rate", $0) } ?? ""),
             "  by week (added, then stored at its end):",
@@ -76,9 +82,13 @@ public enum ReportText {
             "Access",
             "  refusals \(access.refusals)"
                 + (access.refusalsByPrincipal.isEmpty
-                    ? "" : ": " + access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+                    ? ""
+                    : ": "
+                        + access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+                            separator: ", ")),
             "  grants expiring within 14 days: \(access.expiringSoon.count)",
-        ] + access.expiringSoon.map(grant) + ["  grants unused for 90 days: \(access.unused.count)"] + access.unused.map(grant)
+        ] + access.expiringSoon.map(grant) + ["  grants unused for 90 days: \(access.unused.count)"]
+            + access.unused.map(grant)
     }
 
     static func devices(_ devices: SupervisionReportView.Devices, time: TimeDisplay) -> [String] {
@@ -86,7 +96,9 @@ public enum ReportText {
         for idle in devices.notDocked {
             lines.append(
                 "    \(idle.serial) "
-                    + (idle.lastDockedAt.map { "last docked \(time.text($0))" + (idle.days.map { String(format: " (%.1f days)", $0) } ?? "") }
+                    + (idle.lastDockedAt.map {
+                        "last docked \(time.text($0))" + (idle.days.map { String(format: " (%.1f days)", $0) } ?? "")
+                    }
                         ?? "never docked"))
         }
         lines.append("  clock drift over 3 s a day: \(devices.clockDrift.count)")
@@ -96,11 +108,16 @@ public enum ReportText {
                     + (drift.days == 1 ? "" : "s") + String(format: " (%.1f s a day), docked ", drift.secondsPerDay)
                     + time.text(drift.dockedAt))
         }
-        lines.append("  in maintenance: " + (devices.inMaintenance.isEmpty ? "none" : devices.inMaintenance.joined(separator: ", ")))
+        lines.append(
+            "  in maintenance: "
+                + (devices.inMaintenance.isEmpty ? "none" : devices.inMaintenance.joined(separator: ", ")))
         lines.append("  dock sessions failed \(devices.failedSessions), partial \(devices.partialSessions)")
         for session in devices.sessions {
-            var line = "    \(time.text(session.finishedAt)) \(session.serial ?? "-") bay \(session.bay ?? "-") \(session.outcome)"
-            if let verified = session.verified, let failed = session.failed { line += ", \(verified) verified, \(failed) failed" }
+            var line =
+                "    \(time.text(session.finishedAt)) \(session.serial ?? "-") bay \(session.bay ?? "-") \(session.outcome)"
+            if let verified = session.verified, let failed = session.failed {
+                line += ", \(verified) verified, \(failed) failed"
+            }
             lines.append(line)
         }
         return lines

@@ -20,8 +20,10 @@ struct ReportHTMLTests {
             overall: .init(items: 5, medianHours: 20, p90Hours: 50, within24hShare: 0.6),
             byOfficer: ["P1": p1, "P2": .init(items: 1, medianHours: 50, p90Hours: 50, within24hShare: 0)],
             byUnit: ["NORTH": p1], lateCount: 2, late: ["d", "c"], unmeasured: 1)
-        timeliness.histogram = zip(["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"], [0, 1, 1, 1, 1, 1, 0])
-            .map { .init(age: $0, items: $1) }
+        timeliness.histogram = zip(
+            ["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"], [0, 1, 1, 1, 1, 1, 0]
+        )
+        .map { .init(age: $0, items: $1) }
         var report = SupervisionReportView(
             from: "2027-01-01T00:00:00.000Z", to: "2027-01-31T00:00:00.000Z", generatedAt: "2027-01-31T00:00:00.000Z",
             scope: "all", items: 6, timeliness: timeliness,
@@ -31,7 +33,8 @@ struct ReportHTMLTests {
                     .init(age: "under 1d", items: 1), .init(age: "1-7d", items: 1), .init(age: "7-30d", items: 1),
                     .init(age: "over 30d", items: 0),
                 ], outcomes: ["ok": 1, "non_compliant": 1], neverViewed: 3),
-            categorisation: .init(uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2, "use-of-force": 1]),
+            categorisation: .init(
+                uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2, "use-of-force": 1]),
             integrity: .init(fixityFailures: 1, lastFixityPass: nil, auditHeadSeq: 42, auditHeadHash: "ab01"))
         report.retention = .init(
             due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
@@ -91,7 +94,8 @@ struct ReportHTMLTests {
         let blank = directory.path + "/blank.png"
         try Data("<html><body></body></html>".utf8).write(to: URL(fileURLWithPath: directory.path + "/blank.html"))
         _ = try chromium(["--screenshot=\(shot)", "--window-size=1000,1600", "file://" + page], in: directory)
-        _ = try chromium(["--screenshot=\(blank)", "--window-size=1000,1600", "file://\(directory.path)/blank.html"], in: directory)
+        _ = try chromium(
+            ["--screenshot=\(blank)", "--window-size=1000,1600", "file://\(directory.path)/blank.html"], in: directory)
         let shotSize = try #require(try FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int)
         let blankSize = try #require(try FileManager.default.attributesOfItem(atPath: blank)[.size] as? Int)
         #expect(shotSize > 5 * blankSize, "screenshot \(shotSize) bytes, blank \(blankSize)")
@@ -99,12 +103,13 @@ struct ReportHTMLTests {
 
     @Test func theCSVHasOneTablePerSectionWithTheJSONsNumbers() {
         let tables = ReportCSV.text(report).components(separatedBy: "\n\n")
-        #expect(tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
-            "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
-            "# categorisation", "# categories", "# integrity", "# retention", "# holds",
-            "# devices", "# not_docked", "# clock_drift", "# in_maintenance", "# dock_sessions",
-            "# access", "# refusals", "# expiring_grants", "# unused_grants", "# storage", "# storage_weeks",
-        ])
+        #expect(
+            tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
+                "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
+                "# categorisation", "# categories", "# integrity", "# retention", "# holds",
+                "# devices", "# not_docked", "# clock_drift", "# in_maintenance", "# dock_sessions",
+                "# access", "# refusals", "# expiring_grants", "# unused_grants", "# storage", "# storage_weeks",
+            ])
         #expect(tables[0].contains("overall,,5,20,50,0.6"))
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
         #expect(tables[3].hasSuffix("3,2,0.4,3"))
@@ -137,7 +142,8 @@ struct ReportHTMLTests {
     }
 
     func section(of text: String, from start: String, to end: String) -> String? {
-        guard let lower = text.range(of: start), let upper = text.range(of: end, range: lower.upperBound..<text.endIndex)
+        guard let lower = text.range(of: start),
+            let upper = text.range(of: end, range: lower.upperBound..<text.endIndex)
         else { return nil }
         return String(text[lower.lowerBound..<upper.upperBound])
     }

@@ -10,7 +10,8 @@ import Testing
         var report = SupervisionReportView(
             from: "2027-01-01T00:00:00.000Z", to: "2027-01-31T00:00:00.000Z", generatedAt: "2027-01-31T00:00:00.000Z",
             scope: "all", items: 6,
-            timeliness: .init(overall: delays, byOfficer: ["P1": delays], byUnit: [:], lateCount: 2, late: ["d", "c"], unmeasured: 1),
+            timeliness: .init(
+                overall: delays, byOfficer: ["P1": delays], byUnit: [:], lateCount: 2, late: ["d", "c"], unmeasured: 1),
             review: .init(
                 pending: 3, reviewed: 2, reviewedShare: 0.4,
                 backlogByAge: [.init(age: "under 1d", items: 1), .init(age: "1-7d", items: 2)], outcomes: ["ok": 1],
@@ -24,7 +25,9 @@ import Testing
         report.access = Self.access
         report.storage = Self.storage
         let text = ReportText.lines(report, time: .chosen(utc: true))
-        #expect(text[0] == "Supervision report, 2027-01-01 00:00:00 +00:00 to 2027-01-31 00:00:00 +00:00; 6 items, scope all")
+        #expect(
+            text[0]
+                == "Supervision report, 2027-01-01 00:00:00 +00:00 to 2027-01-31 00:00:00 +00:00; 6 items, scope all")
         #expect(text.contains("  all                                5        20.0        50.0      60.0 %"))
         #expect(text.contains("  officer P1                         5        20.0        50.0      60.0 %"))
         #expect(text.contains("  late (over 24 h): 2; without a recorded time: 1"))
@@ -51,11 +54,16 @@ import Testing
         #expect(text.contains("    2027-01-29 00:00:00 +00:00 - bay 1 failed, 0 verified, 3 failed"))
         #expect(text.contains("  refusals 5: P2 2, uid:4321 3"))
         #expect(text.contains("  grants expiring within 14 days: 1"))
-        #expect(text.contains("    #3 R1 reviewer of NORTH until 2027-02-05 00:00:00 +00:00, last used 2027-01-30 00:00:00 +00:00"))
+        #expect(
+            text.contains(
+                "    #3 R1 reviewer of NORTH until 2027-02-05 00:00:00 +00:00, last used 2027-01-30 00:00:00 +00:00"))
         #expect(text.contains("  grants unused for 90 days: 1"))
         #expect(text.contains("    #2 U1 auditor until 2027-06-01 00:00:00 +00:00, last used never"))
         #expect(text.contains("  1200 items: 1.5 GiB of content, 1.6 GiB on disk"))
-        #expect(text.contains("  free 100.0 GiB of 400.0 GiB; 256.0 MiB a week (mean of the last 4 weeks), full in 2800 days at that rate"))
+        #expect(
+            text.contains(
+                "  free 100.0 GiB of 400.0 GiB; 256.0 MiB a week (mean of the last 4 weeks), full in 2800 days at that rate"
+            ))
         #expect(text.contains("    from 2027-01-24 00:00:00 +00:00  +512.0 MiB  1.6 GiB"))
     }
 
@@ -67,21 +75,33 @@ import Testing
             .init(serial: "SN-B", lastDockedAt: "2027-01-20T00:00:00.000Z", days: 11),
         ],
         clockDrift: [
-            .init(serial: "SN-A", session: "s2", dockedAt: "2027-01-30T00:00:00.000Z", offsetSeconds: -8, days: 1, secondsPerDay: 8)
+            .init(
+                serial: "SN-A", session: "s2", dockedAt: "2027-01-30T00:00:00.000Z", offsetSeconds: -8, days: 1,
+                secondsPerDay: 8)
         ],
         inMaintenance: ["SN-D"], failedSessions: 1, partialSessions: 1,
         sessions: [
-            .init(session: "s2", serial: "SN-A", bay: "2", finishedAt: "2027-01-30T01:00:00.000Z", outcome: "interrupted", verified: nil, failed: nil),
-            .init(session: "s1", serial: nil, bay: "1", finishedAt: "2027-01-29T00:00:00.000Z", outcome: "failed", verified: 0, failed: 3),
+            .init(
+                session: "s2", serial: "SN-A", bay: "2", finishedAt: "2027-01-30T01:00:00.000Z", outcome: "interrupted",
+                verified: nil, failed: nil),
+            .init(
+                session: "s1", serial: nil, bay: "1", finishedAt: "2027-01-29T00:00:00.000Z", outcome: "failed",
+                verified: 0, failed: 3),
         ])
 
     /// An access section with a refusal of each kind and a grant of each list.
     static let access = SupervisionReportView.Access(
         refusals: 5, refusalsByPrincipal: ["P2": 2, "uid:4321": 3],
         expiringSoon: [
-            .init(id: 3, person: "R1", role: "reviewer", scope: "NORTH", validUntil: "2027-02-05T00:00:00.000Z", lastUsedAt: "2027-01-30T00:00:00.000Z")
+            .init(
+                id: 3, person: "R1", role: "reviewer", scope: "NORTH", validUntil: "2027-02-05T00:00:00.000Z",
+                lastUsedAt: "2027-01-30T00:00:00.000Z")
         ],
-        unused: [.init(id: 2, person: "U1", role: "auditor", scope: nil, validUntil: "2027-06-01T00:00:00.000Z", lastUsedAt: nil)])
+        unused: [
+            .init(
+                id: 2, person: "U1", role: "auditor", scope: nil, validUntil: "2027-06-01T00:00:00.000Z",
+                lastUsedAt: nil)
+        ])
 
     /// A storage section of two weeks.
     static let storage = SupervisionReportView.Storage(

@@ -14,14 +14,17 @@ import Testing
     @Test func eachRoleReadsTheFiguresOfItsScopeAndTheReadingIsAudited() throws {
         let fixture = try F()
         try fixture.seedPeople()
-        try fixture.grant(.reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
         try fixture.grant(.auditor, to: "U1", requestedAs: F.caller("erin"), approvers: [F.root, F.bootstrap])
         let alices = try fixture.item(officer: "P1", seed: 1)
         try fixture.item(officer: "P1", seed: 2)
         try fixture.item(officer: "P2", seed: 3)
         fixture.advance(by: 60)
 
-        func report(_ caller: Caller, _ arguments: ControlArguments = ControlArguments()) throws -> SupervisionReportView {
+        func report(_ caller: Caller, _ arguments: ControlArguments = ControlArguments()) throws
+            -> SupervisionReportView
+        {
             try #require(try fixture.expectOK(.report, arguments, as: caller).report)
         }
         let all = try report(F.root)
@@ -32,7 +35,13 @@ import Testing
         #expect(try report(F.caller("erin")).items == 3)  // auditors: every item's figures
         let carols = try report(F.caller("carol"))
         #expect(carols.items == 2 && carols.scope.hasPrefix("units"))
-        #expect(try report(F.root, { var a = ControlArguments(); a.officer = "p2"; return a }()).items == 1)
+        #expect(
+            try report(
+                F.root,
+                {
+                    var a = ControlArguments(); a.officer = "p2"; return a
+                }()
+            ).items == 1)
         #expect(fixture.perform(.report, as: F.caller("alice")).error?.code == .forbidden)
 
         // The period: items ingested before `from` are left out.
@@ -77,7 +86,8 @@ import Testing
     @Test func aUnitsReportCoversItAndItsSubunitsAndIsRefusedOutsideTheCallersScope() throws {
         let fixture = try F()
         try fixture.seedPeople()
-        try fixture.grant(.reviewer, to: "R1", scope: "NORTH-1", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH-1", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
         // Alice (NORTH-1): two items; Bob (SOUTH): one; Dave (NORTH): one.
         try fixture.item(officer: "P1", seed: 1)
         try fixture.item(officer: "P1", seed: 2)

@@ -44,11 +44,13 @@ import Testing
         let fixture = try F()
         try fixture.seedPeople()
         // a…e of Alice (NORTH-1), f of Bob (SOUTH); 1,000 days on, all six are past `uncategorized`'s 6 months.
-        let items = try (1...5).map { try fixture.item(officer: "P1", seed: $0) } + [try fixture.item(officer: "P2", seed: 6)]
+        let items =
+            try (1...5).map { try fixture.item(officer: "P1", seed: $0) } + [try fixture.item(officer: "P2", seed: 6)]
         let (a, b, c, d, f) = (items[0], items[1], items[2], items[3], items[5])
         fixture.advance(by: 1000 * Self.day)
         _ = try fixture.catalog.markDueItems(at: fixture.now) { _ in [] }
-        try fixture.grant(.reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
         // a trashed now (grace ends in 14 days), b twelve days later (its grace ends 14 days after that).
         try deleted([a], in: fixture)
         fixture.advance(by: 12 * Self.day)
@@ -83,7 +85,8 @@ import Testing
     /// An audit entry written at `date` (the dock writes at the real time; the test chooses it).
     func audit(_ action: AuditAction, _ detail: [String: String], at date: Date, in fixture: F) throws {
         try fixture.catalog.write { db in
-            try AuditChain.append([AuditEvent(action: action, detail: detail)], actor: fixture.catalog.actor, at: date, in: db)
+            try AuditChain.append(
+                [AuditEvent(action: action, detail: detail)], actor: fixture.catalog.actor, at: date, in: db)
         }
     }
 
@@ -100,7 +103,8 @@ import Testing
     @Test func devicesListIdleDevicesClockDriftMaintenanceAndSessionsThatEndedBadly() throws {
         let fixture = try F()
         try fixture.seedPeople()
-        try fixture.grant(.reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
+        try fixture.grant(
+            .reviewer, to: "R1", scope: "NORTH", requestedAs: F.caller("carol"), approvers: [F.root, F.bootstrap])
         let now = fixture.now
         func ago(_ days: Double) -> Date { now.addingTimeInterval(-days * Self.day) }
         // SN-A and SN-D are Alice's (NORTH-1), SN-B Bob's (SOUTH), SN-C nobody's; SN-D in maintenance, SN-E retired.
@@ -119,7 +123,9 @@ import Testing
         retire.serial = "SN-E"
         try fixture.expectOK(.deviceRetire, retire, as: F.root)
 
-        let (old, a, a2, b, x, previous) = (EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID())
+        let (old, a, a2, b, x, previous) = (
+            EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID(), EvidenceID()
+        )
         func started(_ session: EvidenceID, _ serial: String, offset: Int?, at date: Date) throws {
             var detail = ["session": session.description, "bay": "1", "device": serial]
             detail["clock_offset_seconds"] = offset.map(String.init)
@@ -150,7 +156,11 @@ import Testing
         let all = try report(fixture).devices
         // Not docked for 7 days: SN-C never, SN-B 10 days; SN-D is in maintenance, SN-E retired.
         #expect(all.idleDays == 7)
-        #expect(all.notDocked == [.init(serial: "SN-C", lastDockedAt: nil, days: nil), .init(serial: "SN-B", lastDockedAt: Timestamps.rfc3339(ago(10)), days: 10)])
+        #expect(
+            all.notDocked == [
+                .init(serial: "SN-C", lastDockedAt: nil, days: nil),
+                .init(serial: "SN-B", lastDockedAt: Timestamps.rfc3339(ago(10)), days: 10),
+            ])
         // a2: 8 s over 1 day; a: 40 s over 10 days (allowed 3 × 10 + 1 = 31). b: 2 s, allowed 4.
         #expect(all.clockDrift.map(\.session) == [a2.description, a.description])
         #expect(all.clockDrift.map(\.secondsPerDay) == [8, 4] && all.clockDrift.map(\.days) == [1, 10])
@@ -179,19 +189,23 @@ import Testing
         let start = fixture.now
         let approvers = [F.root, F.bootstrap]
         let carols = try fixture.grant(
-            .reviewer, to: "R1", scope: "NORTH", until: start.addingTimeInterval(200 * Self.day), requestedAs: F.caller("carol"),
+            .reviewer, to: "R1", scope: "NORTH", until: start.addingTimeInterval(200 * Self.day),
+            requestedAs: F.caller("carol"),
             approvers: approvers)
         let erins = try fixture.grant(
-            .auditor, to: "U1", until: start.addingTimeInterval(200 * Self.day), requestedAs: F.caller("erin"), approvers: approvers)
+            .auditor, to: "U1", until: start.addingTimeInterval(200 * Self.day), requestedAs: F.caller("erin"),
+            approvers: approvers)
         // Carol reads the report on day 95 (her grant is used); Erin never uses hers.
         fixture.advance(by: 95 * Self.day)
         _ = try report(fixture, as: F.caller("carol"))
         fixture.advance(by: 5 * Self.day)
         // Day 100: Alice's and Bob's grants end in 10 and 5 days.
         let alices = try fixture.grant(
-            .officer, to: "P1", until: fixture.now.addingTimeInterval(10 * Self.day), requestedAs: F.caller("alice"), approvers: approvers)
+            .officer, to: "P1", until: fixture.now.addingTimeInterval(10 * Self.day), requestedAs: F.caller("alice"),
+            approvers: approvers)
         let bobs = try fixture.grant(
-            .officer, to: "P2", until: fixture.now.addingTimeInterval(5 * Self.day), requestedAs: F.caller("bob"), approvers: approvers)
+            .officer, to: "P2", until: fixture.now.addingTimeInterval(5 * Self.day), requestedAs: F.caller("bob"),
+            approvers: approvers)
         // Refusals (the audit log writes them at the real time): Alice once, Bob twice, and three
         // connections of a uid the socket would not serve, in one entry.
         let realNow = Date()
@@ -200,7 +214,8 @@ import Testing
         #expect(fixture.perform(.report, as: F.caller("bob")).error?.code == .forbidden)
         try fixture.operations.recordRefusedConnection(F.caller("mallory", uid: 4321), refusals: 3, since: realNow)
         let around = ControlArguments(
-            from: Timestamps.rfc3339(realNow.addingTimeInterval(-60)), until: Timestamps.rfc3339(Date().addingTimeInterval(60)))
+            from: Timestamps.rfc3339(realNow.addingTimeInterval(-60)),
+            until: Timestamps.rfc3339(Date().addingTimeInterval(60)))
 
         let all = try report(fixture, as: F.root, around).access
         #expect(all.refusals == 6 && all.refusalsByPrincipal == ["P1": 1, "P2": 2, "uid:4321": 3])
@@ -209,14 +224,17 @@ import Testing
         #expect(all.expiringSoon.first?.validUntil == Timestamps.rfc3339(fixture.now.addingTimeInterval(5 * Self.day)))
         // Unused for 90 days: Erin's, in force 100 days and never used; Carol's was used on day 95;
         // Alice's and Bob's are new.
-        #expect(all.unused.map(\.id) == [erins] && all.unused.first?.lastUsedAt == nil && all.unused.first?.role == "auditor")
+        #expect(
+            all.unused.map(\.id) == [erins] && all.unused.first?.lastUsedAt == nil
+                && all.unused.first?.role == "auditor")
         // Carol (NORTH): her units' people only — Alice's refusal, not Bob's nor the uid's; not Bob's grant.
         let north = try report(fixture, as: F.caller("carol"), around).access
         #expect(north.refusals == 1 && north.refusalsByPrincipal == ["P1": 1])
         #expect(north.expiringSoon.map(\.id) == [alices] && north.unused.map(\.id) == [erins])
         // A period before the refusals counts none.
         let before = ControlArguments(
-            from: Timestamps.rfc3339(realNow.addingTimeInterval(-7200)), until: Timestamps.rfc3339(realNow.addingTimeInterval(-3600)))
+            from: Timestamps.rfc3339(realNow.addingTimeInterval(-7200)),
+            until: Timestamps.rfc3339(realNow.addingTimeInterval(-3600)))
         #expect(try report(fixture, as: F.root, before).access.refusals == 0)
         // 91 days after Carol last used hers (the report just above), it is unused too.
         fixture.advance(by: 91 * Self.day)
@@ -245,7 +263,9 @@ import Testing
         approval.deletion = deletion
         try fixture.expectOK(.deletionApprove, approval, as: Self.second)
         fixture.advance(by: 15 * Self.day)
-        let shredded = try fixture.catalog.shred(try fixture.catalog.itemsToShred(at: fixture.now), at: fixture.now) { _ in [] }
+        let shredded = try fixture.catalog.shred(try fixture.catalog.itemsToShred(at: fixture.now), at: fixture.now) {
+            _ in []
+        }
         #expect(shredded.map(\.id) == [d])
         try fixture.item(officer: "P1", seed: 5)
         fixture.advance(by: Self.day)
@@ -263,7 +283,9 @@ import Testing
         #expect(all.daysUntilFull == Double(free) / 45 * 7)
         // Carol (NORTH): Alice's a, c, e.
         let north = try report(fixture, as: F.caller("carol")).storage
-        #expect(north.items == 3 && north.ciphertextBytes == 270 && north.weeks.map(\.addedBytes) == [0, 0, 0, 90, 90, 0, 0, 90])
+        #expect(
+            north.items == 3 && north.ciphertextBytes == 270
+                && north.weeks.map(\.addedBytes) == [0, 0, 0, 90, 90, 0, 0, 90])
         #expect(north.weeklyRateBytes == 45)
     }
 }

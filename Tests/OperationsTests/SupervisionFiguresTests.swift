@@ -27,7 +27,9 @@ import Testing
     var facts: [SupervisionItemFacts] {
         [
             item("a", "P1", "NORTH", delay: 2, age: 0.5 * day, state: "pending", viewed: true),
-            item("b", "P1", "NORTH", delay: 10, age: 3 * day, state: "reviewed", outcome: "ok", categories: ["traffic-stop"], viewed: true),
+            item(
+                "b", "P1", "NORTH", delay: 10, age: 3 * day, state: "reviewed", outcome: "ok",
+                categories: ["traffic-stop"], viewed: true),
             item("c", "P1", "NORTH", delay: 30, age: 10 * day, state: "pending", viewed: false),
             item(
                 "d", "P2", "SOUTH", delay: 50, age: 40 * day, state: "reviewed", outcome: "non_compliant",
@@ -41,8 +43,11 @@ import Testing
         SupervisionFigures.report(
             facts, from: now.addingTimeInterval(-60 * day), to: now, now: now, scope: "all",
             // Found 70 days ago (before the period), 5 days ago, and 1 hour ago.
-            fixityFailures: [now.addingTimeInterval(-70 * day), now.addingTimeInterval(-5 * day), now.addingTimeInterval(-hour)],
-            integrity: .init(fixityFailures: 0, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
+            fixityFailures: [
+                now.addingTimeInterval(-70 * day), now.addingTimeInterval(-5 * day), now.addingTimeInterval(-hour),
+            ],
+            integrity: .init(
+                fixityFailures: 0, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
     }
 
     @Test func timelinessIsTheNearestRankMedianP90AndShareWithin24Hours() {
@@ -87,7 +92,9 @@ import Testing
     @Test func integrityCountsEveryOpenFixityFailureAndThoseOfThePeriodAndCarriesTheChainHead() {
         #expect(
             report.integrity
-                == .init(fixityFailures: 3, fixityFailuresInPeriod: 2, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
+                == .init(
+                    fixityFailures: 3, fixityFailuresInPeriod: 2, lastFixityPass: "2027-01-15T08:00:00.000Z",
+                    auditHeadSeq: 42, auditHeadHash: "ab"))
         #expect(report.items == 6)
     }
 
@@ -150,7 +157,8 @@ import Testing
         // The last four weeks: (100 + 300 + 0 + 200) / 4 = 150 a week; 1,200 free lasts 8 weeks.
         #expect(storage.weeklyRateBytes == 150 && storage.daysUntilFull == 56)
         let idle = SupervisionFigures.storage(
-            .init(items: 0, bytes: 0, ciphertextBytes: 0, addedByWeekAgo: [0, 0], freeBytes: 10, filesystemBytes: 20), now: now)
+            .init(items: 0, bytes: 0, ciphertextBytes: 0, addedByWeekAgo: [0, 0], freeBytes: 10, filesystemBytes: 20),
+            now: now)
         #expect(idle.weeklyRateBytes == 0 && idle.daysUntilFull == nil)
     }
 }

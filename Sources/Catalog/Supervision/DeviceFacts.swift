@@ -93,9 +93,10 @@ extension EvidenceCatalog {
             var docks: [String: SupervisionDeviceFacts.Dock] = [:]
             var order: [String] = []
             func dock(_ session: String) -> SupervisionDeviceFacts.Dock {
-                docks[session] ?? .init(
-                    session: session, serial: nil, bay: nil, startedAt: nil, offsetSeconds: nil, lastSetAt: nil,
-                    finishedAt: nil, outcome: nil, verified: nil, failed: nil)
+                docks[session]
+                    ?? .init(
+                        session: session, serial: nil, bay: nil, startedAt: nil, offsetSeconds: nil, lastSetAt: nil,
+                        finishedAt: nil, outcome: nil, verified: nil, failed: nil)
             }
             let starts = try Row.fetchCursor(
                 db,
@@ -175,7 +176,8 @@ extension EvidenceCatalog {
 
     /// The SQL condition on `device d` that keeps the devices of `filter`'s scope and officer.
     static func deviceScopeSQL(_ filter: ItemFilter) -> (String, StatementArguments) {
-        let holder = "EXISTS (SELECT 1 FROM device_assignment a WHERE a.serial = d.serial AND a.assigned_until IS NULL AND "
+        let holder =
+            "EXISTS (SELECT 1 FROM device_assignment a WHERE a.serial = d.serial AND a.assigned_until IS NULL AND "
         var conditions: [String] = []
         var arguments: StatementArguments = []
         switch filter.scope {
@@ -187,7 +189,9 @@ extension EvidenceCatalog {
         case .units(let units, let officer):
             let placeholders = Array(repeating: "?", count: units.count).joined(separator: ", ")
             conditions.append(
-                holder + "(a.person_id IN (SELECT id FROM person WHERE unit_id IN (\(placeholders))) OR a.person_id IS ?))")
+                holder
+                    + "(a.person_id IN (SELECT id FROM person WHERE unit_id IN (\(placeholders))) OR a.person_id IS ?))"
+            )
             arguments += StatementArguments(units.sorted())
             arguments += [officer]
         }

@@ -60,8 +60,10 @@ extension EvidenceCatalog {
             var holds: [SupervisionRetentionFacts.Hold] = []
             for row in try Row.fetchAll(db, sql: "SELECT id, matter FROM hold WHERE released_at IS NULL ORDER BY id") {
                 let id: Int64 = row[0]
-                let count = try items.filter(sql: "item.id IN (SELECT item_id FROM hold_item WHERE hold_id = ?)", arguments: [id])
-                    .fetchCount(db)
+                let count = try items.filter(
+                    sql: "item.id IN (SELECT item_id FROM hold_item WHERE hold_id = ?)", arguments: [id]
+                )
+                .fetchCount(db)
                 if count > 0 || everything { holds.append(.init(id: id, matter: row[1], items: count)) }
             }
             return SupervisionRetentionFacts(

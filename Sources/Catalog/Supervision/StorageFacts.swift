@@ -49,9 +49,11 @@ extension EvidenceCatalog {
         let end = now.catalogMilliseconds
         let totals = stored.select(sql: "count(*), coalesce(sum(size), 0), coalesce(sum(ciphertext_size), 0)")
             .asRequest(of: Row.self)
-        let added = stored.filter(sql: "item.ingested_at >= ? AND item.ingested_at < ?", arguments: [end - Int64(weeks) * week, end])
-            .select(sql: "(? - 1 - ingested_at) / ? AS week, sum(ciphertext_size)", arguments: [end, week])
-            .group(sql: "week").asRequest(of: Row.self)
+        let added = stored.filter(
+            sql: "item.ingested_at >= ? AND item.ingested_at < ?", arguments: [end - Int64(weeks) * week, end]
+        )
+        .select(sql: "(? - 1 - ingested_at) / ? AS week, sum(ciphertext_size)", arguments: [end, week])
+        .group(sql: "week").asRequest(of: Row.self)
         let space = Self.space(of: (path as NSString).deletingLastPathComponent)
         return try read { db in
             let row = try totals.fetchOne(db)

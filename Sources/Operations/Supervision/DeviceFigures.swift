@@ -16,7 +16,8 @@ extension SupervisionFigures {
         let day: TimeInterval = 86_400
         let idle = facts.devices
             .filter { $0.status == "in_service" }
-            .filter { device in device.lastDockedAt.map { now.timeIntervalSince($0) >= Double(idleDays) * day } ?? true }
+            .filter { device in device.lastDockedAt.map { now.timeIntervalSince($0) >= Double(idleDays) * day } ?? true
+            }
             .sorted { ($0.lastDockedAt ?? .distantPast, $0.serial) < ($1.lastDockedAt ?? .distantPast, $1.serial) }
             .map { device in
                 SupervisionReportView.Devices.Idle(
@@ -24,8 +25,11 @@ extension SupervisionFigures {
                     days: device.lastDockedAt.map { now.timeIntervalSince($0) / day })
             }
         let inPeriod = { (date: Date?) in date.map { $0 >= from && $0 < to } ?? false }
-        let drift = facts.docks.filter { inPeriod($0.startedAt) }.compactMap { dock -> SupervisionReportView.Devices.Drift? in
-            guard let serial = dock.serial, let startedAt = dock.startedAt, let offset = dock.offsetSeconds else { return nil }
+        let drift = facts.docks.filter { inPeriod($0.startedAt) }.compactMap {
+            dock -> SupervisionReportView.Devices.Drift? in
+            guard let serial = dock.serial, let startedAt = dock.startedAt, let offset = dock.offsetSeconds else {
+                return nil
+            }
             // Whole days since the last set, at least one (one when it was never set), as the dock counts them.
             let days = max(1, (dock.lastSetAt.map { max(0, startedAt.timeIntervalSince($0)) / day } ?? 1).rounded(.up))
             guard abs(offset) > driftPerDay * days + 1 else { return nil }
@@ -37,9 +41,12 @@ extension SupervisionFigures {
         let ended = facts.docks.filter { inPeriod($0.finishedAt) }
         let failed = ended.filter { $0.outcome == "failed" }
         let partial = ended.filter { dock in
-            dock.outcome == "undocked" || dock.outcome == "interrupted" || (dock.outcome == "done" && (dock.failed ?? 0) > 0)
+            dock.outcome == "undocked" || dock.outcome == "interrupted"
+                || (dock.outcome == "done" && (dock.failed ?? 0) > 0)
         }
-        let sessions = (failed + partial).sorted { ($1.finishedAt ?? .distantPast, $1.session) < ($0.finishedAt ?? .distantPast, $0.session) }
+        let sessions = (failed + partial).sorted {
+            ($1.finishedAt ?? .distantPast, $1.session) < ($0.finishedAt ?? .distantPast, $0.session)
+        }
         return .init(
             idleDays: idleDays, notDocked: idle, clockDrift: drift,
             inMaintenance: facts.devices.filter { $0.status == "in_maintenance" }.map(\.serial).sorted(),

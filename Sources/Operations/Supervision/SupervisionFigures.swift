@@ -27,7 +27,8 @@ public enum SupervisionFigures {
 
     /// Recorded-at → ingested-at, overall, per officer and per unit, and the late items.
     static func timeliness(_ facts: [SupervisionItemFacts]) -> SupervisionReportView.Timeliness {
-        let measured = facts.compactMap { fact in fact.recordedAt.map { (fact, fact.ingestedAt.timeIntervalSince($0)) } }
+        let measured = facts.compactMap { fact in fact.recordedAt.map { (fact, fact.ingestedAt.timeIntervalSince($0)) }
+        }
         let byOfficer = Dictionary(grouping: measured) { $0.0.officer ?? "-" }.mapValues { delays($0.map(\.1)) }
         let byUnit = Dictionary(grouping: measured) { $0.0.unit ?? "-" }.mapValues { delays($0.map(\.1)) }
         let late = measured.filter { $0.1 > lateAfter }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id < $1.0.id }

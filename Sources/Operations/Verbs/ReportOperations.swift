@@ -33,7 +33,8 @@ extension Operations {
         let head = try catalog.auditHead()
         // The counts come from `failures`; this carries what is not counted.
         let integrity = SupervisionReportView.Integrity(
-            fixityFailures: failures.count, lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
+            fixityFailures: failures.count,
+            lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
             auditHeadSeq: head?.sequence, auditHeadHash: head.map { Hex.encode($0.hash) })
         var report = SupervisionFigures.report(
             facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, fixityFailures: failures,
@@ -41,11 +42,13 @@ extension Operations {
         report.retention = SupervisionFigures.retention(
             try catalog.supervisionRetentionFacts(matching: filter), now: context.now)
         report.devices = SupervisionFigures.devices(
-            try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to, now: context.now)
+            try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to,
+            now: context.now)
         report.access = SupervisionFigures.access(
             try catalog.supervisionAccessFacts(from: from, to: to, matching: filter), now: context.now)
         report.storage = SupervisionFigures.storage(
-            try catalog.supervisionStorageFacts(at: context.now, weeks: SupervisionFigures.storageWeeks, matching: filter),
+            try catalog.supervisionStorageFacts(
+                at: context.now, weeks: SupervisionFigures.storageWeeks, matching: filter),
             now: context.now)
         try allowance.record(
             .reportViewed,
