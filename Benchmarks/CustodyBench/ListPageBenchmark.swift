@@ -67,38 +67,89 @@ func listPage(_ arguments: [String]) throws {
 
 // MARK: - report
 
-/// The supervision report over every item of a `policy-list` catalog (issue 14's target: under 2 s),
-/// as an administrator and as a reviewer, through `Operations`.
+/// The supervision report over every item of a `policy-list` catalog and SESSIONS dock sessions
+/// (issue 14's target: under 2 s), as an administrator and as a reviewer, through `Operations`; and
+/// what reading the dock sessions from the audit log costs on its own.
 func reportBenchmark(_ arguments: [String]) throws {
-    guard arguments.count == 2 else { usage("report takes STATE_DIR RUNS") }
+    guard arguments.count == 2 || arguments.count == 3 else { usage("report takes STATE_DIR RUNS [SESSIONS=10000]") }
     let path = arguments[0] + "/catalog.sqlite"
     let runs = positiveInt(arguments[1], "RUNS")
+    let sessions = arguments.count == 3 ? positiveInt(arguments[2], "SESSIONS") : 10_000
     let catalog = try EvidenceCatalog(path: path, actor: AuditActor(uid: 0, name: "root"))
     guard (try? catalog.person("R0")) != nil else { usage("report runs on a catalog that policy-list prepared") }
+    let seeded = try seedDockSessions(sessions, in: catalog)
     let operations = Operations(
         catalog: catalog, resolver: PrincipalResolver(systemUIDs: [0], administratorGroups: [:]))
     let root = Caller(uid: 0, gid: 0, pid: getpid(), groups: [], name: "root")
     let reviewer = Caller(uid: 4001, gid: 100, pid: getpid(), groups: [], name: "bench-reviewer")
     let clock = ContinuousClock()
-    let everything = ControlArguments(from: "2000-01-01", until: Timestamps.rfc3339(Date().addingTimeInterval(86_400)))
+    let start = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
+    let end = Date().addingTimeInterval(86_400)
+    let everything = ControlArguments(from: Timestamps.rfc3339(start), until: Timestamps.rfc3339(end))
     var items = 0
-    func median(_ caller: Caller) throws -> Double {
+    var docks = 0
+    func median(_ body: () throws -> Void) throws -> Double {
         var samples: [Double] = []
-        for _ in 0..<runs {
-            samples.append(
-                try clock.measure {
-                    let response = operations.perform(.operation(.report, everything), by: caller)
-                    if let error = response.error { throw error }
-                    items = response.report?.items ?? 0
-                }.milliseconds)
-        }
+        for _ in 0..<runs { samples.append(try clock.measure(body).milliseconds) }
         return quantile(samples.sorted(), 0.5)
     }
-    let admin = try median(root)
+    func report(_ caller: Caller) throws {
+        let response = operations.perform(.operation(.report, everything), by: caller)
+        if let error = response.error { throw error }
+        items = response.report?.items ?? 0
+    }
+    let admin = try median { try report(root) }
     let adminItems = items
-    let scoped = try median(reviewer)
-    print("report, \(runs) runs, medians (ms):")
+    let scoped = try median { try report(reviewer) }
+    let dockFacts = try median {
+        docks = try catalog.supervisionDeviceFacts(from: start, to: end, matching: ItemFilter()).docks.count
+    }
+    print("report, \(runs) runs, medians (ms), \(seeded) dock sessions seeded now:")
     print("  every item, administrator:  \(format(admin))  (\(adminItems) items)")
     print("  reviewer's scope:           \(format(scoped))  (\(items) items)")
-    print("RESULT report_admin_ms=\(format(admin)) report_reviewer_ms=\(format(scoped)) items=\(adminItems)")
+    print("  dock sessions from the audit log alone: \(format(dockFacts))  (\(docks) sessions)")
+    print(
+        "RESULT report_admin_ms=\(format(admin)) report_reviewer_ms=\(format(scoped)) dock_facts_ms=\(format(dockFacts)) items=\(adminItems) sessions=\(docks)"
+    )
+}
+
+/// Writes dock sessions as `DockSession` does (a `dock.started` with the device and its clock offset,
+/// a `dock.finished` with the outcome; one in ten also sets the clock) until the audit log holds
+/// `count`, over 200 registered devices; one session in 20 fails, one in 25 is undocked. Returns how
+/// many it wrote.
+func seedDockSessions(_ count: Int, in catalog: EvidenceCatalog) throws -> Int {
+    let have = try catalog.auditEntries(after: 0, limit: count, action: AuditAction.dockStarted.rawValue).count
+    guard have < count else { return 0 }
+    let actor = AuditActor(uid: 0, name: "root")
+    let devices = (0..<200).map { String(format: "BENCH-D%03d", $0) }
+    for serial in devices where (try? catalog.device(serial)) == nil {
+        try catalog.addDevice(serial: serial, model: nil, family: "ambarella", at: Date(), events: [], by: actor)
+    }
+    var events: [AuditEvent] = []
+    for index in have..<count {
+        let session = EvidenceID()
+        let serial = devices[index % devices.count]
+        if index % 10 == 0 { try catalog.recordClockSet(device: serial, at: Date(), session: session) }
+        events.append(
+            AuditEvent(
+                action: .dockStarted,
+                detail: [
+                    "session": session.description, "bay": "\(index % 8)", "device": serial,
+                    "clock_offset_seconds": "\(index % 13 - 6)",
+                ]))
+        let outcome = index % 20 == 0 ? "failed" : index % 25 == 0 ? "undocked" : "done"
+        events.append(
+            AuditEvent(
+                action: .dockFinished,
+                detail: [
+                    "session": session.description, "bay": "\(index % 8)", "outcome": outcome, "verified": "12",
+                    "failed": "\(index % 40 == 1 ? 1 : 0)",
+                ]))
+        if events.count >= 2_000 {
+            try catalog.audit(events)
+            events.removeAll()
+        }
+    }
+    try catalog.audit(events)
+    return count - have
 }

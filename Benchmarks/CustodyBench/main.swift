@@ -14,7 +14,7 @@
 //       administrator, a reviewer of one unit of ten and an officer, against the bare query.
 //   custody-bench review-queue STATE_DIR RUNS
 //   custody-bench list-page STATE_DIR RUNS
-//   custody-bench report STATE_DIR RUNS
+//   custody-bench report STATE_DIR RUNS [SESSIONS]
 //       On a catalog policy-list prepared: the first page of the review queue (reviewer, administrator),
 //       a due-before list page and claiming the next item, through Operations.
 //   custody-bench retention-pass STATE_DIR

@@ -16,6 +16,14 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     public var review: Review
     public var categorisation: Categorisation
     public var integrity: Integrity
+    /// Retention as of `generated_at` (SupervisionSectionViews.swift).
+    public var retention = Retention()
+    /// The registry now and the period's dock sessions.
+    public var devices = Devices()
+    /// The period's refusals and the grants now.
+    public var access = Access()
+    /// What the scope's items take now, and how fast it grows.
+    public var storage = Storage()
 
     /// Recorded-at → ingested-at delays of a group of items.
     public struct Delays: Codable, Sendable, Equatable {
@@ -142,13 +150,21 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
 
     /// Integrity (`item.fixity_failed_at`, the last `fixity.pass`, the audit head).
     public struct Integrity: Codable, Sendable, Equatable {
+        /// Items of the scope whose object has failed a fixity check and is still stored, whatever the
+        /// period: a failure stays on the item until the item is shredded, so every one is open.
         public var fixityFailures: Int
+        /// Those of them whose failure was found within the period.
+        public var fixityFailuresInPeriod: Int
         public var lastFixityPass: String?
         public var auditHeadSeq: Int64?
         public var auditHeadHash: String?
 
-        public init(fixityFailures: Int, lastFixityPass: String?, auditHeadSeq: Int64?, auditHeadHash: String?) {
+        public init(
+            fixityFailures: Int, fixityFailuresInPeriod: Int = 0, lastFixityPass: String?, auditHeadSeq: Int64?,
+            auditHeadHash: String?
+        ) {
             self.fixityFailures = fixityFailures
+            self.fixityFailuresInPeriod = fixityFailuresInPeriod
             self.lastFixityPass = lastFixityPass
             self.auditHeadSeq = auditHeadSeq
             self.auditHeadHash = auditHeadHash
@@ -156,6 +172,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
 
         enum CodingKeys: String, CodingKey {
             case fixityFailures = "fixity_failures"
+            case fixityFailuresInPeriod = "fixity_failures_in_period"
             case lastFixityPass = "last_fixity_pass"
             case auditHeadSeq = "audit_head_seq"
             case auditHeadHash = "audit_head_hash"
@@ -178,7 +195,7 @@ public struct SupervisionReportView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case from, to, scope, items, timeliness, review, categorisation, integrity
+        case from, to, scope, items, timeliness, review, categorisation, integrity, retention, devices, access, storage
         case generatedAt = "generated_at"
     }
 }

@@ -41,10 +41,15 @@ public enum ReportHTML {
             \(figure("categorisation.oldest_uncategorized_days", number(c.oldestUncategorizedDays))) days.
             Categories: \(c.categories.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(figure("categorisation.categories.\($0.key)", "\($0.value)"))" }.joined(separator: ", "))</p>
             <h2>Integrity</h2>
-            <p>Fixity failures \(figure("integrity.fixity_failures", "\(i.fixityFailures)")); last fixity pass
+            <p>Fixity failures open \(figure("integrity.fixity_failures", "\(i.fixityFailures)")), found in the period
+            \(figure("integrity.fixity_failures_in_period", "\(i.fixityFailuresInPeriod)")); last fixity pass
             \(escape(i.lastFixityPass.map(time.text) ?? "never")); audit head
             #\(figure("integrity.audit_head_seq", i.auditHeadSeq.map(String.init) ?? "-"))
             <code>\(escape(i.auditHeadHash ?? ""))</code>.</p>
+            \(retention(report.retention))
+            \(devices(report.devices, time: time))
+            \(access(report.access, time: time))
+            \(storage(report.storage, time: time))
             """
         return """
             <!DOCTYPE html>
@@ -64,21 +69,29 @@ public enum ReportHTML {
 
     /// A bar chart of `bars`, each bar a `rect` carrying its count.
     static func chart(id: String, title: String, bars: [SupervisionReportView.AgeBucket]) -> String {
+        chart(id: id, title: title, bars: bars.map { ($0.age, Int64($0.items)) }, text: { "\($0)" })
+    }
+
+    /// A bar chart of labelled values, each bar a `rect` carrying its value, shown above it by `text`.
+    static func chart(id: String, title: String, bars: [(label: String, value: Int64)], text: (Int64) -> String)
+        -> String
+    {
         let width = 70
-        let height = 120
-        let most = max(1, bars.map(\.items).max() ?? 1)
+        let height: Int64 = 120
+        let most = max(1, bars.map(\.value).max() ?? 1)
         var svg = """
             <svg id="\(id)" role="img" aria-label="\(escape(title))" xmlns="http://www.w3.org/2000/svg" \
             width="\(bars.count * width + 20)" height="\(height + 50)">
             <title>\(escape(title))</title>
             """
         for (index, bar) in bars.enumerated() {
-            let tall = bar.items * height / most
+            // In 64 bits: byte counts times the chart's height would overflow nothing short of 70 PB.
+            let tall = max(0, bar.value) * height / most
             let x = 10 + index * width
             svg += """
-                <rect x="\(x + 10)" y="\(height - tall + 15)" width="\(width - 20)" height="\(tall)" data-label="\(escape(bar.age))" data-value="\(bar.items)"/>
-                <text x="\(x + width / 2)" y="\(height - tall + 10)" text-anchor="middle">\(bar.items)</text>
-                <text x="\(x + width / 2)" y="\(height + 32)" text-anchor="middle">\(escape(bar.age))</text>
+                <rect x="\(x + 10)" y="\(height - tall + 15)" width="\(width - 20)" height="\(tall)" data-label="\(escape(bar.label))" data-value="\(bar.value)"/>
+                <text x="\(x + width / 2)" y="\(height - tall + 10)" text-anchor="middle">\(escape(text(bar.value)))</text>
+                <text x="\(x + width / 2)" y="\(height + 32)" text-anchor="middle">\(escape(bar.label))</text>
                 """
         }
         return svg + "</svg>"

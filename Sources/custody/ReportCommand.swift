@@ -19,6 +19,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only this officer's items, within your scope.")
     var officer: String?
 
+    @Option(help: "Only this unit and the units below it; refused when they are outside your scope.")
+    var unit: String?
+
     @OptionGroup var time: TimeOptions
 
     @Flag(help: "Print JSON.")
@@ -35,6 +38,7 @@ struct ReportCommand: ParsableCommand {
             from: try from.map { try DateArgument.resolve($0, option: "from") },
             until: try to.map { try DateArgument.resolve($0, option: "to") })
         arguments.officer = officer
+        arguments.unit = unit
         guard let report = try socket.call(.report, arguments).report else {
             throw ControlClientError(code: .protocol, message: "custodyd answered a report request without a report")
         }

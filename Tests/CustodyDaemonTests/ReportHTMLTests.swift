@@ -20,9 +20,11 @@ struct ReportHTMLTests {
             overall: .init(items: 5, medianHours: 20, p90Hours: 50, within24hShare: 0.6),
             byOfficer: ["P1": p1, "P2": .init(items: 1, medianHours: 50, p90Hours: 50, within24hShare: 0)],
             byUnit: ["NORTH": p1], lateCount: 2, late: ["d", "c"], unmeasured: 1)
-        timeliness.histogram = zip(["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"], [0, 1, 1, 1, 1, 1, 0])
-            .map { .init(age: $0, items: $1) }
-        return SupervisionReportView(
+        timeliness.histogram = zip(
+            ["under 1h", "1-6h", "6-12h", "12-24h", "1-2d", "2-7d", "over 7d"], [0, 1, 1, 1, 1, 1, 0]
+        )
+        .map { .init(age: $0, items: $1) }
+        var report = SupervisionReportView(
             from: "2027-01-01T00:00:00.000Z", to: "2027-01-31T00:00:00.000Z", generatedAt: "2027-01-31T00:00:00.000Z",
             scope: "all", items: 6, timeliness: timeliness,
             review: .init(
@@ -31,8 +33,16 @@ struct ReportHTMLTests {
                     .init(age: "under 1d", items: 1), .init(age: "1-7d", items: 1), .init(age: "7-30d", items: 1),
                     .init(age: "over 30d", items: 0),
                 ], outcomes: ["ok": 1, "non_compliant": 1], neverViewed: 3),
-            categorisation: .init(uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2, "use-of-force": 1]),
+            categorisation: .init(
+                uncategorized: 4, oldestUncategorizedDays: 10, categories: ["traffic-stop": 2, "use-of-force": 1]),
             integrity: .init(fixityFailures: 1, lastFixityPass: nil, auditHeadSeq: 42, auditHeadHash: "ab01"))
+        report.retention = .init(
+            due: 3, deletionsNext72h: 1, deletionsNext30d: 2, holdsActive: 1, heldItems: 4,
+            holds: [.init(id: 5, matter: "case, 2024-7", items: 4)])
+        report.devices = ReportTextTests.devices
+        report.access = ReportTextTests.access
+        report.storage = ReportTextTests.storage
+        return report
     }()
 
     func chromium(_ arguments: [String], in directory: TemporaryDirectory) throws -> ProcessResult {
@@ -50,10 +60,16 @@ struct ReportHTMLTests {
         let dom = try chromium(["--dump-dom", "file://" + page], in: directory)
         #expect(dom.status == 0, "\(dom.stderr)")
         // The charts, with one bar per bucket carrying the JSON's count.
-        for (id, bars) in [("chart-timeliness", report.timeliness.histogram), ("chart-backlog", report.review.backlogByAge)] {
+        for (id, bars) in [
+            ("chart-timeliness", report.timeliness.histogram.map { "\($0.items)" }),
+            ("chart-backlog", report.review.backlogByAge.map { "\($0.items)" }),
+            ("chart-storage", report.storage.weeks.map { "\($0.storedBytes)" }),
+        ] {
             let chart = try #require(section(of: dom.stdout, from: "<svg id=\"\(id)\"", to: "</svg>"), "\(id) missing")
-            #expect(values(chart, attribute: "data-value") == bars.map { "\($0.items)" }, "\(id)")
+            #expect(values(chart, attribute: "data-value") == bars, "\(id)")
         }
+        let storageChart = try #require(section(of: dom.stdout, from: "<svg id=\"chart-storage\"", to: "</svg>"))
+        #expect(values(storageChart, attribute: "data-label") == ["01-17", "01-24"])
         // Every figure on the page equals the JSON's value at its path.
         let json = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(report)) as! [String: Any]
         let figures = try figuresOf(dom.stdout)
@@ -65,13 +81,21 @@ struct ReportHTMLTests {
             #expect(Double(shown) == expected, "\(path): page \(shown), JSON \(String(describing: expected))")
         }
         #expect(figures["review.pending"] == "3" && figures["timeliness.overall.within_24h_share"] == "0.6")
+        #expect(figures["retention.due"] == "3" && figures["retention.held_items"] == "4")
+        #expect(figures["devices.failed_sessions"] == "1" && figures["devices.idle_days"] == "7")
+        #expect(dom.stdout.contains("<td>SN-B</td><td>2027-01-20 00:00:00 +00:00</td><td>11</td>"))
+        #expect(figures["access.refusals"] == "5")
+        #expect(figures["storage.ciphertext_bytes"] == "1677721600" && figures["storage.days_until_full"] == "2800")
+        #expect(dom.stdout.contains("<caption>Unused for 90 days</caption>"))
+        #expect(dom.stdout.contains("<td>#2</td><td>U1</td><td>auditor</td><td>-</td>"))
 
         // Rendered: a screenshot of the page is far larger than one of a blank page of the same size.
         let shot = directory.path + "/report.png"
         let blank = directory.path + "/blank.png"
         try Data("<html><body></body></html>".utf8).write(to: URL(fileURLWithPath: directory.path + "/blank.html"))
         _ = try chromium(["--screenshot=\(shot)", "--window-size=1000,1600", "file://" + page], in: directory)
-        _ = try chromium(["--screenshot=\(blank)", "--window-size=1000,1600", "file://\(directory.path)/blank.html"], in: directory)
+        _ = try chromium(
+            ["--screenshot=\(blank)", "--window-size=1000,1600", "file://\(directory.path)/blank.html"], in: directory)
         let shotSize = try #require(try FileManager.default.attributesOfItem(atPath: shot)[.size] as? Int)
         let blankSize = try #require(try FileManager.default.attributesOfItem(atPath: blank)[.size] as? Int)
         #expect(shotSize > 5 * blankSize, "screenshot \(shotSize) bytes, blank \(blankSize)")
@@ -79,15 +103,31 @@ struct ReportHTMLTests {
 
     @Test func theCSVHasOneTablePerSectionWithTheJSONsNumbers() {
         let tables = ReportCSV.text(report).components(separatedBy: "\n\n")
-        #expect(tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
-            "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
-            "# categorisation", "# categories", "# integrity",
-        ])
+        #expect(
+            tables.map { $0.split(separator: "\n").first.map(String.init) ?? "" } == [
+                "# timeliness", "# timeliness_histogram", "# late", "# review", "# backlog_by_age", "# outcomes",
+                "# categorisation", "# categories", "# integrity", "# retention", "# holds",
+                "# devices", "# not_docked", "# clock_drift", "# in_maintenance", "# dock_sessions",
+                "# access", "# refusals", "# expiring_grants", "# unused_grants", "# storage", "# storage_weeks",
+            ])
         #expect(tables[0].contains("overall,,5,20,50,0.6"))
         #expect(tables[0].contains("officer,P1,3,10,30,0.6666666666666666"))
         #expect(tables[3].hasSuffix("3,2,0.4,3"))
         #expect(tables[6].hasSuffix("4,10"))
-        #expect(tables[8].hasSuffix("1,,42,ab01\n"))
+        #expect(tables[8].hasSuffix("1,0,,42,ab01"))
+        #expect(tables[9].hasSuffix("3,1,2,1,4"))
+        #expect(tables[10].hasSuffix("5,\"case, 2024-7\",4"))
+        #expect(tables[11].hasSuffix("7,2,1,1,1,1"))
+        #expect(tables[12].hasSuffix("SN-C,,-\nSN-B,2027-01-20T00:00:00.000Z,11"))
+        #expect(tables[13].hasSuffix("SN-A,s2,2027-01-30T00:00:00.000Z,-8,1,8"))
+        #expect(tables[14].hasSuffix("serial\nSN-D"))
+        #expect(tables[15].hasSuffix("s1,,1,2027-01-29T00:00:00.000Z,failed,0,3"))
+        #expect(tables[16].hasSuffix("5,1,1"))
+        #expect(tables[17].hasSuffix("P2,2\nuid:4321,3"))
+        #expect(tables[18].hasSuffix("3,R1,reviewer,NORTH,2027-02-05T00:00:00.000Z,2027-01-30T00:00:00.000Z"))
+        #expect(tables[19].hasSuffix("2,U1,auditor,,2027-06-01T00:00:00.000Z,"))
+        #expect(tables[20].hasSuffix("1200,1610612736,1677721600,107374182400,429496729600,268435456,2800"))
+        #expect(tables[21].hasSuffix("2027-01-24T00:00:00.000Z,536870912,1677721600\n"))
     }
 
     /// `data-figure` paths and the text they mark.
@@ -102,7 +142,8 @@ struct ReportHTMLTests {
     }
 
     func section(of text: String, from start: String, to end: String) -> String? {
-        guard let lower = text.range(of: start), let upper = text.range(of: end, range: lower.upperBound..<text.endIndex)
+        guard let lower = text.range(of: start),
+            let upper = text.range(of: end, range: lower.upperBound..<text.endIndex)
         else { return nil }
         return String(text[lower.lowerBound..<upper.upperBound])
     }

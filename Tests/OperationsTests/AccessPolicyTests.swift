@@ -129,6 +129,14 @@ import Testing
         ("administrator", administrator, .viewReport, .none, true), ("auditor", auditor, .viewReport, .none, true),
         ("reviewer", reviewer, .viewReport, .none, true), ("officer", officer, .viewReport, .none, false),
         ("unknown", unknown, .viewReport, .none, false),
+        // a unit's report: within one reviewer grant's scope, sub-units included; anywhere for administrators and auditors
+        ("reviewer", reviewer, .viewReport, .unit(id: "NORTH", withSubunits: ["NORTH", "NORTH-1"]), true),
+        ("reviewer", reviewer, .viewReport, .unit(id: "NORTH-1", withSubunits: ["NORTH-1"]), true),
+        ("reviewer", reviewer, .viewReport, .unit(id: "SOUTH", withSubunits: ["SOUTH"]), false),
+        ("reviewer", reviewer, .viewReport, .unit(id: "NORTH", withSubunits: ["NORTH", "NORTH-1", "NORTH-2"]), false),
+        ("auditor", auditor, .viewReport, .unit(id: "SOUTH", withSubunits: ["SOUTH"]), true),
+        ("administrator", administrator, .viewReport, .unit(id: "SOUTH", withSubunits: ["SOUTH"]), true),
+        ("officer", officer, .viewReport, .unit(id: "NORTH-1", withSubunits: ["NORTH-1"]), false),
         // deletion: two administrators, never the requester deciding
         ("administrator", administrator, .viewDeletions, .none, true), ("auditor", auditor, .viewDeletions, .none, true),
         ("reviewer", reviewer, .viewDeletions, .none, false), ("officer", officer, .viewDeletions, .none, false),

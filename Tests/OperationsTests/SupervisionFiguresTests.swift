@@ -16,24 +16,25 @@ import Testing
     /// An item ingested `age` before now, recorded `delay` hours before its ingest (nil: no clock).
     func item(
         _ id: String, _ officer: String?, _ unit: String?, delay: Double?, age: TimeInterval, state: String?,
-        outcome: String? = nil, categories: [String] = [], failed: Bool = false, viewed: Bool
+        outcome: String? = nil, categories: [String] = [], viewed: Bool
     ) -> SupervisionItemFacts {
         let ingested = now.addingTimeInterval(-age)
         return SupervisionItemFacts(
             id: id, officer: officer, unit: unit, recordedAt: delay.map { ingested.addingTimeInterval(-$0 * hour) },
-            ingestedAt: ingested, reviewState: state, outcome: outcome, categories: categories, fixityFailed: failed,
-            viewed: viewed)
+            ingestedAt: ingested, reviewState: state, outcome: outcome, categories: categories, viewed: viewed)
     }
 
     var facts: [SupervisionItemFacts] {
         [
             item("a", "P1", "NORTH", delay: 2, age: 0.5 * day, state: "pending", viewed: true),
-            item("b", "P1", "NORTH", delay: 10, age: 3 * day, state: "reviewed", outcome: "ok", categories: ["traffic-stop"], viewed: true),
+            item(
+                "b", "P1", "NORTH", delay: 10, age: 3 * day, state: "reviewed", outcome: "ok",
+                categories: ["traffic-stop"], viewed: true),
             item("c", "P1", "NORTH", delay: 30, age: 10 * day, state: "pending", viewed: false),
             item(
                 "d", "P2", "SOUTH", delay: 50, age: 40 * day, state: "reviewed", outcome: "non_compliant",
                 categories: ["traffic-stop", "use-of-force"], viewed: false),
-            item("e", "P2", "SOUTH", delay: nil, age: 1 * day, state: "pending", failed: true, viewed: false),
+            item("e", "P2", "SOUTH", delay: nil, age: 1 * day, state: "pending", viewed: false),
             item("f", nil, nil, delay: 20, age: 2 * hour, state: nil, viewed: true),
         ]
     }
@@ -41,7 +42,12 @@ import Testing
     var report: SupervisionReportView {
         SupervisionFigures.report(
             facts, from: now.addingTimeInterval(-60 * day), to: now, now: now, scope: "all",
-            integrity: .init(fixityFailures: 0, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
+            // Found 70 days ago (before the period), 5 days ago, and 1 hour ago.
+            fixityFailures: [
+                now.addingTimeInterval(-70 * day), now.addingTimeInterval(-5 * day), now.addingTimeInterval(-hour),
+            ],
+            integrity: .init(
+                fixityFailures: 0, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
     }
 
     @Test func timelinessIsTheNearestRankMedianP90AndShareWithin24Hours() {
@@ -83,16 +89,76 @@ import Testing
         #expect(categorisation.categories == ["traffic-stop": 2, "use-of-force": 1])
     }
 
-    @Test func integrityCountsFixityFailuresAndCarriesTheChainHead() {
-        #expect(report.integrity == .init(fixityFailures: 1, lastFixityPass: "2027-01-15T08:00:00.000Z", auditHeadSeq: 42, auditHeadHash: "ab"))
+    @Test func integrityCountsEveryOpenFixityFailureAndThoseOfThePeriodAndCarriesTheChainHead() {
+        #expect(
+            report.integrity
+                == .init(
+                    fixityFailures: 3, fixityFailuresInPeriod: 2, lastFixityPass: "2027-01-15T08:00:00.000Z",
+                    auditHeadSeq: 42, auditHeadHash: "ab"))
         #expect(report.items == 6)
     }
 
     @Test func noItemsGiveNoFiguresRatherThanZeros() {
         let empty = SupervisionFigures.report(
-            [], from: now.addingTimeInterval(-day), to: now, now: now, scope: "all",
+            [], from: now.addingTimeInterval(-day), to: now, now: now, scope: "all", fixityFailures: [],
             integrity: .init(fixityFailures: 0, lastFixityPass: nil, auditHeadSeq: nil, auditHeadHash: nil))
         #expect(empty.timeliness.overall == .init(items: 0, medianHours: nil, p90Hours: nil, within24hShare: nil))
         #expect(empty.review.reviewedShare == nil && empty.categorisation.oldestUncategorizedDays == nil)
+    }
+}
+
+/// The sections about what stands now, from facts chosen so each figure is counted by hand.
+@Suite struct SupervisionSectionFiguresTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+    let hour: TimeInterval = 3_600
+    let day: TimeInterval = 86_400
+
+    @Test func retentionCountsTheTrashEndingWithin72HoursAnd30DaysOverdueIncluded() {
+        let facts = SupervisionRetentionFacts(
+            due: 4,
+            // Overdue by an hour, in 71 h, exactly 72 h (not within), 29 days, 31 days.
+            purgeAfter: [-hour, 71 * hour, 72 * hour, 29 * day, 31 * day].map(now.addingTimeInterval),
+            holds: [.init(id: 7, matter: "b", items: 2), .init(id: 3, matter: "a", items: 1)], heldItems: 3)
+        let retention = SupervisionFigures.retention(facts, now: now)
+        #expect(retention.due == 4 && retention.deletionsNext72h == 2 && retention.deletionsNext30d == 4)
+        #expect(retention.holdsActive == 2 && retention.heldItems == 3)
+        #expect(retention.holds == [.init(id: 3, matter: "a", items: 1), .init(id: 7, matter: "b", items: 2)])
+    }
+
+    @Test func clockDriftIsJudgedAsTheDockJudgesItThreeSecondsADayAndOneMore() {
+        func dock(_ session: String, offset: Double, setDaysBefore: Double?) -> SupervisionDeviceFacts.Dock {
+            let started = now.addingTimeInterval(-hour)
+            return .init(
+                session: session, serial: "SN", bay: nil, startedAt: started, offsetSeconds: offset,
+                lastSetAt: setDaysBefore.map { started.addingTimeInterval(-$0 * day) }, finishedAt: nil, outcome: nil,
+                verified: nil, failed: nil)
+        }
+        // Never set: one day, 4 s allowed. Set 2.5 days before: 3 whole days, 10 s allowed.
+        let facts = SupervisionDeviceFacts(
+            devices: [],
+            docks: [
+                dock("a", offset: 4, setDaysBefore: nil), dock("b", offset: -4.5, setDaysBefore: nil),
+                dock("c", offset: 10, setDaysBefore: 2.5), dock("d", offset: 12, setDaysBefore: 2.5),
+            ])
+        let drift = SupervisionFigures.devices(facts, from: now.addingTimeInterval(-day), to: now, now: now).clockDrift
+        #expect(drift.map(\.session) == ["b", "d"])
+        #expect(drift.map(\.secondsPerDay) == [4.5, 4] && drift.map(\.days) == [1, 3])
+    }
+
+    @Test func storageStacksTheWeeksBackFromWhatIsStoredAndProjectsTheRecentRate() {
+        // Stored now 1,000; the weeks back from now added 100, 300, 0, 200, 400 (oldest last).
+        let facts = SupervisionStorageFacts(
+            items: 7, bytes: 900, ciphertextBytes: 1_000, addedByWeekAgo: [100, 300, 0, 200, 400], freeBytes: 1_200,
+            filesystemBytes: 5_000)
+        let storage = SupervisionFigures.storage(facts, now: now)
+        #expect(storage.weeks.map(\.addedBytes) == [400, 200, 0, 300, 100])
+        #expect(storage.weeks.map(\.storedBytes) == [400, 600, 600, 900, 1_000])
+        #expect(storage.weeks.first?.from == Timestamps.rfc3339(now.addingTimeInterval(-5 * 7 * day)))
+        // The last four weeks: (100 + 300 + 0 + 200) / 4 = 150 a week; 1,200 free lasts 8 weeks.
+        #expect(storage.weeklyRateBytes == 150 && storage.daysUntilFull == 56)
+        let idle = SupervisionFigures.storage(
+            .init(items: 0, bytes: 0, ciphertextBytes: 0, addedByWeekAgo: [0, 0], freeBytes: 10, filesystemBytes: 20),
+            now: now)
+        #expect(idle.weeklyRateBytes == 0 && idle.daysUntilFull == nil)
     }
 }

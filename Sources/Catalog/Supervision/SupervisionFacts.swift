@@ -18,15 +18,13 @@ public struct SupervisionItemFacts: Sendable, Equatable {
     public var outcome: String?
     /// `item_category.category`s.
     public var categories: [String]
-    /// Whether `item.fixity_failed_at` is set.
-    public var fixityFailed: Bool
     /// Whether the audit trail has a `view.started` for the item.
     public var viewed: Bool
 
     /// Facts of one item.
     public init(
         id: String, officer: String?, unit: String?, recordedAt: Date?, ingestedAt: Date, reviewState: String?,
-        outcome: String?, categories: [String], fixityFailed: Bool, viewed: Bool
+        outcome: String?, categories: [String], viewed: Bool
     ) {
         self.id = id
         self.officer = officer
@@ -36,7 +34,6 @@ public struct SupervisionItemFacts: Sendable, Equatable {
         self.reviewState = reviewState
         self.outcome = outcome
         self.categories = categories
-        self.fixityFailed = fixityFailed
         self.viewed = viewed
     }
 }
@@ -49,7 +46,6 @@ extension EvidenceCatalog {
             .select(
                 sql: """
                     id, officer_id, unit_id, recorded_at, ingested_at, review_state,
-                    fixity_failed_at IS NOT NULL AS failed,
                     (SELECT group_concat(category, ',') FROM item_category WHERE item_id = item.id) AS categories,
                     EXISTS (SELECT 1 FROM audit WHERE audit.item_id = item.id AND audit.action = ?) AS viewed,
                     (SELECT outcome FROM review WHERE review.item_id = item.id
@@ -62,16 +58,32 @@ extension EvidenceCatalog {
             var facts: [SupervisionItemFacts] = []
             let rows = try request.fetchCursor(db)
             while let row = try rows.next() {
-                let categories: String? = row[7]
+                let categories: String? = row[6]
                 facts.append(
                     SupervisionItemFacts(
                         id: row[0], officer: row[1], unit: row[2],
                         recordedAt: (row[3] as Int64?).map(Date.init(catalogMilliseconds:)),
-                        ingestedAt: Date(catalogMilliseconds: row[4]), reviewState: row[5], outcome: row[9],
+                        ingestedAt: Date(catalogMilliseconds: row[4]), reviewState: row[5], outcome: row[8],
                         categories: categories.map { $0.split(separator: ",").map(String.init).sorted() } ?? [],
-                        fixityFailed: row[6], viewed: row[8]))
+                        viewed: row[7]))
             }
             return facts
         }
+    }
+}
+
+extension EvidenceCatalog {
+    /// When each item of `filter`'s scope and filters (whatever its period) whose object failed a
+    /// fixity check found it, leaving out shredded items: their object is gone, the failure with it.
+    /// The failures are few (`item_fixity_failed` indexes them).
+    public func supervisionFixityFailures(matching filter: ItemFilter) throws -> [Date] {
+        var filter = filter
+        filter.ingestedFrom = nil
+        filter.ingestedBefore = nil
+        filter.fixityFailed = true
+        let request = try filter.matching()
+            .filter(sql: "item.wrapped_key <> zeroblob(60)")
+            .select(sql: "fixity_failed_at").asRequest(of: Int64.self)
+        return try read { db in try request.fetchAll(db).map(Date.init(catalogMilliseconds:)) }
     }
 }

@@ -70,6 +70,8 @@ public enum OperationResource: Sendable, Equatable {
     case restrictedItem(officer: String?, unit: String?)
     /// A deletion request, by whom it was asked for.
     case deletion(requestedBy: String)
+    /// A unit's figures (`report --unit`): the unit and every unit below it.
+    case unit(id: String, withSubunits: Set<String>)
 }
 
 /// The one place that decides whether a principal may do something (DESIGN §11): (principal, action,
@@ -240,8 +242,20 @@ public enum AccessPolicy {
         case .viewReport:
             if let decision = allowAdmin("the figures of every item") { return decision }
             if let auditor = first(.auditor) { return allow(auditor, "the figures of every item, never evidence") }
-            if let reviewer = first(.reviewer) { return allow(reviewer, "the figures of their units and their own items") }
-            return .deny(reason: "only administrators, auditors and reviewers read the supervision report")
+            guard let reviewer = first(.reviewer) else {
+                return .deny(reason: "only administrators, auditors and reviewers read the supervision report")
+            }
+            guard case .unit(let unit, let below) = resource else {
+                return allow(reviewer, "the figures of their units and their own items")
+            }
+            // A unit's figures: the unit and all below it within one reviewer grant's scope.
+            for held in principal.roles(.reviewer) {
+                if case .units(let units) = held.scope, below.union([unit]).isSubset(of: units) {
+                    return allow(held, "the figures of unit \(unit), within their scope")
+                }
+            }
+            return .deny(
+                reason: "unit \(unit) is outside \(principal.key)'s review scope; ask for a report of one of your own units")
         case .viewDeletions:
             if let decision = allowAdmin("due items and deletions") { return decision }
             if let auditor = first(.auditor) { return allow(auditor, "due items and deletions") }

@@ -8,23 +8,27 @@ public enum SupervisionFigures {
     /// An item ingested more than this long after it was recorded is late.
     static let lateAfter: TimeInterval = 24 * 3_600
 
-    /// The report over `facts`, judged at `now`.
+    /// The report over `facts`, judged at `now`; `fixityFailures` are when the scope's stored items
+    /// failed a fixity check, whatever their period; `integrity` brings the last pass and the chain head.
     public static func report(
         _ facts: [SupervisionItemFacts], from: Date, to: Date, now: Date, scope: String,
-        integrity: SupervisionReportView.Integrity
+        fixityFailures: [Date], integrity: SupervisionReportView.Integrity
     ) -> SupervisionReportView {
         SupervisionReportView(
             from: Timestamps.rfc3339(from), to: Timestamps.rfc3339(to), generatedAt: Timestamps.rfc3339(now),
             scope: scope, items: facts.count, timeliness: timeliness(facts), review: review(facts, now: now),
             categorisation: categorisation(facts, now: now),
             integrity: .init(
-                fixityFailures: facts.filter(\.fixityFailed).count, lastFixityPass: integrity.lastFixityPass,
-                auditHeadSeq: integrity.auditHeadSeq, auditHeadHash: integrity.auditHeadHash))
+                fixityFailures: fixityFailures.count,
+                fixityFailuresInPeriod: fixityFailures.filter { $0 >= from && $0 < to }.count,
+                lastFixityPass: integrity.lastFixityPass, auditHeadSeq: integrity.auditHeadSeq,
+                auditHeadHash: integrity.auditHeadHash))
     }
 
     /// Recorded-at → ingested-at, overall, per officer and per unit, and the late items.
     static func timeliness(_ facts: [SupervisionItemFacts]) -> SupervisionReportView.Timeliness {
-        let measured = facts.compactMap { fact in fact.recordedAt.map { (fact, fact.ingestedAt.timeIntervalSince($0)) } }
+        let measured = facts.compactMap { fact in fact.recordedAt.map { (fact, fact.ingestedAt.timeIntervalSince($0)) }
+        }
         let byOfficer = Dictionary(grouping: measured) { $0.0.officer ?? "-" }.mapValues { delays($0.map(\.1)) }
         let byUnit = Dictionary(grouping: measured) { $0.0.unit ?? "-" }.mapValues { delays($0.map(\.1)) }
         let late = measured.filter { $0.1 > lateAfter }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id < $1.0.id }

@@ -9,7 +9,14 @@ extension Operations {
     static let reportDays = 30
 
     func report(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
-        let allowance = try context.authorize(.viewReport)
+        // `--unit`: that unit and the units below it, when they lie within the caller's scope.
+        let unit = try arguments.unit.map { id -> (id: String, units: Set<String>) in
+            let id = id.uppercased()
+            _ = try catalog.unit(id)
+            return (id, try catalog.unitsWithSubunits([id]))
+        }
+        let allowance = try context.authorize(
+            .viewReport, unit.map { .unit(id: $0.id, withSubunits: $0.units) } ?? .none)
         let to = try Self.instant(arguments.until, "until") ?? context.now
         let from = try Self.instant(arguments.from, "from") ?? to.addingTimeInterval(-Double(Self.reportDays) * 86_400)
         guard from < to else {
@@ -19,13 +26,30 @@ extension Operations {
         // Auditors read every item's figures (never the evidence); reviewers their units' and their own.
         let principal = context.principal
         filter.scope = principal.has(.auditor) ? .all : AccessPolicy.itemScope(for: principal)
+        // The policy allowed the unit, so its items are within the caller's scope: the scope narrows to them.
+        if let unit { filter.scope = .units(unit.units, officer: nil) }
         let facts = try catalog.supervisionFacts(matching: filter)
+        let failures = try catalog.supervisionFixityFailures(matching: filter)
         let head = try catalog.auditHead()
+        // The counts come from `failures`; this carries what is not counted.
         let integrity = SupervisionReportView.Integrity(
-            fixityFailures: 0, lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
+            fixityFailures: failures.count,
+            lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
             auditHeadSeq: head?.sequence, auditHeadHash: head.map { Hex.encode($0.hash) })
-        let report = SupervisionFigures.report(
-            facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, integrity: integrity)
+        var report = SupervisionFigures.report(
+            facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, fixityFailures: failures,
+            integrity: integrity)
+        report.retention = SupervisionFigures.retention(
+            try catalog.supervisionRetentionFacts(matching: filter), now: context.now)
+        report.devices = SupervisionFigures.devices(
+            try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to,
+            now: context.now)
+        report.access = SupervisionFigures.access(
+            try catalog.supervisionAccessFacts(from: from, to: to, matching: filter), now: context.now)
+        report.storage = SupervisionFigures.storage(
+            try catalog.supervisionStorageFacts(
+                at: context.now, weeks: SupervisionFigures.storageWeeks, matching: filter),
+            now: context.now)
         try allowance.record(
             .reportViewed,
             [
