@@ -264,7 +264,7 @@ import Testing
         try fixture.expectOK(.deletionApprove, approval, as: Self.second)
         fixture.advance(by: 15 * Self.day)
         let shredded = try fixture.catalog.shred(try fixture.catalog.itemsToShred(at: fixture.now), at: fixture.now) {
-            _ in []
+            item, request in [.itemShredded(item, request: request)]
         }
         #expect(shredded.map(\.id) == [d])
         try fixture.item(officer: "P1", seed: 5)
