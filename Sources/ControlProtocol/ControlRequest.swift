@@ -427,7 +427,7 @@ extension ControlRequest.Kind {
         case .holdRelease: return ["hold", "reason"]
         case .holdList: return ["open"]
         case .holdShow: return ["hold"]
-        case .report: return ["from", "until", "officer"]
+        case .report: return ["from", "until", "officer", "unit"]
         case .deletionDue: return ["limit"]
         case .deletionRequest: return ["items", "officer", "device", "reason", "not_due"]
         case .deletionApprove: return ["deletion"]

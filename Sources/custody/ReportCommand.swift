@@ -6,7 +6,10 @@ import Foundation
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "The supervision report: upload timeliness, review, categorisation, integrity, over a period.")
+        abstract: """
+            The supervision report: upload timeliness, review, categorisation and integrity over a period; \
+            retention, devices, access and storage as they stand.
+            """)
 
     @OptionGroup var socket: SocketOptions
 

@@ -47,13 +47,15 @@ extension EvidenceCatalog {
                 sql: """
                     id, officer_id, unit_id, recorded_at, ingested_at, review_state,
                     (SELECT group_concat(category, ',') FROM item_category WHERE item_id = item.id) AS categories,
-                    EXISTS (SELECT 1 FROM audit WHERE audit.item_id = item.id AND audit.action = ?) AS viewed,
+                    item.id IN (SELECT item_id FROM audit WHERE action = ? AND item_id IS NOT NULL) AS viewed,
                     (SELECT outcome FROM review WHERE review.item_id = item.id
                      ORDER BY reviewed_at DESC, review.id DESC LIMIT 1) AS outcome
                     """, arguments: [AuditAction.viewStarted.rawValue]
             )
             .asRequest(of: Row.self)
-        // A cursor and column positions, not names: a report reads every item of its scope.
+        // A cursor and column positions, not names: a report reads every item of its scope. `viewed` is
+        // one set of the viewed items (`audit_by_action`), built once, not a probe of each item's audit
+        // trail: every item has several entries, only viewed ones a `view.started`.
         return try read { db in
             var facts: [SupervisionItemFacts] = []
             let rows = try request.fetchCursor(db)
