@@ -160,18 +160,12 @@ public struct Backup {
             }
             let source = store.objectPath(for: object.hash)
             let partial = target.temporaryDirectory.appending(object.hash.hex + ".partial")
-            let (hash, length) = try BackupFiles.copy(
-                source, to: partial,
+            try BackupFiles.copyObject(
+                object, from: source, to: partial,
                 missing:
                     "the object \(source) of item \(object.item) is missing from the store (shredded or removed since the snapshot?); run `custodyd verify`, then the backup again"
-            )
-            guard hash == object.hash, length == object.size else {
-                try BackupFiles.remove(partial)
-                throw BackupError(
-                    code: .corruptObject,
-                    message:
-                        "the object \(source) of item \(object.item) does not match the catalog (SHA-256 \(hash.hex), \(length) bytes); run `custodyd verify` and restore it from an earlier backup"
-                )
+            ) { hash, length in
+                "the object \(source) of item \(object.item) does not match the catalog (SHA-256 \(hash.hex), \(length) bytes); run `custodyd verify` and restore it from an earlier backup"
             }
             try BackupFiles.makeDirectory(destination.removingLastComponent())
             guard rename(partial.string, destination.string) == 0 else {

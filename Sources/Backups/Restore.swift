@@ -70,18 +70,12 @@ public enum Restore {
         for object in contents.objects where seen.insert(object.hash).inserted {
             let from = backup.objectPath(for: object.hash)
             let partial = store.temporaryDirectory.appending(object.hash.hex + ".partial")
-            let (hash, length) = try BackupFiles.copy(
-                from, to: partial,
+            try BackupFiles.copyObject(
+                object, from: from, to: partial,
                 missing:
                     "the backup \(backup.root) has no object for item \(object.item) (\(from)); restore from another snapshot or backup"
-            )
-            guard hash == object.hash, length == object.size else {
-                try BackupFiles.remove(partial)
-                throw BackupError(
-                    code: .corruptObject,
-                    message:
-                        "the backup's object \(from) of item \(object.item) is damaged (it does not hash to the catalog's hash); restore from another backup"
-                )
+            ) { _, _ in
+                "the backup's object \(from) of item \(object.item) is damaged (it does not hash to the catalog's hash); restore from another backup"
             }
             let destination = store.objectPath(for: object.hash)
             try BackupFiles.makeDirectory(destination.removingLastComponent())
@@ -89,7 +83,7 @@ public enum Restore {
                 throw BackupFiles.writeError(Errno(rawValue: errno), path: destination)
             }
             copied.append(object)
-            bytes += length
+            bytes += object.size
         }
         try store.makeDurable()
         let verifier = ObjectVerifier(store: store)

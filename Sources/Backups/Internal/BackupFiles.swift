@@ -11,6 +11,20 @@ import SystemPackage
 enum BackupFiles {
     static let blockSize = 1 << 20
 
+    /// Copies `object`'s file from `source` to `partial` as `copy` does and checks it is the object the
+    /// catalog names (its SHA-256 and size); a copy that is not is removed and refused with `damaged`.
+    /// - Throws: `BackupError.corruptObject`, and `copy`'s errors.
+    static func copyObject(
+        _ object: SnapshotContents.Object, from source: FilePath, to partial: FilePath,
+        missing: @autoclosure () -> String, damaged: (SHA256Digest, Int64) -> String
+    ) throws {
+        let (hash, length) = try copy(source, to: partial, missing: missing())
+        guard hash == object.hash, length == object.size else {
+            try remove(partial)
+            throw BackupError(code: .corruptObject, message: damaged(hash, length))
+        }
+    }
+
     /// Copies `source` to a new file at `destination` (mode 0400, like the store's objects; 0600 with
     /// `writable`), hashing the bytes as they are read, and fsyncs it. Returns the SHA-256 and the
     /// length. On failure nothing is left at `destination`.
