@@ -77,6 +77,7 @@ func reportBenchmark(_ arguments: [String]) throws {
     let sessions = arguments.count == 3 ? positiveInt(arguments[2], "SESSIONS") : 10_000
     let catalog = try EvidenceCatalog(path: path, actor: AuditActor(uid: 0, name: "root"))
     guard (try? catalog.person("R0")) != nil else { usage("report runs on a catalog that policy-list prepared") }
+    let reviewed = try prepareReviewWork(catalogPath: path)
     let seeded = try seedDockSessions(sessions, in: catalog)
     let operations = Operations(
         catalog: catalog, resolver: PrincipalResolver(systemUIDs: [0], administratorGroups: [:]))
@@ -116,7 +117,9 @@ func reportBenchmark(_ arguments: [String]) throws {
     let retention = try median { _ = try catalog.supervisionRetentionFacts(matching: period) }
     let access = try median { _ = try catalog.supervisionAccessFacts(from: start, to: end, matching: period) }
     let storage = try median { _ = try catalog.supervisionStorageFacts(at: end, weeks: 8, matching: period) }
-    print("report, \(runs) runs, medians (ms), \(seeded) dock sessions seeded now:")
+    print(
+        "report, \(runs) runs, medians (ms), \(seeded) dock sessions seeded now\(reviewed ? ", review work seeded now" : ""):"
+    )
     print("  every item, administrator:  \(format(admin))  (\(adminItems) items)")
     print("  reviewer's scope:           \(format(scoped))  (\(items) items)")
     print("  dock sessions from the audit log alone: \(format(dockFacts))  (\(docks) sessions)")

@@ -215,6 +215,9 @@ enum CatalogMigrations {
         migrator.registerMigration("backups: snapshots made") { db in
             try db.execute(sql: BackupSchema.v1)
         }
+        migrator.registerMigration("supervision: items' latest review outcome and categories") { db in
+            try db.execute(sql: ReportSchema.v1)
+        }
         return migrator
     }
 }

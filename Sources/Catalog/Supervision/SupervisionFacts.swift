@@ -42,32 +42,42 @@ extension EvidenceCatalog {
     /// The facts of every item `filter` matches (its scope, period and filters; not its limit), in
     /// one read so the figures are of one instant.
     public func supervisionFacts(matching filter: ItemFilter) throws -> [SupervisionItemFacts] {
+        // The outcome and the categories are the item row's own columns (`ReportSchema`): the scan reads
+        // the items in the order they were written, never each item's reviews and categories.
         let request = try filter.matching()
             .select(
                 sql: """
-                    id, officer_id, unit_id, recorded_at, ingested_at, review_state,
-                    (SELECT group_concat(category, ',') FROM item_category WHERE item_id = item.id) AS categories,
+                    id, officer_id, unit_id, recorded_at, ingested_at, review_state, category_list,
                     item.id IN (SELECT item_id FROM audit WHERE action = ? AND item_id IS NOT NULL) AS viewed,
-                    (SELECT outcome FROM review WHERE review.item_id = item.id
-                     ORDER BY reviewed_at DESC, review.id DESC LIMIT 1) AS outcome
+                    review_outcome
                     """, arguments: [AuditAction.viewStarted.rawValue]
             )
             .asRequest(of: Row.self)
         // A cursor and column positions, not names: a report reads every item of its scope. `viewed` is
         // one set of the viewed items (`audit_by_action`), built once, not a probe of each item's audit
-        // trail: every item has several entries, only viewed ones a `view.started`.
+        // trail: every item has several entries, only viewed ones a `view.started`. The category lists
+        // are few and shared by many items: each is split once.
         return try read { db in
             var facts: [SupervisionItemFacts] = []
+            var categoryLists: [String: [String]] = [:]
             let rows = try request.fetchCursor(db)
             while let row = try rows.next() {
-                let categories: String? = row[6]
+                let list: String? = row[6]
+                var categories: [String] = []
+                if let list {
+                    if let split = categoryLists[list] {
+                        categories = split
+                    } else {
+                        categories = list.split(separator: ",").map(String.init).sorted()
+                        categoryLists[list] = categories
+                    }
+                }
                 facts.append(
                     SupervisionItemFacts(
                         id: row[0], officer: row[1], unit: row[2],
                         recordedAt: (row[3] as Int64?).map(Date.init(catalogMilliseconds:)),
                         ingestedAt: Date(catalogMilliseconds: row[4]), reviewState: row[5], outcome: row[8],
-                        categories: categories.map { $0.split(separator: ",").map(String.init).sorted() } ?? [],
-                        viewed: row[7]))
+                        categories: categories, viewed: row[7]))
             }
             return facts
         }

@@ -25,25 +25,35 @@ public enum SupervisionFigures {
                 auditHeadHash: integrity.auditHeadHash))
     }
 
-    /// Recorded-at → ingested-at, overall, per officer and per unit, and the late items.
+    /// Recorded-at → ingested-at, overall, per officer and per unit, and the late items. One pass over
+    /// the facts: a report has a million of them.
     static func timeliness(_ facts: [SupervisionItemFacts]) -> SupervisionReportView.Timeliness {
-        let measured = facts.compactMap { fact in fact.recordedAt.map { (fact, fact.ingestedAt.timeIntervalSince($0)) }
-        }
-        let byOfficer = Dictionary(grouping: measured) { $0.0.officer ?? "-" }.mapValues { delays($0.map(\.1)) }
-        let byUnit = Dictionary(grouping: measured) { $0.0.unit ?? "-" }.mapValues { delays($0.map(\.1)) }
-        let late = measured.filter { $0.1 > lateAfter }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.id < $1.0.id }
-        var figures = SupervisionReportView.Timeliness(
-            overall: delays(measured.map(\.1)), byOfficer: byOfficer, byUnit: byUnit, lateCount: late.count,
-            late: late.prefix(100).map(\.0.id), unmeasured: facts.count - measured.count)
         let hour: TimeInterval = 3_600
         let edges: [(String, Range<TimeInterval>)] = [
             ("under 1h", -.infinity..<hour), ("1-6h", hour..<(6 * hour)), ("6-12h", (6 * hour)..<(12 * hour)),
             ("12-24h", (12 * hour)..<(24 * hour)), ("1-2d", (24 * hour)..<(48 * hour)),
             ("2-7d", (48 * hour)..<(168 * hour)), ("over 7d", (168 * hour)..<(.infinity)),
         ]
-        figures.histogram = edges.map { label, range in
-            .init(age: label, items: measured.filter { range.contains($0.1) }.count)
+        var overall: [TimeInterval] = []
+        overall.reserveCapacity(facts.count)
+        var byOfficer: [String: [TimeInterval]] = [:]
+        var byUnit: [String: [TimeInterval]] = [:]
+        var late: [(delay: TimeInterval, id: String)] = []
+        var histogram = [Int](repeating: 0, count: edges.count)
+        for fact in facts {
+            guard let recorded = fact.recordedAt else { continue }
+            let delay = fact.ingestedAt.timeIntervalSince(recorded)
+            overall.append(delay)
+            byOfficer[fact.officer ?? "-", default: []].append(delay)
+            byUnit[fact.unit ?? "-", default: []].append(delay)
+            if delay > lateAfter { late.append((delay, fact.id)) }
+            if let bucket = edges.firstIndex(where: { $0.1.contains(delay) }) { histogram[bucket] += 1 }
         }
+        late.sort { $0.delay != $1.delay ? $0.delay > $1.delay : $0.id < $1.id }
+        var figures = SupervisionReportView.Timeliness(
+            overall: delays(overall), byOfficer: byOfficer.mapValues(delays), byUnit: byUnit.mapValues(delays),
+            lateCount: late.count, late: late.prefix(100).map(\.id), unmeasured: facts.count - overall.count)
+        figures.histogram = zip(edges, histogram).map { edge, items in .init(age: edge.0, items: items) }
         return figures
     }
 
@@ -63,33 +73,46 @@ public enum SupervisionFigures {
 
     /// The backlog by age since ingest, the reviewed share, outcomes, items never viewed.
     static func review(_ facts: [SupervisionItemFacts], now: Date) -> SupervisionReportView.Review {
-        let pending = facts.filter { $0.reviewState == "pending" }
-        let reviewed = facts.filter { $0.reviewState == "reviewed" }.count
         let day: TimeInterval = 86_400
         let bounds: [(String, ClosedRange<TimeInterval>)] = [
             ("under 1d", -.infinity...day.nextDown), ("1-7d", day...(7 * day).nextDown),
             ("7-30d", (7 * day)...(30 * day).nextDown), ("over 30d", (30 * day)...(.infinity)),
         ]
-        let buckets = bounds.map { label, range in
-            SupervisionReportView.AgeBucket(
-                age: label, items: pending.filter { range.contains(now.timeIntervalSince($0.ingestedAt)) }.count)
+        var (pending, reviewed, neverViewed) = (0, 0, 0)
+        var backlog = [Int](repeating: 0, count: bounds.count)
+        var outcomes: [String: Int] = [:]
+        for fact in facts {
+            if fact.reviewState == "pending" {
+                pending += 1
+                let age = now.timeIntervalSince(fact.ingestedAt)
+                if let bucket = bounds.firstIndex(where: { $0.1.contains(age) }) { backlog[bucket] += 1 }
+            } else if fact.reviewState == "reviewed" {
+                reviewed += 1
+            }
+            if let outcome = fact.outcome { outcomes[outcome, default: 0] += 1 }
+            if !fact.viewed { neverViewed += 1 }
         }
-        let judged = pending.count + reviewed
+        let judged = pending + reviewed
         return .init(
-            pending: pending.count, reviewed: reviewed,
-            reviewedShare: judged == 0 ? nil : Double(reviewed) / Double(judged), backlogByAge: buckets,
-            outcomes: Dictionary(grouping: facts.compactMap(\.outcome)) { $0 }.mapValues(\.count),
-            neverViewed: facts.filter { !$0.viewed }.count)
+            pending: pending, reviewed: reviewed, reviewedShare: judged == 0 ? nil : Double(reviewed) / Double(judged),
+            backlogByAge: zip(bounds, backlog).map { bound, items in .init(age: bound.0, items: items) },
+            outcomes: outcomes, neverViewed: neverViewed)
     }
 
     /// Uncategorised items and the oldest one's age; items per category.
     static func categorisation(_ facts: [SupervisionItemFacts], now: Date) -> SupervisionReportView.Categorisation {
-        let uncategorized = facts.filter(\.categories.isEmpty)
+        var uncategorized = 0
+        var oldest: Date?
         var used: [String: Int] = [:]
-        for fact in facts { for category in fact.categories { used[category, default: 0] += 1 } }
+        for fact in facts {
+            if fact.categories.isEmpty {
+                uncategorized += 1
+                oldest = min(oldest ?? fact.ingestedAt, fact.ingestedAt)
+            }
+            for category in fact.categories { used[category, default: 0] += 1 }
+        }
         return .init(
-            uncategorized: uncategorized.count,
-            oldestUncategorizedDays: uncategorized.map(\.ingestedAt).min().map { now.timeIntervalSince($0) / 86_400 },
+            uncategorized: uncategorized, oldestUncategorizedDays: oldest.map { now.timeIntervalSince($0) / 86_400 },
             categories: used)
     }
 }
