@@ -1,3 +1,4 @@
+import CustodyTesting
 import Testing
 
 @testable import CustodyDaemon
@@ -5,18 +6,6 @@ import Testing
 /// Hostile or damaged configuration text never crashes the daemon: it parses, or it throws a
 /// `ConfigurationError`.
 @Suite struct ConfigurationFuzzTests {
-    /// A fixed-seed generator (SplitMix64), so that a failure can be reproduced.
-    private struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     private func survives(_ text: String) {
         do {
             _ = try ConfigurationFile.parse(text: text, path: "fuzz.toml", environment: [:])
@@ -27,7 +16,7 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() {
-        var generator = Generator(state: 0xC057_0D1E)
+        var generator = SplitMix64(seed: 0xC057_0D1E)
         // Mostly the characters TOML is made of, so that the parser gets past the first byte.
         let alphabet = Array("[]{}=\"'\\#.,:+-_ \t\n\r0123456789xeEuU.abcdefinftrue".utf8)
         for _ in 0..<3000 {
@@ -54,7 +43,7 @@ import Testing
     }
 
     @Test func mutationsOfTheExampleNeverCrash() throws {
-        var generator = Generator(state: 42)
+        var generator = SplitMix64(seed: 42)
         let example = Array(try ConfigurationExampleTests.uncommentedExample().utf8)
         let replacements = Array("[]\"'=#\n\\.,0x_-".utf8) + [0, 0xFF, 0x7F]
         for _ in 0..<800 {

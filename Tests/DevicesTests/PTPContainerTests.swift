@@ -1,3 +1,4 @@
+import CustodyTesting
 import Testing
 
 @testable import Devices

@@ -24,6 +24,11 @@ enum ReportSchema {
             CHECK (review_outcome IS NULL OR review_outcome IN ('ok', 'incomplete', 'non_compliant', 'important'));
         ALTER TABLE item ADD COLUMN category_list TEXT;
         UPDATE item SET review_outcome = \(latestOutcome("item.id")), category_list = \(categoryList("item.id"));
+        -- Every column the report reads of an item, in ingest order: its scan reads this index alone,
+        -- never the wide item rows (1.25 s -> 0.75 s of SQL for 1,000,000 items).
+        CREATE INDEX item_report ON item (
+            ingested_at, officer_id, unit_id, recorded_at, review_state, review_outcome, category_list, id
+        );
 
         CREATE TRIGGER item_report_columns_derived BEFORE UPDATE OF review_outcome, category_list ON item
         WHEN NEW.review_outcome IS NOT \(latestOutcome("NEW.id")) OR NEW.category_list IS NOT \(categoryList("NEW.id"))

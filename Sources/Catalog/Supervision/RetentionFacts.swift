@@ -45,23 +45,36 @@ extension EvidenceCatalog {
         filter.ingestedBefore = nil
         let everything = filter.scope == .all && filter.officerID == nil
         let items = try filter.matching()
+        // Due, trashed and held items are few; a reviewer's scope is a hundred thousand. Each set is
+        // read once as rowids, which the scope's indexes carry: a `item.id IN (…)` test would fetch
+        // every item row of the scope for its id (423 ms -> 40 ms for one unit of ten of 1,000,000).
         let due = items.filter(
             sql: """
-                item.due_marked_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM deletion_item d WHERE d.item_id = item.id
+                item.rowid IN (SELECT rowid FROM item WHERE due_marked_at IS NOT NULL)
+                AND NOT EXISTS (SELECT 1 FROM deletion_item d WHERE d.item_id = item.id
                 AND d.state IN ('requested', 'trashed', 'shredded'))
                 """)
-        let trashed = items.filter(sql: "item.id IN (SELECT item_id FROM deletion_item WHERE state = 'trashed')")
-            .select(sql: "(SELECT purge_after FROM deletion_item WHERE item_id = item.id AND state = 'trashed')")
-            .asRequest(of: Int64.self)
-        var held = filter
-        held.held = true
-        let heldItems = try held.matching()
+        let trashed = items.filter(
+            sql: """
+                item.rowid IN (SELECT i.rowid FROM item i JOIN deletion_item d ON d.item_id = i.id
+                WHERE d.state = 'trashed')
+                """
+        )
+        .select(sql: "(SELECT purge_after FROM deletion_item WHERE item_id = item.id AND state = 'trashed')")
+        .asRequest(of: Int64.self)
+        let heldItems = items.filter(
+            sql: """
+                item.rowid IN (SELECT i.rowid FROM item i JOIN hold_item hi ON hi.item_id = i.id
+                JOIN hold h ON h.id = hi.hold_id WHERE h.released_at IS NULL)
+                """)
         return try read { db in
             var holds: [SupervisionRetentionFacts.Hold] = []
             for row in try Row.fetchAll(db, sql: "SELECT id, matter FROM hold WHERE released_at IS NULL ORDER BY id") {
                 let id: Int64 = row[0]
                 let count = try items.filter(
-                    sql: "item.id IN (SELECT item_id FROM hold_item WHERE hold_id = ?)", arguments: [id]
+                    sql:
+                        "item.rowid IN (SELECT i.rowid FROM item i JOIN hold_item hi ON hi.item_id = i.id WHERE hi.hold_id = ?)",
+                    arguments: [id]
                 )
                 .fetchCount(db)
                 if count > 0 || everything { holds.append(.init(id: id, matter: row[1], items: count)) }

@@ -38,37 +38,52 @@ public enum SupervisionFigures {
         overall.reserveCapacity(facts.count)
         var byOfficer: [String: [TimeInterval]] = [:]
         var byUnit: [String: [TimeInterval]] = [:]
-        var late: [(delay: TimeInterval, id: String)] = []
+        var late: [(delay: TimeInterval, fact: Int)] = []
         var histogram = [Int](repeating: 0, count: edges.count)
-        for fact in facts {
+        for (index, fact) in facts.enumerated() {
             guard let recorded = fact.recordedAt else { continue }
             let delay = fact.ingestedAt.timeIntervalSince(recorded)
             overall.append(delay)
             byOfficer[fact.officer ?? "-", default: []].append(delay)
             byUnit[fact.unit ?? "-", default: []].append(delay)
-            if delay > lateAfter { late.append((delay, fact.id)) }
+            if delay > lateAfter { late.append((delay, index)) }
             if let bucket = edges.firstIndex(where: { $0.1.contains(delay) }) { histogram[bucket] += 1 }
         }
-        late.sort { $0.delay != $1.delay ? $0.delay > $1.delay : $0.id < $1.id }
         var figures = SupervisionReportView.Timeliness(
             overall: delays(overall), byOfficer: byOfficer.mapValues(delays), byUnit: byUnit.mapValues(delays),
-            lateCount: late.count, late: late.prefix(100).map(\.id), unmeasured: facts.count - overall.count)
+            lateCount: late.count, late: latest(late, of: facts), unmeasured: facts.count - overall.count)
         figures.histogram = zip(edges, histogram).map { edge, items in .init(age: edge.0, items: items) }
         return figures
+    }
+
+    /// The ids of the `count` latest of the `late` items, latest first, ties by id: only those at or
+    /// above the `count`-th largest delay are sorted (half a catalog can be late).
+    static func latest(
+        _ late: [(delay: TimeInterval, fact: Int)], of facts: [SupervisionItemFacts], count: Int = 100
+    ) -> [String] {
+        var candidates = late
+        if late.count > count {
+            var delays = late.map(\.delay)
+            let threshold = delays.selectElement(atSortedOffset: delays.count - count)
+            candidates = late.filter { $0.delay >= threshold }
+        }
+        candidates.sort { $0.delay != $1.delay ? $0.delay > $1.delay : facts[$0.fact].id < facts[$1.fact].id }
+        return candidates.prefix(count).map { facts[$0.fact].id }
     }
 
     /// Median, 90th percentile (nearest rank: the smallest delay at least that share of items do not
     /// exceed) and the share within 24 hours, of `seconds`.
     static func delays(_ seconds: [TimeInterval]) -> SupervisionReportView.Delays {
         guard !seconds.isEmpty else { return .init(items: 0, medianHours: nil, p90Hours: nil, within24hShare: nil) }
-        let sorted = seconds.sorted()
+        // Selected, not sorted: two ranks of a million delays.
+        var values = seconds
         func rank(_ share: Double) -> Double {
-            sorted[max(0, Int((share * Double(sorted.count)).rounded(.up)) - 1)] / 3_600
+            values.selectElement(atSortedOffset: max(0, Int((share * Double(values.count)).rounded(.up)) - 1)) / 3_600
         }
-        let within = sorted.filter { $0 <= lateAfter }.count
+        let within = seconds.reduce(0) { $0 + ($1 <= lateAfter ? 1 : 0) }
         return .init(
-            items: sorted.count, medianHours: rank(0.5), p90Hours: rank(0.9),
-            within24hShare: Double(within) / Double(sorted.count))
+            items: seconds.count, medianHours: rank(0.5), p90Hours: rank(0.9),
+            within24hShare: Double(within) / Double(seconds.count))
     }
 
     /// The backlog by age since ingest, the reviewed share, outcomes, items never viewed.

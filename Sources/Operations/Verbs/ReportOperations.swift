@@ -28,6 +28,18 @@ extension Operations {
         filter.scope = principal.has(.auditor) ? .all : AccessPolicy.itemScope(for: principal)
         // The policy allowed the unit, so its items are within the caller's scope: the scope narrows to them.
         if let unit { filter.scope = .units(unit.units, officer: nil) }
+        // The sections beside the period's item facts, read meanwhile on another thread (each
+        // section was always its own read, so none loses a consistency it had).
+        let now = context.now
+        let sections = BackgroundRead { [catalog, filter] in
+            (
+                retention: try catalog.supervisionRetentionFacts(matching: filter),
+                devices: try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter),
+                access: try catalog.supervisionAccessFacts(from: from, to: to, matching: filter),
+                storage: try catalog.supervisionStorageFacts(
+                    at: now, weeks: SupervisionFigures.storageWeeks, matching: filter)
+            )
+        }
         let facts = try catalog.supervisionFacts(matching: filter)
         let failures = try catalog.supervisionFixityFailures(matching: filter)
         let head = try catalog.auditHead()
@@ -37,19 +49,13 @@ extension Operations {
             lastFixityPass: try catalog.lastAudited(.fixityPass).map(Timestamps.rfc3339),
             auditHeadSeq: head?.sequence, auditHeadHash: head.map { Hex.encode($0.hash) })
         var report = SupervisionFigures.report(
-            facts, from: from, to: to, now: context.now, scope: filter.scope.auditText, fixityFailures: failures,
+            facts, from: from, to: to, now: now, scope: filter.scope.auditText, fixityFailures: failures,
             integrity: integrity)
-        report.retention = SupervisionFigures.retention(
-            try catalog.supervisionRetentionFacts(matching: filter), now: context.now)
-        report.devices = SupervisionFigures.devices(
-            try catalog.supervisionDeviceFacts(from: from, to: to, matching: filter), from: from, to: to,
-            now: context.now)
-        report.access = SupervisionFigures.access(
-            try catalog.supervisionAccessFacts(from: from, to: to, matching: filter), now: context.now)
-        report.storage = SupervisionFigures.storage(
-            try catalog.supervisionStorageFacts(
-                at: context.now, weeks: SupervisionFigures.storageWeeks, matching: filter),
-            now: context.now)
+        let read = try sections.value()
+        report.retention = SupervisionFigures.retention(read.retention, now: now)
+        report.devices = SupervisionFigures.devices(read.devices, from: from, to: to, now: now)
+        report.access = SupervisionFigures.access(read.access, now: now)
+        report.storage = SupervisionFigures.storage(read.storage, now: now)
         try allowance.record(
             .reportViewed,
             [
