@@ -135,7 +135,8 @@ public struct ItemFilter: Sendable, Equatable {
                 ItemRecord.Columns.sourceDevice == deviceID || ItemRecord.Columns.nameDevice == deviceID.uppercased())
         }
         if let flagged {
-            request = request.filter(flagged ? ItemRecord.Columns.attributionFlags != nil : ItemRecord.Columns.attributionFlags == nil)
+            request = request.filter(
+                flagged ? ItemRecord.Columns.attributionFlags != nil : ItemRecord.Columns.attributionFlags == nil)
         }
         if let ingestedFrom {
             request = request.filter(ItemRecord.Columns.ingestedAt >= ingestedFrom.catalogMilliseconds)
@@ -162,7 +163,8 @@ public struct ItemFilter: Sendable, Equatable {
     }
 
     /// The review, retention and hold filters (DESIGN §12).
-    private func reviewFilters(_ request: QueryInterfaceRequest<ItemRecord>) throws -> QueryInterfaceRequest<ItemRecord> {
+    private func reviewFilters(_ request: QueryInterfaceRequest<ItemRecord>) throws -> QueryInterfaceRequest<ItemRecord>
+    {
         var request = request
         if let dueBefore { request = request.filter(ItemRecord.Columns.dueAt < dueBefore.catalogMilliseconds) }
         if let dueAfter { request = request.filter(ItemRecord.Columns.dueAt >= dueAfter.catalogMilliseconds) }
@@ -171,7 +173,8 @@ public struct ItemFilter: Sendable, Equatable {
                 request = request.filter(sql: "NOT EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id)")
             } else {
                 request = request.filter(
-                    sql: "EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id AND category = ?)", arguments: [category])
+                    sql: "EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id AND category = ?)",
+                    arguments: [category])
             }
         }
         if let reviewState {
@@ -183,7 +186,8 @@ public struct ItemFilter: Sendable, Equatable {
             case "reviewed": request = request.filter(ItemRecord.Columns.reviewState == "reviewed")
             default:
                 throw CatalogError(
-                    code: .invalidQuery, message: "review state '\(reviewState)' is not one of: pending, claimed, reviewed")
+                    code: .invalidQuery,
+                    message: "review state '\(reviewState)' is not one of: pending, claimed, reviewed")
             }
         }
         // A case's items and held items are few: read them from their own tables, not by scanning items.
@@ -192,7 +196,8 @@ public struct ItemFilter: Sendable, Equatable {
                 sql: "item.id IN (SELECT item_id FROM item_case WHERE case_number = ?)", arguments: [caseNumber])
         }
         if let held {
-            let open = "SELECT hi.item_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE h.released_at IS NULL"
+            let open =
+                "SELECT hi.item_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id WHERE h.released_at IS NULL"
             request = request.filter(sql: held ? "item.id IN (\(open))" : "item.id NOT IN (\(open))")
         }
         if let search {
@@ -203,7 +208,8 @@ public struct ItemFilter: Sendable, Equatable {
                 sql: "item.id IN (SELECT item_id FROM item_search WHERE item_search MATCH ?)", arguments: [match])
         }
         if let fixityFailed {
-            request = request.filter(fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)
+            request = request.filter(
+                fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)
         }
         return request
     }
