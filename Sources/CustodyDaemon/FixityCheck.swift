@@ -107,11 +107,11 @@ public struct FixityCheck {
         }
         // Objects with a recorded intent belong to an import in progress (or to recovery): not strays.
         known.formUnion(try state.catalog.pendingObjects().map(\.ciphertextSHA256.hex))
-        let shredded = Set(try state.catalog.tombstones().map(\.ciphertextSHA256.hex))
         for entry in try state.store.objectTree() {
             if let hash = entry.hash {
                 guard !known.contains(hash.hex) else { continue }
-                if shredded.contains(hash.hex) {
+                // Looked up one by one: objects nothing live claims are few, tombstones many.
+                if try state.catalog.isTombstoneObject(hash) {
                     report.shredPending += 1
                     continue
                 }

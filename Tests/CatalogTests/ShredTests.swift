@@ -88,7 +88,10 @@ import Testing
         #expect(try keyTraceRemains(kept.wrappedKey), "an item still in its grace period keeps its key")
         let tombstone = try catalog.item(matching: item.id.description)
         #expect(tombstone.isTombstone && tombstone.sha256 == item.sha256 && tombstone.size == item.size)
-        #expect(try catalog.tombstones().map(\.id) == [item.id])
+        var tombstones: [EvidenceID] = []
+        try catalog.forEachTombstone { tombstones += $0.map(\.id) }
+        #expect(try tombstones == [item.id] && catalog.hasTombstones())
+        #expect(try catalog.isTombstoneObject(item.ciphertextSHA256) && !catalog.isTombstoneObject(kept.ciphertextSHA256))
         #expect(try catalog.isTrashed(item.id))
         // A tombstone is skipped by every sweep (fixity, verify, reprobe) and its key stays erased.
         var swept: [EvidenceID] = []
@@ -138,4 +141,15 @@ import Testing
         #expect(try catalog.checkpointTruncating())
         #expect(try !keyTraceRemains(item.wrappedKey))
     }
+
+    @Test func everyTombstoneIsReadOnceAcrossPages() throws {
+        #expect(try !catalog.hasTombstones())
+        let items = try (1...5).map { try trashedItem(seed: UInt64($0) * 10, grace: 0) }
+        #expect(try shred(at: Date()).count == 5)
+        var pages: [[EvidenceID]] = []
+        try catalog.forEachTombstone(batchSize: 2) { pages.append($0.map(\.id)) }
+        #expect(pages.map(\.count) == [2, 2, 1])
+        #expect(pages.flatMap { $0 } == items.map(\.id).sorted { $0.description < $1.description })
+    }
+
 }

@@ -238,16 +238,41 @@ extension EvidenceCatalog {
         return shredded
     }
 
-    /// Tombstones, for a restart to finish removing objects a crash left behind.
-    public func tombstones(limit: Int = 100_000) throws -> [ItemRecord] {
+    /// Every tombstone, `batchSize` at a time in item-id order, for a restart to finish removing
+    /// objects a crash left behind. Paged, not one list: in a year of routine deletion a catalog
+    /// holds a million of them.
+    public func forEachTombstone(batchSize: Int = 1000, _ body: ([ItemRecord]) throws -> Void) throws {
+        var after = ""
+        while true {
+            let batch = try read { db in
+                try ItemRecord.fetchAll(
+                    db,
+                    sql: """
+                        SELECT item.* FROM deletion_item d JOIN item ON item.id = d.item_id
+                        WHERE d.state = 'shredded' AND d.item_id > ? ORDER BY d.item_id LIMIT ?
+                        """,
+                    arguments: [after, batchSize])
+            }
+            guard let last = batch.last else { return }
+            try body(batch)
+            after = last.id.description
+        }
+    }
+
+    /// Whether any item was shredded.
+    public func hasTombstones() throws -> Bool {
         try read { db in
-            try ItemRecord.fetchAll(
-                db,
-                sql: """
-                    SELECT item.* FROM deletion_item d JOIN item ON item.id = d.item_id
-                    WHERE d.state = 'shredded' ORDER BY d.shredded_at, d.item_id LIMIT ?
-                    """,
-                arguments: [limit])
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM deletion_item WHERE state = 'shredded')") ?? false
+        }
+    }
+
+    /// Whether the object with this ciphertext hash belonged to a shredded item: one a crash left
+    /// for the shred to remove, not a stray.
+    public func isTombstoneObject(_ ciphertextSHA256: SHA256Digest) throws -> Bool {
+        try read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE ciphertext_sha256 = ? AND wrapped_key = zeroblob(60))",
+                arguments: [Data(ciphertextSHA256.bytes)]) ?? false
         }
     }
 

@@ -52,13 +52,14 @@ struct ShredService: Service {
         catalog: EvidenceCatalog, store: EvidenceStore, logger: Logger, stop: StopSignal,
         progress: (ShredProgress) -> Void = { _ in }
     ) throws {
-        let tombstones = try catalog.tombstones()
         // No tombstone, no shred to finish.
-        if tombstones.isEmpty { return }
+        guard try catalog.hasTombstones() else { return }
         progress(.walTruncated(truncateWAL(catalog: catalog, logger: logger, stop: stop)))
-        // Only those whose object a crash left: the others cost a failed chmod each, no sync.
-        let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
-        if !stop.isRaised { try store.shredObjects(left) { progress(.objectShredded($0)) } }
+        try catalog.forEachTombstone { tombstones in
+            // Only those whose object a crash left: the others cost a failed access() each, no sync.
+            let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
+            if !stop.isRaised { try store.shredObjects(left) { progress(.objectShredded($0)) } }
+        }
     }
 
     /// Shreds every item due for it at `now`, in batches of 500; a failure is logged and retried at
