@@ -27,12 +27,15 @@ import Testing
             ciphertextSHA256: SHA256Digest(bytes: testBytes(count: 32, seed: seed + 1000))!, size: 10,
             ciphertextSize: 90, wrappedKey: testBytes(count: 60, seed: seed + 2000),
             source: SourceReference(
-                deviceID: nil, root: "/import", path: RawPath("DCIM/\(seed).mp4"), size: 10, modificationTimeNanoseconds: 5),
+                deviceID: nil, root: "/import", path: RawPath("DCIM/\(seed).mp4"), size: 10,
+                modificationTimeNanoseconds: 5),
             ingestedAt: Date(), verifiedAt: nil)
-        try catalog.recordStored([record], events: [AuditEvent(action: .itemStored, itemID: record.id, detail: record.storedFacts)])
+        try catalog.recordStored(
+            [record], events: [AuditEvent(action: .itemStored, itemID: record.id, detail: record.storedFacts)])
         try catalog.recordVerified([record.id], events: [AuditEvent(action: .itemVerified, itemID: record.id)])
         let request = try catalog.requestDeletion(
-            of: [record.id], reason: "recorded by mistake", notDue: true, grace: grace, who: "account:alice", at: Date(),
+            of: [record.id], reason: "recorded by mistake", notDue: true, grace: grace, who: "account:alice",
+            at: Date(),
             events: { _ in [] }, by: root)
         _ = try catalog.approveDeletion(request.id, who: "account:bob", at: Date(), events: { _ in [] }, by: root)
         return record
@@ -65,7 +68,10 @@ import Testing
         // Not by hand either: the schema refuses an early shred and an erased key outside a shred.
         let queue = try DatabaseQueue(path: directory.file("catalog.sqlite"))
         #expect(throws: DatabaseError.self) {
-            try queue.write { try $0.execute(sql: "UPDATE item SET wrapped_key = zeroblob(60) WHERE id = ?", arguments: [item.id.description]) }
+            try queue.write {
+                try $0.execute(
+                    sql: "UPDATE item SET wrapped_key = zeroblob(60) WHERE id = ?", arguments: [item.id.description])
+            }
         }
         #expect(throws: DatabaseError.self) {
             try queue.write {
@@ -91,7 +97,8 @@ import Testing
         var tombstones: [EvidenceID] = []
         try catalog.forEachTombstone { tombstones += $0.map(\.id) }
         #expect(try tombstones == [item.id] && catalog.hasTombstones())
-        #expect(try catalog.isTombstoneObject(item.ciphertextSHA256) && !catalog.isTombstoneObject(kept.ciphertextSHA256))
+        #expect(
+            try catalog.isTombstoneObject(item.ciphertextSHA256) && !catalog.isTombstoneObject(kept.ciphertextSHA256))
         #expect(try catalog.isTrashed(item.id))
         // A tombstone is skipped by every sweep (fixity, verify, reprobe) and its key stays erased.
         var swept: [EvidenceID] = []
@@ -100,7 +107,9 @@ import Testing
         let queue = try DatabaseQueue(path: directory.file("catalog.sqlite"))
         #expect(throws: DatabaseError.self) {
             try queue.write {
-                try $0.execute(sql: "UPDATE item SET wrapped_key = ? WHERE id = ?", arguments: [Data(item.wrappedKey), item.id.description])
+                try $0.execute(
+                    sql: "UPDATE item SET wrapped_key = ? WHERE id = ?",
+                    arguments: [Data(item.wrappedKey), item.id.description])
             }
         }
         #expect(try catalog.auditEntries(for: item.id).contains { $0.action == "item.shredded" })

@@ -73,7 +73,8 @@ extension EvidenceCatalog {
         events: (DeletionRequestRecord) -> [AuditEvent], by actor: AuditActor
     ) throws -> DeletionRequestRecord {
         guard !items.isEmpty else {
-            throw CatalogError(code: .invalidQuery, message: "a deletion request names items; see `custody deletion due`")
+            throw CatalogError(
+                code: .invalidQuery, message: "a deletion request names items; see `custody deletion due`")
         }
         return try change("deletion request", events: [], by: actor) { db in
             try db.execute(
@@ -84,27 +85,37 @@ extension EvidenceCatalog {
                 arguments: [reason, who, now.catalogMilliseconds, notDue ? 1 : 0, Int64((grace * 1000).rounded())])
             let id = db.lastInsertedRowID
             for item in Set(items.map(\.description)).sorted() {
-                guard let due = try Row.fetchOne(
-                    db, sql: "SELECT due_marked_at IS NOT NULL AS due, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
-                    arguments: [item, item])
+                guard
+                    let due = try Row.fetchOne(
+                        db,
+                        sql:
+                            "SELECT due_marked_at IS NOT NULL AS due, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
+                        arguments: [item, item])
                 else { throw CatalogError(code: .notFound, message: "no item \(item) to delete; see `custody list`") }
                 if due["held"] as Bool {
-                    throw CatalogError(code: .invalidQuery, message: "item \(item) is under a hold; it cannot be deleted until the hold is released")
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message: "item \(item) is under a hold; it cannot be deleted until the hold is released")
                 }
                 let wasDue: Bool = due["due"]
                 if !wasDue && !notDue {
                     throw CatalogError(
                         code: .invalidQuery,
-                        message: "item \(item) is not due; a deletion before its due date needs --not-due and a reason that says why")
+                        message:
+                            "item \(item) is not due; a deletion before its due date needs --not-due and a reason that says why"
+                    )
                 }
                 if try Bool.fetchOne(
                     db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state IN ('requested', 'trashed')",
                     arguments: [item]) == true
                 {
-                    throw CatalogError(code: .invalidQuery, message: "item \(item) is already being deleted; see `custody deletion list`")
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message: "item \(item) is already being deleted; see `custody deletion list`")
                 }
                 try db.execute(
-                    sql: "INSERT INTO deletion_item (request_id, item_id, was_due, state) VALUES (?, ?, ?, 'requested')",
+                    sql:
+                        "INSERT INTO deletion_item (request_id, item_id, was_due, state) VALUES (?, ?, ?, 'requested')",
                     arguments: [id, item, wasDue ? 1 : 0])
             }
             let request = try Self.deletionRequest(id, in: db)
@@ -124,11 +135,13 @@ extension EvidenceCatalog {
             try Self.requireOpen(before)
             guard before.requestedBy != who else {
                 throw CatalogError(
-                    code: .invalidQuery, message: "deletion request #\(id) is yours; a second administrator approves it")
+                    code: .invalidQuery, message: "deletion request #\(id) is yours; a second administrator approves it"
+                )
             }
             let at = now.catalogMilliseconds
             try db.execute(
-                sql: "UPDATE deletion_request SET approved_by = ?, approved_at = ? WHERE id = ?", arguments: [who, at, id])
+                sql: "UPDATE deletion_request SET approved_by = ?, approved_at = ? WHERE id = ?",
+                arguments: [who, at, id])
             try db.execute(
                 sql: """
                     UPDATE deletion_item SET state = 'trashed', trashed_at = ?, purge_after = ? + \
@@ -166,18 +179,24 @@ extension EvidenceCatalog {
     /// Takes `item` out of the trash during its grace period: retained again, pending a new review.
     /// - Throws: `CatalogError.notFound` when the item is not in the trash.
     public func restoreFromTrash(
-        _ item: EvidenceID, who: String, at now: Date, events: (DeletionItemRecord) -> [AuditEvent], by actor: AuditActor
+        _ item: EvidenceID, who: String, at now: Date, events: (DeletionItemRecord) -> [AuditEvent],
+        by actor: AuditActor
     ) throws -> DeletionItemRecord {
         try change("item \(item)", events: [], by: actor) { db in
             try db.execute(
-                sql: "UPDATE deletion_item SET state = 'restored', restored_by = ?, restored_at = ? WHERE item_id = ? AND state = 'trashed'",
+                sql:
+                    "UPDATE deletion_item SET state = 'restored', restored_by = ?, restored_at = ? WHERE item_id = ? AND state = 'trashed'",
                 arguments: [who, now.catalogMilliseconds, item.description])
             guard db.changesCount == 1 else {
-                throw CatalogError(code: .notFound, message: "item \(item) is not in the trash; see `custody deletion list`")
+                throw CatalogError(
+                    code: .notFound, message: "item \(item) is not in the trash; see `custody deletion list`")
             }
-            guard let restored = try DeletionItemRecord.fetchOne(
-                db, sql: "SELECT * FROM deletion_item WHERE item_id = ? AND state = 'restored' ORDER BY restored_at DESC LIMIT 1",
-                arguments: [item.description])
+            guard
+                let restored = try DeletionItemRecord.fetchOne(
+                    db,
+                    sql:
+                        "SELECT * FROM deletion_item WHERE item_id = ? AND state = 'restored' ORDER BY restored_at DESC LIMIT 1",
+                    arguments: [item.description])
             else { throw CatalogError(code: .notFound, message: "item \(item) is not in the trash") }
             try AuditChain.append(events(restored), actor: actor, at: now, in: db)
             return restored
@@ -227,7 +246,8 @@ extension EvidenceCatalog {
                 guard
                     let request = try Int64.fetchOne(
                         db,
-                        sql: "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed' RETURNING request_id",
+                        sql:
+                            "UPDATE deletion_item SET state = 'shredded', shredded_at = ? WHERE item_id = ? AND state = 'trashed' RETURNING request_id",
                         arguments: [now.catalogMilliseconds, item.id.description])
                 else { continue }
                 try AuditChain.append(events(item, request), actor: actor, at: now, in: db)
@@ -271,7 +291,8 @@ extension EvidenceCatalog {
     public func isTombstoneObject(_ ciphertextSHA256: SHA256Digest) throws -> Bool {
         try read { db in
             try Bool.fetchOne(
-                db, sql: "SELECT EXISTS (SELECT 1 FROM item WHERE ciphertext_sha256 = ? AND wrapped_key = zeroblob(60))",
+                db,
+                sql: "SELECT EXISTS (SELECT 1 FROM item WHERE ciphertext_sha256 = ? AND wrapped_key = zeroblob(60))",
                 arguments: [Data(ciphertextSHA256.bytes)]) ?? false
         }
     }
@@ -287,7 +308,9 @@ extension EvidenceCatalog {
             defer { try? db.execute(sql: "PRAGMA busy_timeout = \(Self.busyTimeoutMilliseconds)") }
             do {
                 return try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") == 0
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+            } catch let error as DatabaseError
+                where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED
+            {
                 return false
             }
         }
@@ -297,7 +320,9 @@ extension EvidenceCatalog {
     public func trashEnding(before date: Date) throws -> (count: Int, first: Date?) {
         try read { db in
             let row = try Row.fetchOne(
-                db, sql: "SELECT count(*) AS n, min(purge_after) AS first FROM deletion_item WHERE state = 'trashed' AND purge_after < ?",
+                db,
+                sql:
+                    "SELECT count(*) AS n, min(purge_after) AS first FROM deletion_item WHERE state = 'trashed' AND purge_after < ?",
                 arguments: [date.catalogMilliseconds])
             return (row?["n"] ?? 0, (row?["first"] as Int64?).map(Date.init(catalogMilliseconds:)))
         }
@@ -309,7 +334,8 @@ extension EvidenceCatalog {
             let ids = try Int64.fetchAll(
                 db,
                 sql: "SELECT id FROM deletion_request"
-                    + (openOnly ? " WHERE approved_by IS NULL AND rejected_by IS NULL" : "") + " ORDER BY id DESC LIMIT ?",
+                    + (openOnly ? " WHERE approved_by IS NULL AND rejected_by IS NULL" : "")
+                    + " ORDER BY id DESC LIMIT ?",
                 arguments: [limit])
             return try ids.map { try Self.deletionRequest($0, in: db) }
         }
@@ -322,8 +348,9 @@ extension EvidenceCatalog {
     }
 
     static func deletionRequest(_ id: Int64, in db: Database) throws -> DeletionRequestRecord {
-        guard var request = try DeletionRequestRecord.fetchOne(
-            db, sql: "SELECT * FROM deletion_request WHERE id = ?", arguments: [id])
+        guard
+            var request = try DeletionRequestRecord.fetchOne(
+                db, sql: "SELECT * FROM deletion_request WHERE id = ?", arguments: [id])
         else { throw CatalogError(code: .notFound, message: "no deletion request #\(id); see `custody deletion list`") }
         request.items = try DeletionItemRecord.fetchAll(
             db, sql: "SELECT * FROM deletion_item WHERE request_id = ? ORDER BY item_id", arguments: [id])

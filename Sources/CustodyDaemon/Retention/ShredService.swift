@@ -43,7 +43,8 @@ struct ShredService: Service {
         do {
             try finish(catalog: catalog, store: store, logger: logger, stop: stop, progress: progress)
         } catch {
-            logger.error("finishing interrupted shreds failed; retried at the next start", metadata: ["error": "\(error)"])
+            logger.error(
+                "finishing interrupted shreds failed; retried at the next start", metadata: ["error": "\(error)"])
         }
     }
 
@@ -126,7 +127,8 @@ extension ShredService {
             }
         }
         logger.warning(
-            "readers kept the catalog's WAL from being truncated after a shred; the erased keys' old pages stay in it until the next pass or start")
+            "readers kept the catalog's WAL from being truncated after a shred; the erased keys' old pages stay in it until the next pass or start"
+        )
         return false
     }
 }
