@@ -28,7 +28,8 @@ public struct Backup {
         public var items: Int64
         /// Objects the snapshot needs (every item but the tombstones).
         public var objects: Int
-        /// Objects copied now; the others were in the backup already, with the right size and hash.
+        /// Objects copied now; the others were in the backup already, with the right size (and hash,
+        /// when the run verified existing objects).
         public var objectsCopied: Int
         /// Objects that were in the backup but damaged, and were copied again.
         public var objectsRepaired: Int
@@ -69,14 +70,19 @@ public struct Backup {
         self.logger = logger
     }
 
-    /// Makes one backup into `target`, whose snapshot lives `lifetime` seconds. `shouldStop` is asked
-    /// between objects; when it says yes the backup ends with `.stopped`, leaving no snapshot.
+    /// Makes one backup into `target`, whose snapshot lives `lifetime` seconds. An object already in
+    /// the backup with the right size is taken as it is, unless `verifyExisting`: then every one is
+    /// read back and hashed, and a damaged one copied again (a read of the whole backup disk, which
+    /// at an agency's size takes hours, so not every run). What this run copies is always read back.
+    /// `shouldStop` is asked between objects; when it says yes the backup ends with `.stopped`,
+    /// leaving no snapshot.
     /// - Throws: `BackupError`: `.busy` (another backup of the same directory), `.diskFull`,
     ///   `.missingObject` (an object of the store is gone), `.corruptObject` (a source or copied
     ///   object does not hash to the catalog's hash), `.io`; `CatalogError` when the snapshot or the
     ///   record cannot be written. On any failure no snapshot is left named as complete.
     public func make(
-        into target: BackupDirectory, lifetime: TimeInterval, shouldStop: () -> Bool = { false }
+        into target: BackupDirectory, lifetime: TimeInterval, verifyExisting: Bool = false,
+        shouldStop: () -> Bool = { false }
     ) throws -> Summary {
         let lock = try BackupLock(target)
         defer { withExtendedLifetime(lock) {} }
@@ -104,7 +110,8 @@ public struct Backup {
         defer { if !named { try? BackupFiles.remove(partial) } }
 
         let contents = try SnapshotContents(snapshot: partial, actor: catalog.actor)
-        let copies = try copyObjects(contents.objects, into: target, shouldStop: shouldStop)
+        let copies = try copyObjects(
+            contents.objects, into: target, verifyExisting: verifyExisting, shouldStop: shouldStop)
         try target.objects.makeDurable()
         try verifyCopies(copies.copied, in: target)
 
@@ -132,11 +139,12 @@ public struct Backup {
             objectsCopied: copies.copied.count, objectsRepaired: copies.repaired, bytes: bytes)
     }
 
-    /// Copies every object not already in the backup with the right size and hash: under a
-    /// temporary name, hashed while read and checked against the catalog, fsynced, renamed into
-    /// place. A damaged copy already there is replaced.
+    /// Copies every object not already in the backup with the right size (and, when
+    /// `verifyExisting`, the right hash): under a temporary name, hashed while read and checked
+    /// against the catalog, fsynced, renamed into place. A damaged copy already there is replaced.
     private func copyObjects(
-        _ objects: [SnapshotContents.Object], into target: BackupDirectory, shouldStop: () -> Bool
+        _ objects: [SnapshotContents.Object], into target: BackupDirectory, verifyExisting: Bool,
+        shouldStop: () -> Bool
     ) throws -> (copied: [SnapshotContents.Object], repaired: Int) {
         let verifier = ObjectVerifier(store: target.objects)
         var copied: [SnapshotContents.Object] = []
@@ -149,7 +157,9 @@ public struct Backup {
             }
             let destination = target.objectPath(for: object.hash)
             if let size = BackupFiles.size(of: destination) {
-                if size == object.size, (try? verifier.verifyObjectHash(object.hash, id: object.item)) != nil {
+                if size == object.size,
+                    !verifyExisting || (try? verifier.verifyObjectHash(object.hash, id: object.item)) != nil
+                {
                     continue
                 }
                 logger.warning(

@@ -42,6 +42,12 @@ struct BackupMakeCommand: ParsableCommand {
         name: .customLong("lifetime-days"), help: "Keep this snapshot this many days (overrides the configuration).")
     var lifetimeDays: Int?
 
+    @Flag(
+        name: .customLong("verify-all"),
+        help:
+            "Also read back and hash every object already in the backup, copying damaged ones again (reads the whole backup disk).")
+    var verifyAll = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -57,13 +63,14 @@ struct BackupMakeCommand: ParsableCommand {
         let backup = try BackupDirectory.prepare(
             at: FilePath(options.absolute(target.target)), outside: state.root)
         let summary = try Backup(catalog: state.catalog, store: state.store, logger: commandLogger)
-            .make(into: backup, lifetime: lifetime)
+            .make(into: backup, lifetime: lifetime, verifyExisting: verifyAll)
         if json { return try printJSON(summary) }
         print("snapshot  \(summary.snapshot)")
         print(
             "items     \(summary.items) (\(summary.objects) objects: \(summary.objectsCopied) copied, \(summary.objects - summary.objectsCopied) already there\(summary.objectsRepaired > 0 ? ", \(summary.objectsRepaired) of them damaged and copied again" : ""))"
         )
-        print("bytes     \(summary.bytes) written, every copy verified")
+        print(
+            "bytes     \(summary.bytes) written, every copy verified\(verifyAll ? ", and every object already there" : "")")
         print("expires   \(RFC3339.string(summary.expiresAt)) (record \(summary.record))")
     }
 
