@@ -45,7 +45,8 @@ struct BackupMakeCommand: ParsableCommand {
     @Flag(
         name: .customLong("verify-all"),
         help:
-            "Also read back and hash every object already in the backup, copying damaged ones again (reads the whole backup disk).")
+            "Also read back and hash every object already in the backup, copying damaged ones again (reads the whole backup disk)."
+    )
     var verifyAll = false
 
     @Flag(help: "Print JSON.")
@@ -70,7 +71,8 @@ struct BackupMakeCommand: ParsableCommand {
             "items     \(summary.items) (\(summary.objects) objects: \(summary.objectsCopied) copied, \(summary.objects - summary.objectsCopied) already there\(summary.objectsRepaired > 0 ? ", \(summary.objectsRepaired) of them damaged and copied again" : ""))"
         )
         print(
-            "bytes     \(summary.bytes) written, every copy verified\(verifyAll ? ", and every object already there" : "")")
+            "bytes     \(summary.bytes) written, every copy verified\(verifyAll ? ", and every object already there" : "")"
+        )
         print("expires   \(RFC3339.string(summary.expiresAt)) (record \(summary.record))")
     }
 
