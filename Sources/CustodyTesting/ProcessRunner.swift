@@ -115,4 +115,23 @@ public final class LineReadingProcess {
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    /// Runs `executable` to its end: every line it printed, and its exit status. A crash test's probe
+    /// run, which tells it how many points it can kill the same run at.
+    public static func lines(of executable: String, _ arguments: [String]) throws -> (lines: [String], status: Int32) {
+        let child = try LineReadingProcess(executable, arguments)
+        var lines: [String] = []
+        while let line = child.nextLine() { lines.append(line) }
+        return (lines, child.wait())
+    }
+
+    /// Runs `executable` until it has printed `count` lines, then SIGKILLs it the moment the last of
+    /// them arrives: no sleeps. Returns whether it printed that many (false: it ended first).
+    public static func kill(_ executable: String, _ arguments: [String], afterLines count: Int) throws -> Bool {
+        let child = try LineReadingProcess(executable, arguments)
+        var seen = 0
+        while seen < count, child.nextLine() != nil { seen += 1 }
+        child.kill()
+        return seen == count
+    }
 }

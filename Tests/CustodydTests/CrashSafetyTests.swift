@@ -30,11 +30,10 @@ import Testing
         // A full run first, to learn how many event lines an import prints.
         let probe = try CLIFixture("crashProbe")
         _ = try Self.makeSource(probe)
-        let counter = try LineReadingProcess(
-            BuiltProducts.custodyd, Self.importArguments + ["--state", probe.state, probe.source])
-        var total = 0
-        while counter.nextLine() != nil { total += 1 }
-        #expect(counter.wait() == 0)
+        let (lines, status) = try LineReadingProcess.lines(
+            of: BuiltProducts.custodyd, Self.importArguments + ["--state", probe.state, probe.source])
+        let total = lines.count
+        #expect(status == 0)
         #expect(total > 40)
 
         // 24 kill points spread over the whole run, from the first event to the last.
@@ -44,12 +43,12 @@ import Testing
         for point in points {
             let fixture = try CLIFixture("crashAt\(point)")
             _ = try Self.makeSource(fixture)
-            let child = try LineReadingProcess(
-                BuiltProducts.custodyd, Self.importArguments + ["--state", fixture.state, fixture.source])
-            var seen = 0
-            while seen < point, child.nextLine() != nil { seen += 1 }
-            child.kill()
-            if seen == point { killedMidway += 1 }
+            if try LineReadingProcess.kill(
+                BuiltProducts.custodyd, Self.importArguments + ["--state", fixture.state, fixture.source],
+                afterLines: point)
+            {
+                killedMidway += 1
+            }
             try checkInvariantsAfterCrash(fixture, point: point)
 
             // Restart: recovery runs first, then the import completes with exactly the expected set.

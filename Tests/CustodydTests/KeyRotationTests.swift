@@ -53,20 +53,17 @@ import Testing
     @Test func killedAtEveryStepEveryItemStaysReadableAndARerunFinishes() throws {
         // A full run first, to learn how many steps a rotation prints.
         let probe = try Self.store("rotateProbe")
-        let counter = try LineReadingProcess(BuiltProducts.custodyd, rotateArguments(probe, events: true))
-        var total = 0
-        while counter.nextLine() != nil { total += 1 }
-        #expect(counter.wait() == 0)
+        let (lines, status) = try LineReadingProcess.lines(
+            of: BuiltProducts.custodyd, rotateArguments(probe, events: true))
+        let total = lines.count
+        #expect(status == 0)
         // started, one line per batch of 2, finished, then the two summary lines.
         #expect(total == 2 + (Self.files + 1) / 2 + 2)
 
         for point in 0..<total {
             let fixture = try Self.store("rotateKill\(point)")
-            let child = try LineReadingProcess(BuiltProducts.custodyd, rotateArguments(fixture, events: true))
-            var seen = 0
-            while seen < point, child.nextLine() != nil { seen += 1 }
-            child.kill()
-            _ = child.wait()
+            _ = try LineReadingProcess.kill(
+                BuiltProducts.custodyd, rotateArguments(fixture, events: true), afterLines: point)
             // Keyless checks still run, and every object is intact.
             #expect(try fixture.json("verify")["ok"] as? Bool == true, "kill at \(point)")
             #expect(try fixture.json("audit", "verify")["ok"] as? Bool == true, "kill at \(point)")

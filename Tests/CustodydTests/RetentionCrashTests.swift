@@ -66,10 +66,9 @@ import Testing
     @Test func killedAtAnyBatchEachBatchIsWhollyMarkedOrNotAndARerunFinishes() throws {
         // A full run first, to learn how many event lines the pass prints.
         let (probe, probeDue) = try Self.prepare("retentionProbe")
-        let counter = try LineReadingProcess(BuiltProducts.custodyd, Self.arguments + ["--state", probe.state])
-        var lines: [String] = []
-        while let line = counter.nextLine() { lines.append(line) }
-        #expect(counter.wait() == 0)
+        let (lines, status) = try LineReadingProcess.lines(
+            of: BuiltProducts.custodyd, Self.arguments + ["--state", probe.state])
+        #expect(status == 0)
         let batches = lines.filter { $0.contains("retention.batch") }.count
         #expect(batches == 4, "\(lines)")
         #expect(try Self.marks(probe) == (probeDue, batches))
@@ -77,12 +76,11 @@ import Testing
         var killedMidway = 0
         for point in 1..<lines.count {
             let (fixture, pastDue) = try Self.prepare("retentionAt\(point)")
-            let child = try LineReadingProcess(BuiltProducts.custodyd, Self.arguments + ["--state", fixture.state])
-            var seen = 0
-            while seen < point, child.nextLine() != nil { seen += 1 }
-            child.kill()
-            _ = child.wait()
-            if seen == point { killedMidway += 1 }
+            if try LineReadingProcess.kill(
+                BuiltProducts.custodyd, Self.arguments + ["--state", fixture.state], afterLines: point)
+            {
+                killedMidway += 1
+            }
 
             let (marked, entries) = try Self.marks(fixture)
             #expect(marked.isSubset(of: pastDue), "kill at \(point): an item marked that is not past due")

@@ -30,7 +30,8 @@ import Testing
         // The catalog's own steps, as `custody deletion request/approve` take them (grace 0: the
         // daemon's configuration allows no less than a day, so a test could not reach the shred).
         let request = try catalog.requestDeletion(
-            of: items.map(\.id), reason: "recorded by mistake", notDue: true, grace: 0, who: "account:alice", at: Date(),
+            of: items.map(\.id), reason: "recorded by mistake", notDue: true, grace: 0, who: "account:alice",
+            at: Date(),
             events: { [AuditEvent(action: .deletionRequested, detail: ["deletion": "\($0.id)"])] }, by: alice)
         _ = try catalog.approveDeletion(
             request.id, who: "account:bob", at: Date(),
@@ -43,22 +44,20 @@ import Testing
     @Test func killedAtAnyStepOfAShredEachItemIsTrashedAndIntactOrATombstone() throws {
         // A full run first, to learn how many event lines a shred of this store prints.
         let (probe, _) = try Self.prepare("shredProbe")
-        let counter = try LineReadingProcess(BuiltProducts.custodyd, Self.arguments + ["--state", probe.state])
-        var lines: [String] = []
-        while let line = counter.nextLine() { lines.append(line) }
-        #expect(counter.wait() == 0)
+        let (lines, status) = try LineReadingProcess.lines(
+            of: BuiltProducts.custodyd, Self.arguments + ["--state", probe.state])
+        #expect(status == 0)
         #expect(lines.filter { $0.contains("shred.object") }.count == Self.files, "\(lines)")
         #expect(lines.contains { $0.contains("shred.committed") } && lines.contains { $0.contains("shred.truncated") })
 
         var killedMidway = 0
         for point in 1..<lines.count {
             let (fixture, keys) = try Self.prepare("shredAt\(point)")
-            let child = try LineReadingProcess(BuiltProducts.custodyd, Self.arguments + ["--state", fixture.state])
-            var seen = 0
-            while seen < point, child.nextLine() != nil { seen += 1 }
-            child.kill()
-            _ = child.wait()
-            if seen == point { killedMidway += 1 }
+            if try LineReadingProcess.kill(
+                BuiltProducts.custodyd, Self.arguments + ["--state", fixture.state], afterLines: point)
+            {
+                killedMidway += 1
+            }
             try checkEachItemIsIntactOrATombstone(fixture, keys: keys, point: point)
 
             // Restart: the run finishes what the kill interrupted.
@@ -72,7 +71,8 @@ import Testing
             }
             #expect(try fixture.json("verify", "--deep")["ok"] as? Bool == true, "kill at \(point)")
             #expect(try fixture.json("audit", "verify")["ok"] as? Bool == true, "kill at \(point)")
-            let independent = try CustodyTesting.run("/usr/bin/env", ["python3", Self.checker, "--state", fixture.state])
+            let independent = try CustodyTesting.run(
+                "/usr/bin/env", ["python3", Self.checker, "--state", fixture.state])
             #expect(independent.status == 0, "kill at \(point): \(independent.stdout)")
         }
         #expect(killedMidway == lines.count - 1)
@@ -86,10 +86,14 @@ import Testing
         #expect(items.count == Self.files, "kill at \(point)")
         for item in items {
             let shredded = try catalog.tombstone(of: item.id) != nil
-            #expect(item.isTombstone == shredded, "kill at \(point): \(item.id) key erased \(item.isTombstone), shredded \(shredded)")
+            #expect(
+                item.isTombstone == shredded,
+                "kill at \(point): \(item.id) key erased \(item.isTombstone), shredded \(shredded)")
             if !item.isTombstone {
                 #expect(item.wrappedKey == keys[item.id], "kill at \(point): \(item.id)")
-                #expect(FileManager.default.fileExists(atPath: Self.objectPath(fixture, item)), "kill at \(point): \(item.id)")
+                #expect(
+                    FileManager.default.fileExists(atPath: Self.objectPath(fixture, item)),
+                    "kill at \(point): \(item.id)")
                 #expect(try catalog.isTrashed(item.id), "kill at \(point): \(item.id) left the trash")
             }
         }
