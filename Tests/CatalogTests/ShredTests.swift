@@ -159,6 +159,10 @@ import Testing
         try catalog.forEachTombstone(batchSize: 2) { pages.append($0.map(\.id)) }
         #expect(pages.map(\.count) == [2, 2, 1])
         #expect(pages.flatMap { $0 } == items.map(\.id).sorted { $0.description < $1.description })
+        // Asked between pages: a stop after the first page reads no more.
+        var read = 0
+        try catalog.forEachTombstone(batchSize: 2, shouldStop: { read > 0 }) { read += $0.count }
+        #expect(read == 2)
     }
 
 }

@@ -25,7 +25,11 @@ import Testing
     @Test func everyRankIsTheSortedElement() {
         for input in Self.inputs() {
             let sorted = input.sorted()
-            for rank in input.indices {
+            // Every rank of the small inputs; of the large ones, every 37th and the ends.
+            let ranks =
+                input.count <= 257
+                ? Array(input.indices) : Array(stride(from: 0, to: input.count, by: 37)) + [input.count - 1]
+            for rank in ranks {
                 var values = input
                 #expect(values.selectElement(atSortedOffset: rank) == sorted[rank], "rank \(rank) of \(input.count)")
                 #expect(values.sorted() == sorted, "selection only reorders")

@@ -260,10 +260,12 @@ extension EvidenceCatalog {
 
     /// Every tombstone, `batchSize` at a time in item-id order, for a restart to finish removing
     /// objects a crash left behind. Paged, not one list: in a year of routine deletion a catalog
-    /// holds a million of them.
-    public func forEachTombstone(batchSize: Int = 1000, _ body: ([ItemRecord]) throws -> Void) throws {
+    /// holds a million of them. `shouldStop` is asked between pages.
+    public func forEachTombstone(
+        batchSize: Int = 1000, shouldStop: () -> Bool = { false }, _ body: ([ItemRecord]) throws -> Void
+    ) throws {
         var after = ""
-        while true {
+        while !shouldStop() {
             let batch = try read { db in
                 try ItemRecord.fetchAll(
                     db,

@@ -56,10 +56,11 @@ struct ShredService: Service {
         // No tombstone, no shred to finish.
         guard try catalog.hasTombstones() else { return }
         progress(.walTruncated(truncateWAL(catalog: catalog, logger: logger, stop: stop)))
-        try catalog.forEachTombstone { tombstones in
+        // A shutdown stops between pages: the next start takes up the rest.
+        try catalog.forEachTombstone(shouldStop: { stop.isRaised }) { tombstones in
             // Only those whose object a crash left: the others cost a failed access() each, no sync.
             let left = tombstones.map(\.ciphertextSHA256).filter { access(store.objectPath(for: $0).string, F_OK) == 0 }
-            if !stop.isRaised { try store.shredObjects(left) { progress(.objectShredded($0)) } }
+            try store.shredObjects(left) { progress(.objectShredded($0)) }
         }
     }
 
