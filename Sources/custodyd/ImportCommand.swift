@@ -42,10 +42,13 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Device id to record on every item (camera serial or volume label).")
     var device: String?
 
-    @Flag(help: "Print one JSON object per event on standard output as the import runs.")
+    @Flag(
+        help:
+            "Print one JSON object per line on standard output as the import runs, the summary last (`\"event\": \"summary\"`): NDJSON to the end."
+    )
     var events = false
 
-    @Flag(help: "Print the summary as JSON.")
+    @Flag(help: "Print the summary as one JSON object (with --events, the stream's last line is the summary).")
     var json = false
 
     @Option(
@@ -99,7 +102,9 @@ struct ImportCommand: ParsableCommand {
                 limits: Importer.BatchLimits(files: batchFiles), prober: prober)
             return try importer.importVolume(volume, deviceID: device, wipe: wipe, events: printer.print)
         }
-        if json {
+        if streaming {
+            try printer.summary(ImportSummaryView(summary))
+        } else if json {
             try printJSON(ImportSummaryView(summary))
         } else {
             print(
