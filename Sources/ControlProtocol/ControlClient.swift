@@ -265,7 +265,7 @@ public struct ControlClientError: CustodyError {
                 return ControlClientError(
                     code: .permissionDenied,
                     message:
-                        "permission denied opening \(path): the socket belongs to group \(owner.group), which gives far more than this socket (root's, or an administrators' group), so nobody should join it for Custody; an administrator sets `group` under `[control]` in custodyd's configuration to a dedicated group (`group = "custody"`, docs/configuration.md), restarts custodyd and adds the people who use Custody to that group (docs/operations.md)"
+                        "permission denied opening \(path): the socket belongs to group \(owner.group), which gives far more than this socket (root's, or an administrators' group), so nobody should join it for Custody; an administrator sets `group` under `[control]` in custodyd's configuration to a dedicated group (`group = \"custody\"`, docs/configuration.md), restarts custodyd and adds the people who use Custody to that group (docs/operations.md)"
                 )
             }
             return ControlClientError(

@@ -36,6 +36,8 @@ public struct ControlRequest: Sendable, Equatable {
         case personLeave = "person.leave"
         case unitAdd = "unit.add"
         case unitList = "unit.list"
+        /// A unit's head, set or changed after the unit was made (its first person comes after it).
+        case unitSet = "unit.set"
         case grantRequest = "grant.request"
         case grantApprove = "grant.approve"
         case grantReject = "grant.reject"
@@ -392,6 +394,7 @@ extension ControlRequest.Kind {
         case .personShow: return ["id"]
         case .personLeave: return ["id", "reason"]
         case .unitAdd: return ["id", "name", "parent", "head"]
+        case .unitSet: return ["id", "head"]
         case .grantRequest: return ["person", "role", "scope", "reason", "from", "until"]
         case .grantApprove: return ["grant"]
         case .grantReject, .grantRevoke: return ["grant", "reason"]

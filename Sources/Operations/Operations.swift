@@ -78,6 +78,7 @@ public struct Operations: Sendable {
         case .personLeave: return try recordLeft(arguments, context)
         case .unitAdd: return try addUnit(arguments, context)
         case .unitList: return try listUnits(context)
+        case .unitSet: return try setUnitHead(arguments, context)
         case .grantRequest: return try requestGrant(arguments, context)
         case .grantApprove: return try approveGrant(arguments, context)
         case .grantReject: return try rejectGrant(arguments, context)
