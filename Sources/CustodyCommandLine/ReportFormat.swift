@@ -18,7 +18,7 @@ public enum ReportFormat {
     }
 
     /// A span given in days, in the unit a person reads it in: `under a minute`, `12 minutes`,
-    /// `5.2 hours`, `10.0 days`, `2800 days`, `74 years`; `-` when absent.
+    /// `5.2 hours`, `10.0 days`, `300 days`, `7.7 years`, `74182 years`; `-` when absent.
     public static func days(_ days: Double?) -> String {
         guard let days, days.isFinite else { return "-" }
         let magnitude = abs(days)
@@ -29,7 +29,8 @@ public enum ReportFormat {
         if magnitude < 2 { return sign + String(format: "%.1f hours", magnitude * 24) }
         if magnitude < 100 { return sign + String(format: "%.1f days", magnitude) }
         if magnitude < 3 * 365.25 { return sign + String(format: "%.0f days", magnitude) }
-        return sign + String(format: "%.0f years", magnitude / 365.25)
+        let years = magnitude / 365.25
+        return sign + String(format: years < 100 ? "%.1f years" : "%.0f years", years)
     }
 
     /// Seconds as a signed whole number (`-8 s`, `+12 s`).

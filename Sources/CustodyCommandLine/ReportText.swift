@@ -27,7 +27,9 @@ public enum ReportText {
             "",
             "Review",
             "  pending \(review.pending), reviewed \(review.reviewed) (\(ReportFormat.percent(review.reviewedShare)))",
-            "  backlog by age: " + review.backlogByAge.map { "\($0.age) \($0.items)" }.joined(separator: ", "),
+            "  backlog by age: "
+                + (review.backlogByAge.isEmpty
+                    ? "none" : review.backlogByAge.map { "\($0.age) \($0.items)" }.joined(separator: ", ")),
             "  outcomes: " + ReportFormat.counts(review.outcomes),
             "  never viewed: \(review.neverViewed)",
             "",

@@ -51,7 +51,8 @@ import Testing
         #expect(text.contains { $0.hasPrefix("  officer \(Self.script)") && $0.hasSuffix("3.0        30.0      83.3 %") })
         #expect(text.contains("  outcomes: \(Self.minus) 1, \(Self.script) 1"))
         #expect(text.contains("  uncategorized 1, oldest under a minute"))
-        #expect(text.contains("  categories used: \(Self.quoted) 1, \(Self.at) 1"))
+        #expect(text.contains { $0.hasPrefix("  categories used: ") && $0.contains("\(Self.quoted) 1") && $0.contains("\(Self.at) 1") })
+        #expect(text.contains("  backlog by age: none"))
         #expect(text.contains { $0.hasSuffix(", full in 74182 years at that rate") }, "\(text)")
         #expect(text.contains("  pending 1, reviewed 2 (66.7 %)"))
         for line in text {
