@@ -100,7 +100,7 @@ struct ContentEndToEndTests {
         #expect(details.count == 3)
         // The same detail as an object for tools: numbers by the vocabulary's types.
         let typed = ended.compactMap { $0["detail"] as? [String: Any] }
-        #expect(typed.count == 3 && typed.allSatisfy { $0["bytes"] is NSNumber && $0["pid"] is NSNumber })
+        #expect(typed.count == 3 && typed.allSatisfy { $0["bytes"] is NSNumber && $0["seconds"] is NSNumber })
         #expect(typed.allSatisfy { $0["principal"] as? String == "R1" })
         #expect(details.allSatisfy { $0.contains("\"principal\":\"R1\"") && $0.contains("\"outcome\":\"closed\"") })
         #expect(details.contains { $0.contains("\"mode\":\"cat\"") && $0.contains("\"bytes\":\"") })
