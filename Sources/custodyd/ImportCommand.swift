@@ -19,6 +19,10 @@ struct ImportCommand: ParsableCommand {
             parses itself from a read-only handle: nothing is mounted and nothing on the volume changes, \
             unless --wipe is given. In a directory, symbolic links are never followed; FIFOs, devices and \
             sockets are skipped and audited.
+
+            Exit status: 0 every file stored or already there; 1 some files failed (each is named); 2 \
+            nothing was imported: PATH missing or unreadable, not a volume, or the state directory \
+            unusable or full (the message names the path and the fix); 64 bad usage.
             """)
 
     @OptionGroup var options: StateOptions
