@@ -26,7 +26,9 @@ public enum OutputPath {
     ) throws {
         let folder = parent(of: path)
         var info = stat()
-        guard stat(folder, &info) == 0 else { throw OutputPathError(message: message(errno, path: path, option: option)) }
+        guard stat(folder, &info) == 0 else {
+            throw OutputPathError(message: message(errno, path: path, option: option))
+        }
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw OutputPathError(message: message(ENOTDIR, path: path, option: option))
         }
@@ -87,15 +89,18 @@ public enum OutputPath {
         let subject = "\(option) \(path)"
         switch code {
         case ENOENT:
-            return "\(subject): the folder \(folder) does not exist; create it (`mkdir -p \(folder)`) or give a path in an existing folder"
+            return
+                "\(subject): the folder \(folder) does not exist; create it (`mkdir -p \(folder)`) or give a path in an existing folder"
         case ENOTDIR:
             return "\(subject): \(folder) is not a folder; give a path in an existing folder"
         case EACCES, EPERM:
-            return "\(subject): no permission to write in \(folder) as \(userName()); choose a folder you may write to, or ask its owner for access"
+            return
+                "\(subject): no permission to write in \(folder) as \(userName()); choose a folder you may write to, or ask its owner for access"
         case EROFS:
             return "\(subject): \(folder) is on a read-only file system; write somewhere else"
         case ENOSPC, EDQUOT:
-            return "\(subject): the disk holding \(folder) is full (or your quota is used up); free space there or write somewhere else"
+            return
+                "\(subject): the disk holding \(folder) is full (or your quota is used up); free space there or write somewhere else"
         case EISDIR:
             return "\(subject): it is a folder; give a file name in it, e.g. \(path)/report"
         default:

@@ -57,7 +57,8 @@ public enum ReportFormat {
 
     /// `name value` pairs sorted by name and joined with commas, or `none`: never an empty line.
     public static func counts(_ counts: [String: Int]) -> String {
-        counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        counts.isEmpty
+            ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 
     /// A decimal exactly as JSON prints it (shortest round-trip form), `-` when absent: what `data-value`

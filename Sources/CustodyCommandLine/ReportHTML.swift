@@ -118,8 +118,10 @@ public enum ReportHTML {
     /// Named counts, each marked with its path under `path`, or `none`.
     static func counts(_ counts: [String: Int], path: String) -> String {
         guard !counts.isEmpty else { return "none" }
-        return counts.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(figure("\(path).\($0.key)", "\($0.value)"))" }
-            .joined(separator: ", ")
+        return counts.sorted { $0.key < $1.key }.map {
+            "\(escape($0.key)) \(figure("\(path).\($0.key)", "\($0.value)"))"
+        }
+        .joined(separator: ", ")
     }
 
     static func escape(_ text: String) -> String {

@@ -27,7 +27,9 @@ extension ReportHTML {
             """
         html += table(
             ["device", "last docked", "idle for"],
-            devices.notDocked.map { [$0.serial, $0.lastDockedAt.map(time.text) ?? "never", ReportFormat.days($0.days)] })
+            devices.notDocked.map {
+                [$0.serial, $0.lastDockedAt.map(time.text) ?? "never", ReportFormat.days($0.days)]
+            })
         html += table(
             ["device", "docked", "offset", "over", "a day"],
             devices.clockDrift.map {

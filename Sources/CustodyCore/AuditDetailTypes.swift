@@ -16,7 +16,8 @@ public enum AuditDetailTypes {
         "discarded", "due", "due_within_30_days", "duplicates", "examined", "export", "failed", "files", "gid",
         "grant", "held_items", "hold", "ingested_at", "items", "lease", "lease_minutes", "length", "limit",
         "marked", "moved", "not_due", "offset", "passed", "pid", "problems", "recovered_discarded",
-        "recovered_verified", "refusals", "results", "since", "size", "skipped", "sooner", "source_mtime_ns", "source_size",
+        "recovered_verified", "refusals", "results", "since", "size", "skipped", "sooner", "source_mtime_ns",
+        "source_size",
         "temporary_removed", "text_length", "trashed", "uid", "verified", "wiped",
     ]
 

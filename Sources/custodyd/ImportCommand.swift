@@ -119,4 +119,3 @@ struct ImportCommand: ParsableCommand {
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }
-

@@ -75,7 +75,8 @@ struct ReportHTMLTests {
         let figures = try figuresOf(dom.stdout)
         #expect(figures.count >= 25)
         try expectFiguresMatch(figures, json)
-        #expect(figures["review.pending"]?.value == "3" && figures["timeliness.overall.within_24h_share"]?.value == "0.6")
+        #expect(
+            figures["review.pending"]?.value == "3" && figures["timeliness.overall.within_24h_share"]?.value == "0.6")
         #expect(figures["retention.due"]?.value == "3" && figures["retention.held_items"]?.value == "4")
         #expect(figures["devices.failed_sessions"]?.value == "1" && figures["devices.idle_days"]?.value == "7")
         #expect(dom.stdout.contains("<td>SN-B</td><td>2027-01-20 00:00:00 +00:00</td><td>11.0 days</td>"))
@@ -155,7 +156,8 @@ struct ReportHTMLTests {
             let value = path.split(separator: ".").reduce(json as Any?) { ($0 as? [String: Any])?[String($1)] }
             let expected = value.map { ($0 as? NSNumber).map { Double(truncating: $0) } } ?? nil
             #expect(expected != nil, "\(path) is not a number in the JSON")
-            #expect(Double(figure.value) == expected, "\(path): page \(figure.value), JSON \(String(describing: expected))")
+            #expect(
+                Double(figure.value) == expected, "\(path): page \(figure.value), JSON \(String(describing: expected))")
         }
     }
 

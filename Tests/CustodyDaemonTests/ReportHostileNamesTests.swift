@@ -17,7 +17,8 @@ import Testing
     static let at = "@cmd"
 
     let report: SupervisionReportView = {
-        let delays = SupervisionReportView.Delays(items: 3, medianHours: 3.000673333340221, p90Hours: 30, within24hShare: 0.8333333333333334)
+        let delays = SupervisionReportView.Delays(
+            items: 3, medianHours: 3.000673333340221, p90Hours: 30, within24hShare: 0.8333333333333334)
         let timeliness = SupervisionReportView.Timeliness(
             overall: delays, byOfficer: [script: delays, formula: delays], byUnit: [quoted: delays, plus: delays],
             lateCount: 0, late: [], unmeasured: 0)
@@ -48,10 +49,14 @@ import Testing
 
     @Test func theTextShowsNamesAsTheyAreAndRoundsEveryFigure() {
         let text = ReportText.lines(report, time: .chosen(utc: true))
-        #expect(text.contains { $0.hasPrefix("  officer \(Self.script)") && $0.hasSuffix("3.0        30.0      83.3 %") })
+        #expect(
+            text.contains { $0.hasPrefix("  officer \(Self.script)") && $0.hasSuffix("3.0        30.0      83.3 %") })
         #expect(text.contains("  outcomes: \(Self.minus) 1, \(Self.script) 1"))
         #expect(text.contains("  uncategorized 1, oldest under a minute"))
-        #expect(text.contains { $0.hasPrefix("  categories used: ") && $0.contains("\(Self.quoted) 1") && $0.contains("\(Self.at) 1") })
+        #expect(
+            text.contains {
+                $0.hasPrefix("  categories used: ") && $0.contains("\(Self.quoted) 1") && $0.contains("\(Self.at) 1")
+            })
         #expect(text.contains("  backlog by age: none"))
         #expect(text.contains { $0.hasSuffix(", full in 74182 years at that rate") }, "\(text)")
         #expect(text.contains("  pending 1, reviewed 2 (66.7 %)"))

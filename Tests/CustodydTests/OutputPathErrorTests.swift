@@ -11,10 +11,14 @@ import Testing
         let fixture = try CLIFixture("outputPathErrors")
         let imported = try fixture.run("import", "/no/such/dir")
         #expect(imported.status == 2)
-        #expect(imported.stderr.contains("import: /no/such/dir does not exist; give the camera's folder"), "\(imported.stderr)")
+        #expect(
+            imported.stderr.contains("import: /no/such/dir does not exist; give the camera's folder"),
+            "\(imported.stderr)")
         let backup = try fixture.run("backup", "make", "--to", "/no/such/dir/backup")
         #expect(backup.status == 2)
-        #expect(backup.stderr.contains("/no/such/dir/backup") && backup.stderr.contains("parent must exist"), "\(backup.stderr)")
+        #expect(
+            backup.stderr.contains("/no/such/dir/backup") && backup.stderr.contains("parent must exist"),
+            "\(backup.stderr)")
         for result in [imported, backup] { #expect(!result.stderr.contains("NSCocoaErrorDomain")) }
     }
 
@@ -22,11 +26,13 @@ import Testing
         let custody = BuiltProducts.directory.appendingPathComponent("custody").path
         for arguments in [["report", "--help"], ["export", "write", "--help"]] {
             let help = try run(custody, arguments)
-            #expect(help.stdout.contains("Exit status: 0") && help.stdout.contains("2 "), "\(arguments): \(help.stdout)")
+            #expect(
+                help.stdout.contains("Exit status: 0") && help.stdout.contains("2 "), "\(arguments): \(help.stdout)")
         }
         for arguments in [["import", "--help"], ["backup", "make", "--help"]] {
             let help = try custodyd(arguments: arguments)
-            #expect(help.stdout.contains("Exit status: 0") && help.stdout.contains("full"), "\(arguments): \(help.stdout)")
+            #expect(
+                help.stdout.contains("Exit status: 0") && help.stdout.contains("full"), "\(arguments): \(help.stdout)")
         }
     }
 }

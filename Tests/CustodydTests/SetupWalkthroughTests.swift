@@ -11,7 +11,8 @@ import Testing
 /// fresh daemon — as root, or, after `sudo -u NAME`, as that real Unix account through `setpriv`.
 /// Only the account names are changed (given a test prefix), so the document cannot drift from what
 /// Custody does. Root only (useradd, groupadd, setpriv); CI runs as root.
-@Suite(.serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+@Suite(
+    .serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
 struct SetupWalkthroughTests {
     typealias U = UnixUsers
 
@@ -93,7 +94,8 @@ struct SetupWalkthroughTests {
         let oliveGrants = try U.custody(as: Self.testAccount("olive"), socket: station.socket, "grant", "list")
         #expect(oliveGrants.status == 0, "\(oliveGrants.stderr)")
         #expect(!oliveGrants.stdout.contains("R0001"), "\(oliveGrants.stdout)")
-        let changed = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "unit.changed") as? [[String: Any]]
+        let changed =
+            try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "unit.changed") as? [[String: Any]]
         let detail = changed?.first?["detail"] as? [String: Any]
         #expect(detail?["unit"] as? String == "NORTH" && detail?["head"] as? String == "P0001", "\(changed ?? [])")
         #expect(detail?["pid"] is NSNumber, "audit log --json gives numbers as numbers: \(detail ?? [:])")

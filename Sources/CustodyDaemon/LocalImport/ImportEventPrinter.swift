@@ -96,4 +96,3 @@ public struct ImportEventPrinter: Sendable {
         }
     }
 }
-
