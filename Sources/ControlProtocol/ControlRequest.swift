@@ -389,7 +389,7 @@ extension ControlRequest.Kind {
         case .show: return ["item"]
         case .whoami, .unitList, .deviceList: return []
         case .audit: return ["item", "action", "after", "limit"]
-        case .personAdd: return ["id", "name", "unit", "account"]
+        case .personAdd: return ["id", "name", "unit", "account", "head"]
         case .personList: return ["unit"]
         case .personShow: return ["id"]
         case .personLeave: return ["id", "reason"]

@@ -14,10 +14,14 @@ struct PersonCommand: ParsableCommand {
         @Option(help: "Full name.") var name: String
         @Option(help: "Unit id (see `custody unit list`).") var unit: String
         @Option(help: "The Unix account they log in with.") var account: String?
+        @Flag(help: "Make them the head of their unit in the same step (a new unit's first person).")
+        var headOfUnit = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let person = try socket.call(.personAdd, ControlArguments(id: id, name: name, unit: unit, account: account)).person
+            let arguments = ControlArguments(
+                id: id, name: name, unit: unit, account: account, head: headOfUnit ? id : nil)
+            let person = try socket.call(.personAdd, arguments).person
             try PersonCommand.show(person, json: json)
         }
     }

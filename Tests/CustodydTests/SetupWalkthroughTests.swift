@@ -89,6 +89,7 @@ struct SetupWalkthroughTests {
         #expect(oliveWhoami.contains("is P0002") && oliveWhoami.contains("role     officer"), "\(oliveWhoami)")
         let units = outputs["custody unit list"] ?? ""
         #expect(units.split(separator: "\n").contains { $0.hasPrefix("NORTH") && $0.hasSuffix("P0001") }, "\(units)")
+        #expect(units.split(separator: "\n").contains { $0.hasPrefix("HQ") && $0.hasSuffix("A0001") }, "\(units)")
 
         // An officer's `grant list` is their own, not a refusal; setting the head is on record.
         let oliveGrants = try U.custody(as: Self.testAccount("olive"), socket: station.socket, "grant", "list")

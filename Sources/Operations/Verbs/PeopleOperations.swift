@@ -41,9 +41,18 @@ extension Operations {
         let id = try Self.identifier(arguments.id, "id", of: "person add")
         let name = try Self.required(arguments.name, "name", of: "person add")
         let unit = try Self.identifier(arguments.unit, "unit", of: "person add")
+        // `head` on person.add names the person being added: they head their unit from now on.
+        let heads = arguments.head != nil
+        if heads, arguments.head?.uppercased() != id {
+            throw ControlError(
+                code: .badRequest,
+                message: "person add: head names the person being added (\(id)); set another head with `custody unit set`")
+        }
         let allowance = try context.authorize(.manageRegistry)
         let person = PersonRecord(id: id, name: name, unitID: unit, account: arguments.account, createdAt: context.now)
-        try catalog.addPerson(person, events: [allowance.event(.personAdded)], by: allowance.actor)
+        try catalog.addPerson(
+            person, headingTheirUnit: heads,
+            events: [allowance.event(.personAdded, heads ? ["head_of": unit] : [:])], by: allowance.actor)
         return .answer(id: context.request.id) { $0.person = PersonView(person) }
     }
 
