@@ -94,6 +94,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     // MARK: People, units, grants, devices (DESIGN §11)
     public static let registryViewed = AuditAction("registry.viewed")
     public static let unitAdded = AuditAction("unit.added")
+    /// A unit's head was set or changed (`unit set`); detail `head`, and `previous_head` when there was one.
+    public static let unitChanged = AuditAction("unit.changed")
     public static let personAdded = AuditAction("person.added")
     /// A person left: every grant of theirs was revoked with it.
     public static let personLeft = AuditAction("person.left")
@@ -168,7 +170,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         accessDenied, requestFailed,
         viewStarted, viewEnded, exportRequested, exportApproved, exportRejected, exportOpened, exportWritten,
         exportsViewed,
-        registryViewed, unitAdded, personAdded, personLeft, grantRequested, grantApproved, grantRejected, grantRevoked,
+        registryViewed, unitAdded, unitChanged, personAdded, personLeft, grantRequested, grantApproved, grantRejected,
+        grantRevoked,
         grantsViewed, deviceAdded, deviceImported, deviceAssigned, deviceReturned, deviceMaintained, deviceRetired,
         reviewQueueViewed, reviewClaimed, reviewReleased, reviewAssigned, reviewFinished, noteAdded, categoryAdded,
         categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,

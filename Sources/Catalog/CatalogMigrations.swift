@@ -218,6 +218,21 @@ enum CatalogMigrations {
         migrator.registerMigration("supervision: items' latest review outcome and categories") { db in
             try db.execute(sql: ReportSchema.v1)
         }
+        migrator.registerMigration("people screens: unreadable recordings flagged") { db in
+            try db.execute(
+                sql: """
+                    -- Why a file could not be read as media at all (empty, random bytes, probing failed):
+                    -- `list` flags it beside damaged media and disagreeing attribution, and `list --flagged`
+                    -- finds it through the same partial index. Filled by probing; back-filled from the
+                    -- metadata probing already stored.
+                    ALTER TABLE item ADD COLUMN media_unreadable TEXT;
+                    UPDATE item SET media_unreadable = json_extract(metadata, '$.unreadable')
+                        WHERE metadata IS NOT NULL AND json_extract(metadata, '$.unreadable') IS NOT NULL;
+                    DROP INDEX item_flagged;
+                    CREATE INDEX item_flagged ON item (ingested_at)
+                        WHERE attribution_flags IS NOT NULL OR media_damaged IS NOT NULL OR media_unreadable IS NOT NULL;
+                    """)
+        }
         return migrator
     }
 }

@@ -212,7 +212,8 @@ public struct EvidenceCatalog: Sendable {
                     sql: """
                         UPDATE item SET media_kind = ?, recorded_at = ?, recorded_at_source = ?, duration_ms = ?,
                             officer_id = ?, has_location = ?, media_damaged = ?, metadata = ?,
-                            officer_source = ?, unit_id = ?, name_device = ?, attribution_flags = ?
+                            officer_source = ?, unit_id = ?, name_device = ?, attribution_flags = ?,
+                            media_unreadable = ?
                         WHERE id = ?
                         """,
                     arguments: [
@@ -222,7 +223,7 @@ public struct EvidenceCatalog: Sendable {
                         attribution.source?.rawValue, unitID, metadata.nameFields?.deviceID?.uppercased(),
                         attribution.flags.isEmpty
                             ? nil : String(decoding: try encoder.encode(attribution.flags), as: UTF8.self),
-                        id.description,
+                        summary.unreadable, id.description,
                     ])
                 var detail = ["kind": summary.kind.rawValue]
                 detail["officer"] = attribution.officerID

@@ -26,7 +26,8 @@ public struct ItemFilter: Sendable, Equatable {
     public var hasLocation: Bool?
     /// At most this many items, newest first.
     public var limit: Int
-    /// Only items whose attribution sources disagreed (true) or agreed (false).
+    /// Only items flagged for a reviewer (true) — attribution sources disagreed, the media looks
+    /// damaged, or the file could not be read as media — or none of these (false).
     public var flagged: Bool?
     /// Which items the caller may see at all: the access policy's answer, applied in the query.
     public var scope: ItemScope = .all
@@ -135,8 +136,9 @@ public struct ItemFilter: Sendable, Equatable {
                 ItemRecord.Columns.sourceDevice == deviceID || ItemRecord.Columns.nameDevice == deviceID.uppercased())
         }
         if let flagged {
-            request = request.filter(
-                flagged ? ItemRecord.Columns.attributionFlags != nil : ItemRecord.Columns.attributionFlags == nil)
+            // The index item_flagged's own condition, so a flagged list reads only flagged rows.
+            let anyFlag = "(attribution_flags IS NOT NULL OR media_damaged IS NOT NULL OR media_unreadable IS NOT NULL)"
+            request = request.filter(sql: flagged ? anyFlag : "NOT \(anyFlag)")
         }
         if let ingestedFrom {
             request = request.filter(ItemRecord.Columns.ingestedAt >= ingestedFrom.catalogMilliseconds)

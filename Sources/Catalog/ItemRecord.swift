@@ -113,7 +113,8 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 kind: kind, recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
                 recordedAtSource: row["recorded_at_source"], durationMilliseconds: row["duration_ms"],
                 officerID: row["officer_id"], hasLocation: (row["has_location"] as Int?) == 1,
-                damage: row["media_damaged"])
+                damage: row["media_damaged"],
+                unreadable: row.hasColumn("media_unreadable") ? row["media_unreadable"] : nil)
         }
         if row.hasColumn("dock_session"), let session = (row["dock_session"] as String?).flatMap(EvidenceID.init) {
             dock = DockFacts(sessionID: session)
@@ -191,6 +192,13 @@ public struct MediaSummary: Sendable, Equatable {
     public var hasLocation: Bool
     /// Why the media looks damaged, if it does.
     public var damage: String?
+    /// Why the file could not be read as media at all (empty, no known container, probing failed).
+    public var unreadable: String?
+
+    /// What a reviewer should look at, by short name: `unreadable`, `damaged` (docs/cli-json.md).
+    public var flags: [String] {
+        (unreadable == nil ? [] : ["unreadable"]) + (damage == nil ? [] : ["damaged"])
+    }
 
     public init(_ metadata: MediaMetadata) {
         kind = metadata.kind
@@ -200,12 +208,14 @@ public struct MediaSummary: Sendable, Equatable {
         officerID = metadata.nameFields?.officerID
         hasLocation = metadata.location != nil
         damage = metadata.damage
+        unreadable = metadata.unreadable
     }
 
     init(
         kind: MediaMetadata.Kind, recordedAt: Date?, recordedAtSource: String?, durationMilliseconds: Int64?,
-        officerID: String?, hasLocation: Bool, damage: String?
+        officerID: String?, hasLocation: Bool, damage: String?, unreadable: String? = nil
     ) {
+        self.unreadable = unreadable
         self.kind = kind
         self.recordedAt = recordedAt
         self.recordedAtSource = recordedAtSource

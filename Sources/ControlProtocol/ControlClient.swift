@@ -259,11 +259,19 @@ public struct ControlClientError: CustodyError {
                     "no daemon listens on \(path): is custodyd running? Check `systemctl status custodyd`, or give the socket with --socket or $CUSTODY_SOCKET"
             )
         case EACCES, EPERM:
-            let group = owningGroup(of: path) ?? "custody"
+            let owner = socketOwner(of: path) ?? (group: "custody", groupIsPrivileged: false)
+            guard !owner.groupIsPrivileged else {
+                // Joining root's group, or the daemon's own, would hand out far more than the socket.
+                return ControlClientError(
+                    code: .permissionDenied,
+                    message:
+                        "permission denied opening \(path): the socket belongs to group \(owner.group), which gives far more than this socket (root's, or an administrators' group), so nobody should join it for Custody; an administrator sets `group` under `[control]` in custodyd's configuration to a dedicated group (`group = \"custody\"`, docs/configuration.md), restarts custodyd and adds the people who use Custody to that group (docs/operations.md)"
+                )
+            }
             return ControlClientError(
                 code: .permissionDenied,
                 message:
-                    "permission denied opening \(path): add yourself to group \(group) (`sudo usermod -aG \(group) $USER`, then log in again)"
+                    "permission denied opening \(path): add yourself to group \(owner.group) (`sudo usermod -aG \(owner.group) $USER`, then log in again)"
             )
         default:
             return ControlClientError(
@@ -271,9 +279,17 @@ public struct ControlClientError: CustodyError {
         }
     }
 
+    /// Groups that give far more than the socket: nobody is told to join one to use Custody.
+    static let privilegedGroups: Set<String> = [
+        "root", "wheel", "sudo", "admin", "adm", "disk", "shadow", "staff", "docker", "lxd", "systemd-journal",
+    ]
+
     /// The group that owns the socket, or (when this user cannot even see it) its directory: the
-    /// group the daemon was configured to give access to, not a name assumed here.
-    static func owningGroup(of path: String) -> String? {
+    /// group the daemon was configured to give access to, not a name assumed here; and whether that
+    /// group is root's (gid 0, a daemon running as root with `socket_group` left at its own group) or
+    /// another administrators' group. The packaged daemon's own group `custody` is the documented
+    /// socket group (docs/operations.md), so it is not privileged here.
+    static func socketOwner(of path: String) -> (group: String, groupIsPrivileged: Bool)? {
         var info = stat()
         let directory = (path as NSString).deletingLastPathComponent
         guard stat(path, &info) == 0 || stat(directory.isEmpty ? "." : directory, &info) == 0 else { return nil }
@@ -281,8 +297,9 @@ public struct ControlClientError: CustodyError {
         var result: UnsafeMutablePointer<Glibc.group>?
         var buffer = [CChar](repeating: 0, count: 4096)
         guard getgrgid_r(info.st_gid, &group, &buffer, buffer.count, &result) == 0, result != nil else {
-            return "\(info.st_gid)"
+            return ("\(info.st_gid)", info.st_gid == 0)
         }
-        return String(cString: group.gr_name)
+        let name = String(cString: group.gr_name)
+        return (name, info.st_gid == 0 || privilegedGroups.contains(name))
     }
 }

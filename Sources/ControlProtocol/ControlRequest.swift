@@ -36,6 +36,8 @@ public struct ControlRequest: Sendable, Equatable {
         case personLeave = "person.leave"
         case unitAdd = "unit.add"
         case unitList = "unit.list"
+        /// A unit's head, set or changed after the unit was made (its first person comes after it).
+        case unitSet = "unit.set"
         case grantRequest = "grant.request"
         case grantApprove = "grant.approve"
         case grantReject = "grant.reject"
@@ -387,11 +389,12 @@ extension ControlRequest.Kind {
         case .show: return ["item"]
         case .whoami, .unitList, .deviceList: return []
         case .audit: return ["item", "action", "after", "limit"]
-        case .personAdd: return ["id", "name", "unit", "account"]
+        case .personAdd: return ["id", "name", "unit", "account", "head"]
         case .personList: return ["unit"]
         case .personShow: return ["id"]
         case .personLeave: return ["id", "reason"]
         case .unitAdd: return ["id", "name", "parent", "head"]
+        case .unitSet: return ["id", "head"]
         case .grantRequest: return ["person", "role", "scope", "reason", "from", "until"]
         case .grantApprove: return ["grant"]
         case .grantReject, .grantRevoke: return ["grant", "reason"]

@@ -63,6 +63,10 @@ public struct ItemView: Codable, Sendable, Equatable {
     public var retentionCategory: String?
     /// When the item's object first failed a fixity check.
     public var fixityFailedAt: String?
+    /// What a reviewer should look at, by short name: `unreadable` (not readable as media at all),
+    /// `damaged` (media that looks damaged), `attribution` (officer sources disagreed); `[]` when none.
+    /// What `list --flagged` finds.
+    public var flags: [String]?
 
     /// How the item's officer was decided (DESIGN §11).
     public struct Attribution: Codable, Sendable, Equatable {
@@ -157,12 +161,15 @@ public struct ItemView: Codable, Sendable, Equatable {
         public var officer: String?
         public var hasLocation: Bool
         public var damaged: String?
+        /// Why the file could not be read as media (empty, no known container), or nil.
+        public var unreadable: String?
 
         /// Creates a media summary.
         public init(
             kind: String, recordedAt: String? = nil, recordedAtSource: String? = nil, durationSeconds: Double? = nil,
-            officer: String? = nil, hasLocation: Bool = false, damaged: String? = nil
+            officer: String? = nil, hasLocation: Bool = false, damaged: String? = nil, unreadable: String? = nil
         ) {
+            self.unreadable = unreadable
             self.kind = kind
             self.recordedAt = recordedAt
             self.recordedAtSource = recordedAtSource
@@ -173,7 +180,7 @@ public struct ItemView: Codable, Sendable, Equatable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case kind, officer, damaged
+            case kind, officer, damaged, unreadable
             case recordedAt = "recorded_at"
             case recordedAtSource = "recorded_at_source"
             case durationSeconds = "duration_seconds"
@@ -201,7 +208,7 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, state, sha256, size, source, media, attribution, dock, seen
+        case id, state, sha256, size, source, media, attribution, dock, seen, flags
         case ciphertextSHA256 = "ciphertext_sha256"
         case ciphertextSize = "ciphertext_size"
         case ingestedAt = "ingested_at"

@@ -40,7 +40,9 @@ public struct ItemFilterOptions: ParsableArguments {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Only items whose officer sources disagreed (or, with --no-flagged, agreed).")
+        help:
+            "Only flagged items: unreadable or damaged media, or officer sources that disagreed (or, with --no-flagged, none of these)."
+    )
     public var flagged: Bool?
 
     @Option(name: .customLong("due-before"), help: "Only items due before this time (soonest due first).")
@@ -154,7 +156,7 @@ public enum ItemListing {
             item.media?.recordedAt.map(time.text) ?? "-",
             item.attribution?.officer ?? item.media?.officer ?? "-",
             item.source.device ?? item.attribution?.fileNameDevice ?? "-",
-            item.media?.kind ?? "-",
+            (item.media?.kind ?? "-") + (item.flags.map { $0.isEmpty ? "" : " !" + $0.joined(separator: ",") } ?? ""),
             item.media?.durationSeconds.map(duration) ?? "-",
             item.reviewState ?? "-",
             item.retentionCategory ?? "-",

@@ -19,7 +19,7 @@ public enum ReportCSV {
         tables.append(
             [
                 ["# review"], ["pending", "reviewed", "reviewed_share", "never_viewed"],
-                ["\(r.pending)", "\(r.reviewed)", ReportHTML.number(r.reviewedShare), "\(r.neverViewed)"],
+                ["\(r.pending)", "\(r.reviewed)", ReportFormat.exact(r.reviewedShare), "\(r.neverViewed)"],
             ])
         tables.append([["# backlog_by_age"], ["age", "items"]] + r.backlogByAge.map { [$0.age, "\($0.items)"] })
         tables.append(
@@ -29,7 +29,7 @@ public enum ReportCSV {
         tables.append(
             [
                 ["# categorisation"], ["uncategorized", "oldest_uncategorized_days"],
-                ["\(c.uncategorized)", ReportHTML.number(c.oldestUncategorizedDays)],
+                ["\(c.uncategorized)", ReportFormat.exact(c.oldestUncategorizedDays)],
             ])
         tables.append(
             [["# categories"], ["category", "items"]]
@@ -70,13 +70,13 @@ public enum ReportCSV {
             ])
         tables.append(
             [["# not_docked"], ["serial", "last_docked_at", "days"]]
-                + devices.notDocked.map { [$0.serial, $0.lastDockedAt ?? "", ReportHTML.number($0.days)] })
+                + devices.notDocked.map { [$0.serial, $0.lastDockedAt ?? "", ReportFormat.exact($0.days)] })
         tables.append(
             [["# clock_drift"], ["serial", "session", "docked_at", "offset_seconds", "days", "seconds_per_day"]]
                 + devices.clockDrift.map {
                     [
-                        $0.serial, $0.session, $0.dockedAt, ReportHTML.number($0.offsetSeconds),
-                        ReportHTML.number($0.days), ReportHTML.number($0.secondsPerDay),
+                        $0.serial, $0.session, $0.dockedAt, ReportFormat.exact($0.offsetSeconds),
+                        ReportFormat.exact($0.days), ReportFormat.exact($0.secondsPerDay),
                     ]
                 })
         tables.append([["# in_maintenance"], ["serial"]] + devices.inMaintenance.map { [$0] })
@@ -116,7 +116,7 @@ public enum ReportCSV {
                     "\(storage.items)", "\(storage.bytes)", "\(storage.ciphertextBytes)",
                     storage.freeBytes.map(String.init) ?? "",
                     storage.filesystemBytes.map(String.init) ?? "", "\(storage.weeklyRateBytes)",
-                    ReportHTML.number(storage.daysUntilFull),
+                    ReportFormat.exact(storage.daysUntilFull),
                 ],
             ])
         tables.append(
@@ -128,14 +128,32 @@ public enum ReportCSV {
 
     static func delays(_ group: String, _ id: String, _ delays: SupervisionReportView.Delays) -> [String] {
         [
-            group, id, "\(delays.items)", ReportHTML.number(delays.medianHours), ReportHTML.number(delays.p90Hours),
-            ReportHTML.number(delays.within24hShare),
+            group, id, "\(delays.items)", ReportFormat.exact(delays.medianHours), ReportFormat.exact(delays.p90Hours),
+            ReportFormat.exact(delays.within24hShare),
         ]
     }
 
-    /// A field quoted when it holds a comma, a quote or a line break (RFC 4180).
+    /// A field quoted when it holds a comma, a quote or a line break (RFC 4180), and neutralised when a
+    /// spreadsheet would take it for a formula.
     static func field(_ text: String) -> String {
+        let text = neutralised(text)
         guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// `text` with a `'` before it when it begins with `=`, `+`, `-`, `@`, a tab or a carriage return
+    /// (OWASP's rule against CSV injection): a unit or category named `=HYPERLINK(…)` stays text. A
+    /// number (`-8`, `+1.5e3`) and the lone `-` of an absent value are left as they are, so numbers stay
+    /// numbers.
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), text != "-",
+            !isNumber(text)
+        else { return text }
+        return "'" + text
+    }
+
+    /// A decimal number as JSON or a spreadsheet reads it: an optional sign, digits, a fraction, an exponent.
+    static func isNumber(_ text: String) -> Bool {
+        text.range(of: #"^[+-]?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil
     }
 }

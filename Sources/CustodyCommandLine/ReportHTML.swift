@@ -32,14 +32,14 @@ public enum ReportHTML {
             \(chart(id: "chart-timeliness", title: "Items by upload delay", bars: t.histogram))
             <h2>Review</h2>
             <p>Pending \(figure("review.pending", "\(r.pending)")), reviewed \(figure("review.reviewed", "\(r.reviewed)"))
-            (\(figure("review.reviewed_share", number(r.reviewedShare)))); never viewed
+            (\(figure("review.reviewed_share", r.reviewedShare, ReportFormat.percent(r.reviewedShare)))); never viewed
             \(figure("review.never_viewed", "\(r.neverViewed)")).</p>
             \(chart(id: "chart-backlog", title: "Pending items by age", bars: r.backlogByAge))
-            <p>Outcomes: \(r.outcomes.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(figure("review.outcomes.\($0.key)", "\($0.value)"))" }.joined(separator: ", "))</p>
+            <p>Outcomes: \(counts(r.outcomes, path: "review.outcomes"))</p>
             <h2>Categorisation</h2>
-            <p>Uncategorised \(figure("categorisation.uncategorized", "\(c.uncategorized)")), the oldest
-            \(figure("categorisation.oldest_uncategorized_days", number(c.oldestUncategorizedDays))) days.
-            Categories: \(c.categories.sorted { $0.key < $1.key }.map { "\(escape($0.key)) \(figure("categorisation.categories.\($0.key)", "\($0.value)"))" }.joined(separator: ", "))</p>
+            <p>Uncategorised \(figure("categorisation.uncategorized", "\(c.uncategorized)"))\(
+                c.oldestUncategorizedDays.map { ", the oldest for " + figure("categorisation.oldest_uncategorized_days", $0, ReportFormat.days($0)) } ?? "").
+            Categories: \(counts(c.categories, path: "categorisation.categories"))</p>
             <h2>Integrity</h2>
             <p>Fixity failures open \(figure("integrity.fixity_failures", "\(i.fixityFailures)")), found in the period
             \(figure("integrity.fixity_failures_in_period", "\(i.fixityFailuresInPeriod)")); last fixity pass
@@ -99,20 +99,29 @@ public enum ReportHTML {
 
     static func delaysRow(_ label: String, _ path: String, _ delays: SupervisionReportView.Delays) -> String {
         "<tr><td>\(escape(label))</td><td>\(figure(path + ".items", "\(delays.items)"))</td>"
-            + "<td>\(figure(path + ".median_hours", number(delays.medianHours)))</td>"
-            + "<td>\(figure(path + ".p90_hours", number(delays.p90Hours)))</td>"
-            + "<td>\(figure(path + ".within_24h_share", number(delays.within24hShare)))</td></tr>\n"
+            + "<td>\(figure(path + ".median_hours", delays.medianHours, ReportFormat.hours(delays.medianHours)))</td>"
+            + "<td>\(figure(path + ".p90_hours", delays.p90Hours, ReportFormat.hours(delays.p90Hours)))</td>"
+            + "<td>\(figure(path + ".within_24h_share", delays.within24hShare, ReportFormat.percent(delays.within24hShare)))</td></tr>\n"
     }
 
-    /// A figure as the JSON has it, marked with its path.
+    /// A whole-number figure, marked with its JSON path; shown as it is.
     static func figure(_ path: String, _ value: String) -> String {
-        "<span data-figure=\"\(escape(path))\">\(escape(value))</span>"
+        "<span data-figure=\"\(escape(path))\" data-value=\"\(escape(value))\">\(escape(value))</span>"
     }
 
-    /// A decimal as JSON prints it (shortest round-trip form), `-` when absent.
-    static func number(_ value: Double?) -> String {
-        guard let value else { return "-" }
-        return value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : "\(value)"
+    /// A figure shown for people (`shown`, from `ReportFormat`), carrying the JSON's exact value in
+    /// `data-value` so a tool checks the page against `--json` without reading the rounding.
+    static func figure(_ path: String, _ value: Double?, _ shown: String) -> String {
+        "<span data-figure=\"\(escape(path))\" data-value=\"\(ReportFormat.exact(value))\">\(escape(shown))</span>"
+    }
+
+    /// Named counts, each marked with its path under `path`, or `none`.
+    static func counts(_ counts: [String: Int], path: String) -> String {
+        guard !counts.isEmpty else { return "none" }
+        return counts.sorted { $0.key < $1.key }.map {
+            "\(escape($0.key)) \(figure("\(path).\($0.key)", "\($0.value)"))"
+        }
+        .joined(separator: ", ")
     }
 
     static func escape(_ text: String) -> String {

@@ -26,14 +26,16 @@ extension ReportHTML {
             \(figure("devices.partial_sessions", "\(devices.partialSessions)")).</p>
             """
         html += table(
-            ["device", "last docked", "days"],
-            devices.notDocked.map { [$0.serial, $0.lastDockedAt.map(time.text) ?? "never", number($0.days)] })
+            ["device", "last docked", "idle for"],
+            devices.notDocked.map {
+                [$0.serial, $0.lastDockedAt.map(time.text) ?? "never", ReportFormat.days($0.days)]
+            })
         html += table(
-            ["device", "docked", "offset s", "days", "s a day"],
+            ["device", "docked", "offset", "over", "a day"],
             devices.clockDrift.map {
                 [
-                    $0.serial, time.text($0.dockedAt), number($0.offsetSeconds), number($0.days),
-                    number($0.secondsPerDay),
+                    $0.serial, time.text($0.dockedAt), ReportFormat.signedSeconds($0.offsetSeconds),
+                    ReportFormat.days($0.days), ReportFormat.seconds($0.secondsPerDay),
                 ]
             })
         html += table(
@@ -58,8 +60,8 @@ extension ReportHTML {
         let headings = ["grant", "person", "role", "scope", "valid until", "last used"]
         return """
             <h2>Access</h2>
-            <p>Refusals in the period \(figure("access.refusals", "\(access.refusals)"))\(access.refusalsByPrincipal.isEmpty ? "" : ": ")\(
-                escape(access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))).
+            <p>Refusals in the period \(figure("access.refusals", "\(access.refusals)"))\(
+                access.refusalsByPrincipal.isEmpty ? "" : ": " + escape(ReportFormat.counts(access.refusalsByPrincipal))).
             Grants expiring within 14 days: \(access.expiringSoon.count); unused for 90 days: \(access.unused.count).</p>
             """ + table(headings, access.expiringSoon.map(grantRow), caption: "Expiring within 14 days")
                 + table(headings, access.unused.map(grantRow), caption: "Unused for 90 days")
@@ -68,45 +70,38 @@ extension ReportHTML {
     static func storage(_ storage: SupervisionReportView.Storage, time: TimeDisplay) -> String {
         var html = """
             <h2>Storage (now)</h2>
-            <p>\(figure("storage.items", "\(storage.items)")) items: \(figure("storage.bytes", "\(storage.bytes)")) bytes of
-            content (\(escape(bytes(storage.bytes)))), \(figure("storage.ciphertext_bytes", "\(storage.ciphertextBytes)"))
-            bytes on disk (\(escape(bytes(storage.ciphertextBytes)))).
+            <p>\(figure("storage.items", "\(storage.items)")) items: \(size("storage.bytes", storage.bytes)) of
+            content, \(size("storage.ciphertext_bytes", storage.ciphertextBytes)) on disk.
             """
         if let free = storage.freeBytes {
-            html += " Free: \(figure("storage.free_bytes", "\(free)")) bytes (\(escape(bytes(free))))"
-            if let size = storage.filesystemBytes {
-                html += " of \(figure("storage.filesystem_bytes", "\(size)")) (\(escape(bytes(size))))"
-            }
+            html += " Free: \(size("storage.free_bytes", free))"
+            if let total = storage.filesystemBytes { html += " of \(size("storage.filesystem_bytes", total))" }
             html += "."
         }
         html += """
-             Growth: \(figure("storage.weekly_rate_bytes", "\(storage.weeklyRateBytes)")) bytes a week, the mean of the last 4 weeks
+             Growth: \(size("storage.weekly_rate_bytes", storage.weeklyRateBytes)) a week, the mean of the last 4 weeks
             """
         if let days = storage.daysUntilFull {
-            html += "; full in \(figure("storage.days_until_full", number(days))) days at that rate"
+            html += "; full in \(figure("storage.days_until_full", days, ReportFormat.days(days))) at that rate"
         }
         html += ".</p>\n"
         // The week's start as month and day: the bars are weeks, their dates the table's.
         let bars = storage.weeks.map {
             (label: String(time.text($0.from).dropFirst(5).prefix(5)), value: $0.storedBytes)
         }
-        html += chart(id: "chart-storage", title: "Stored bytes at the end of each week", bars: bars, text: bytes)
+        html += chart(
+            id: "chart-storage", title: "Stored bytes at the end of each week", bars: bars, text: ReportFormat.bytes)
         html += table(
             ["week from", "added", "stored at its end"],
-            storage.weeks.map { [time.text($0.from), bytes($0.addedBytes), bytes($0.storedBytes)] })
+            storage.weeks.map {
+                [time.text($0.from), ReportFormat.bytes($0.addedBytes), ReportFormat.bytes($0.storedBytes)]
+            })
         return html
     }
 
-    /// `bytes` for people, in binary units with one decimal (`1.5 GiB`).
-    static func bytes(_ bytes: Int64) -> String {
-        let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"]
-        var value = Double(bytes)
-        var unit = 0
-        while abs(value) >= 1024, unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f ", value) + units[unit]
+    /// A byte count shown in binary units, its exact count in `data-value`.
+    static func size(_ path: String, _ bytes: Int64) -> String {
+        "<span data-figure=\"\(escape(path))\" data-value=\"\(bytes)\">\(escape(ReportFormat.bytes(bytes)))</span>"
     }
 
     /// A table of `rows` under `headings`, every cell escaped; nothing when there are no rows.

@@ -26,22 +26,17 @@ public enum ReportText {
         lines += [
             "",
             "Review",
-            "  pending \(review.pending), reviewed \(review.reviewed) (\(percent(review.reviewedShare)))",
-            "  backlog by age: " + review.backlogByAge.map { "\($0.age) \($0.items)" }.joined(separator: ", "),
-            "  outcomes: "
-                + (review.outcomes.isEmpty
-                    ? "none"
-                    : review.outcomes.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+            "  pending \(review.pending), reviewed \(review.reviewed) (\(ReportFormat.percent(review.reviewedShare)))",
+            "  backlog by age: "
+                + (review.backlogByAge.isEmpty
+                    ? "none" : review.backlogByAge.map { "\($0.age) \($0.items)" }.joined(separator: ", ")),
+            "  outcomes: " + ReportFormat.counts(review.outcomes),
             "  never viewed: \(review.neverViewed)",
             "",
             "Categorisation",
             "  uncategorized \(report.categorisation.uncategorized)"
-                + (report.categorisation.oldestUncategorizedDays.map { String(format: ", oldest %.1f days", $0) } ?? ""),
-            "  categories used: "
-                + (report.categorisation.categories.isEmpty
-                    ? "none"
-                    : report.categorisation.categories.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
-                        .joined(separator: ", ")),
+                + (report.categorisation.oldestUncategorizedDays.map { ", oldest " + ReportFormat.days($0) } ?? ""),
+            "  categories used: " + ReportFormat.counts(report.categorisation.categories),
             "",
             "Integrity",
             "  fixity failures \(report.integrity.fixityFailures) open, \(report.integrity.fixityFailuresInPeriod) found in the period; last fixity pass \(report.integrity.lastFixityPass.map(time.text) ?? "never")",
@@ -55,7 +50,7 @@ public enum ReportText {
     }
 
     static func storage(_ storage: SupervisionReportView.Storage, time: TimeDisplay) -> [String] {
-        let bytes = ReportHTML.bytes
+        let bytes = ReportFormat.bytes
         var lines = [
             "",
             "Storage (now)",
@@ -63,7 +58,7 @@ public enum ReportText {
             "  free " + (storage.freeBytes.map(bytes) ?? "unknown")
                 + (storage.filesystemBytes.map { " of \(bytes($0))" } ?? "")
                 + "; \(bytes(storage.weeklyRateBytes)) a week (mean of the last 4 weeks)"
-                + (storage.daysUntilFull.map { String(format: ", full in %.0f days at that rate", $0) } ?? ""),
+                + (storage.daysUntilFull.map { ", full in \(ReportFormat.days($0)) at that rate" } ?? ""),
             "  by week (added, then stored at its end):",
         ]
         for week in storage.weeks {
@@ -81,11 +76,7 @@ public enum ReportText {
             "",
             "Access",
             "  refusals \(access.refusals)"
-                + (access.refusalsByPrincipal.isEmpty
-                    ? ""
-                    : ": "
-                        + access.refusalsByPrincipal.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
-                            separator: ", ")),
+                + (access.refusalsByPrincipal.isEmpty ? "" : ": " + ReportFormat.counts(access.refusalsByPrincipal)),
             "  grants expiring within 14 days: \(access.expiringSoon.count)",
         ] + access.expiringSoon.map(grant) + ["  grants unused for 90 days: \(access.unused.count)"]
             + access.unused.map(grant)
@@ -97,7 +88,7 @@ public enum ReportText {
             lines.append(
                 "    \(idle.serial) "
                     + (idle.lastDockedAt.map {
-                        "last docked \(time.text($0))" + (idle.days.map { String(format: " (%.1f days)", $0) } ?? "")
+                        "last docked \(time.text($0))" + (idle.days.map { " (\(ReportFormat.days($0)))" } ?? "")
                     }
                         ?? "never docked"))
         }
@@ -136,17 +127,14 @@ public enum ReportText {
         row(
             label,
             [
-                "\(figures.items)", figures.medianHours.map { String(format: "%.1f", $0) } ?? "-",
-                figures.p90Hours.map { String(format: "%.1f", $0) } ?? "-", percent(figures.within24hShare),
+                "\(figures.items)", ReportFormat.hours(figures.medianHours), ReportFormat.hours(figures.p90Hours),
+                ReportFormat.percent(figures.within24hShare),
             ])
     }
 
     static func row(_ label: String, _ cells: [String]) -> String {
-        label.padding(toLength: 24, withPad: " ", startingAt: 0)
+        // Padded, never cut: a long officer or unit name pushes its row out rather than losing its end.
+        label + String(repeating: " ", count: max(0, 24 - label.count))
             + cells.map { String(repeating: " ", count: max(0, 12 - $0.count)) + $0 }.joined()
-    }
-
-    static func percent(_ share: Double?) -> String {
-        share.map { String(format: "%.1f %%", $0 * 100) } ?? "-"
     }
 }

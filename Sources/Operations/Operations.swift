@@ -78,6 +78,7 @@ public struct Operations: Sendable {
         case .personLeave: return try recordLeft(arguments, context)
         case .unitAdd: return try addUnit(arguments, context)
         case .unitList: return try listUnits(context)
+        case .unitSet: return try setUnitHead(arguments, context)
         case .grantRequest: return try requestGrant(arguments, context)
         case .grantApprove: return try approveGrant(arguments, context)
         case .grantReject: return try rejectGrant(arguments, context)
@@ -183,12 +184,20 @@ struct OperationContext {
             try? catalog.noteGrantsUsed(grants, at: now)
             return Allowance(context: self, role: role, reason: reason)
         case .deny(let reason):
-            var detail = requestDetail
-            detail["requested"] = action.rawValue
-            detail["reason"] = reason
-            try catalog.audit([AuditEvent(action: .accessDenied, itemID: item, detail: detail)], by: principal.caller.actor)
+            try recordDenial(action, reason: reason, item: item)
             throw ControlError(code: .forbidden, message: reason)
+        case .denyUnseen(let reason, let message):
+            try recordDenial(action, reason: reason, item: item)
+            throw ControlError(code: .forbidden, message: message)
         }
+    }
+
+    /// The `access.denied` entry: the full reason, whatever the caller was told.
+    private func recordDenial(_ action: OperationAction, reason: String, item: EvidenceID?) throws {
+        var detail = requestDetail
+        detail["requested"] = action.rawValue
+        detail["reason"] = reason
+        try catalog.audit([AuditEvent(action: .accessDenied, itemID: item, detail: detail)], by: principal.caller.actor)
     }
 
     /// What every audit entry of this request says about it: the request, the principal, the pid.

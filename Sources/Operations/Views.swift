@@ -16,9 +16,10 @@ extension ItemView {
                     kind: summary.kind.rawValue, recordedAt: summary.recordedAt.map(Timestamps.rfc3339),
                     recordedAtSource: summary.recordedAtSource,
                     durationSeconds: summary.durationMilliseconds.map { Double($0) / 1000 }, officer: summary.officerID,
-                    hasLocation: summary.hasLocation, damaged: summary.damage)
+                    hasLocation: summary.hasLocation, damaged: summary.damage, unreadable: summary.unreadable)
             },
             attribution: Self.attribution(record))
+        flags = (record.media?.flags ?? []) + (record.attribution?.flags.isEmpty == false ? ["attribution"] : [])
         if !record.sightings.isEmpty {
             seen = record.sightings.map {
                 Sighting(

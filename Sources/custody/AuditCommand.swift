@@ -25,14 +25,14 @@ struct AuditCommand: ParsableCommand {
         @Option(help: "At most this many entries (1 to 1000).")
         var limit = 100
 
-        @Flag(help: "Print JSON.")
+        @Flag(help: "Print JSON: `detail` an object with typed values, `detail_text` the hashed text (docs/cli-json.md).")
         var json = false
 
         func run() throws {
             let entries = try socket.call(
                 .audit, ControlArguments(item: item, action: action, after: after, limit: limit)
             ).entries ?? []
-            if json { return try printJSON(entries) }
+            if json { return try printJSON(entries.map(AuditEntryJSON.init)) }
             for entry in entries { print("#\(entry.seq)  \(entry.at)  \(entry.actor)  \(entry.action)  \(entry.detail)") }
             print("\(entries.count) entr\(entries.count == 1 ? "y" : "ies")")
         }

@@ -67,7 +67,9 @@ struct ExportCommand: ParsableCommand {
     struct Write: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write an approved export as a BagIt bag, once (its requester or an administrator).",
-            discussion: "DIR must not exist. The bag is written beside it under a temporary name and renamed when complete.")
+            discussion:
+                "DIR must not exist; its folder must exist and be writable, which is checked before the export is opened. The bag is written beside it under a temporary name and renamed when complete. Exit status: 0 written; 2 not written (refused, a missing folder, no permission, a full disk: the message names the path and the fix); 64 bad usage."
+        )
         @OptionGroup var socket: SocketOptions
         @Argument(help: "The export's number.") var export: Int64
         @Option(help: "The bag's directory (must not exist).") var to: String
@@ -75,9 +77,8 @@ struct ExportCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            guard !FileManager.default.fileExists(atPath: to) else {
-                throw ValidationError("\(to) exists; give a new directory for the bag (nothing is overwritten)")
-            }
+            // Before the export is opened: a mistyped folder must not cost the one write it allows.
+            try OutputPath.checkWritable(to, option: "--to", mustNotExist: true)
             let client = try ControlClient(socketPath: socket.path)
             guard let opened = try client.call(.operation(.exportOpen, ControlArguments(export: export))).export else {
                 throw ControlClientError(code: .protocol, message: "custodyd answered export.open without the export")

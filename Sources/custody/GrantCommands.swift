@@ -67,7 +67,8 @@ struct GrantCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List grants, newest first.")
         @OptionGroup var socket: SocketOptions
-        @Option(help: "Only this person's grants.") var person: String?
+        @Option(help: "Only this person's grants (default: everyone's for administrators and auditors, your own for anyone else).")
+        var person: String?
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {

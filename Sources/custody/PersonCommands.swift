@@ -14,10 +14,14 @@ struct PersonCommand: ParsableCommand {
         @Option(help: "Full name.") var name: String
         @Option(help: "Unit id (see `custody unit list`).") var unit: String
         @Option(help: "The Unix account they log in with.") var account: String?
+        @Flag(help: "Make them the head of their unit in the same step (a new unit's first person).")
+        var headOfUnit = false
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let person = try socket.call(.personAdd, ControlArguments(id: id, name: name, unit: unit, account: account)).person
+            let arguments = ControlArguments(
+                id: id, name: name, unit: unit, account: account, head: headOfUnit ? id : nil)
+            let person = try socket.call(.personAdd, arguments).person
             try PersonCommand.show(person, json: json)
         }
     }
@@ -73,7 +77,7 @@ struct PersonCommand: ParsableCommand {
 struct UnitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "unit", abstract: "Units: a reviewer's scope is a unit and its sub-units.",
-        subcommands: [Add.self, List.self])
+        subcommands: [Add.self, Set.self, List.self])
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a unit.")
@@ -86,6 +90,25 @@ struct UnitCommand: ParsableCommand {
 
         func run() throws {
             guard let unit = try socket.call(.unitAdd, ControlArguments(id: id, name: name, parent: parent, head: head)).unit
+            else { throw ControlClientError(code: .protocol, message: "custodyd answered without the unit") }
+            if json { return try printJSON(unit) }
+            print("\(unit.id)  \(unit.name)  parent \(unit.parent ?? "-")  head \(unit.head ?? "-")")
+        }
+    }
+
+    struct Set: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Set a unit's head.",
+            discussion:
+                "A unit is added before its people (`person add` needs the unit), so its head is named here once registered: `custody unit set NORTH --head P0001`. Administrators only; audited as unit.changed."
+        )
+        @OptionGroup var socket: SocketOptions
+        @Argument(help: "Unit id, e.g. TRAFFIC-1.") var id: String
+        @Option(help: "Badge id of its head, an active registered person.") var head: String
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            guard let unit = try socket.call(.unitSet, ControlArguments(id: id, head: head)).unit
             else { throw ControlClientError(code: .protocol, message: "custodyd answered without the unit") }
             if json { return try printJSON(unit) }
             print("\(unit.id)  \(unit.name)  parent \(unit.parent ?? "-")  head \(unit.head ?? "-")")

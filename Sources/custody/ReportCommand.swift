@@ -9,6 +9,11 @@ struct ReportCommand: ParsableCommand {
         abstract: """
             The supervision report: upload timeliness, review, categorisation and integrity over a period; \
             retention, devices, access and storage as they stand.
+            """,
+        discussion: """
+            Exit status: 0 the report was printed or written; 2 it could not be made (no daemon, refused) \
+            or --html could not be written (a missing folder, no permission, a full disk: the message names \
+            the path and the fix; the folder is checked before the report is asked for); 64 bad usage.
             """)
 
     @OptionGroup var socket: SocketOptions
@@ -37,6 +42,7 @@ struct ReportCommand: ParsableCommand {
     var html: String?
 
     func run() throws {
+        if let html { try OutputPath.checkWritable(html, option: "--html") }
         var arguments = ControlArguments(
             from: try from.map { try DateArgument.resolve($0, option: "from") },
             until: try to.map { try DateArgument.resolve($0, option: "to") })
@@ -46,7 +52,7 @@ struct ReportCommand: ParsableCommand {
             throw ControlClientError(code: .protocol, message: "custodyd answered a report request without a report")
         }
         if let html {
-            try Data(ReportHTML.page(report, time: time.display).utf8).write(to: URL(fileURLWithPath: html))
+            try OutputPath.write(Data(ReportHTML.page(report, time: time.display).utf8), to: html, option: "--html")
         }
         if json {
             try printJSON(report)

@@ -28,7 +28,7 @@ struct BackupMakeCommand: ParsableCommand {
         commandName: "make",
         abstract: "Snapshot the catalog and copy the objects it needs that the backup lacks; verify both.",
         discussion:
-            "Works while the daemon runs. Copies only ciphertext and the catalog (no key needed; the KEK is never copied). The snapshot is kept for [backup] lifetime_days of the configuration (default 90), then `backup prune` removes it."
+            "Works while the daemon runs. Copies only ciphertext and the catalog (no key needed; the KEK is never copied). The snapshot is kept for [backup] lifetime_days of the configuration (default 90), then `backup prune` removes it. Exit status: 0 made and verified; 2 not made (a missing parent folder, a file in the way, no permission, a full backup disk: the message names the path and the fix); 64 bad usage."
     )
 
     @OptionGroup var options: StateOptions

@@ -19,6 +19,10 @@ struct ImportCommand: ParsableCommand {
             parses itself from a read-only handle: nothing is mounted and nothing on the volume changes, \
             unless --wipe is given. In a directory, symbolic links are never followed; FIFOs, devices and \
             sockets are skipped and audited.
+
+            Exit status: 0 every file stored or already there; 1 some files failed (each is named); 2 \
+            nothing was imported: PATH missing or unreadable, not a volume, or the state directory \
+            unusable or full (the message names the path and the fix); 64 bad usage.
             """)
 
     @OptionGroup var options: StateOptions
@@ -42,10 +46,13 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Device id to record on every item (camera serial or volume label).")
     var device: String?
 
-    @Flag(help: "Print one JSON object per event on standard output as the import runs.")
+    @Flag(
+        help:
+            "Print one JSON object per line on standard output as the import runs, the summary last (`\"event\": \"summary\"`): NDJSON to the end."
+    )
     var events = false
 
-    @Flag(help: "Print the summary as JSON.")
+    @Flag(help: "Print the summary as one JSON object (with --events, the stream's last line is the summary).")
     var json = false
 
     @Option(
@@ -99,7 +106,9 @@ struct ImportCommand: ParsableCommand {
                 limits: Importer.BatchLimits(files: batchFiles), prober: prober)
             return try importer.importVolume(volume, deviceID: device, wipe: wipe, events: printer.print)
         }
-        if json {
+        if streaming {
+            try printer.summary(ImportSummaryView(summary))
+        } else if json {
             try printJSON(ImportSummaryView(summary))
         } else {
             print(
@@ -110,4 +119,3 @@ struct ImportCommand: ParsableCommand {
         if !summary.failures.isEmpty { throw ExitCode(1) }
     }
 }
-

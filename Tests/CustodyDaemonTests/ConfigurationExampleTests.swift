@@ -3,8 +3,10 @@ import Devices
 import Foundation
 import Testing
 
-/// systemd/custodyd.toml, the example installed as /etc/custody/custodyd.toml: it parses to what it
-/// says, and every default it shows commented out is valid and is the default.
+/// systemd/custodyd.toml, the example installed as /etc/custody/custodyd.toml: copied as it is, it
+/// enables no recorder profile and no registry entry (a fake serial would enter the audit chain for
+/// good); every default and example it shows commented out is valid once uncommented, and a default
+/// is the default.
 @Suite struct ConfigurationExampleTests {
     static let exampleURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../systemd/custodyd.toml").standardized
@@ -17,24 +19,19 @@ import Testing
     static func uncommentedExample() throws -> String {
         try example().split(separator: "\n", omittingEmptySubsequences: false).map { line in
             let isKey = line.hasPrefix("#") && line.dropFirst().first?.isLetter == true && line.contains(" = ")
-            return isKey || line.hasPrefix("#[[") ? String(line.dropFirst()) : String(line)
+            return isKey || line.hasPrefix("#[") ? String(line.dropFirst()) : String(line)
         }.joined(separator: "\n")
     }
 
-    @Test func theExampleParsesToItsProfileAndRegistry() throws {
+    @Test func theExampleAsCopiedEnablesNoDeviceAndNoRegistryEntry() throws {
         let configuration = try ConfigurationFile.parse(
             text: try Self.example(), path: "systemd/custodyd.toml", environment: [:])
-        #expect(
-            configuration.devices.profiles.profiles == [
-                DeviceProfile(
-                    id: USBDeviceID(vendor: 0x4255, product: 0x0001), family: .ambarella, name: "Ambarella body camera",
-                    unlockPassword: "recorder-password", wipeAfterVerify: true)
-            ])
-        #expect(
-            configuration.devices.profiles.registry == [
-                "AB123456": RegisteredDevice(officerID: "P1234", unitNumber: "U7")
-            ])
+        #expect(configuration.devices.profiles.profiles.isEmpty)
+        #expect(configuration.devices.profiles.registry.isEmpty)
         #expect(configuration.watchedFolders.isEmpty)
+        // Nothing but section headers and comments: every setting is a commented default or example.
+        let active = try Self.example().split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("[") }
+        #expect(active.allSatisfy { $0.trimmingCharacters(in: .whitespaces).isEmpty }, "\(active)")
         #expect(configuration.stateDirectory == "/var/lib/custody")
         #expect(configuration.control == DaemonConfiguration.Control())
         #expect(configuration.fixity == DaemonConfiguration.Fixity())
@@ -51,7 +48,15 @@ import Testing
         #expect(configuration.control == DaemonConfiguration.Control())
         #expect(configuration.fixity == DaemonConfiguration.Fixity())
         #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 30_000)
+        // The commented examples, uncommented, are a valid profile and registry entry.
         let profile = try #require(configuration.devices.profiles.profiles.first)
+        #expect(profile.id == USBDeviceID(vendor: 0x4255, product: 0x0001) && profile.family == .ambarella)
+        #expect(profile.name == "Ambarella body camera" && profile.unlockPassword == "recorder-password")
+        #expect(!profile.wipeAfterVerify)
+        #expect(
+            configuration.devices.profiles.registry == [
+                "AB123456": RegisteredDevice(officerID: "P1234", unitNumber: "U7")
+            ])
         #expect(profile.mediaFolders == ["DCIM"])
         #expect(profile.clockUTCOffsetSeconds == 0)
         #expect(profile.endpoints == BulkEndpoints())

@@ -62,7 +62,7 @@ import Testing
         #expect(text.contains("  1200 items: 1.5 GiB of content, 1.6 GiB on disk"))
         #expect(
             text.contains(
-                "  free 100.0 GiB of 400.0 GiB; 256.0 MiB a week (mean of the last 4 weeks), full in 2800 days at that rate"
+                "  free 100.0 GiB of 400.0 GiB; 256.0 MiB a week (mean of the last 4 weeks), full in 7.7 years at that rate"
             ))
         #expect(text.contains("    from 2027-01-24 00:00:00 +00:00  +512.0 MiB  1.6 GiB"))
     }

@@ -100,7 +100,7 @@ struct AccessEndToEndTests {
         #expect(try listed("cte-erin").isEmpty)
 
         let refusedShow = try U.custody(as: "cte-alice", socket: station.socket, "show", bobs)
-        #expect(refusedShow.status == 2 && refusedShow.stderr.contains("outside what P1 may see"), "\(refusedShow.stderr)")
+        #expect(refusedShow.status == 2 && refusedShow.stderr.contains("outside what you may see") && !refusedShow.stderr.contains("officer P"), "\(refusedShow.stderr)")
         #expect(try U.custody(as: "cte-alice", socket: station.socket, "show", alices.first!).status == 0)
         #expect(try U.custody(as: "cte-carol", socket: station.socket, "show", bobs).status == 2)
         let auditorShow = try U.custody(as: "cte-erin", socket: station.socket, "show", alices.first!)
@@ -121,7 +121,7 @@ struct AccessEndToEndTests {
         // Every refusal is in the chain, with who and why; the chain verifies.
         let denied = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "access.denied", "--limit", "1000")
             as? [[String: Any]] ?? []
-        let reasons = denied.compactMap { $0["detail"] as? String }
+        let reasons = denied.compactMap { $0["detail_text"] as? String }
         #expect(reasons.contains { $0.contains("\"principal\":\"P1\"") && $0.contains("\(bobs)") })
         #expect(reasons.contains { $0.contains("\"principal\":\"R1\"") })
         #expect(reasons.contains { $0.contains("\"principal\":\"U1\"") })

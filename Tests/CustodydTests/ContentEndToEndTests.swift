@@ -91,13 +91,17 @@ struct ContentEndToEndTests {
 
         // An officer is refused another officer's item; bob's refusal is on record.
         let refused = try U.custody(as: "cte-bob", socket: station.socket, "cat", id)
-        #expect(refused.status == 2 && refused.stderr.contains("outside what P2 may see"), "\(refused.stderr)")
+        #expect(refused.status == 2 && refused.stderr.contains("outside what you may see"), "\(refused.stderr)")
 
         // Each view: started and ended, with who and the bytes served.
         let ended = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "view.ended", "--limit", "1000")
             as? [[String: Any]] ?? []
-        let details = ended.compactMap { $0["detail"] as? String }
+        let details = ended.compactMap { $0["detail_text"] as? String }
         #expect(details.count == 3)
+        // The same detail as an object for tools: numbers by the vocabulary's types.
+        let typed = ended.compactMap { $0["detail"] as? [String: Any] }
+        #expect(typed.count == 3 && typed.allSatisfy { $0["bytes"] is NSNumber && $0["seconds"] is NSNumber })
+        #expect(typed.allSatisfy { $0["principal"] as? String == "R1" })
         #expect(details.allSatisfy { $0.contains("\"principal\":\"R1\"") && $0.contains("\"outcome\":\"closed\"") })
         #expect(details.contains { $0.contains("\"mode\":\"cat\"") && $0.contains("\"bytes\":\"") })
         let startedViews = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "view.started") as? [Any]
@@ -147,7 +151,7 @@ struct ContentEndToEndTests {
         #expect(verified.status == 0 && verified.stdout.contains("match the custodian's chain"), "\(verified.stdout)")
         let writtenEntries = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "export.written") as? [[String: Any]]
         let manifestHash = sha256Hex(try Array(Data(contentsOf: URL(fileURLWithPath: bag + "/manifest-sha256.txt"))))
-        #expect((writtenEntries?.first?["detail"] as? String)?.contains(manifestHash) == true)
+        #expect((writtenEntries?.first?["detail_text"] as? String)?.contains(manifestHash) == true)
 
         // One payload byte changed: caught. One audit line changed: caught.
         let tampered = outbox + "/tampered"
@@ -211,7 +215,7 @@ struct ContentEndToEndTests {
         #expect(cat.status == 2)
         let failed = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "view.ended", "--limit", "1000")
             as? [[String: Any]] ?? []
-        #expect(failed.contains { ($0["detail"] as? String)?.contains("\"outcome\":\"failed\"") == true })
+        #expect(failed.contains { ($0["detail_text"] as? String)?.contains("\"outcome\":\"failed\"") == true })
     }
 
     /// Paths of regular files under `roots` modified since `date` whose bytes contain `marker`.

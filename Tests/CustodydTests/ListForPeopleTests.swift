@@ -36,4 +36,40 @@ import Testing
         let shown = try fixture.run("show", String(id.prefix(8)), "--utc")
         #expect(shown.stdout.contains("+00:00"), "\(shown.stdout)")
     }
+
+    /// A recording that came off the camera broken — an `.MP4` of random bytes, an empty one — is
+    /// flagged where a reviewer looks: `list`'s kind column, `--json`'s `flags`, and `list --flagged`,
+    /// which finds them and not the whole recording beside them.
+    @Test func unreadableRecordingsAreFlaggedInTheListAndFoundByFlagged() throws {
+        let fixture = try CLIFixture("listFlagsUnreadable")
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let whole = try Data(
+            contentsOf: repository.appendingPathComponent(
+                "fixtures/demo-volume/DCIM/100MEDIA/20240501_100000_0001_DEV0001_P1234.MP4"))
+        try fixture.put("WHOLE.MP4", Array(whole))
+        try fixture.put("RANDOM.MP4", testBytes(count: 4096, seed: 41))
+        try fixture.put("EMPTY.MP4", [])
+        let imported = try fixture.run("import", fixture.source)
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let byPath = try fixture.itemsByPath()
+        #expect(byPath["WHOLE.MP4"]?["flags"] as? [String] == [])
+        #expect((byPath["WHOLE.MP4"]?["media"] as? [String: Any])?["kind"] as? String == "video")
+        for name in ["RANDOM.MP4", "EMPTY.MP4"] {
+            #expect(byPath[name]?["flags"] as? [String] == ["unreadable"], "\(name): \(byPath[name] ?? [:])")
+            #expect((byPath[name]?["media"] as? [String: Any])?["unreadable"] is String, "\(name)")
+        }
+
+        let flagged = try fixture.json("list", "--flagged")["items"] as? [[String: Any]] ?? []
+        let flaggedPaths = Set(flagged.compactMap { ($0["source"] as? [String: Any])?["path"] as? String })
+        #expect(flaggedPaths == ["RANDOM.MP4", "EMPTY.MP4"])
+        let unflagged = try fixture.json("list", "--no-flagged")["items"] as? [[String: Any]] ?? []
+        #expect(unflagged.compactMap { ($0["source"] as? [String: Any])?["path"] as? String } == ["WHOLE.MP4"])
+
+        // For people: the kind column carries the flag.
+        let human = try fixture.run("list", "--flagged")
+        let rows = human.stdout.split(separator: "\n").dropFirst().dropLast()
+        #expect(rows.count == 2 && rows.allSatisfy { $0.contains("other !unreadable") }, "\(human.stdout)")
+    }
 }

@@ -47,9 +47,15 @@ import Testing
 
         let result = try fixture.run("import", "--wipe", "--events", image)
         #expect(result.status == 0, "\(result.stderr)")
-        let events = result.stdout.split(separator: "\n").compactMap {
-            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]
-        }
+        // NDJSON to the last line: every line one JSON object, the summary the last of them.
+        let lines = result.stdout.split(separator: "\n")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == lines.count, "a line is not a JSON object: \(result.stdout.suffix(300))")
+        let summary = try #require(objects.last)
+        #expect(summary["event"] as? String == "summary")
+        #expect(((summary["verified"] as? NSNumber)?.intValue ?? 0) > 0)
+        #expect((summary["wiped"] as? NSNumber)?.intValue == expected.count)
+        let events = objects.compactMap { $0 as? [String: String] }
         // Every wipe comes after the last verification: nothing leaves the camera before all verified.
         let lastVerified = try #require(events.lastIndex { $0["event"] == "verified" })
         let firstWiped = try #require(events.firstIndex { $0["event"] == "wiped" })

@@ -176,6 +176,22 @@ import Testing
         #expect(AccessPolicy.itemScope(for: Self.unknown) == .nothing)
     }
 
+    @Test func aRefusalOfAnItemNamesNobodyToTheCallerButEverythingToTheAudit() {
+        for (principal, action) in [
+            (Self.officer, OperationAction.showItem), (Self.officer, .viewContent), (Self.reviewer, .reviewItem),
+            (Self.reviewer, .categorizeItem),
+        ] {
+            guard case .denyUnseen(let reason, let message) = AccessPolicy.decide(principal, action, Self.siblingItem)
+            else {
+                Issue.record("\(action.rawValue) of another unit's item was not refused as unseen")
+                continue
+            }
+            #expect(message.contains("outside what you may"), "\(message)")
+            #expect(!message.contains("P2") && !message.contains("SOUTH"), "the caller is told: \(message)")
+            #expect(reason.contains("SOUTH"), "the audit record says: \(reason)")
+        }
+    }
+
     @Test func theRefusalOfAnUnknownAccountSaysHowToBeRegistered() {
         guard case .deny(let reason) = AccessPolicy.decide(Self.unknown, .listItems) else {
             Issue.record("an unknown account was allowed")

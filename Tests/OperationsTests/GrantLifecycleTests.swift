@@ -127,6 +127,27 @@ import Testing
         }
     }
 
+    /// A unit is made before its people; its head is named with its first person or afterwards, by an
+    /// administrator only, and only as an active registered person.
+    @Test func aNewUnitsHeadIsNamedWithItsFirstPersonOrAfterwards() throws {
+        let fixture = try F()
+        try fixture.seedPeople()
+        try fixture.expectOK(.unitAdd, ControlArguments(id: "WEST", name: "West"), as: F.root)
+        let other = fixture.perform(
+            .personAdd, ControlArguments(id: "P8", name: "Hal", unit: "WEST", head: "P1"), as: F.root)
+        #expect(other.error?.code == .badRequest && other.error?.message.contains("unit set") == true)
+        try fixture.expectOK(.personAdd, ControlArguments(id: "P8", name: "Hal", unit: "WEST", head: "p8"), as: F.root)
+        #expect(try fixture.catalog.unit("WEST").head == "P8")
+        #expect(
+            fixture.perform(.unitSet, ControlArguments(id: "WEST", head: "P1"), as: F.caller("alice")).error?.code
+                == .forbidden)
+        let unknown = fixture.perform(.unitSet, ControlArguments(id: "WEST", head: "P404"), as: F.root)
+        #expect(unknown.error?.message.contains("active registered person") == true, "\(unknown)")
+        #expect(try fixture.expectOK(.unitSet, ControlArguments(id: "WEST", head: "P1"), as: F.root).unit?.head == "P1")
+        let changed = try fixture.audited(.unitChanged)
+        #expect(changed.count == 1 && changed.first?.detail.contains(#""previous_head":"P8""#) == true)
+    }
+
     @Test func theUnitHeadGivesTheFirstApprovalAndAnAdministratorTheSecond() throws {
         let fixture = try F()
         try fixture.seedPeople()

@@ -68,7 +68,11 @@ extension EvidenceCatalog {
 
     /// Registers a person.
     /// - Throws: `CatalogError` when the badge id or account is taken or the unit does not exist.
-    public func addPerson(_ person: PersonRecord, events: [AuditEvent], by actor: AuditActor) throws {
+    /// With `headingTheirUnit`, the person also becomes their unit's head in the same transaction: a
+    /// new unit's first person, named its head in one step.
+    public func addPerson(
+        _ person: PersonRecord, headingTheirUnit: Bool = false, events: [AuditEvent], by actor: AuditActor
+    ) throws {
         try change("person \(person.id)", events: events, by: actor) { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM person WHERE id = ?", arguments: [person.id]) == true {
                 throw CatalogError(code: .invalidQuery, message: "badge id \(person.id) is already registered; see `custody person show \(person.id)`")
@@ -88,6 +92,9 @@ extension EvidenceCatalog {
             try db.execute(
                 sql: "UPDATE item SET unit_id = ? WHERE officer_id = ? AND unit_id IS NULL",
                 arguments: [person.unitID, person.id])
+            if headingTheirUnit {
+                try db.execute(sql: "UPDATE unit SET head = ? WHERE id = ?", arguments: [person.id, person.unitID])
+            }
         }
     }
 

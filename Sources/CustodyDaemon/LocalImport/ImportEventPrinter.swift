@@ -39,6 +39,31 @@ public struct ImportEventPrinter: Sendable {
         }
     }
 
+    /// Prints the run's summary as the stream's last event, one line like every other:
+    /// `{"event": "summary", "verified": 3, …}` with the fields of `ImportSummaryView` (docs/cli-json.md),
+    /// so the whole output stays NDJSON to its last line.
+    /// - Throws: the encoder's error.
+    public func summary(_ view: ImportSummaryView) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var line = try encoder.encode(SummaryEvent(summary: view))
+        line.append(0x0a)
+        FileHandle.standardOutput.write(line)
+    }
+
+    /// The summary with `"event": "summary"` beside its own fields.
+    private struct SummaryEvent: Encodable {
+        let summary: ImportSummaryView
+
+        enum CodingKeys: String, CodingKey { case event }
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("summary", forKey: .event)
+        }
+    }
+
     private func emit(_ fields: [String: String]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -71,4 +96,3 @@ public struct ImportEventPrinter: Sendable {
         }
     }
 }
-

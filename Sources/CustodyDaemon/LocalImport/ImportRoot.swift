@@ -11,7 +11,17 @@ public enum ImportRoot {
     /// - Throws: `DaemonError.invalidArgument` when it does not exist or is not a directory, image or device.
     public static func resolve(_ path: String) throws -> FilePath {
         guard let resolved = realpath(path, nil) else {
-            throw DaemonError(code: .invalidArgument, message: "import: \(path) does not exist")
+            let code = errno
+            let message =
+                switch code {
+                case EACCES:
+                    "import: \(path): permission denied on the way to it; run as a user who may read it (the custody user or root), or copy it somewhere readable"
+                case ENOTDIR:
+                    "import: \(path): a part of the path is not a folder; check the path"
+                default:
+                    "import: \(path) does not exist; give the camera's folder, an image file or a block device (is the card mounted, the path spelt right?)"
+                }
+            throw DaemonError(code: .invalidArgument, message: message)
         }
         defer { free(resolved) }
         let absolute = String(cString: resolved)
@@ -40,4 +50,3 @@ public enum ImportRoot {
         }
     }
 }
-

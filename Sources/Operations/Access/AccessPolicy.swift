@@ -82,6 +82,10 @@ public enum AccessPolicy {
         /// Allowed, as `role` (nil: anyone may), because of `reason`.
         case allow(role: Role?, reason: String, grants: [Int64])
         case deny(reason: String)
+        /// Denied about something the caller may not see: `reason` (whose it is, which unit) goes on
+        /// the audit record, as detailed as an auditor needs; the caller is told only `message`, which
+        /// names nobody, so a refusal does not tell an officer whose recording an id is.
+        case denyUnseen(reason: String, message: String)
 
         public var isAllowed: Bool {
             if case .allow = self { return true }
@@ -141,7 +145,9 @@ public enum AccessPolicy {
             }
             let whose = officer.map { "officer \($0)" } ?? "no known officer"
             let scope = unit.map { "unit \($0)" } ?? "no unit"
-            return .deny(reason: "this item is \(whose)'s, of \(scope): outside what \(principal.key) may see")
+            return .denyUnseen(
+                reason: "this item is \(whose)'s, of \(scope): outside what \(principal.key) may see",
+                message: "this item is outside what you may see")
         case .readAudit:
             if let decision = allowAdmin("the audit trail") { return decision }
             if let auditor = first(.auditor) { return allow(auditor, "the audit trail") }
@@ -210,8 +216,9 @@ public enum AccessPolicy {
                     }
                 }
             }
-            return .deny(
-                reason: "\(principal.key) may not \(what) this item: it is of \(unit.map { "unit \($0)" } ?? "no unit"), outside their review scope")
+            return .denyUnseen(
+                reason: "\(principal.key) may not \(what) this item: it is of \(unit.map { "unit \($0)" } ?? "no unit"), outside their review scope",
+                message: "this item is outside what you may \(what)")
         case .addNote:
             guard case .item(let officer, let unit) = resource else { return .deny(reason: "no item named") }
             if let decision = allowAdmin("notes on every item") { return decision }

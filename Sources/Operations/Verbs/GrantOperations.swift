@@ -100,7 +100,12 @@ extension Operations {
     }
 
     func listGrants(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
-        let person = try arguments.person.map { try Self.identifier($0, "person", of: "grant list") }
+        var person = try arguments.person.map { try Self.identifier($0, "person", of: "grant list") }
+        // Without --person, whoever may not list everyone's grants lists their own (docs/access.md):
+        // the policy is asked first, unaudited, only to choose the default.
+        if person == nil, !AccessPolicy.decide(context.principal, .listGrants).isAllowed {
+            person = context.principal.person?.id
+        }
         let allowance = try context.authorize(.listGrants, person.map { .person($0) } ?? .none)
         let grants = try catalog.grants(person: person)
         try allowance.record(.grantsViewed, ["results": "\(grants.count)"])

@@ -3,7 +3,7 @@ import ControlProtocol
 import CustodyCore
 import Foundation
 
-/// `person add/list/show/leave`, `unit add/list`.
+/// `person add/list/show/leave`, `unit add/list/set`.
 extension Operations {
     func addUnit(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let id = try Self.identifier(arguments.id, "id", of: "unit add")
@@ -13,6 +13,20 @@ extension Operations {
             id: id, name: name, parentID: arguments.parent?.uppercased(), head: arguments.head?.uppercased(),
             createdAt: context.now)
         try catalog.addUnit(unit, events: [allowance.event(.unitAdded)], by: allowance.actor)
+        return .answer(id: context.request.id) { $0.unit = UnitView(unit) }
+    }
+
+    /// `unit set ID --head BADGE`: a unit is made before its people, so its head is named once they
+    /// are registered. The catalog's trigger refuses a head who is not an active registered person.
+    func setUnitHead(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
+        let id = try Self.identifier(arguments.id, "id", of: "unit set")
+        let head = try Self.identifier(arguments.head, "head", of: "unit set")
+        let allowance = try context.authorize(.manageRegistry)
+        let previous = try catalog.unit(id).head
+        var detail = ["unit": id, "head": head]
+        detail["previous_head"] = previous
+        try catalog.setUnitHead(id, head: head, events: [allowance.event(.unitChanged, detail)], by: allowance.actor)
+        let unit = try catalog.unit(id)
         return .answer(id: context.request.id) { $0.unit = UnitView(unit) }
     }
 
@@ -27,9 +41,18 @@ extension Operations {
         let id = try Self.identifier(arguments.id, "id", of: "person add")
         let name = try Self.required(arguments.name, "name", of: "person add")
         let unit = try Self.identifier(arguments.unit, "unit", of: "person add")
+        // `head` on person.add names the person being added: they head their unit from now on.
+        let heads = arguments.head != nil
+        if heads, arguments.head?.uppercased() != id {
+            throw ControlError(
+                code: .badRequest,
+                message: "person add: head names the person being added (\(id)); set another head with `custody unit set`")
+        }
         let allowance = try context.authorize(.manageRegistry)
         let person = PersonRecord(id: id, name: name, unitID: unit, account: arguments.account, createdAt: context.now)
-        try catalog.addPerson(person, events: [allowance.event(.personAdded)], by: allowance.actor)
+        try catalog.addPerson(
+            person, headingTheirUnit: heads,
+            events: [allowance.event(.personAdded, heads ? ["head_of": unit] : [:])], by: allowance.actor)
         return .answer(id: context.request.id) { $0.person = PersonView(person) }
     }
 
