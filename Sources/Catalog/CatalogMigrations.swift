@@ -218,6 +218,10 @@ enum CatalogMigrations {
         migrator.registerMigration("supervision: items' latest review outcome and categories") { db in
             try db.execute(sql: ReportSchema.v1)
         }
+        migrator.registerMigration("socket limits: notes by author and time, for the notes' rate limit") { db in
+            // `NoteLimits` counts a person's recent notes on every note added.
+            try db.execute(sql: "CREATE INDEX note_by_author ON note (author, at)")
+        }
         return migrator
     }
 }

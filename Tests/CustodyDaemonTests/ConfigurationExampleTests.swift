@@ -1,3 +1,4 @@
+import Catalog
 import CustodyDaemon
 import Devices
 import Foundation
@@ -50,6 +51,7 @@ import Testing
         #expect(configuration.stateDirectory == "/var/lib/custody")
         #expect(configuration.control == DaemonConfiguration.Control())
         #expect(configuration.fixity == DaemonConfiguration.Fixity())
+        #expect(configuration.notes == NoteLimits())
         #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 30_000)
         let profile = try #require(configuration.devices.profiles.profiles.first)
         #expect(profile.mediaFolders == ["DCIM"])
