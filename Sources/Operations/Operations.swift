@@ -144,7 +144,8 @@ public struct Operations: Sendable {
             action: .controlRequest,
             detail: ["request": "invalid", "error": error.code.rawValue, "pid": "\(caller.pid)"])
         try recordRefusal(
-            event, key: RefusalLog.Key(who: "uid:\(caller.uid)", what: "control.request invalid \(error.code.rawValue)"),
+            event,
+            key: RefusalLog.Key(who: "uid:\(caller.uid)", what: "control.request invalid \(error.code.rawValue)"),
             actor: caller.actor)
     }
 
@@ -176,11 +177,13 @@ public struct Operations: Sendable {
         }
     }
 
-    /// Writes the entries still owed for refusals only counted (at stop: the daemon's last word on them).
+    /// Writes the entries still owed for refusals only counted: with `dueOnly`, those whose minute is
+    /// over (the daemon asks every minute, so a count is at most a minute late even when its flood
+    /// stopped); else all (at stop: the daemon's last word on them).
     /// - Throws: the first catalog error; the other entries are still attempted.
-    public func recordOwedRefusals() throws {
+    public func recordOwedRefusals(dueOnly: Bool = false) throws {
         var failure: (any Error)?
-        for owed in refusals.drain() {
+        for owed in refusals.drain(dueAt: dueOnly ? clock() : nil) {
             do {
                 try catalog.audit([owed.event.counting(owed.refusals, since: owed.since)], by: owed.actor)
             } catch {
@@ -257,11 +260,15 @@ struct OperationContext {
             detail["reason"] = reason
             // The first denial of its kind is on record at once with its reason; a flood of the same
             // one is counted into one entry a minute (docs/audit-log.md).
+            // Distinct targets are distinct keys, so each is on record; they exist in the catalog (an
+            // item, a unit), so a caller cannot make up new ones to escape the coalescing.
+            let target: String
+            if case .unit(let id, _) = resource { target = "unit \(id)" } else { target = item?.description ?? "-" }
             let key = RefusalLog.Key(
-                who: principal.key,
-                what: "access.denied \(request.kind.rawValue) \(action.rawValue) \(item?.description ?? "-")")
+                who: principal.key, what: "access.denied \(request.kind.rawValue) \(action.rawValue) \(target)")
             try operations.recordRefusal(
-                AuditEvent(action: .accessDenied, itemID: item, detail: detail), key: key, actor: principal.caller.actor)
+                AuditEvent(action: .accessDenied, itemID: item, detail: detail), key: key, actor: principal.caller.actor
+            )
             throw ControlError(code: .forbidden, message: reason)
         }
     }

@@ -218,7 +218,9 @@ struct SocketFloodEndToEndTests {
         let dropped = tick["dropped"] as? Int ?? 0
         #expect(dropped >= 1 && dropped <= 8, "the served ones were dropped by the line deadline: \(tick)")
         #expect(dropped + (tick["limited"] as? Int ?? 0) == 100, "\(tick)")
-        #expect((tick["sent"] as? Int ?? 0) > 100 + dropped * 2, "they kept sending as they were dropped: \(tick)")
+        // `sent` counts the bytes the server took (a refused connection takes none): several per
+        // served connection, each tick well within the idle timeout, and still the line's deadline ended them.
+        #expect((tick["sent"] as? Int ?? 0) > dropped * 3, "they kept sending as they were dropped: \(tick)")
         #expect(rootLoris?.ok == true)
         #expect(
             (rootLoris?.seconds ?? 99) < 5,

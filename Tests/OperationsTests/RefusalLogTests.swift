@@ -48,6 +48,20 @@ import Testing
         #expect(log.drain().isEmpty)
     }
 
+    @Test func countsWhoseMinuteIsOverAreOwedThoughNoRefusalFollows() {
+        let log = RefusalLog(interval: 60)
+        #expect(count(log.refused(mallory, at: start, event: event, actor: actor)) == 1)
+        for _ in 0..<5 { #expect(log.refused(mallory, at: start + 1, event: event, actor: actor) == .counted) }
+        #expect(count(log.refused(eve, at: start + 30, event: event, actor: actor)) == 1)
+        #expect(log.refused(eve, at: start + 31, event: event, actor: actor) == .counted)
+        #expect(log.drain(dueAt: start + 59).isEmpty, "not before the minute is over")
+        let due = log.drain(dueAt: start + 60)
+        #expect(due.map(\.refusals) == [5], "mallory's minute is over, eve's is not")
+        // Written at +60: the key's next entry is a minute later, still at most one a minute.
+        #expect(log.refused(mallory, at: start + 61, event: event, actor: actor) == .counted)
+        #expect(log.drain().map(\.refusals).sorted() == [1, 1])
+    }
+
     @Test func refusalsWhoseEntryCouldNotBeWrittenAreOwedNotLost() {
         let log = RefusalLog(interval: 60)
         #expect(count(log.refused(mallory, at: start, event: event, actor: actor)) == 1)
@@ -82,11 +96,17 @@ import Testing
         denied = try fixture.audited(.accessDenied)
         #expect(denied.count == 2)
         #expect(denied.last?.detail.contains(#""refusals":"1000""#) == true)
-        // The 7 only counted are written when the daemon stops.
-        try fixture.operations.recordOwedRefusals()
+        // The 7 only counted are written once their minute is over (the daemon asks every minute)…
+        try fixture.operations.recordOwedRefusals(dueOnly: true)
+        #expect(try fixture.audited(.accessDenied).count == 2)
+        fixture.advance(by: 60)
+        try fixture.operations.recordOwedRefusals(dueOnly: true)
         denied = try fixture.audited(.accessDenied)
         #expect(denied.count == 3)
         #expect(try refusals(denied) == 1008)
+        // … or when it stops; nothing is left then.
+        try fixture.operations.recordOwedRefusals()
+        #expect(try fixture.audited(.accessDenied).count == 3)
     }
 
     @Test func unreadableAndFailingRequestsAreCoalescedLikeDenials() throws {

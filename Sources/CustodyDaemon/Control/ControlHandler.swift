@@ -41,8 +41,9 @@ public protocol ControlHandler: Sendable {
     /// since `since`, as `countRefusedConnection` said was due.
     func recordRefusedConnection(_ caller: ControlCaller, reason: String, refusals: Int, since: Date) throws
 
-    /// Writes the entries owed for refusals only counted; the server calls it when it stops.
-    func recordOwedRefusals() throws
+    /// Writes the entries owed for refusals only counted: with `dueOnly`, those whose minute is over
+    /// (the server asks every minute); else all (when it stops).
+    func recordOwedRefusals(dueOnly: Bool) throws
 }
 
 /// The daemon's handler: `Operations` over the catalog for every request, the daemon's closures for
@@ -99,7 +100,7 @@ public struct CatalogControlHandler: ControlHandler {
         try operations.recordRefusedConnection(caller, reason: reason, refusals: refusals, since: since)
     }
 
-    public func recordOwedRefusals() throws { try operations.recordOwedRefusals() }
+    public func recordOwedRefusals(dueOnly: Bool) throws { try operations.recordOwedRefusals(dueOnly: dueOnly) }
 }
 
 extension PrincipalResolver {

@@ -135,7 +135,7 @@ public final class ControlServer: Service, Sendable {
             self.stop()
         }
         do {
-            try handler.recordOwedRefusals()
+            try handler.recordOwedRefusals(dueOnly: false)
         } catch {
             logger.error("Refusals counted could not be audited", metadata: ["error": "\(error)"])
         }
@@ -194,6 +194,13 @@ public final class ControlServer: Service, Sendable {
     /// The accept thread: takes connections until stopped, then waits for every connection thread.
     private func acceptConnections(_ listener: ListeningSocket, stopPipe: WakePipe, allowedGroups: Set<UInt32>) {
         let running = DispatchGroup()
+        running.enter()
+        let flusher = Thread { [self] in
+            writeOwedRefusals(until: stopPipe)
+            running.leave()
+        }
+        flusher.name = "custody-control-refusals"
+        flusher.start()
         var descriptors = [
             pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stopPipe.readEnd, events: Int16(POLLIN), revents: 0),
@@ -247,6 +254,22 @@ public final class ControlServer: Service, Sendable {
         }
         stop()
         running.wait()
+    }
+
+    /// Every minute until the server stops, writes the refusals counted whose minute is over, so a
+    /// count reaches the audit log at most a minute late even when its flood stopped; on a thread of
+    /// its own, since the catalog may keep it waiting.
+    private func writeOwedRefusals(until stopPipe: WakePipe) {
+        var descriptors = [pollfd(fd: stopPipe.readEnd, events: Int16(POLLIN), revents: 0)]
+        while !state.withLock({ $0.stopping }) {
+            let ready = poll(&descriptors, 1, 60_000)
+            if ready != 0 { continue }  // stopping, or EINTR: the loop's condition decides
+            do {
+                try handler.recordOwedRefusals(dueOnly: true)
+            } catch {
+                logger.error("Refusals counted could not be audited", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     /// Answers a connection over a limit with one try at sending the reason, then closes it: the

@@ -10,8 +10,9 @@ import Synchronization
 /// Every refusal is counted, none is dropped. Per key — who was refused, and what — the first refusal
 /// is written at once, with its full reason, so an auditor sees it immediately; later ones within
 /// `interval` are only counted, and the count goes into the next entry for that key (`refusals`, and
-/// `since`, the first of them): the next refusal after the interval, or `drain()` when the daemon
-/// stops. At most one entry per key per interval.
+/// `since`, the first of them): the next refusal after the interval, `drain(dueAt:)` once the
+/// interval is over (the daemon asks every minute), or `drain()` when the daemon stops. At most one
+/// entry per key per interval.
 public final class RefusalLog: Sendable {
     /// Who was refused (a principal, or a kernel identity) and what (a request kind, an action, an
     /// item, a limit): refusals with the same key are coalesced.
@@ -97,16 +98,22 @@ public final class RefusalLog: Sendable {
         }
     }
 
-    /// The entries still owed, one per key with refusals counted but not yet written; forgets them.
-    public func drain() -> [Owed] {
+    /// The entries still owed, one per key with refusals counted but not yet written, and forgets
+    /// them. With `date`, only those whose interval is over at `date`, which then count as written
+    /// at `date` (so their keys still get at most one entry per interval); without, all of them.
+    public func drain(dueAt date: Date? = nil) -> [Owed] {
         windows.withLock { windows in
-            defer { windows = [:] }
-            return windows.values.compactMap { window in
-                guard window.pending > 0, let since = window.pendingSince, let latest = window.latest else {
-                    return nil
+            var owed: [Owed] = []
+            for (key, window) in windows {
+                guard window.pending > 0, let since = window.pendingSince, let latest = window.latest else { continue }
+                if let date {
+                    guard date.timeIntervalSince(window.recorded) >= interval else { continue }
+                    windows[key] = Window(recorded: date)
                 }
-                return Owed(event: latest.event, actor: latest.actor, refusals: window.pending, since: since)
-            }.sorted { $0.since < $1.since }
+                owed.append(Owed(event: latest.event, actor: latest.actor, refusals: window.pending, since: since))
+            }
+            if date == nil { windows = [:] }
+            return owed.sorted { $0.since < $1.since }
         }
     }
 }
