@@ -348,7 +348,9 @@ import Testing
             }
             for (error, end) in refused {
                 #expect(error?.code == .limited)
-                #expect(error?.message.contains("control.max_connections_per_caller") == true, "\(String(describing: error))")
+                #expect(
+                    error?.message.contains("control.max_connections_per_caller") == true,
+                    "\(String(describing: error))")
                 #expect(end == nil, "the connection is closed after the one line")
             }
             // The two held connections are still served.
@@ -375,7 +377,8 @@ import Testing
             let (sent, hungUp) = try await onThread {
                 // One byte a tick; a tick ends early when the server hangs up. Never a newline.
                 var sent = 0
-                let line = Array(#"{"v":1,"request":"status","id":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 400)
+                let line =
+                    Array(#"{"v":1,"request":"status","id":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 400)
                 while sent < line.count {
                     guard loris.send([line[sent]]) else { return (sent, true) }
                     sent += 1
@@ -391,7 +394,10 @@ import Testing
     }
 
     @Test func blankLinesDoNotKeepAnIdleConnectionOpen() async throws {
-        try await withServer(configuration(timeout: 0.3)) { _ in
+        var configuration = configuration(timeout: 0.3)
+        // Far beyond the 20 s this test waits at most: only the idle deadline can end it.
+        configuration.requestTimeoutSeconds = 600
+        try await withServer(configuration) { _ in
             let peer = try RawPeer(path: socketPath)
             let hungUp = try await onThread {
                 for _ in 0..<400 {

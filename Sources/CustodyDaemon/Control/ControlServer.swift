@@ -399,11 +399,17 @@ public final class ControlServer: Service, Sendable {
                         ), id: nil), to: peer, logger: logger)
                 return
             case .line(let line):
-                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-                guard answer(line, caller: caller, peer: peer, logger: logger) else { return }
-                idleDeadline = deadline(after: configuration.idleTimeoutSeconds)
-                // Bytes of the next line already read started it now.
-                lineDeadline = framer.bufferedByteCount > 0 ? deadline(after: configuration.requestTimeoutSeconds) : nil
+                let blank = line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                if !blank {
+                    guard answer(line, caller: caller, peer: peer, logger: logger) else { return }
+                    idleDeadline = deadline(after: configuration.idleTimeoutSeconds)
+                }
+                if framer.bufferedByteCount == 0 {
+                    lineDeadline = nil  // Waiting for a request again, under the idle deadline.
+                } else if !blank {
+                    // Bytes of the next line, already read, started it about now.
+                    lineDeadline = deadline(after: configuration.requestTimeoutSeconds)
+                }
             }
         }
     }
