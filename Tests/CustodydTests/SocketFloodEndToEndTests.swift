@@ -55,9 +55,10 @@ struct SocketFloodEndToEndTests {
         def code(answer):
             return (answer or {}).get("error", {}).get("code")
 
-        if mode == "starve":
-            # 200 connections, each held once it is served (a whoami proves it).
-            held, limited, other, message = [], 0, [], ""
+        if mode in ("starve", "hold"):
+            # 200 connections, each held once it is served (a whoami proves it); the others are
+            # counted by the code of their one line.
+            held, refused, messages, other = [], {}, {}, []
             for _ in range(200):
                 s = connect()
                 send(s, b'{"v":1,"request":"whoami"}\n')
@@ -65,16 +66,18 @@ struct SocketFloodEndToEndTests {
                 if answer and answer.get("ok"):
                     held.append(s)
                     continue
-                if code(answer) == "limited":
-                    limited += 1
-                    message = answer["error"]["message"]
+                if code(answer):
+                    refused[code(answer)] = refused.get(code(answer), 0) + 1
+                    messages[code(answer)] = answer["error"]["message"]
                 else:
                     other.append(answer)
                 s.close()
-            out({"held": len(held), "limited": limited, "other": other, "message": message})
+            out({"held": len(held), "refused": refused, "messages": messages, "other": other})
             sys.stdin.readline()
             for s in held:
                 s.close()
+            if mode == "hold":
+                sys.exit(0)
             # Once a new connection is served, the server has seen the closes.
             while not served(connect()):
                 pass
@@ -194,9 +197,10 @@ struct SocketFloodEndToEndTests {
         // 200 connections held: eight are served and stay open, every other one is told the limit.
         let starve = try Self.object(flood.nextLine())
         #expect(starve["held"] as? Int == 8)
-        #expect(starve["limited"] as? Int == 192)
+        #expect(starve["refused"] as? [String: Int] == ["limited": 192], "\(starve)")
         #expect((starve["other"] as? [Any])?.isEmpty == true, "\(starve)")
-        #expect((starve["message"] as? String)?.contains("control.max_connections_per_caller") == true, "\(starve)")
+        let message = (starve["messages"] as? [String: String])?["limited"]
+        #expect(message?.contains("control.max_connections_per_caller") == true, "\(starve)")
         let rootHeld = try Self.timedStatus(as: nil, station)
         #expect(rootHeld.ok, "\(rootHeld.stderr)")
         #expect(rootHeld.seconds < 5, "root's status took \(rootHeld.seconds) s under the flood")
@@ -230,6 +234,34 @@ struct SocketFloodEndToEndTests {
         print(
             "socket flood: root status \(rootHeld.seconds) s with 200 held, \(rootLoris?.seconds ?? -1) s with 100 slow-loris"
         )
+    }
+
+    @Test func theConnectionsKeptForAdministratorsServeThemWhenEveryOtherIsTaken() throws {
+        try U.ensureUser("cte-admin", groups: ["custody-admin"])
+        // Nine connections, one kept for administrators: mallory's eight fill the rest.
+        let (station, daemon, script) = try Self.station(
+            control: "max_connections = 9\nreserved_admin_connections = 1\nidle_timeout_seconds = 120")
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.wait()
+        }
+        let flood = try Self.flooder(script, station, "hold")
+        let hold = try Self.object(flood.nextLine())
+        #expect(hold["held"] as? Int == 8)
+        #expect(hold["refused"] as? [String: Int] == ["busy": 192], "\(hold)")
+        let busy = (hold["messages"] as? [String: String])?["busy"] ?? ""
+        #expect(busy.contains("control.reserved_admin_connections 1"), "\(busy)")
+
+        // Bob, no administrator, finds every connection he may take taken, and is told so at once.
+        let bob = try U.custody(as: "cte-bob", socket: station.socket, "status")
+        #expect(bob.status != 0 && bob.stderr.contains("kept for administrators"), "\(bob.stderr)")
+        // A member of custody-admin (from the kernel's groups) and root take the kept one, in turn.
+        let admin = try Self.timedStatus(as: "cte-admin", station)
+        #expect(admin.ok, "\(admin.stderr)")
+        let root = try Self.timedStatus(as: nil, station)
+        #expect(root.ok && root.seconds < 5, "\(root)")
+        flood.send("release")
+        #expect(flood.wait() == 0)
     }
 
     @Test func aTenSecondRefusalFloodWritesAFewEntriesThatCountEveryRefusal() throws {
