@@ -5,7 +5,9 @@ import CustodyCore
 public struct CatalogError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case unavailable, notFound, ambiguous, invalidQuery, database, limitReached }
+        private enum Value: Hashable, Sendable {
+            case unavailable, notFound, ambiguous, invalidQuery, database, limitReached
+        }
         private let value: Value
 
         /// The catalog file is missing, unreadable or not a Custody catalog.

@@ -66,7 +66,10 @@ import Testing
             #"key "reserved_admin_connections" in [control] must be an integer from 0 to max_connections - 1 (3), not 4"#
         ),
         ("[control]\nrequest_timeout_seconds = 0", 2, "greater than 0 and at most 3600, not 0"),
-        ("[notes]\nmax_bytes = 20000", 2, #"key "max_bytes" in [notes] must be an integer from 16 to 10000, not 20000"#),
+        (
+            "[notes]\nmax_bytes = 20000", 2,
+            #"key "max_bytes" in [notes] must be an integer from 16 to 10000, not 20000"#
+        ),
         ("[control]\npeer_timeout_seconds = true", 2, "must be a number, not the boolean true"),
         // [devices]
         ("[devices]\nenabled = \"yes\"", 2, #"key "enabled" in [devices] must be true or false, not the string "yes""#),
