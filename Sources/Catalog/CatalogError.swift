@@ -5,7 +5,9 @@ import CustodyCore
 public struct CatalogError: CustodyError {
     /// What kind of failure this is; new kinds may be added.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        private enum Value: Hashable, Sendable { case unavailable, notFound, ambiguous, invalidQuery, database }
+        private enum Value: Hashable, Sendable {
+            case unavailable, notFound, ambiguous, invalidQuery, database, limitReached
+        }
         private let value: Value
 
         /// The catalog file is missing, unreadable or not a Custody catalog.
@@ -18,6 +20,9 @@ public struct CatalogError: CustodyError {
         public static let invalidQuery = Code(value: .invalidQuery)
         /// SQLite refused an operation (a constraint, a full disk, I/O).
         public static let database = Code(value: .database)
+        /// A person reached a configured limit (a note's size, notes per minute); the message says
+        /// which and when they may try again.
+        public static let limitReached = Code(value: .limitReached)
 
         public var description: String { "\(value)" }
     }

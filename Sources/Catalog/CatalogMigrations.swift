@@ -233,6 +233,10 @@ enum CatalogMigrations {
                         WHERE attribution_flags IS NOT NULL OR media_damaged IS NOT NULL OR media_unreadable IS NOT NULL;
                     """)
         }
+        migrator.registerMigration("socket limits: notes by author and time, for the notes' rate limit") { db in
+            // `NoteLimits` counts a person's recent notes on every note added.
+            try db.execute(sql: "CREATE INDEX note_by_author ON note (author, at)")
+        }
         return migrator
     }
 }

@@ -22,6 +22,9 @@ public struct ControlError: CustodyError, Codable, Equatable {
         public static let notFound = Code(rawValue: "notFound")
         /// The server already serves as many connections as it is configured to; try again later.
         public static let busy = Code(rawValue: "busy")
+        /// The caller reached a limit of their own (connections per caller, notes per minute); the
+        /// message names it and says when to try again.
+        public static let limited = Code(rawValue: "limited")
         /// The server could not answer (the catalog failed, the answer would be too large).
         public static let `internal` = Code(rawValue: "internal")
 

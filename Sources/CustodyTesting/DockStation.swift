@@ -29,10 +29,11 @@ public final class DockStation {
     }
 
     /// Writes the configuration: one mass-storage profile for the simulated recorders, the drop folder.
-    /// `controlGroup` owns the socket file and `allowedGroups` may use it (default: root only).
+    /// `controlGroup` owns the socket file and `allowedGroups` may use it (default: root only);
+    /// `control` adds lines to the `[control]` table.
     public func configure(
         wipe: Bool, settleSeconds: Double = 0.2, extra: String = "", profile: String? = nil, controlGroup: String = "",
-        allowedGroups: [String] = []
+        allowedGroups: [String] = [], control: String = ""
     ) throws {
         let text = """
             [store]
@@ -42,6 +43,7 @@ public final class DockStation {
             socket = "\(socket)"
             group = "\(controlGroup)"
             allowed_groups = [\(allowedGroups.map { "\"\($0)\"" }.joined(separator: ", "))]
+            \(control)
 
             [devices]
             block_device_timeout_ms = 5000

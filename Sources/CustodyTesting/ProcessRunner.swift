@@ -77,16 +77,24 @@ public func custodyd(arguments: [String], environment: [String: String]? = nil) 
 public final class LineReadingProcess {
     private let process = Process()
     private let output = Pipe()
+    private let input: Pipe?
     private var buffer = Data()
 
-    /// Starts `executable`; standard error goes to /dev/null.
-    public init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable`; standard error goes to /dev/null, and standard input is a pipe for
+    /// `send` when `acceptsInput`, else /dev/null.
+    public init(_ executable: String, _ arguments: [String], acceptsInput: Bool = false) throws {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        input = acceptsInput ? Pipe() : nil
+        process.standardInput = input ?? FileHandle.nullDevice
         try process.run()
+    }
+
+    /// Writes `line` and a newline to the child's standard input (when it accepts input).
+    public func send(_ line: String) {
+        input?.fileHandleForWriting.write(Data((line + "\n").utf8))
     }
 
     /// The next line, or nil at end of output.

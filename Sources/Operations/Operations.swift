@@ -16,6 +16,10 @@ public struct Operations: Sendable {
     let content: EvidenceContent?
     /// The content views open now.
     let views = ContentViews()
+    /// Refusals coalesced per who and what, one entry a minute with a count (docs/audit-log.md).
+    let refusals = RefusalLog()
+    /// How large a note may be and how many a person may add (DESIGN §12; docs/configuration.md `[notes]`).
+    public var noteLimits = NoteLimits()
     /// How long a review claim lasts unless the request names a lease (DESIGN §12: a lease that expires).
     public var reviewLease: TimeInterval = 30 * 60
     /// How long approved deletions stay in the trash, restorable, before the shred (DESIGN §13).
@@ -56,10 +60,14 @@ public struct Operations: Sendable {
         }
         // A refusal is already on record with its reason (`access.denied`); any other failure is
         // recorded here, so every request a caller made is in the chain, served or not.
+        // Coalesced like refusals: a caller looping on a failing request writes one entry a minute.
         if failure.code != .forbidden {
             var detail = context?.requestDetail ?? ["request": request.kind.rawValue, "pid": "\(caller.pid)"]
             detail["error"] = failure.code.rawValue
-            try? catalog.audit([AuditEvent(action: .requestFailed, detail: detail)], by: caller.actor)
+            let key = RefusalLog.Key(
+                who: context?.principal.key ?? "uid:\(caller.uid)",
+                what: "request.failed \(request.kind.rawValue) \(failure.code.rawValue)")
+            try? recordRefusal(AuditEvent(action: .requestFailed, detail: detail), key: key, actor: caller.actor)
         }
         return .failure(failure, id: request.id)
     }
@@ -129,22 +137,85 @@ public struct Operations: Sendable {
         }
     }
 
-    /// Audits a request line that could not be read, for `caller`.
+    /// Audits a request line that could not be read, for `caller`: coalesced per uid and error, so a
+    /// caller looping on unknown request kinds writes one entry a minute, with a count.
     /// - Throws: the catalog's error when the audit log cannot be written.
     public func recordUnreadable(_ error: ControlError, by caller: Caller) throws {
-        try catalog.audit(
-            [AuditEvent(action: .controlRequest, detail: ["request": "invalid", "error": error.code.rawValue, "pid": "\(caller.pid)"])],
-            by: caller.actor)
+        let event = AuditEvent(
+            action: .controlRequest,
+            detail: ["request": "invalid", "error": error.code.rawValue, "pid": "\(caller.pid)"])
+        try recordRefusal(
+            event,
+            key: RefusalLog.Key(who: "uid:\(caller.uid)", what: "control.request invalid \(error.code.rawValue)"),
+            actor: caller.actor)
     }
 
-    /// Audits a connection the socket would not serve at all (the caller is in no allowed group): one
-    /// entry standing for `refusals` refusals of that identity since `since` (docs/control-protocol.md).
-    public func recordRefusedConnection(_ caller: Caller, refusals: Int = 1, since: Date? = nil) throws {
-        let detail = [
-            "uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)", "refusals": "\(refusals)",
-            "since": "\((since ?? Date()).catalogMilliseconds)",
-        ]
-        try catalog.audit([AuditEvent(action: .controlRefused, detail: detail)], by: caller.actor)
+    /// Counts a connection the socket refuses (`reason`: in no allowed group, or which limit), without
+    /// writing anything: the control server decides on its accept thread, cheaply, and writes with
+    /// `recordRefusedConnection` elsewhere when the answer is `record`.
+    public func countRefusedConnection(_ caller: Caller, reason: String) -> RefusalLog.Decision {
+        refusals.refused(
+            Self.connectionKey(caller, reason), at: clock(), event: Self.connectionRefusal(caller, reason),
+            actor: caller.actor)
+    }
+
+    /// Audits a connection the socket would not serve (`reason`: the caller is in no allowed group, or
+    /// a connection limit): one entry standing for `refusals` refusals of that identity since `since`
+    /// (docs/control-protocol.md).
+    /// - Throws: the catalog's error when the audit log cannot be written.
+    public func recordRefusedConnection(
+        _ caller: Caller, reason: String = "not in an allowed group", refusals: Int = 1, since: Date? = nil
+    ) throws {
+        let since = since ?? clock()
+        do {
+            try catalog.audit(
+                [Self.connectionRefusal(caller, reason).counting(refusals, since: since)], by: caller.actor)
+        } catch {
+            self.refusals.owe(
+                Self.connectionKey(caller, reason), refusals: refusals, since: since,
+                event: Self.connectionRefusal(caller, reason), actor: caller.actor)
+            throw error
+        }
+    }
+
+    /// Writes the entries still owed for refusals only counted: with `dueOnly`, those whose minute is
+    /// over (the daemon asks every minute, so a count is at most a minute late even when its flood
+    /// stopped); else all (at stop: the daemon's last word on them).
+    /// - Throws: the first catalog error; the other entries are still attempted.
+    public func recordOwedRefusals(dueOnly: Bool = false) throws {
+        var failure: (any Error)?
+        for owed in refusals.drain(dueAt: dueOnly ? clock() : nil) {
+            do {
+                try catalog.audit([owed.event.counting(owed.refusals, since: owed.since)], by: owed.actor)
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Writes `event` for one refusal under `key`, at once when it is the first of its key in the
+    /// interval (with `refusals` and `since`), else only counts it.
+    /// - Throws: the catalog's error when the entry was due and could not be written (it stays owed).
+    func recordRefusal(_ event: AuditEvent, key: RefusalLog.Key, actor: AuditActor) throws {
+        guard case .record(let count, let since) = refusals.refused(key, at: clock(), event: event, actor: actor)
+        else { return }
+        do {
+            try catalog.audit([event.counting(count, since: since)], by: actor)
+        } catch {
+            refusals.owe(key, refusals: count, since: since, event: event, actor: actor)
+            throw error
+        }
+    }
+
+    private static func connectionKey(_ caller: Caller, _ reason: String) -> RefusalLog.Key {
+        RefusalLog.Key(who: "uid:\(caller.uid) gid:\(caller.gid)", what: "control.refused \(reason)")
+    }
+
+    private static func connectionRefusal(_ caller: Caller, _ reason: String) -> AuditEvent {
+        AuditEvent(
+            action: .controlRefused,
+            detail: ["uid": "\(caller.uid)", "gid": "\(caller.gid)", "pid": "\(caller.pid)", "reason": reason])
     }
 
     /// A catalog error as the protocol reports it: what a caller can fix keeps its message.
@@ -152,6 +223,7 @@ public struct Operations: Sendable {
         switch error.code {
         case .notFound: return ControlError(code: .notFound, message: error.message)
         case .ambiguous, .invalidQuery: return ControlError(code: .badRequest, message: error.message)
+        case .limitReached: return ControlError(code: .limited, message: error.message)
         default:
             return ControlError(code: .internal, message: "\(error.message); see `journalctl -u custodyd`")
         }
@@ -184,20 +256,31 @@ struct OperationContext {
             try? catalog.noteGrantsUsed(grants, at: now)
             return Allowance(context: self, role: role, reason: reason)
         case .deny(let reason):
-            try recordDenial(action, reason: reason, item: item)
+            try recordDenial(action, resource, reason: reason, item: item)
             throw ControlError(code: .forbidden, message: reason)
         case .denyUnseen(let reason, let message):
-            try recordDenial(action, reason: reason, item: item)
+            try recordDenial(action, resource, reason: reason, item: item)
             throw ControlError(code: .forbidden, message: message)
         }
     }
 
     /// The `access.denied` entry: the full reason, whatever the caller was told.
-    private func recordDenial(_ action: OperationAction, reason: String, item: EvidenceID?) throws {
+    /// Writes a denial with its full reason: the first of its kind at once, a flood of the same one
+    /// counted into one entry a minute (docs/audit-log.md). Distinct targets are distinct keys, so each
+    /// is on record; they exist in the catalog (an item, a unit), so a caller cannot make up new ones to
+    /// escape the coalescing.
+    private func recordDenial(
+        _ action: OperationAction, _ resource: OperationResource, reason: String, item: EvidenceID?
+    ) throws {
         var detail = requestDetail
         detail["requested"] = action.rawValue
         detail["reason"] = reason
-        try catalog.audit([AuditEvent(action: .accessDenied, itemID: item, detail: detail)], by: principal.caller.actor)
+        let target: String
+        if case .unit(let id, _) = resource { target = "unit \(id)" } else { target = item?.description ?? "-" }
+        let key = RefusalLog.Key(
+            who: principal.key, what: "access.denied \(request.kind.rawValue) \(action.rawValue) \(target)")
+        try operations.recordRefusal(
+            AuditEvent(action: .accessDenied, itemID: item, detail: detail), key: key, actor: principal.caller.actor)
     }
 
     /// What every audit entry of this request says about it: the request, the principal, the pid.

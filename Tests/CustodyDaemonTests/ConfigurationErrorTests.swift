@@ -57,6 +57,19 @@ import Testing
             #"key "peer_timeout_seconds" in [control] must be a number of seconds greater than 0"#
         ),
         ("[control]\npeer_timeout_seconds = 3601", 2, "at most 3600, not 3601"),
+        (
+            "[control]\nmax_connections = 4\nmax_connections_per_caller = 5", 3,
+            #"key "max_connections_per_caller" in [control] must be an integer from 1 to max_connections (4), not 5"#
+        ),
+        (
+            "[control]\nmax_connections = 4\nreserved_admin_connections = 4", 3,
+            #"key "reserved_admin_connections" in [control] must be an integer from 0 to max_connections - 1 (3), not 4"#
+        ),
+        ("[control]\nrequest_timeout_seconds = 0", 2, "greater than 0 and at most 3600, not 0"),
+        (
+            "[notes]\nmax_bytes = 20000", 2,
+            #"key "max_bytes" in [notes] must be an integer from 16 to 10000, not 20000"#
+        ),
         ("[control]\npeer_timeout_seconds = true", 2, "must be a number, not the boolean true"),
         // [devices]
         ("[devices]\nenabled = \"yes\"", 2, #"key "enabled" in [devices] must be true or false, not the string "yes""#),
@@ -189,7 +202,7 @@ import Testing
         ("[[watches]]\npath = \"/x\"", 1, "unknown table [[watches]]; did you mean [[watch]]?"),
         (
             "[logging]\nlevel = \"debug\"", 1,
-            "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity], [audit], [review], [deletion], [backup])"
+            "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity], [audit], [review], [notes], [deletion], [backup])"
         ),
         ("store = \"/x\"", 1, #"key "store" at the top level must be a table ([store]), not the string "/x""#),
         ("state_directory = \"/x\"", 1, #"unknown key "state_directory" at the top level; it belongs in [store]"#),

@@ -1,3 +1,4 @@
+import Catalog
 import CustodyDaemon
 import Devices
 import Foundation
@@ -47,6 +48,7 @@ import Testing
         #expect(configuration.stateDirectory == "/var/lib/custody")
         #expect(configuration.control == DaemonConfiguration.Control())
         #expect(configuration.fixity == DaemonConfiguration.Fixity())
+        #expect(configuration.notes == NoteLimits())
         #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 30_000)
         // The commented examples, uncommented, are a valid profile and registry entry.
         let profile = try #require(configuration.devices.profiles.profiles.first)

@@ -100,6 +100,10 @@ import Testing
             allowed_groups = ["custody", "evidence-clerks"]
             max_connections = 8
             peer_timeout_seconds = 2.5
+            max_connections_per_caller = 3
+            reserved_admin_connections = 2
+            request_timeout_seconds = 1.5
+            idle_timeout_seconds = 30
 
             [devices]
             enabled = false
@@ -149,6 +153,12 @@ import Testing
             [review]
             lease_minutes = 45
 
+            [notes]
+            max_bytes = 2000
+            per_minute = 5
+            per_hour = 50
+            bytes_per_day = 65536
+
             [deletion]
             grace_days = 30
             retention_pass_hours = 6
@@ -173,6 +183,14 @@ import Testing
         #expect(configuration.control.allowedGroups == ["custody", "evidence-clerks"])
         #expect(configuration.control.maxConnections == 8)
         #expect(configuration.control.peerTimeoutSeconds == 2.5)
+        #expect(configuration.control.maxConnectionsPerCaller == 3)
+        #expect(configuration.control.reservedAdministratorConnections == 2)
+        #expect(configuration.control.requestTimeoutSeconds == 1.5)
+        #expect(configuration.control.idleTimeoutSeconds == 30)
+        #expect(configuration.notes.maxBytes == 2000)
+        #expect(configuration.notes.perMinute == 5)
+        #expect(configuration.notes.perHour == 50)
+        #expect(configuration.notes.bytesPerDay == 65536)
         #expect(!configuration.devices.enabled)
         #expect(configuration.devices.blockDeviceTimeoutMilliseconds == 60_000)
         #expect(

@@ -39,6 +39,7 @@ import Testing
         configuration.socketGroup = "root"
         configuration.allowedGroups = allowedGroups
         configuration.peerTimeoutSeconds = timeout
+        configuration.idleTimeoutSeconds = timeout
         configuration.maxConnections = maxConnections
         return configuration
     }
@@ -46,13 +47,15 @@ import Testing
     /// Runs a server for the duration of `body`, then stops it the way a service group does (cancellation).
     func withServer(
         _ configuration: DaemonConfiguration.Control, trustedUIDs: Set<UInt32>? = nil,
-        status: (@Sendable () -> DaemonStatus)? = nil, _ body: (ControlServer) async throws -> Void
+        administratorGroups: Set<UInt32>? = nil, status: (@Sendable () -> DaemonStatus)? = nil,
+        _ body: (ControlServer) async throws -> Void
     ) async throws {
         let handler = CatalogControlHandler(
             catalog: catalog, status: status ?? { [daemon] in daemon.status },
             statusChanges: { [daemon] in daemon.changes })
         let server = ControlServer(
-            configuration: configuration, handler: handler, logger: quietLogger, trustedUIDs: trustedUIDs)
+            configuration: configuration, handler: handler, logger: quietLogger, trustedUIDs: trustedUIDs,
+            administratorGroups: administratorGroups)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await server.run() }
             try await server.waitUntilListening()
@@ -321,6 +324,92 @@ import Testing
         }
     }
 
+    // MARK: - Nobody starves the others (DESIGN §15)
+
+    @Test func aCallerOverItsConnectionCapIsToldTheLimitAndTheRefusalsAreCounted() async throws {
+        var configuration = configuration(maxConnections: 16)
+        configuration.maxConnectionsPerCaller = 2
+        // Root stands for an ordinary member of the socket group: no trusted uid, no administrators' group.
+        try await withServer(configuration, trustedUIDs: [], administratorGroups: []) { _ in
+            let path = socketPath
+            let held = try [RawPeer(path: path), RawPeer(path: path)]
+            let answers = try await onThread {
+                try held.map { peer in
+                    _ = peer.send(try ControlRequest.status().encodedLine())
+                    return try ControlResponse.decode(line: try #require(peer.readLine())).ok
+                }
+            }
+            #expect(answers == [true, true])
+            let refused = try await onThread {
+                try (0..<5).map { _ in
+                    let peer = try RawPeer(path: path)
+                    return (try ControlResponse.decode(line: try #require(peer.readLine())).error, peer.readLine())
+                }
+            }
+            for (error, end) in refused {
+                #expect(error?.code == .limited)
+                #expect(
+                    error?.message.contains("control.max_connections_per_caller") == true,
+                    "\(String(describing: error))")
+                #expect(end == nil, "the connection is closed after the one line")
+            }
+            // The two held connections are still served.
+            let still = try await onThread {
+                _ = held[0].send(try ControlRequest.status(id: "still").encodedLine())
+                return try ControlResponse.decode(line: try #require(held[0].readLine()))
+            }
+            #expect(still.id == "still")
+        }
+        // One entry at once, the other four counted and written when the server stopped.
+        let entries = try auditEntries("control.refused")
+        #expect(entries.count == 2)
+        #expect(entries.allSatisfy { $0.detail.contains("control.max_connections_per_caller") })
+        #expect(entries.first?.detail.contains(#""refusals":"1""#) == true)
+        #expect(entries.last?.detail.contains(#""refusals":"4""#) == true, "\(entries)")
+    }
+
+    @Test func aSlowLorisIsDroppedWhenItsLineDeadlinePassesThoughItKeepsSending() async throws {
+        var configuration = configuration(timeout: 60)
+        configuration.requestTimeoutSeconds = 0.5
+        try await withServer(configuration) { _ in
+            let path = socketPath
+            let loris = try RawPeer(path: path)
+            let (sent, hungUp) = try await onThread {
+                // One byte a tick; a tick ends early when the server hangs up. Never a newline.
+                var sent = 0
+                let line =
+                    Array(#"{"v":1,"request":"status","id":""#.utf8) + [UInt8](repeating: UInt8(ascii: "a"), count: 400)
+                while sent < line.count {
+                    guard loris.send([line[sent]]) else { return (sent, true) }
+                    sent += 1
+                    if loris.hungUp(within: 50) { return (sent, true) }
+                }
+                return (sent, false)
+            }
+            #expect(hungUp, "dropped while it kept sending, long before its idle timeout")
+            #expect(sent > 3, "it sent \(sent) bytes, each within the idle timeout of the last")
+            let other = try await onThread { try ControlClient(socketPath: path).call(.status(id: "other")) }
+            #expect(other.id == "other")
+        }
+    }
+
+    @Test func blankLinesDoNotKeepAnIdleConnectionOpen() async throws {
+        var configuration = configuration(timeout: 0.3)
+        // Far beyond the 20 s this test waits at most: only the idle deadline can end it.
+        configuration.requestTimeoutSeconds = 600
+        try await withServer(configuration) { _ in
+            let peer = try RawPeer(path: socketPath)
+            let hungUp = try await onThread {
+                for _ in 0..<400 {
+                    guard peer.send(Array("\n".utf8)) else { return true }
+                    if peer.hungUp(within: 50) { return true }
+                }
+                return false
+            }
+            #expect(hungUp)
+        }
+    }
+
     // MARK: - The socket file
 
     @Test func refusesToReplaceAFileThatIsNotASocket() async throws {
@@ -454,6 +543,17 @@ final class RawPeer: @unchecked Sendable {
             let count = recv(descriptor, &chunk, chunk.count, 0)
             if count <= 0 { return nil }
             buffer += chunk[..<count]
+        }
+    }
+
+    /// Whether the server hangs up within `milliseconds`, without reading anything.
+    func hungUp(within milliseconds: Int32) -> Bool {
+        let rdHangUp: Int16 = 0x2000  // POLLRDHUP, which Glibc's overlay leaves out.
+        var descriptors = [pollfd(fd: descriptor, events: rdHangUp, revents: 0)]
+        while true {
+            let ready = poll(&descriptors, 1, milliseconds)
+            if ready < 0, errno == EINTR { continue }
+            return ready == 1 && descriptors[0].revents & (Int16(POLLHUP) | rdHangUp) != 0
         }
     }
 

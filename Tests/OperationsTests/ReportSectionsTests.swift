@@ -213,6 +213,9 @@ import Testing
         #expect(fixture.perform(.report, as: F.caller("bob")).error?.code == .forbidden)
         #expect(fixture.perform(.report, as: F.caller("bob")).error?.code == .forbidden)
         try fixture.operations.recordRefusedConnection(F.caller("mallory", uid: 4321), refusals: 3, since: realNow)
+        // Bob's second refusal, within the minute of his first, was only counted: the daemon writes it
+        // once the minute is over, or when it stops.
+        try fixture.operations.recordOwedRefusals()
         let around = ControlArguments(
             from: Timestamps.rfc3339(realNow.addingTimeInterval(-60)),
             until: Timestamps.rfc3339(Date().addingTimeInterval(60)))

@@ -85,12 +85,18 @@ extension EvidenceCatalog {
         public var cases: [String]
         public var categories: [String]
         public var note: String?
+        /// The bounds the note must keep; nil for none.
+        public var noteLimits: NoteLimits?
 
-        public init(outcome: String, cases: [String] = [], categories: [String] = [], note: String? = nil) {
+        public init(
+            outcome: String, cases: [String] = [], categories: [String] = [], note: String? = nil,
+            noteLimits: NoteLimits? = nil
+        ) {
             self.outcome = outcome
             self.cases = cases
             self.categories = categories
             self.note = note
+            self.noteLimits = noteLimits
         }
     }
 
@@ -128,7 +134,9 @@ extension EvidenceCatalog {
                     sql: "INSERT OR IGNORE INTO item_case (item_id, case_number, added_by, added_at) VALUES (?, ?, ?, ?)",
                     arguments: [id, number, reviewer, now.catalogMilliseconds])
             }
-            if let note = outcome.note { _ = try Self.addNote(note, to: id, by: reviewer, at: now, in: db) }
+            if let note = outcome.note {
+                _ = try Self.addNote(note, to: id, by: reviewer, at: now, limits: outcome.noteLimits, in: db)
+            }
             let holds = try Self.applyQueryHolds(to: id, at: now, in: db)
             let decision = try Self.refreshRetention(of: [id], at: now, in: db)[0]
             try AuditChain.append(
@@ -138,16 +146,23 @@ extension EvidenceCatalog {
         }
     }
 
-    /// Adds a note to `item`, attributed to `author`.
-    public func addNote(_ text: String, to item: EvidenceID, by author: String, at now: Date, events: [AuditEvent], actor: AuditActor)
-        throws -> NoteRecord
-    {
+    /// Adds a note to `item`, attributed to `author`, within `limits` (nil: none).
+    /// - Throws: `CatalogError.limitReached` when the note is too large or `author` added too many
+    ///   lately (nothing is written then).
+    public func addNote(
+        _ text: String, to item: EvidenceID, by author: String, at now: Date, limits: NoteLimits? = nil,
+        events: [AuditEvent], actor: AuditActor
+    ) throws -> NoteRecord {
         try change("item \(item)", events: events, by: actor) { db in
-            try Self.addNote(text, to: item.description, by: author, at: now, in: db)
+            try Self.addNote(text, to: item.description, by: author, at: now, limits: limits, in: db)
         }
     }
 
-    static func addNote(_ text: String, to item: String, by author: String, at now: Date, in db: Database) throws -> NoteRecord {
+    static func addNote(
+        _ text: String, to item: String, by author: String, at now: Date, limits: NoteLimits?, in db: Database
+    ) throws -> NoteRecord {
+        // In the note's own transaction: writes are serialised, so the count is exact.
+        try limits?.check(text, by: author, at: now, in: db)
         try db.execute(
             sql: "INSERT INTO note (item_id, author, at, text) VALUES (?, ?, ?, ?)",
             arguments: [item, author, now.catalogMilliseconds, text])

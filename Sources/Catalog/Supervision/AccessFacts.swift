@@ -8,8 +8,9 @@ public struct SupervisionAccessFacts: Sendable, Equatable {
     public var refusals: [Refusal]
     public var grants: [GrantRecord]
 
-    /// One refusal entry: `access.denied` (one refusal of a principal, `detail.principal`) or
-    /// `control.refused` (`detail.refusals` connections of one uid the socket would not serve).
+    /// One refusal entry: `access.denied` (refusals of a principal, `detail.principal`) or
+    /// `control.refused` (connections of one uid the socket would not serve); either stands for
+    /// `detail.refusals` refusals, since a flood of them is coalesced into one entry a minute.
     public struct Refusal: Sendable, Equatable {
         public var at: Date
         /// The principal's key (`P1234`, `account:alice`), or `uid:N` for a refused connection.
@@ -79,7 +80,7 @@ extension EvidenceCatalog {
                 refusals.append(
                     .init(
                         at: Date(catalogMilliseconds: row[0]), principal: principal,
-                        count: denied ? 1 : max(1, (row[4] as String?).flatMap(Int.init) ?? 1)))
+                        count: max(1, (row[4] as String?).flatMap(Int.init) ?? 1)))
             }
             let grants = try GrantRecord.fetchAll(
                 db, sql: "SELECT * FROM role_grant WHERE person_id IN (\(persons)) ORDER BY id", arguments: arguments)

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import SystemPackage
 
@@ -58,6 +59,7 @@ public enum ConfigurationFile {
         if let minutes = try review.integer("lease_minutes", in: 1...480, mustBe: "an integer of minutes from 1 to 480") {
             configuration.reviewLeaseSeconds = Double(minutes) * 60
         }
+        configuration.notes = try notes(top.section("notes", known: ConfigurationSchema.notes))
         let deletion = try top.section("deletion", known: ConfigurationSchema.deletion)
         if let days = try deletion.integer("grace_days", in: 1...365, mustBe: "an integer of days from 1 to 365") {
             configuration.deletion.graceSeconds = Double(days) * 86_400
@@ -108,13 +110,55 @@ public enum ConfigurationFile {
         if let connections = try section.integer("max_connections", in: 1...1024) {
             control.maxConnections = Int(connections)
         }
+        let connections = Int64(control.maxConnections)
+        if let perCaller = try section.integer(
+            "max_connections_per_caller", in: 1...connections,
+            mustBe: "an integer from 1 to max_connections (\(connections))")
+        {
+            control.maxConnectionsPerCaller = Int(perCaller)
+        } else {
+            control.maxConnectionsPerCaller = min(control.maxConnectionsPerCaller, control.maxConnections)
+        }
+        // At least one connection stays open to everyone else, or the socket would serve administrators only.
+        if let reserved = try section.integer(
+            "reserved_admin_connections", in: 0...(connections - 1),
+            mustBe: "an integer from 0 to max_connections - 1 (\(connections - 1))")
+        {
+            control.reservedAdministratorConnections = Int(reserved)
+        } else {
+            control.reservedAdministratorConnections = min(
+                control.reservedAdministratorConnections, control.maxConnections - 1)
+        }
+        if let timeout = try section.number(
+            "request_timeout_seconds", mustBe: "a number of seconds greater than 0 and at most 3600",
+            where: { $0 > 0 && $0 <= 3600 })
+        {
+            control.requestTimeoutSeconds = timeout
+        }
         if let timeout = try section.number(
             "peer_timeout_seconds", mustBe: "a number of seconds greater than 0 and at most 3600",
             where: { $0 > 0 && $0 <= 3600 })
         {
             control.peerTimeoutSeconds = timeout
         }
+        // Before this key existed, peer_timeout_seconds was also the idle limit: it still is by default.
+        control.idleTimeoutSeconds = control.peerTimeoutSeconds
+        if let timeout = try section.number(
+            "idle_timeout_seconds", mustBe: "a number of seconds greater than 0 and at most 86400 (a day)",
+            where: { $0 > 0 && $0 <= 86_400 })
+        {
+            control.idleTimeoutSeconds = timeout
+        }
         return control
+    }
+
+    private static func notes(_ section: ConfigurationSection) throws -> NoteLimits {
+        var notes = NoteLimits()
+        if let bytes = try section.integer("max_bytes", in: 16...10_000) { notes.maxBytes = Int(bytes) }
+        if let count = try section.integer("per_minute", in: 1...1000) { notes.perMinute = Int(count) }
+        if let count = try section.integer("per_hour", in: 1...10_000) { notes.perHour = Int(count) }
+        if let bytes = try section.integer("bytes_per_day", in: 1024...(100 << 20)) { notes.bytesPerDay = Int(bytes) }
+        return notes
     }
 
     private static func fixity(_ section: ConfigurationSection) throws -> DaemonConfiguration.Fixity {

@@ -7,6 +7,7 @@ enum ConfigurationSchema {
         .table("store"), .table("ingest"), .table("control"), .table("devices"), .tableArray("watch"), .table("fixity"),
         .table("audit"),
         .table("review"),
+        .table("notes"),
         .table("deletion"),
         .table("backup"),
     ]
@@ -14,7 +15,8 @@ enum ConfigurationSchema {
     static let ingest: [Key] = [.value("time_zone")]
     static let control: [Key] = [
         .value("socket"), .value("group"), .value("allowed_groups"), .value("max_connections"),
-        .value("peer_timeout_seconds"),
+        .value("peer_timeout_seconds"), .value("max_connections_per_caller"), .value("reserved_admin_connections"),
+        .value("request_timeout_seconds"), .value("idle_timeout_seconds"),
     ]
     static let devices: [Key] = [
         .value("enabled"), .value("block_device_timeout_ms"), .value("max_sessions"), .tableArray("profile"),
@@ -32,6 +34,7 @@ enum ConfigurationSchema {
     static let fixity: [Key] = [.value("enabled"), .value("interval_hours"), .value("max_bytes_per_second")]
     static let audit: [Key] = [.value("anchor_file"), .value("anchor_interval_minutes"), .value("journal")]
     static let review: [Key] = [.value("lease_minutes")]
+    static let notes: [Key] = [.value("max_bytes"), .value("per_minute"), .value("per_hour"), .value("bytes_per_day")]
     static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours"), .value("services")]
     static let backup: [Key] = [.value("lifetime_days"), .value("directory"), .value("schedule_hours")]
 
@@ -39,6 +42,7 @@ enum ConfigurationSchema {
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
         ("[[devices.profile]]", profile), ("[devices.registry.\"SERIAL\"]", registryEntry), ("[[watch]]", watch),
         ("[fixity]", fixity), ("[audit]", audit), ("[review]", review),
+        ("[notes]", notes),
         ("[deletion]", deletion),
         ("[backup]", backup),
     ]

@@ -1,3 +1,4 @@
+import Catalog
 import Devices
 import Foundation
 import SystemPackage
@@ -13,8 +14,13 @@ import SystemPackage
 /// - `[ingest]` `time_zone` (String, IANA name; default the system's).
 /// - `[control]` `socket` (String, absolute; default `/run/custody/control.sock`), `group` (String;
 ///   default `"custody"`, `""` keeps the daemon's group), `allowed_groups` ([String]; default
-///   `["custody"]`), `max_connections` (Int 1…1024; default 64), `peer_timeout_seconds` (number, more
-///   than 0, at most 3600; default 10).
+///   `["custody"]`), `max_connections` (Int 1…1024; default 64), `max_connections_per_caller` (Int 1…
+///   `max_connections`; default 8), `reserved_admin_connections` (Int 0…`max_connections` − 1; default
+///   4), `request_timeout_seconds` (number, more than 0, at most 3600; default 5),
+///   `idle_timeout_seconds` (number, more than 0, at most 86400; default `peer_timeout_seconds`),
+///   `peer_timeout_seconds` (number, more than 0, at most 3600; default 10).
+/// - `[notes]` `max_bytes` (Int 16…10000; default 4096), `per_minute` (Int 1…1000; default 10),
+///   `per_hour` (Int 1…10000; default 120), `bytes_per_day` (Int 1024…104857600; default 262144).
 /// - `[devices]` `enabled` (Bool; default true), `block_device_timeout_ms` (Int 1000…600000; default
 ///   30000), `max_sessions` (Int 1…64; default two per core, 2 to 8).
 /// - `[[devices.profile]]` the keys of `DeviceProfile` in snake_case: `id` and `family` (required),
@@ -60,6 +66,8 @@ public struct DaemonConfiguration: Sendable {
     public var audit: Audit
     /// How long a review claim lasts unless the request names a lease (docs/retention.md).
     public var reviewLeaseSeconds: Double = 30 * 60
+    /// How large a note may be and how many one person may add (docs/configuration.md, `[notes]`).
+    public var notes = NoteLimits()
     /// The trash's grace period and the retention pass's schedule (docs/retention.md, "Deletion").
     public var deletion = Deletion()
     /// Backups' settings (docs/operations.md, "Backups").
@@ -98,7 +106,19 @@ public struct DaemonConfiguration: Sendable {
         public var allowedGroups: [String] = ["custody"]
         /// Connections served at once; one more is answered `busy` and closed.
         public var maxConnections: Int = 64
-        /// How long a peer may take to send a request or to read a response before it is dropped.
+        /// Connections one uid may hold at once, administrators included; one more is answered
+        /// `limited` and closed, so no caller can take every connection.
+        public var maxConnectionsPerCaller: Int = 8
+        /// Of `maxConnections`, how many only administrators (root, the daemon's uid, members of an
+        /// administrators' group) may take: the others are served while fewer than
+        /// `maxConnections - reservedAdministratorConnections` connections are open.
+        public var reservedAdministratorConnections: Int = 4
+        /// How long one request line may take, from its first byte to its newline, however it trickles in.
+        public var requestTimeoutSeconds: Double = 5
+        /// How long a connection may stay open without starting a request (after connecting, or after
+        /// the previous answer).
+        public var idleTimeoutSeconds: Double = 10
+        /// How long a peer may take to read a response before it is dropped.
         public var peerTimeoutSeconds: Double = 10
         public init() {}
     }

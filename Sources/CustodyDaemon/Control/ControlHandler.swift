@@ -32,9 +32,18 @@ public protocol ControlHandler: Sendable {
     /// Audits a request line that could not be read. If it throws, the connection is closed unserved.
     func recordUnreadable(_ error: ControlError, by caller: ControlCaller) throws
 
-    /// Audits a caller the socket will not serve at all: one entry for `refusals` refusals of that
-    /// identity since `since` (the server coalesces a looping caller's refusals, `RefusalLog`).
-    func recordRefusedConnection(_ caller: ControlCaller, refusals: Int, since: Date) throws
+    /// Counts a connection the socket refuses (`reason`: in no allowed group, or the limit reached)
+    /// and says whether an entry is due now; must be cheap, since the server asks on its accept thread.
+    /// Refusals only counted are written later (`RefusalLog`).
+    func countRefusedConnection(_ caller: ControlCaller, reason: String) -> RefusalLog.Decision
+
+    /// Audits a refused connection: one entry for `refusals` refusals of that identity and reason
+    /// since `since`, as `countRefusedConnection` said was due.
+    func recordRefusedConnection(_ caller: ControlCaller, reason: String, refusals: Int, since: Date) throws
+
+    /// Writes the entries owed for refusals only counted: with `dueOnly`, those whose minute is over
+    /// (the server asks every minute); else all (when it stops).
+    func recordOwedRefusals(dueOnly: Bool) throws
 }
 
 /// The daemon's handler: `Operations` over the catalog for every request, the daemon's closures for
@@ -54,15 +63,18 @@ public struct CatalogControlHandler: ControlHandler {
     ///   - content: decrypting access for views and exports; nil serves no content.
     ///   - reviewLease: how long a review claim lasts unless the request names a lease.
     ///   - deletionGrace: how long approved deletions stay in the trash.
+    ///   - noteLimits: how large a note may be and how many one person may add.
     public init(
         catalog: EvidenceCatalog, resolver: PrincipalResolver = .daemonDefault,
         status: @escaping @Sendable () -> DaemonStatus,
         statusChanges: @escaping @Sendable () -> AsyncStream<DaemonStatus>, content: EvidenceContent? = nil,
-        reviewLease: TimeInterval = 30 * 60, deletionGrace: TimeInterval = 14 * 86_400
+        reviewLease: TimeInterval = 30 * 60, deletionGrace: TimeInterval = 14 * 86_400,
+        noteLimits: NoteLimits = NoteLimits()
     ) {
         var operations = Operations(catalog: catalog, resolver: resolver, status: status, content: content)
         operations.reviewLease = reviewLease
         operations.deletionGrace = deletionGrace
+        operations.noteLimits = noteLimits
         self.operations = operations
         currentStatus = status
         changes = statusChanges
@@ -80,9 +92,15 @@ public struct CatalogControlHandler: ControlHandler {
         try operations.recordUnreadable(error, by: caller)
     }
 
-    public func recordRefusedConnection(_ caller: ControlCaller, refusals: Int, since: Date) throws {
-        try operations.recordRefusedConnection(caller, refusals: refusals, since: since)
+    public func countRefusedConnection(_ caller: ControlCaller, reason: String) -> RefusalLog.Decision {
+        operations.countRefusedConnection(caller, reason: reason)
     }
+
+    public func recordRefusedConnection(_ caller: ControlCaller, reason: String, refusals: Int, since: Date) throws {
+        try operations.recordRefusedConnection(caller, reason: reason, refusals: refusals, since: since)
+    }
+
+    public func recordOwedRefusals(dueOnly: Bool) throws { try operations.recordOwedRefusals(dueOnly: dueOnly) }
 }
 
 extension PrincipalResolver {

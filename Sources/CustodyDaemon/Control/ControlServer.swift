@@ -2,6 +2,7 @@ import ControlProtocol
 import Dispatch
 import Foundation
 import Logging
+import Operations
 import ServiceLifecycle
 import Synchronization
 
@@ -15,8 +16,11 @@ import Synchronization
 /// behalf before it is answered.
 ///
 /// Connections are served on dedicated threads with non-blocking sockets and `poll(2)` deadlines, so
-/// neither a slow peer nor a catalog query ever blocks the Swift concurrency pool, and a peer that
-/// never sends or never reads is dropped after `peerTimeoutSeconds` without delaying anyone else.
+/// neither a slow peer nor a catalog query ever blocks the Swift concurrency pool. Nobody can starve
+/// the others (DESIGN §15): each uid holds at most `maxConnectionsPerCaller` connections, some are kept
+/// for administrators (`ConnectionTable`), a request line must arrive whole within
+/// `requestTimeoutSeconds` however it trickles in, a connection that starts no request is dropped
+/// after `idleTimeoutSeconds`, and one that does not read its answer after `peerTimeoutSeconds`.
 ///
 /// A `Service`: `run()` binds the socket and serves until graceful shutdown or cancellation, then
 /// closes every connection and removes the socket file.
@@ -29,10 +33,9 @@ public final class ControlServer: Service, Sendable {
     private let handler: any ControlHandler
     private let logger: Logger
     private let trustedUIDs: Set<UInt32>
-    private let state = Mutex(State())
+    private let administratorGroups: Set<UInt32>
+    private let state: Mutex<State>
     private let hub = StatusHub()
-    /// At most one `control.refused` entry per identity and minute, with a count.
-    private let refusals = RefusalLog()
 
     private struct State {
         var stopping = false
@@ -40,9 +43,8 @@ public final class ControlServer: Service, Sendable {
         var listening = false
         var failure: (any Error)?
         var readyWaiters: [CheckedContinuation<Void, any Error>] = []
-        /// Live connections by number: their descriptors, so stopping can shut them down.
-        var connections: [Int: Int32] = [:]
-        var nextConnection = 0
+        /// Live connections by number, with their descriptors (so stopping can shut them down) and uids.
+        var table: ConnectionTable
     }
 
     /// Creates a server; nothing is bound until `run()`.
@@ -50,16 +52,23 @@ public final class ControlServer: Service, Sendable {
     ///   - configuration: the socket path, its group, the allowed groups, the limits.
     ///   - handler: what the server serves.
     ///   - logger: where connection failures and refusals are logged.
-    ///   - trustedUIDs: uids served whatever their groups; nil means root and the daemon's own
-    ///     effective uid (DESIGN §8). Tests pass an empty set to see a refusal while running as root.
+    ///   - trustedUIDs: uids served whatever their groups, and administrators; nil means root and the
+    ///     daemon's own effective uid (DESIGN §8). Tests pass an empty set to see a refusal while
+    ///     running as root.
+    ///   - administratorGroups: members of these gids are administrators too, for the connections kept
+    ///     for them; nil means the group `custody-admin`, if it exists (`PrincipalResolver.daemonDefault`).
     public init(
         configuration: DaemonConfiguration.Control, handler: some ControlHandler, logger: Logger,
-        trustedUIDs: Set<UInt32>? = nil
+        trustedUIDs: Set<UInt32>? = nil, administratorGroups: Set<UInt32>? = nil
     ) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
         self.trustedUIDs = trustedUIDs ?? [0, geteuid()]
+        self.administratorGroups =
+            administratorGroups
+            ?? Set(UserDatabase.groupID(named: PrincipalResolver.administratorGroup).map { [$0] } ?? [])
+        state = Mutex(State(table: ConnectionTable(limits: ConnectionTable.Limits(configuration))))
     }
 
     /// Binds the socket and serves until graceful shutdown or cancellation.
@@ -73,7 +82,9 @@ public final class ControlServer: Service, Sendable {
             let group = try configuration.socketGroup.map { try Self.groupID($0, key: "socket_group") }
             listener = try ListeningSocket(
                 path: configuration.socketPath.string, group: group,
-                backlog: Int32(clamping: configuration.maxConnections))
+                // Deep, so a flood's connects wait for the accept thread, which refuses them at once,
+                // rather than fail for callers who would be served.
+                backlog: 1024)
         } catch {
             finishReadiness(with: error)
             throw error
@@ -97,6 +108,7 @@ public final class ControlServer: Service, Sendable {
             "Control socket listening",
             metadata: [
                 "control.socket": "\(listener.path)", "control.max_connections": "\(configuration.maxConnections)",
+                "control.max_connections_per_caller": "\(configuration.maxConnectionsPerCaller)",
             ])
         finishReadiness(with: nil)
 
@@ -122,8 +134,10 @@ public final class ControlServer: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        for owed in refusals.drain() {
-            try? handler.recordRefusedConnection(owed.caller, refusals: owed.refusals, since: owed.since)
+        do {
+            try handler.recordOwedRefusals(dueOnly: false)
+        } catch {
+            logger.error("Refusals counted could not be audited", metadata: ["error": "\(error)"])
         }
         logger.info("Control socket closed", metadata: ["control.socket": "\(listener.path)"])
     }
@@ -158,7 +172,7 @@ public final class ControlServer: Service, Sendable {
     private func stop() {
         let pipe = state.withLock { state in
             state.stopping = true
-            for descriptor in state.connections.values { shutdown(descriptor, Int32(SHUT_RDWR)) }
+            for connection in state.table.connections.values { shutdown(connection.descriptor, Int32(SHUT_RDWR)) }
             return state.stopPipe
         }
         pipe?.signal()
@@ -180,6 +194,13 @@ public final class ControlServer: Service, Sendable {
     /// The accept thread: takes connections until stopped, then waits for every connection thread.
     private func acceptConnections(_ listener: ListeningSocket, stopPipe: WakePipe, allowedGroups: Set<UInt32>) {
         let running = DispatchGroup()
+        running.enter()
+        let flusher = Thread { [self] in
+            writeOwedRefusals(until: stopPipe)
+            running.leave()
+        }
+        flusher.name = "custody-control-refusals"
+        flusher.start()
         var descriptors = [
             pollfd(fd: listener.descriptor, events: Int16(POLLIN), revents: 0),
             pollfd(fd: stopPipe.readEnd, events: Int16(POLLIN), revents: 0),
@@ -203,20 +224,29 @@ public final class ControlServer: Service, Sendable {
             }
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
             _ = setNonBlocking(descriptor)
-            let admission: Admission = state.withLock { state in
+            let peer = PeerSocket(descriptor: descriptor)
+            // The kernel's identity only: cheap, so a flood is turned away as fast as it connects.
+            guard let caller = peer.kernelIdentity() else {
+                logger.warning("Control connection without peer credentials", metadata: ["error.errno": "\(errno)"])
+                close(descriptor)
+                continue
+            }
+            guard isAuthorised(caller, allowedGroups: allowedGroups) else {
+                refuseOutsider(peer, caller: caller, running: running)
+                continue
+            }
+            let administrator = isAdministrator(caller)
+            let admission: ConnectionTable.Admission = state.withLock { state in
                 if state.stopping { return .stopping }
-                guard state.connections.count < configuration.maxConnections else { return .full }
-                state.nextConnection += 1
-                state.connections[state.nextConnection] = descriptor
-                return .admitted(state.nextConnection)
+                return state.table.admit(descriptor, uid: caller.uid, administrator: administrator)
             }
             guard case .admitted(let number) = admission else {
-                turnAway(PeerSocket(descriptor: descriptor), stopping: admission == .stopping)
+                turnAway(peer, caller: caller, admission: admission, running: running)
                 continue
             }
             running.enter()
             let thread = Thread { [self] in
-                serve(PeerSocket(descriptor: descriptor), number: number, allowedGroups: allowedGroups)
+                serve(peer, caller: caller, number: number)
                 running.leave()
             }
             thread.name = "custody-control-\(number)"
@@ -226,58 +256,79 @@ public final class ControlServer: Service, Sendable {
         running.wait()
     }
 
-    private enum Admission: Equatable {
-        case admitted(Int)
-        case full
-        case stopping
+    /// Every minute until the server stops, writes the refusals counted whose minute is over, so a
+    /// count reaches the audit log at most a minute late even when its flood stopped; on a thread of
+    /// its own, since the catalog may keep it waiting.
+    private func writeOwedRefusals(until stopPipe: WakePipe) {
+        var descriptors = [pollfd(fd: stopPipe.readEnd, events: Int16(POLLIN), revents: 0)]
+        while !state.withLock({ $0.stopping }) {
+            let ready = poll(&descriptors, 1, 60_000)
+            if ready != 0 { continue }  // stopping, or EINTR: the loop's condition decides
+            do {
+                try handler.recordOwedRefusals(dueOnly: true)
+            } catch {
+                logger.error("Refusals counted could not be audited", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
-    /// Answers a connection that will not be served, with one try at sending the reason: the accept
-    /// thread must not be held up by this peer.
-    private func turnAway(_ peer: PeerSocket, stopping: Bool) {
-        let error: ControlError
-        if stopping {
-            error = ControlError(
-                code: .busy, message: "custodyd is stopping; try again once it runs (`systemctl status custodyd`)")
-        } else {
-            logger.warning(
-                "Control connection refused: too many connections",
-                metadata: ["control.max_connections": "\(configuration.maxConnections)"])
-            error = ControlError(
-                code: .busy,
-                message:
-                    "custodyd already serves \(configuration.maxConnections) control connections; try again, or raise control.max_connections"
-            )
-        }
+    /// Answers a connection over a limit with one try at sending the reason, then closes it: the
+    /// accept thread must not be held up by this peer. Counted; audited coalesced, off this thread.
+    private func turnAway(
+        _ peer: PeerSocket, caller: ControlCaller, admission: ConnectionTable.Admission, running: DispatchGroup
+    ) {
+        let error = state.withLock { $0.table.refusal(admission, caller: caller) }
         if let line = try? ControlResponse.failure(error, id: nil).encodedLine() {
             _ = line.withUnsafeBytes { send(peer.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
         }
         close(peer.descriptor)
-    }
-
-    // MARK: - One connection
-
-    /// A connection thread: identify, authorise, then answer requests until the peer leaves, times
-    /// out, sends something unacceptable, or the server stops.
-    private func serve(_ peer: PeerSocket, number: Int, allowedGroups: Set<UInt32>) {
-        defer {
-            // Out of the table first, so `stop` never shuts down a descriptor number reused after close.
-            _ = state.withLock { $0.connections.removeValue(forKey: number) }
-            close(peer.descriptor)
-        }
-        guard let caller = peer.credentials() else {
-            logger.warning("Control connection without peer credentials", metadata: ["error.errno": "\(errno)"])
+        if admission == .stopping { return }
+        let reason = ConnectionTable.reason(admission)
+        guard case .record(let refusals, let since) = handler.countRefusedConnection(caller, reason: reason) else {
             return
         }
-        var logger = self.logger
-        logger[metadataKey: "control.peer.uid"] = "\(caller.uid)"
-        logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
+        running.enter()
+        Thread { [self] in
+            defer { running.leave() }
+            var caller = caller
+            caller.name = UserDatabase.userName(of: caller.uid)
+            logger.warning(
+                "Control connection refused: a connection limit",
+                metadata: [
+                    "control.peer.uid": "\(caller.uid)", "control.limit": "\(reason)",
+                    "control.refusals": "\(refusals)",
+                ])
+            do {
+                try handler.recordRefusedConnection(caller, reason: reason, refusals: refusals, since: since)
+            } catch {
+                logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
+            }
+        }.start()
+    }
 
-        guard isAuthorised(caller, allowedGroups: allowedGroups) else {
-            guard case .audit(let refusals, let since) = refusals.refused(caller) else { return }
+    /// Refuses a caller in no allowed group. The first refusal of an identity in a minute is audited
+    /// and answered, on a thread of its own (the user database and the catalog may be slow); the rest
+    /// are only counted and closed unanswered (`RefusalLog`).
+    private func refuseOutsider(_ peer: PeerSocket, caller: ControlCaller, running: DispatchGroup) {
+        let reason = "not in an allowed group"
+        guard case .record(let refusals, let since) = handler.countRefusedConnection(caller, reason: reason) else {
+            close(peer.descriptor)
+            return
+        }
+        running.enter()
+        Thread { [self] in
+            defer {
+                close(peer.descriptor)
+                running.leave()
+            }
+            var caller = caller
+            caller.name = UserDatabase.userName(of: caller.uid)
+            var logger = self.logger
+            logger[metadataKey: "control.peer.uid"] = "\(caller.uid)"
+            logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
             logger.notice("Control connection refused: caller not in an allowed group")
             do {
-                try handler.recordRefusedConnection(caller, refusals: refusals, since: since)
+                try handler.recordRefusedConnection(caller, reason: reason, refusals: refusals, since: since)
             } catch {
                 logger.error("Control refusal could not be audited", metadata: ["error": "\(error)"])
             }
@@ -289,22 +340,46 @@ public final class ControlServer: Service, Sendable {
                         message:
                             "uid \(caller.uid)\(caller.name.map { " (\($0))" } ?? "") may not use the control socket; ask an administrator to add you to group \(configuration.allowedGroups.first ?? "custody")\(configuration.allowedGroups.count > 1 ? " (or one of: \(groups))" : "")"
                     ), id: nil), to: peer, logger: logger)
-            return
+        }.start()
+    }
+
+    // MARK: - One connection
+
+    /// A connection thread: answer requests until the peer leaves, times out, sends something
+    /// unacceptable, or the server stops.
+    private func serve(_ peer: PeerSocket, caller identity: ControlCaller, number: Int) {
+        defer {
+            // Out of the table first, so `stop` never shuts down a descriptor number reused after close.
+            state.withLock { $0.table.remove(number) }
+            close(peer.descriptor)
         }
+        var caller = identity
+        caller.name = UserDatabase.userName(of: caller.uid)
+        var logger = self.logger
+        logger[metadataKey: "control.peer.uid"] = "\(caller.uid)"
+        logger[metadataKey: "control.peer.pid"] = "\(caller.pid)"
 
         var framer = LineFramer(maxLineLength: ControlLimits.maxRequestLineBytes)
         var frames: [LineFramer.Frame] = []
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 1)
         defer { buffer.deallocate() }
+        // Until a request starts, the idle deadline; from its first byte, the line's own deadline,
+        // whatever trickles in meanwhile (a peer sending a byte a second is dropped all the same).
+        // Blank lines move neither.
+        var idleDeadline = deadline(after: configuration.idleTimeoutSeconds)
+        var lineDeadline: ContinuousClock.Instant?
         while true {
-            // Each request must arrive whole within the timeout, however slowly it trickles in.
-            let requestDeadline = deadline(after: configuration.peerTimeoutSeconds)
             while frames.isEmpty {
                 do {
-                    let count = try peer.read(into: buffer, until: requestDeadline)
+                    let count = try peer.read(into: buffer, until: lineDeadline ?? idleDeadline)
+                    if lineDeadline == nil { lineDeadline = deadline(after: configuration.requestTimeoutSeconds) }
                     frames = framer.append(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                 } catch .timedOut {
-                    logger.info("Control connection dropped: no request in time")
+                    if lineDeadline == nil {
+                        logger.info("Control connection dropped: idle for too long")
+                    } else {
+                        logger.info("Control connection dropped: the request line did not arrive whole in time")
+                    }
                     return
                 } catch {
                     if let last = framer.finish() { frames = [last] } else { return }
@@ -313,7 +388,8 @@ public final class ControlServer: Service, Sendable {
             switch frames.removeFirst() {
             case .tooLong:
                 logger.notice("Control request too large; connection closed")
-                recordUnreadable(ControlError(code: .tooLarge, message: "request too large"), caller: caller, logger: logger)
+                recordUnreadable(
+                    ControlError(code: .tooLarge, message: "request too large"), caller: caller, logger: logger)
                 respond(
                     .failure(
                         ControlError(
@@ -323,8 +399,17 @@ public final class ControlServer: Service, Sendable {
                         ), id: nil), to: peer, logger: logger)
                 return
             case .line(let line):
-                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-                guard answer(line, caller: caller, peer: peer, logger: logger) else { return }
+                let blank = line.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+                if !blank {
+                    guard answer(line, caller: caller, peer: peer, logger: logger) else { return }
+                    idleDeadline = deadline(after: configuration.idleTimeoutSeconds)
+                }
+                if framer.bufferedByteCount == 0 {
+                    lineDeadline = nil  // Waiting for a request again, under the idle deadline.
+                } else if !blank {
+                    // Bytes of the next line, already read, started it about now.
+                    lineDeadline = deadline(after: configuration.requestTimeoutSeconds)
+                }
             }
         }
     }
@@ -449,6 +534,13 @@ public final class ControlServer: Service, Sendable {
     private func isAuthorised(_ caller: ControlCaller, allowedGroups: Set<UInt32>) -> Bool {
         if trustedUIDs.contains(caller.uid) { return true }
         return allowedGroups.contains(caller.gid) || caller.groups.contains(where: allowedGroups.contains)
+    }
+
+    /// Root, the daemon's own user, or a member of an administrators' group, as the kernel says: who
+    /// may take the connections kept for administrators. The same identities `PrincipalResolver` makes
+    /// administrators without a catalog query.
+    private func isAdministrator(_ caller: ControlCaller) -> Bool {
+        trustedUIDs.contains(caller.uid) || administratorGroups.contains(where: caller.isMember(of:))
     }
 }
 

@@ -152,8 +152,9 @@ struct PeerSocket {
         case closed
     }
 
-    /// The kernel's record of who connected: uid, gid, pid and supplementary groups.
-    func credentials() -> ControlCaller? {
+    /// The kernel's record of who connected: uid, gid, pid and supplementary groups. No user name:
+    /// that takes the user database, which the accept thread must not wait on.
+    func kernelIdentity() -> ControlCaller? {
         // struct ucred { pid_t pid; uid_t uid; gid_t gid; }
         var raw: (Int32, UInt32, UInt32) = (0, 0, 0)
         var length = socklen_t(MemoryLayout.size(ofValue: raw))
@@ -161,7 +162,6 @@ struct PeerSocket {
             length == socklen_t(MemoryLayout.size(ofValue: raw))
         else { return nil }
         let (pid, uid, gid) = raw
-        let name = UserDatabase.userName(of: uid)
         var groups: [UInt32]
         var count = 64
         while true {
@@ -176,10 +176,10 @@ struct PeerSocket {
                 continue
             }
             // ENOPROTOOPT: a kernel before 4.13. The user database is the next best source.
-            groups = name.map { UserDatabase.groupList(of: $0, primaryGroup: gid) } ?? []
+            groups = UserDatabase.userName(of: uid).map { UserDatabase.groupList(of: $0, primaryGroup: gid) } ?? []
             break
         }
-        return ControlCaller(uid: uid, gid: gid, pid: pid, groups: groups, name: name)
+        return ControlCaller(uid: uid, gid: gid, pid: pid, groups: groups, name: nil)
     }
 
     /// Reads what is there into `buffer`, waiting until `deadline` (nil: for ever) for something.

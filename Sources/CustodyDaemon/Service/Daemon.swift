@@ -161,17 +161,21 @@ extension Daemon {
         let control = configuration.control
         let reviewLease = configuration.reviewLeaseSeconds
         let deletionGrace = configuration.deletion.graceSeconds
+        let noteLimits = configuration.notes
         self.init(
             configuration: configuration, environment: environment, logger: logger,
             makeControlServer: { context in
-                ControlServer(
+                // One resolver: the server keeps slots for the administrators the policy knows.
+                let resolver = PrincipalResolver.daemonDefault
+                return ControlServer(
                     configuration: control,
                     handler: CatalogControlHandler(
-                        catalog: context.catalog, status: { context.board.snapshot() },
+                        catalog: context.catalog, resolver: resolver, status: { context.board.snapshot() },
                         statusChanges: { context.board.changes() },
                         content: EvidenceContent(store: context.store, keyEncryptionKey: context.keyEncryptionKey),
-                        reviewLease: reviewLease, deletionGrace: deletionGrace),
-                    logger: logger)
+                        reviewLease: reviewLease, deletionGrace: deletionGrace, noteLimits: noteLimits),
+                    logger: logger, trustedUIDs: resolver.systemUIDs,
+                    administratorGroups: Set(resolver.administratorGroups.values))
             })
     }
 }

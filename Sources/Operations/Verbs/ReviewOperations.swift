@@ -54,7 +54,8 @@ extension Operations {
         let decision = try catalog.finishReview(
             record.id, by: context.principal.key,
             EvidenceCatalog.ReviewOutcome(
-                outcome: outcome, cases: cases, categories: categories, note: arguments.text.flatMap(Self.noteText)),
+                outcome: outcome, cases: cases, categories: categories, note: arguments.text.flatMap(Self.noteText),
+                noteLimits: noteLimits),
             at: context.now,
             events: { decision in
                 [
@@ -94,11 +95,13 @@ extension Operations {
     func addNote(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let record = try item(arguments.item, of: "note add", context)
         guard let text = arguments.text.flatMap(Self.noteText) else {
-            throw ControlError(code: .badRequest, message: "note add needs --text: 1 to 10000 characters")
+            throw ControlError(
+                code: .badRequest,
+                message: "note add needs --text: at least one character, at most \(noteLimits.maxBytes) bytes")
         }
         let allowance = try context.authorize(.addNote, try resource(record), item: record.id)
         let note = try catalog.addNote(
-            text, to: record.id, by: context.principal.key, at: context.now,
+            text, to: record.id, by: context.principal.key, at: context.now, limits: noteLimits,
             events: [allowance.event(.noteAdded, item: record.id, ["length": "\(text.count)"])], actor: allowance.actor)
         return .answer(id: context.request.id) { $0.note = NoteView(note) }
     }
@@ -141,9 +144,11 @@ extension Operations {
         return limit
     }
 
+    /// The note `text` stands for, trimmed; nil when blank. Its size is `NoteLimits`' to judge, so a
+    /// note too long is refused with the limit rather than dropped.
     static func noteText(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return (1...10_000).contains(trimmed.count) ? trimmed : nil
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     static func caseNumber(_ text: String) throws -> String {
