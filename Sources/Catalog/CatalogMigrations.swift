@@ -218,6 +218,9 @@ enum CatalogMigrations {
         migrator.registerMigration("supervision: items' latest review outcome and categories") { db in
             try db.execute(sql: ReportSchema.v1)
         }
+        migrator.registerMigration("export binding: expected manifest and audit excerpt") { db in
+            try db.execute(sql: ExportBindingSchema.v1)
+        }
         return migrator
     }
 }
