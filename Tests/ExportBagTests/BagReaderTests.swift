@@ -15,8 +15,9 @@ import Testing
     static func bag(
         _ name: String, files: [String: [UInt8]], listed: [String]? = nil, newline: String = "\n",
         declaration: [UInt8]? = nil
-    ) throws -> String {
-        let root = try TemporaryDirectory(name).path
+    ) throws -> TemporaryDirectory {
+        let directory = try TemporaryDirectory(name)
+        let root = directory.path
         try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
         for (path, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: root + "/data/" + path)) }
         let bagit = declaration ?? Array("BagIt-Version: 1.0\(newline)Tag-File-Character-Encoding: UTF-8\(newline)".utf8)
@@ -44,7 +45,7 @@ import Testing
         }
         try tag256.write(toFile: root + "/tagmanifest-sha256.txt", atomically: false, encoding: .utf8)
         try tag512.write(toFile: root + "/tagmanifest-sha512.txt", atomically: false, encoding: .utf8)
-        return root
+        return directory
     }
 
     /// The problems about the bag as a bag (not about custody files, which these bags lack).
@@ -53,7 +54,8 @@ import Testing
     }
 
     @Test func manifestsAndTagFilesWithCRLFLineEndsAreRead() throws {
-        let root = try Self.bag("crlf", files: ["a.bin": [1, 2, 3], "b.bin": Array(repeating: 7, count: 5000)], newline: "\r\n")
+        let bag = try Self.bag("crlf", files: ["a.bin": [1, 2, 3], "b.bin": Array(repeating: 7, count: 5000)], newline: "\r\n")
+        let root = bag.path
         #expect(try String(contentsOfFile: root + "/manifest-sha256.txt", encoding: .utf8).contains("\r\n"))
         #expect(Self.bagProblems(root).isEmpty, "\(Self.bagProblems(root))")
         #expect(BagVerifier(root: root).verify().payloadFiles == 2)
@@ -61,7 +63,8 @@ import Testing
 
     @Test func aByteOrderMarkInBagitTxtIsRefusedAndNamed() throws {
         let declaration = BagText.byteOrderMark + Array("BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n".utf8)
-        let root = try Self.bag("bom", files: ["a.bin": [1]], declaration: declaration)
+        let bag = try Self.bag("bom", files: ["a.bin": [1]], declaration: declaration)
+        let root = bag.path
         let problems = BagVerifier(root: root).verify().problems
         #expect(problems.count == 1 && problems[0].file == "bagit.txt", "\(problems)")
         #expect(problems.first?.problem.contains("byte-order mark") == true)
@@ -73,7 +76,8 @@ import Testing
     }
 
     @Test func aManifestListingAFileTwiceIsRefused() throws {
-        let root = try Self.bag("duplicate", files: ["a.bin": [1], "b.bin": [2]], listed: ["a.bin", "b.bin", "a.bin"])
+        let bag = try Self.bag("duplicate", files: ["a.bin": [1], "b.bin": [2]], listed: ["a.bin", "b.bin", "a.bin"])
+        let root = bag.path
         let problems = Self.bagProblems(root)
         #expect(
             problems.contains {
@@ -84,7 +88,8 @@ import Testing
 
     @Test func percentEncodedPathsAreDecoded() throws {
         let files: [String: [UInt8]] = ["50% off.bin": [5, 0], "two\nlines.bin": [2], "carriage\rreturn.bin": [13]]
-        let root = try Self.bag("percent", files: files)
+        let bag = try Self.bag("percent", files: files)
+        let root = bag.path
         let manifest = try String(contentsOfFile: root + "/manifest-sha256.txt", encoding: .utf8)
         #expect(manifest.contains("data/50%25 off.bin") && manifest.contains("two%0Alines") && manifest.contains("%0D"))
         #expect(Self.bagProblems(root).isEmpty, "\(Self.bagProblems(root))")
@@ -96,7 +101,8 @@ import Testing
     }
 
     @Test func aBagWithFetchTxtIsReportedIncomplete() throws {
-        let root = try Self.bag("fetch", files: ["here.bin": [1], "elsewhere.bin": [2]])
+        let bag = try Self.bag("fetch", files: ["here.bin": [1], "elsewhere.bin": [2]])
+        let root = bag.path
         try FileManager.default.removeItem(atPath: root + "/data/elsewhere.bin")
         try "https://example.org/elsewhere.bin 1 data/elsewhere.bin\n".write(
             toFile: root + "/fetch.txt", atomically: false, encoding: .utf8)
@@ -106,7 +112,8 @@ import Testing
     }
 
     @Test func problemsNameTheFileAndLineNeverItsContent() throws {
-        let root = try Self.bag("malformed", files: ["a.bin": [1]])
+        let bag = try Self.bag("malformed", files: ["a.bin": [1]])
+        let root = bag.path
         let secret = "SECRET-CONTENT-7c1"
         let manifest = try String(contentsOfFile: root + "/manifest-sha256.txt", encoding: .utf8)
         try (manifest + "not-a-hash \(secret)\n../escape.bin\n").write(
@@ -117,7 +124,8 @@ import Testing
     }
 
     @Test func aPartialNoWriterHoldsIsRemovedAndAHeldOneIsKept() throws {
-        let parent = try TemporaryDirectory("partials").path
+        let directory = try TemporaryDirectory("partials")
+        let parent = directory.path
         let held = try BagPartials.create(for: 7, in: parent)
         defer { close(held.lock) }
         try FileManager.default.createDirectory(
