@@ -44,22 +44,26 @@ public struct BagBinding {
             problem("custody/items/\(id).json", "item \(id) is not in \(export)")
         }
         if report.payloadSHA256.count != items.count {
-            problem("data/", "holds \(report.payloadSHA256.count) files; \(export) has \(items.count) items, one file each")
+            problem(
+                "data/", "holds \(report.payloadSHA256.count) files; \(export) has \(items.count) items, one file each")
         }
         let payloadHashes = Set(report.payloadSHA256.values)
         for id in record.items {
             let entries = chain[id] ?? []
-            if let stored = entries.first(where: { $0.action == "item.stored" }), let sha256 = CustodyFiles.sha256(of: stored),
+            if let stored = entries.first(where: { $0.action == "item.stored" }),
+                let sha256 = CustodyFiles.sha256(of: stored),
                 !payloadHashes.contains(sha256)
             {
                 problem(
                     "data/",
-                    "no file has the SHA-256 the custodian's item.stored entry \(stored.seq) records for item \(id), \(sha256)")
+                    "no file has the SHA-256 the custodian's item.stored entry \(stored.seq) records for item \(id), \(sha256)"
+                )
             }
             problems += excerptProblems(id, entries, report.entries[id] ?? [])
         }
         if let end = record.excerptSeq, report.chainHead != excerptEnd {
-            problem("custody/chain-head.json", "is not the custodian's entry \(end), where the bag's audit excerpts end")
+            problem(
+                "custody/chain-head.json", "is not the custodian's entry \(end), where the bag's audit excerpts end")
         }
         return problems
     }
@@ -67,21 +71,27 @@ public struct BagBinding {
     /// The bag's excerpt of item `id` against the chain's entries about it: no line dropped, added,
     /// or different, up to the record's `excerpt_seq` (every entry, for a bag written before that
     /// was recorded).
-    private func excerptProblems(_ id: String, _ chain: [AuditEntryView], _ bag: [AuditEntryView]) -> [BagVerifier.Problem] {
+    private func excerptProblems(_ id: String, _ chain: [AuditEntryView], _ bag: [AuditEntryView]) -> [BagVerifier
+        .Problem]
+    {
         let file = "custody/items/\(id).audit.jsonl"
         var problems: [BagVerifier.Problem] = []
         let custodian = Dictionary(chain.map { ($0.seq, $0) }, uniquingKeysWith: { first, _ in first })
         let carried = Set(bag.map(\.seq))
         for entry in bag {
             if let end = record.excerptSeq, entry.seq > end {
-                problems.append(.init(file: file, problem: "entry \(entry.seq) is past the excerpt's end, entry \(end)"))
+                problems.append(
+                    .init(file: file, problem: "entry \(entry.seq) is past the excerpt's end, entry \(end)"))
             } else if let known = custodian[entry.seq] {
                 if known != entry {
-                    problems.append(.init(file: file, problem: "entry \(entry.seq) is not the custodian's entry \(entry.seq)"))
+                    problems.append(
+                        .init(file: file, problem: "entry \(entry.seq) is not the custodian's entry \(entry.seq)"))
                 }
             } else {
                 problems.append(
-                    .init(file: file, problem: "entry \(entry.seq) is not one of the custodian's entries about item \(id)"))
+                    .init(
+                        file: file, problem: "entry \(entry.seq) is not one of the custodian's entries about item \(id)"
+                    ))
             }
         }
         if let end = record.excerptSeq {

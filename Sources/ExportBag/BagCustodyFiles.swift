@@ -15,12 +15,17 @@ struct CustodyFiles {
         let directory = root + "/custody/items"
         let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
         let details = Set(files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(".json".count)) })
-        let trails = Set(files.filter { $0.hasSuffix(".audit.jsonl") }.map { String($0.dropLast(".audit.jsonl".count)) })
+        let trails = Set(
+            files.filter { $0.hasSuffix(".audit.jsonl") }.map { String($0.dropLast(".audit.jsonl".count)) })
         func problem(_ file: String, _ text: String) {
             report.problems.append(BagVerifier.Problem(file: file, problem: text))
         }
-        for id in details.subtracting(trails).sorted() { problem("custody/items/\(id).json", "has no \(id).audit.jsonl beside it") }
-        for id in trails.subtracting(details).sorted() { problem("custody/items/\(id).audit.jsonl", "has no \(id).json beside it") }
+        for id in details.subtracting(trails).sorted() {
+            problem("custody/items/\(id).json", "has no \(id).audit.jsonl beside it")
+        }
+        for id in trails.subtracting(details).sorted() {
+            problem("custody/items/\(id).audit.jsonl", "has no \(id).json beside it")
+        }
         report.items = details
         var ingest: [String: String] = [:]
         for id in details.intersection(trails).sorted() {
@@ -31,7 +36,8 @@ struct CustodyFiles {
             guard let stored = entries.first(where: { $0.action == "item.stored" }),
                 let sha256 = Self.sha256(of: stored)
             else {
-                problem(path, "holds no item.stored entry with a SHA-256: the payload cannot be checked against the chain")
+                problem(
+                    path, "holds no item.stored entry with a SHA-256: the payload cannot be checked against the chain")
                 continue
             }
             ingest[id] = sha256
@@ -62,7 +68,8 @@ struct CustodyFiles {
         }
         let ingested = Set(ingest.values)
         for (path, sha256) in report.payloadSHA256.sorted(by: { $0.key < $1.key }) where !ingested.contains(sha256) {
-            problem(path, "its SHA-256 is no exported item's item.stored hash: it is not the evidence that was exported")
+            problem(
+                path, "its SHA-256 is no exported item's item.stored hash: it is not the evidence that was exported")
         }
         for (sha256, paths) in payloadByHash where paths.count > 1 && ingested.contains(sha256) {
             problem(paths.sorted()[1], "repeats \(paths.sorted()[0]): each item is in the payload once")

@@ -88,7 +88,9 @@ public enum BagPartials {
 
     private static func withLock<T>(on parent: String, _ body: () throws -> T) throws -> T {
         let descriptor = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw BagError(message: "cannot open \(parent): \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else {
+            throw BagError(message: "cannot open \(parent): \(String(cString: strerror(errno)))")
+        }
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX) == 0 else {
             throw BagError(message: "cannot lock \(parent): \(String(cString: strerror(errno)))")

@@ -49,7 +49,9 @@ enum BagText {
 
     /// A text file's lines, or the reason it cannot be read. A last line without an end counts; an
     /// empty file has no lines. A leading byte-order mark is dropped unless `refuseBOM`.
-    static func lines(of path: String, named name: String, refuseBOM: Bool = false) -> Result<[String], BagVerifier.Problem> {
+    static func lines(of path: String, named name: String, refuseBOM: Bool = false) -> Result<
+        [String], BagVerifier.Problem
+    > {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(BagVerifier.Problem(file: name, problem: "missing or unreadable"))
         }
@@ -57,7 +59,8 @@ enum BagText {
         if bytes.starts(with: byteOrderMark) {
             if refuseBOM {
                 return .failure(
-                    BagVerifier.Problem(file: name, problem: "starts with a byte-order mark, which RFC 8493 forbids here"))
+                    BagVerifier.Problem(
+                        file: name, problem: "starts with a byte-order mark, which RFC 8493 forbids here"))
             }
             bytes.removeFirst(byteOrderMark.count)
         }

@@ -122,7 +122,8 @@ public struct BagVerifier {
             return Problem(file: "bagit.txt", problem: "has no Tag-File-Character-Encoding line (RFC 8493 §2.1.1)")
         }
         guard encoding.uppercased() == "UTF-8" else {
-            return Problem(file: "bagit.txt", problem: "declares tag files in \(encoding); this reader reads UTF-8 only")
+            return Problem(
+                file: "bagit.txt", problem: "declares tag files in \(encoding); this reader reads UTF-8 only")
         }
         return nil
     }
@@ -134,14 +135,17 @@ public struct BagVerifier {
     }
 
     private func checkBagInfo(_ payload: Set<String>, report: inout Report) {
-        guard case .success(let lines) = BagText.lines(of: root + "/bag-info.txt", named: "bag-info.txt") else { return }
+        guard case .success(let lines) = BagText.lines(of: root + "/bag-info.txt", named: "bag-info.txt") else {
+            return
+        }
         // Lines that start with whitespace continue the one before (RFC 8493 §2.2.2).
         var fields: [(String, String)] = []
         for line in lines {
             if line.first == " " || line.first == "\t", !fields.isEmpty {
                 fields[fields.count - 1].1 += " " + line.trimmingCharacters(in: .whitespaces)
             } else if let colon = line.firstIndex(of: ":") {
-                fields.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                fields.append(
+                    (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
         }
         if let oxum = fields.first(where: { $0.0 == "Payload-Oxum" })?.1 {
@@ -150,7 +154,8 @@ public struct BagVerifier {
             }
             let expected = "\(bytes).\(payload.count)"
             if oxum != expected {
-                report.problems.append(Problem(file: "bag-info.txt", problem: "Payload-Oxum is not \(expected), what data/ holds"))
+                report.problems.append(
+                    Problem(file: "bag-info.txt", problem: "Payload-Oxum is not \(expected), what data/ holds"))
             }
         }
         report.exportNumber = fields.first { $0.0 == "Custody-Export-Request" }.flatMap { Int64($0.1) }
@@ -160,7 +165,8 @@ public struct BagVerifier {
         _ entry: BagManifest.Entry, _ algorithm: String, manifest: String, digests: inout Digests, report: inout Report
     ) {
         guard let digest = digests.of(entry.path) else {
-            report.problems.append(Problem(file: entry.path, problem: "listed in \(manifest) (line \(entry.line)) but missing"))
+            report.problems.append(
+                Problem(file: entry.path, problem: "listed in \(manifest) (line \(entry.line)) but missing"))
             return
         }
         let actual = algorithm == "sha256" ? digest.sha256 : digest.sha512

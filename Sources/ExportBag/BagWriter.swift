@@ -64,7 +64,8 @@ public struct BagWriter {
         }
         let targetURL = URL(fileURLWithPath: target).standardizedFileURL
         guard !FileManager.default.fileExists(atPath: targetURL.path) else {
-            throw BagError(message: "\(targetURL.path) exists; give a new directory for the bag (nothing is overwritten)")
+            throw BagError(
+                message: "\(targetURL.path) exists; give a new directory for the bag (nothing is overwritten)")
         }
         let parent = targetURL.deletingLastPathComponent().path
         let (partial, lock, removed) = try BagPartials.create(for: export.id, in: parent)
@@ -73,13 +74,15 @@ public struct BagWriter {
         progress("partial \(partial)")
         do {
             try FileManager.default.createDirectory(atPath: partial + "/data", withIntermediateDirectories: false)
-            try FileManager.default.createDirectory(atPath: partial + "/custody/items", withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: partial + "/custody/items", withIntermediateDirectories: true)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw BagError(message: "cannot create the bag beside \(targetURL.path): \(error.localizedDescription)")
         }
         do {
-            let summary = try fill(partial, views: views, details: details, payload: payload, read: read, progress: progress)
+            let summary = try fill(
+                partial, views: views, details: details, payload: payload, read: read, progress: progress)
             guard summary.manifestSHA256 == expected else {
                 throw BagError(
                     message: "the bag's manifest-sha256.txt hashes to \(summary.manifestSHA256), not the \(expected) "
@@ -90,7 +93,8 @@ public struct BagWriter {
             try BagFiles.syncDirectory(partial + "/custody")
             try BagFiles.syncDirectory(partial)
             guard !FileManager.default.fileExists(atPath: targetURL.path) else {
-                throw BagError(message: "\(targetURL.path) appeared while the bag was written; write it again elsewhere")
+                throw BagError(
+                    message: "\(targetURL.path) appeared while the bag was written; write it again elsewhere")
             }
             try finish(summary)
             progress("recorded")
@@ -130,7 +134,8 @@ public struct BagWriter {
             total += size
             try BagFiles.writeJSON(detail, to: root + "/custody/items/\(view.item).json")
             let trail = try detail.audit.map { String(decoding: try BagFiles.compactJSON($0), as: UTF8.self) }
-            try BagFiles.write(trail.joined(separator: "\n") + "\n", to: root + "/custody/items/\(view.item).audit.jsonl")
+            try BagFiles.write(
+                trail.joined(separator: "\n") + "\n", to: root + "/custody/items/\(view.item).audit.jsonl")
         }
         if let head = export.chainHead { try BagFiles.writeJSON(head, to: root + "/custody/chain-head.json") }
         let files = zip(views, payload.map(\.path)).map { ($0.0, $0.1) }
@@ -173,7 +178,9 @@ public struct BagWriter {
             ("Custody-Purpose", export.purpose),
             ("Custody-Requested-By", "\(export.requestedBy) at \(export.requestedAt)"),
         ]
-        if let approver = export.approvedBy { fields.append(("Custody-Approved-By", "\(approver) at \(export.approvedAt ?? "?")")) }
+        if let approver = export.approvedBy {
+            fields.append(("Custody-Approved-By", "\(approver) at \(export.approvedAt ?? "?")"))
+        }
         if let until = export.validUntil { fields.append(("Custody-Approval-Valid-Until", until)) }
         if let head = export.chainHead {
             fields.append(("Custody-Audit-Chain-Head", "entry \(head.seq) \(head.hash ?? "?")"))

@@ -8,7 +8,8 @@ import Foundation
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export requests: asked for with a recipient and a purpose, approved by another administrator, written once as a BagIt bag.",
+        abstract:
+            "Export requests: asked for with a recipient and a purpose, approved by another administrator, written once as a BagIt bag.",
         subcommands: [Request.self, Approve.self, Reject.self, List.self, Write.self, Verify.self])
 
     struct Request: ParsableCommand {
@@ -33,7 +34,8 @@ struct ExportCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            try ExportCommand.show(try socket.call(.exportApprove, ControlArguments(until: until, export: export)).export, json: json)
+            try ExportCommand.show(
+                try socket.call(.exportApprove, ControlArguments(until: until, export: export)).export, json: json)
         }
     }
 
@@ -45,7 +47,8 @@ struct ExportCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            try ExportCommand.show(try socket.call(.exportReject, ControlArguments(reason: reason, export: export)).export, json: json)
+            try ExportCommand.show(
+                try socket.call(.exportReject, ControlArguments(reason: reason, export: export)).export, json: json)
         }
     }
 
@@ -57,8 +60,15 @@ struct ExportCommand: ParsableCommand {
         func run() throws {
             let exports = try socket.call(.exportList).exports ?? []
             if json { return try printJSON(exports) }
-            let rows = exports.map { ["\($0.id)", $0.state, "\($0.items.count)", $0.recipient, $0.requestedBy, $0.approvedBy ?? "-", $0.purpose] }
-            for line in Table.lines(header: ["EXPORT", "STATE", "ITEMS", "RECIPIENT", "REQUESTED BY", "APPROVED BY", "PURPOSE"], rows: rows) {
+            let rows = exports.map {
+                [
+                    "\($0.id)", $0.state, "\($0.items.count)", $0.recipient, $0.requestedBy, $0.approvedBy ?? "-",
+                    $0.purpose,
+                ]
+            }
+            for line in Table.lines(
+                header: ["EXPORT", "STATE", "ITEMS", "RECIPIENT", "REQUESTED BY", "APPROVED BY", "PURPOSE"], rows: rows)
+            {
                 print(line)
             }
         }
@@ -96,8 +106,10 @@ struct ExportCommand: ParsableCommand {
             let summary = try writer.write(
                 to: to,
                 read: { view, offset, length in
-                    try client.call(.operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length)))
-                        .payload
+                    try client.call(
+                        .operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
+                    )
+                    .payload
                 },
                 progress: { step in
                     if step.hasPrefix("removed ") { return Self.removed(String(step.dropFirst("removed ".count))) }
@@ -111,18 +123,23 @@ struct ExportCommand: ParsableCommand {
                     ).export
                 })
             if json { return try printJSON(written) }
-            print("export \(export): \(summary.files) files, \(summary.bytes) bytes in \(to); manifest-sha256.txt \(summary.manifestSHA256)")
+            print(
+                "export \(export): \(summary.files) files, \(summary.bytes) bytes in \(to); manifest-sha256.txt \(summary.manifestSHA256)"
+            )
         }
 
         static func removed(_ path: String) {
             FileHandle.standardError.write(
-                Data("custody: removed \(path), a partial bag a killed `custody export write` left (plaintext, never recorded)\n".utf8))
+                Data(
+                    "custody: removed \(path), a partial bag a killed `custody export write` left (plaintext, never recorded)\n"
+                        .utf8))
         }
     }
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check a bag: RFC 8493, manifests, payload against the item.stored audit entries it carries; with custodyd at hand, against the export's record and the chain.",
+            abstract:
+                "Check a bag: RFC 8493, manifests, payload against the item.stored audit entries it carries; with custodyd at hand, against the export's record and the chain.",
             discussion: """
                 Online (an administrator or auditor), the bag must be the one custodyd recorded: its manifest's hash, \
                 the export's items, each payload hash the chain's item.stored hash, each audit excerpt the chain's \
@@ -157,11 +174,17 @@ struct ExportCommand: ParsableCommand {
     static func checkAgainstRecord(_ report: inout BagVerifier.Report, client: ControlClient) throws -> String {
         guard let number = report.exportNumber else {
             report.problems.append(
-                BagVerifier.Problem(file: "bag-info.txt", problem: "has no Custody-Export-Request: no export to check against"))
+                BagVerifier.Problem(
+                    file: "bag-info.txt", problem: "has no Custody-Export-Request: no export to check against"))
             return "not checked against the custodian's chain"
         }
-        guard let record = try client.call(.operation(.exportList, ControlArguments())).exports?.first(where: { $0.id == number }) else {
-            report.problems.append(BagVerifier.Problem(file: "bag-info.txt", problem: "custodyd has no export \(number)"))
+        guard
+            let record = try client.call(.operation(.exportList, ControlArguments())).exports?.first(where: {
+                $0.id == number
+            })
+        else {
+            report.problems.append(
+                BagVerifier.Problem(file: "bag-info.txt", problem: "custodyd has no export \(number)"))
             return "not checked against the custodian's chain"
         }
         // Each item's entries, oldest first, up to the excerpt's end (all of them for an older bag).
@@ -171,7 +194,8 @@ struct ExportCommand: ParsableCommand {
             var entries: [AuditEntryView] = []
             var after: Int64 = 0
             while after < end {
-                let page = try client.call(.operation(.audit, ControlArguments(item: item, after: after, limit: 1000)))
+                let page =
+                    try client.call(.operation(.audit, ControlArguments(item: item, after: after, limit: 1000)))
                     .entries ?? []
                 entries += page.filter { $0.seq <= end }
                 guard let last = page.last, page.count == 1000 else { break }
@@ -193,9 +217,15 @@ struct ExportCommand: ParsableCommand {
     }
 
     static func show(_ export: ExportView?, json: Bool) throws {
-        guard let export else { throw ControlClientError(code: .protocol, message: "custodyd answered without the export") }
+        guard let export else {
+            throw ControlClientError(code: .protocol, message: "custodyd answered without the export")
+        }
         if json { return try printJSON(export) }
-        Swift.print("export \(export.id)  \(export.state)  \(export.items.count) items  to \(export.recipient): \(export.purpose)")
-        Swift.print("requested by \(export.requestedBy) at \(export.requestedAt)\(export.approvedBy.map { ", approved by \($0) until \(export.validUntil ?? "?")" } ?? "")")
+        Swift.print(
+            "export \(export.id)  \(export.state)  \(export.items.count) items  to \(export.recipient): \(export.purpose)"
+        )
+        Swift.print(
+            "requested by \(export.requestedBy) at \(export.requestedAt)\(export.approvedBy.map { ", approved by \($0) until \(export.validUntil ?? "?")" } ?? "")"
+        )
     }
 }

@@ -33,7 +33,8 @@ import Testing
             items: [item], recipient: "Court", purpose: "appeal", requestedBy: "R1", at: Date(),
             events: { _ in [] }, by: root)
         _ = try catalog.takeExportStep(
-            export.id, .approval(until: Date().addingTimeInterval(86_400)), by: "A1", at: Date(), events: [], actor: root)
+            export.id, .approval(until: Date().addingTimeInterval(86_400)), by: "A1", at: Date(), events: [],
+            actor: root)
         return try catalog.takeExportStep(
             export.id, .opening(expectedManifestSHA256: expected), by: "R1", at: Date(),
             events: [AuditEvent(action: .exportOpened, detail: ["export": "\(export.id)"])], actor: root)
@@ -65,7 +66,8 @@ import Testing
     @Test func aBagIsRecordedOnlyWithTheExpectedManifest() throws {
         let opened = try openedExport()
         #expect(throws: CatalogError.self) {
-            try catalog.takeExportStep(opened.id, .writing(manifestSHA256: zeros), by: "R1", at: Date(), events: [], actor: root)
+            try catalog.takeExportStep(
+                opened.id, .writing(manifestSHA256: zeros), by: "R1", at: Date(), events: [], actor: root)
         }
         // The trigger refuses the row itself, without the code's WHERE.
         #expect(throws: DatabaseError.self) {
@@ -107,7 +109,8 @@ import Testing
         #expect(throws: DatabaseError.self) {
             try queue.write { db in
                 try db.execute(
-                    sql: "UPDATE export_request SET expected_manifest_sha256 = ? WHERE id = ?", arguments: [expected, fresh.id])
+                    sql: "UPDATE export_request SET expected_manifest_sha256 = ? WHERE id = ?",
+                    arguments: [expected, fresh.id])
             }
         }
     }

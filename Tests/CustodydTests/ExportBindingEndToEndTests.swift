@@ -11,13 +11,16 @@ import Testing
 /// manifest checks — fail `custody export verify`; a client that finishes with another manifest is
 /// refused and nothing is recorded; and a `custody export write` killed at any step leaves no
 /// plaintext once the next write into that directory ran.
-@Suite(.serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+@Suite(
+    .serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
 struct ExportBindingEndToEndTests {
     typealias U = UnixUsers
     static let carol = "cte-carol"
 
     /// An export of `items` requested by carol (a reviewer) and approved by root (an administrator).
-    static func approvedExport(_ station: DockStation, _ items: [String], purpose: String = "case 2024-001") throws -> Int {
+    static func approvedExport(_ station: DockStation, _ items: [String], purpose: String = "case 2024-001") throws
+        -> Int
+    {
         let requested = try U.custody(
             as: carol, socket: station.socket,
             ["export", "request"] + items + ["--recipient", "District Attorney", "--purpose", purpose, "--json"])
@@ -71,7 +74,8 @@ struct ExportBindingEndToEndTests {
         let bag = outbox + "/first"
         let other = outbox + "/second"
         for (export, target) in [(first, bag), (second, other)] {
-            let written = try U.custody(as: Self.carol, socket: station.socket, "export", "write", "\(export)", "--to", target)
+            let written = try U.custody(
+                as: Self.carol, socket: station.socket, "export", "write", "\(export)", "--to", target)
             try #require(written.status == 0, "\(written.stderr)")
         }
         // The genuine bag: intact online and offline, and the record holds the expected manifest.
@@ -91,11 +95,15 @@ struct ExportBindingEndToEndTests {
         bytes[bytes.count / 2] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: flipped + "/data/" + payload))
         let metadata = flipped + "/custody/items/\(mp4).json"
-        try String(contentsOfFile: metadata, encoding: .utf8).replacingOccurrences(of: mp4SHA256, with: sha256Hex(bytes))
-            .write(toFile: metadata, atomically: false, encoding: .utf8)
+        try String(contentsOfFile: metadata, encoding: .utf8).replacingOccurrences(
+            of: mp4SHA256, with: sha256Hex(bytes)
+        )
+        .write(toFile: metadata, atomically: false, encoding: .utf8)
         try Self.rehash(flipped)
         let flippedOnline = try Self.verify(station, flipped)
-        #expect(flippedOnline.status == 1 && flippedOnline.stdout.contains("PROBLEM  manifest-sha256.txt"), "\(flippedOnline.stdout)")
+        #expect(
+            flippedOnline.status == 1 && flippedOnline.stdout.contains("PROBLEM  manifest-sha256.txt"),
+            "\(flippedOnline.stdout)")
         #expect(!flippedOnline.stdout.contains("bag intact"))
         let flippedOffline = try Self.verify(station, flipped, offline: true)
         #expect(
@@ -119,7 +127,8 @@ struct ExportBindingEndToEndTests {
         let swappedOnline = try Self.verify(station, swapped)
         #expect(
             swappedOnline.status == 1 && swappedOnline.stdout.contains("item \(dat) is not in export \(first)")
-                && swappedOnline.stdout.contains("missing: item \(mp4) is in export \(first)"), "\(swappedOnline.stdout)")
+                && swappedOnline.stdout.contains("missing: item \(mp4) is in export \(first)"),
+            "\(swappedOnline.stdout)")
 
         // (b3) One audit line dropped, from the excerpt and from the item's metadata, tags regenerated.
         let dropped = try Self.copy(bag, to: "dropped")
@@ -128,8 +137,11 @@ struct ExportBindingEndToEndTests {
         try #require(lines.count >= 3)
         let gone = lines.remove(at: 1)
         try (lines.joined(separator: "\n") + "\n").write(toFile: trail, atomically: false, encoding: .utf8)
-        let goneSeq = try #require((try JSONSerialization.jsonObject(with: Data(gone.utf8)) as? [String: Any])?["seq"] as? Int)
-        var detail = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dropped + "/custody/items/\(mp4).json"))) as? [String: Any])
+        let goneSeq = try #require(
+            (try JSONSerialization.jsonObject(with: Data(gone.utf8)) as? [String: Any])?["seq"] as? Int)
+        var detail = try #require(
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: dropped + "/custody/items/\(mp4).json"))) as? [String: Any])
         detail["audit"] = (detail["audit"] as? [[String: Any]] ?? []).filter { $0["seq"] as? Int != goneSeq }
         try JSONSerialization.data(withJSONObject: detail, options: [.sortedKeys])
             .write(to: URL(fileURLWithPath: dropped + "/custody/items/\(mp4).json"))
@@ -149,14 +161,19 @@ struct ExportBindingEndToEndTests {
         try client.request(["v": 1, "request": "export.finish", "export": third, "manifest": zeros])
         let refused = try #require(try client.response())
         #expect(refused["ok"] as? Bool == false, "\(refused)")
-        #expect(((refused["error"] as? [String: Any])?["message"] as? String)?.contains("not recorded as written") == true, "\(refused)")
+        #expect(
+            ((refused["error"] as? [String: Any])?["message"] as? String)?.contains("not recorded as written") == true,
+            "\(refused)")
         let after = try U.json(as: nil, socket: station.socket, "export", "list") as? [[String: Any]] ?? []
         let thirdRecord = try #require(after.first { $0["id"] as? Int == third })
         #expect(thirdRecord["state"] as? String == "opened" && thirdRecord["manifest_sha256"] == nil)
-        let written = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "export.written") as? [[String: Any]] ?? []
+        let written =
+            try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "export.written")
+            as? [[String: Any]] ?? []
         #expect(written.count == 2)
         #expect(!written.contains { ($0["detail"] as? String)?.contains(zeros) == true })
-        let failed = try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "request.failed", "--limit", "1000")
+        let failed =
+            try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "request.failed", "--limit", "1000")
             as? [[String: Any]] ?? []
         #expect(
             failed.contains {
@@ -202,7 +219,8 @@ struct ExportBindingEndToEndTests {
             // The next write into the same directory, of the same export: it finishes the export
             // unless the killed one was recorded, and either way removes and names the partial.
             let next = outbox + "/next-\(point)"
-            let again = try U.custody(as: Self.carol, socket: station.socket, "export", "write", "\(export)", "--to", next)
+            let again = try U.custody(
+                as: Self.carol, socket: station.socket, "export", "write", "\(export)", "--to", next)
             if left {
                 #expect(again.stderr.contains("removed \(partial)"), "kill at \(point): \(again.stderr)")
                 removedAnnounced += 1
@@ -224,7 +242,8 @@ struct ExportBindingEndToEndTests {
             let verified = try Self.verify(station, bag)
             #expect(verified.status == 0, "\(bag): \(verified.stdout)")
         }
-        let plaintext = try ContentEndToEndTests.filesContaining(ContentEndToEndTests.marker, under: [outbox], since: .distantPast)
+        let plaintext = try ContentEndToEndTests.filesContaining(
+            ContentEndToEndTests.marker, under: [outbox], since: .distantPast)
         #expect(plaintext.allSatisfy { path in bags.contains { path.hasPrefix($0 + "/data/") } }, "\(plaintext)")
     }
 }

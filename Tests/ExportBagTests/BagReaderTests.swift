@@ -20,7 +20,8 @@ import Testing
         let root = directory.path
         try FileManager.default.createDirectory(atPath: root + "/data", withIntermediateDirectories: true)
         for (path, bytes) in files { try Data(bytes).write(to: URL(fileURLWithPath: root + "/data/" + path)) }
-        let bagit = declaration ?? Array("BagIt-Version: 1.0\(newline)Tag-File-Character-Encoding: UTF-8\(newline)".utf8)
+        let bagit =
+            declaration ?? Array("BagIt-Version: 1.0\(newline)Tag-File-Character-Encoding: UTF-8\(newline)".utf8)
         try Data(bagit).write(to: URL(fileURLWithPath: root + "/bagit.txt"))
         var manifest256 = ""
         var manifest512 = ""
@@ -54,7 +55,8 @@ import Testing
     }
 
     @Test func manifestsAndTagFilesWithCRLFLineEndsAreRead() throws {
-        let bag = try Self.bag("crlf", files: ["a.bin": [1, 2, 3], "b.bin": Array(repeating: 7, count: 5000)], newline: "\r\n")
+        let bag = try Self.bag(
+            "crlf", files: ["a.bin": [1, 2, 3], "b.bin": Array(repeating: 7, count: 5000)], newline: "\r\n")
         let root = bag.path
         #expect(try String(contentsOfFile: root + "/manifest-sha256.txt", encoding: .utf8).contains("\r\n"))
         #expect(Self.bagProblems(root).isEmpty, "\(Self.bagProblems(root))")
@@ -119,7 +121,8 @@ import Testing
         try (manifest + "not-a-hash \(secret)\n../escape.bin\n").write(
             toFile: root + "/manifest-sha256.txt", atomically: false, encoding: .utf8)
         let problems = Self.bagProblems(root).filter { $0.file == "manifest-sha256.txt" }
-        #expect(problems.contains { $0.problem.contains("line 2") } && problems.contains { $0.problem.contains("line 3") })
+        #expect(
+            problems.contains { $0.problem.contains("line 2") } && problems.contains { $0.problem.contains("line 3") })
         #expect(!problems.contains { $0.description.contains(secret) }, "\(problems)")
     }
 
@@ -132,7 +135,8 @@ import Testing
             atPath: parent + "/.custody-export-8.partial/data", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(
             atPath: parent + "/.old-bag.partial-1a2b/custody/items", withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(atPath: parent + "/.notes.partial-1a2b", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: parent + "/.notes.partial-1a2b", withIntermediateDirectories: true)
         let removed = try BagPartials.removeAbandoned(in: parent)
         #expect(removed.sorted() == [parent + "/.custody-export-8.partial", parent + "/.old-bag.partial-1a2b"])
         #expect(FileManager.default.fileExists(atPath: held.path))

@@ -22,7 +22,8 @@ extension Operations {
                     message: "item \(record.id)'s item.stored audit entry does not record the catalog's SHA-256; "
                         + "run `custodyd audit verify` before exporting it")
             }
-            let name = record.source.path.displayString.split(separator: "/").last.map(String.init) ?? record.id.description
+            let name =
+                record.source.path.displayString.split(separator: "/").last.map(String.init) ?? record.id.description
             items.append(BagPlan.Item(id: record.id.description, name: name, sha256: sha256, size: record.size))
         }
         return BagPlan.payload(for: items)

@@ -135,7 +135,7 @@ extension Operations {
             throw ControlError(
                 code: .badRequest,
                 message: "export \(export.id): the bag's manifest-sha256.txt hashes to \(manifest), not the \(expected) "
-                    + "custodyd decided it must; the bag is not recorded as written (write it with `custody export write`)")
+                    + "custodyd decided; the bag is not recorded as written (write it with `custody export write`)")
         }
         let ended = views.close(export: export.id)
         let written = try catalog.takeExportStep(
