@@ -103,10 +103,13 @@ struct ExportCommand: ParsableCommand {
             }
             var written: ExportView?
             let writer = BagWriter(export: opened, agency: agency, version: CustodyRelease.version)
+            // Ctrl-C or SIGTERM while plaintext is being written stops at the next MiB and removes the partial.
+            Interruption.catchSignals()
             let summary = try writer.write(
                 to: to,
                 read: { view, offset, length in
-                    try client.call(
+                    try Self.stopIfInterrupted()
+                    return try client.call(
                         .operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
                     )
                     .payload
@@ -118,6 +121,7 @@ struct ExportCommand: ParsableCommand {
                     fflush(nil)
                 },
                 finish: { summary in
+                    try Self.stopIfInterrupted()
                     written = try client.call(
                         .operation(.exportFinish, ControlArguments(export: export, manifest: summary.manifestSHA256))
                     ).export
@@ -126,6 +130,14 @@ struct ExportCommand: ParsableCommand {
             print(
                 "export \(export): \(summary.files) files, \(summary.bytes) bytes in \(to); manifest-sha256.txt \(summary.manifestSHA256)"
             )
+        }
+
+        static func stopIfInterrupted() throws {
+            if let signal = Interruption.signal {
+                throw BagError(
+                    message:
+                        "stopped by signal \(signal): the partial bag was removed and nothing was recorded as written")
+            }
         }
 
         static func removed(_ path: String) {

@@ -60,6 +60,15 @@ struct ExportBindingEndToEndTests {
         try U.custody(as: nil, socket: station.socket, ["export", "verify", bag] + (offline ? ["--offline"] : []))
     }
 
+    /// `setpriv` arguments that run `custody export write EXPORT --to TARGET --progress` as carol.
+    static func writer(_ station: DockStation, _ export: Int, _ target: String) -> [String] {
+        let custody = BuiltProducts.directory.appendingPathComponent("custody").path
+        return [
+            "--reuid", carol, "--regid", U.socketGroup, "--init-groups", "--", custody, "export", "write", "\(export)",
+            "--to", target, "--progress", "--socket", station.socket,
+        ]
+    }
+
     @Test func forgedBagsFailVerifyAgainstTheRecordAndTheChain() throws {
         let (station, daemon, items) = try ContentEndToEndTests.stationWithItems()
         defer {
@@ -193,13 +202,7 @@ struct ExportBindingEndToEndTests {
             try #require(items[$0]).0
         }
         let outbox = try Self.outbox(station)
-        let custody = BuiltProducts.directory.appendingPathComponent("custody").path
-        func writer(_ export: Int, _ target: String) -> [String] {
-            [
-                "--reuid", Self.carol, "--regid", U.socketGroup, "--init-groups", "--", custody, "export", "write",
-                "\(export)", "--to", target, "--progress", "--socket", station.socket,
-            ]
-        }
+        func writer(_ export: Int, _ target: String) -> [String] { Self.writer(station, export, target) }
         // A whole run first, to learn the steps it prints: the partial, each MiB, tags, recorded, renamed.
         let probe = try Self.approvedExport(station, ids)
         let (lines, status) = try LineReadingProcess.lines(of: "/usr/bin/setpriv", writer(probe, outbox + "/probe"))
@@ -245,5 +248,32 @@ struct ExportBindingEndToEndTests {
         let plaintext = try ContentEndToEndTests.filesContaining(
             ContentEndToEndTests.marker, under: [outbox], since: .distantPast)
         #expect(plaintext.allSatisfy { path in bags.contains { path.hasPrefix($0 + "/data/") } }, "\(plaintext)")
+    }
+
+    @Test func aWriteStoppedBySIGTERMRemovesItsPartialAndRecordsNothing() throws {
+        let (station, daemon, items) = try ContentEndToEndTests.stationWithItems()
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.wait()
+        }
+        let ids = try ["DEV0001_P1_20240501100000_0001.MP4", "DEV0001_P1_20240501100500_0002.DAT"].map {
+            try #require(items[$0]).0
+        }
+        let outbox = try Self.outbox(station)
+        let export = try Self.approvedExport(station, ids)
+        let child = try LineReadingProcess("/usr/bin/setpriv", Self.writer(station, export, outbox + "/bag"))
+        // Stopped as soon as the partial exists, before a byte of payload is read.
+        let first = child.nextLine()
+        #expect(first?.hasPrefix("partial ") == true, "\(first ?? "nothing")")
+        child.signal(SIGTERM)
+        #expect(child.wait() == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outbox).isEmpty)
+        let exports = try U.json(as: nil, socket: station.socket, "export", "list") as? [[String: Any]] ?? []
+        #expect(exports.first { $0["id"] as? Int == export }?["state"] as? String == "opened")
+        // Written afterwards, by the same person, whole.
+        let again = try U.custody(
+            as: Self.carol, socket: station.socket, "export", "write", "\(export)", "--to", outbox + "/bag")
+        #expect(again.status == 0 && !again.stderr.contains("removed"), "\(again.stderr)")
+        #expect(try Self.verify(station, outbox + "/bag").status == 0)
     }
 }
