@@ -10,20 +10,34 @@ import Foundation
 /// write` into that directory removes it, and says so. Creating and sweeping happen under a lock on
 /// the parent directory, so a sweep never removes a partial a live writer has just made.
 public enum BagPartials {
+    /// A partial bag no live writer held, found in the parent directory: removed, or why not.
+    public struct Abandoned: Sendable, Equatable, CustomStringConvertible {
+        public var path: String
+        /// Why it could not be removed; nil when it was.
+        public var failure: String?
+
+        public var description: String {
+            let what = "a partial bag a killed `custody export write` left (plaintext, never recorded)"
+            guard let failure else { return "removed \(path), \(what)" }
+            return "cannot remove \(path), \(what): \(failure); remove it by hand"
+        }
+    }
+
     /// The partial directory's name for export `export`.
     public static func name(of export: Int64) -> String { ".custody-export-\(export).partial" }
 
-    /// Removes every partial bag in `parent` that no live writer holds, and returns their paths:
-    /// `.custody-export-N.partial`, and `.NAME.partial-HEX` that earlier versions wrote.
-    /// - Throws: `BagError` when `parent` cannot be read or a partial cannot be removed.
-    public static func removeAbandoned(in parent: String) throws -> [String] {
+    /// Removes every partial bag in `parent` that no live writer holds, and returns each, removed or
+    /// not: `.custody-export-N.partial`, and `.NAME.partial-HEX` that earlier versions wrote.
+    /// - Throws: `BagError` when `parent` cannot be opened or read.
+    public static func removeAbandoned(in parent: String) throws -> [Abandoned] {
         try withLock(on: parent) { try sweep(parent) }
     }
 
     /// Creates export `export`'s partial directory in `parent`, locked for this process (mode 0700:
     /// plaintext is being written). Abandoned partials there are removed first, and returned.
     /// - Throws: `BagError` when another writer holds export `export`'s partial, or on a file error.
-    static func create(for export: Int64, in parent: String) throws -> (path: String, lock: Int32, removed: [String]) {
+    static func create(for export: Int64, in parent: String) throws -> (path: String, lock: Int32, removed: [Abandoned])
+    {
         try withLock(on: parent) {
             let removed = try sweep(parent)
             let path = parent + "/" + name(of: export)
@@ -43,14 +57,14 @@ public enum BagPartials {
         }
     }
 
-    private static func sweep(_ parent: String) throws -> [String] {
+    private static func sweep(_ parent: String) throws -> [Abandoned] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: parent)
         } catch {
             throw BagError(message: "cannot read \(parent): \(error.localizedDescription)")
         }
-        var removed: [String] = []
+        var found: [Abandoned] = []
         for name in names.sorted() where isPartialName(name) {
             let path = parent + "/" + name
             // An earlier version's name is only taken for a bag's when it has a bag's insides.
@@ -64,14 +78,13 @@ public enum BagPartials {
             guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
             do {
                 try FileManager.default.removeItem(atPath: path)
+                found.append(Abandoned(path: path))
             } catch {
-                throw BagError(
-                    message: "cannot remove \(path), a partial bag a killed writer left (plaintext): "
-                        + "\(error.localizedDescription); remove it by hand")
+                // Named, not fatal: another person's leftover must not stop this write.
+                found.append(Abandoned(path: path, failure: error.localizedDescription))
             }
-            removed.append(path)
         }
-        return removed
+        return found
     }
 
     /// `.custody-export-N.partial`, or `.NAME.partial-HEX` (up to 8 hex digits) of earlier versions.

@@ -47,12 +47,14 @@ public struct BagWriter {
     /// Writes the bag at `target`, which must not exist.
     /// - Parameters:
     ///   - progress: told each step (`partial PATH`, `payload PATH BYTES SIZE` per chunk, `tags`,
-    ///     `recorded`, `renamed PATH`) as it is done, and any abandoned partial removed first.
+    ///     `recorded`, `renamed PATH`) as it is done.
+    ///   - announce: told of each abandoned partial found beside the target (removed, or why not).
     ///   - finish: records the finished bag (the daemon's `export.finish`); the bag is renamed into
     ///     place only after it returns.
     /// - Throws: `BagError` naming the file and the fix; nothing is left under `target` or beside it then.
     public func write(
-        to target: String, read: Read, progress: (String) -> Void = { _ in }, finish: (Summary) throws -> Void
+        to target: String, read: Read, progress: (String) -> Void = { _ in },
+        announce: (BagPartials.Abandoned) -> Void = { _ in }, finish: (Summary) throws -> Void
     ) throws -> Summary {
         guard let views = export.views, let details = export.details, let payload = export.payload,
             views.count == details.count, views.count == payload.count,
@@ -70,7 +72,7 @@ public struct BagWriter {
         let parent = targetURL.deletingLastPathComponent().path
         let (partial, lock, removed) = try BagPartials.create(for: export.id, in: parent)
         defer { close(lock) }
-        for path in removed { progress("removed \(path)") }
+        removed.forEach(announce)
         progress("partial \(partial)")
         do {
             try FileManager.default.createDirectory(atPath: partial + "/data", withIntermediateDirectories: false)

@@ -96,7 +96,7 @@ struct ExportCommand: ParsableCommand {
             }
             // First, even for a write custodyd will refuse: no killed writer's plaintext stays unannounced.
             let parent = URL(fileURLWithPath: to).standardizedFileURL.deletingLastPathComponent().path
-            for path in try BagPartials.removeAbandoned(in: parent) { Self.removed(path) }
+            try BagPartials.removeAbandoned(in: parent).forEach(Self.announce)
             let client = try ControlClient(socketPath: socket.path)
             guard let opened = try client.call(.operation(.exportOpen, ControlArguments(export: export))).export else {
                 throw ControlClientError(code: .protocol, message: "custodyd answered export.open without the export")
@@ -115,11 +115,11 @@ struct ExportCommand: ParsableCommand {
                     .payload
                 },
                 progress: { step in
-                    if step.hasPrefix("removed ") { return Self.removed(String(step.dropFirst("removed ".count))) }
                     guard progress else { return }
                     print(step)
                     fflush(nil)
                 },
+                announce: Self.announce,
                 finish: { summary in
                     try Self.stopIfInterrupted()
                     written = try client.call(
@@ -140,11 +140,8 @@ struct ExportCommand: ParsableCommand {
             }
         }
 
-        static func removed(_ path: String) {
-            FileHandle.standardError.write(
-                Data(
-                    "custody: removed \(path), a partial bag a killed `custody export write` left (plaintext, never recorded)\n"
-                        .utf8))
+        static func announce(_ abandoned: BagPartials.Abandoned) {
+            FileHandle.standardError.write(Data("custody: \(abandoned)\n".utf8))
         }
     }
 
