@@ -65,6 +65,9 @@ public struct BagVerifier {
         }
         let payload = payloadFiles()
         report.payloadFiles = payload.count
+        for path in payload.sorted() where Digests.isLink(root + "/" + path) {
+            problem(path, "is a symbolic link: a bag's payload is its own files, and this one is not read")
+        }
         var digests = Digests(root: root)
         for (algorithm, digits) in [("sha256", 64), ("sha512", 128)] {
             let name = "manifest-\(algorithm).txt"
@@ -192,8 +195,14 @@ private struct Digests {
 
     init(root: String) { self.root = root }
 
+    /// Whether `path` is a symbolic link (never followed: a bag's files are its own).
+    static func isLink(_ path: String) -> Bool {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeSymbolicLink
+    }
+
     mutating func of(_ path: String) -> (sha256: String, sha512: String)? {
         if let digest = known[path] { return digest }
+        guard !Self.isLink(root + "/" + path) else { return nil }
         guard let handle = FileHandle(forReadingAtPath: root + "/" + path) else { return nil }
         defer { try? handle.close() }
         let sha256 = SHA256Hasher()

@@ -126,6 +126,17 @@ import Testing
         #expect(!problems.contains { $0.description.contains(secret) }, "\(problems)")
     }
 
+    @Test func aSymbolicLinkInThePayloadIsNotFollowed() throws {
+        let bag = try Self.bag("link", files: ["a.bin": [1], "b.bin": [2]])
+        let root = bag.path
+        try FileManager.default.removeItem(atPath: root + "/data/b.bin")
+        try FileManager.default.createSymbolicLink(
+            atPath: root + "/data/b.bin", withDestinationPath: root + "/data/a.bin")
+        let problems = Self.bagProblems(root).filter { $0.file == "data/b.bin" }
+        #expect(problems.contains { $0.problem.contains("symbolic link") }, "\(problems)")
+        #expect(problems.contains { $0.problem.contains("missing") })
+    }
+
     @Test func aPartialNoWriterHoldsIsRemovedAndAHeldOneIsKept() throws {
         let directory = try TemporaryDirectory("partials")
         let parent = directory.path
