@@ -9,8 +9,8 @@ import Foundation
 
 /// The file-level work of writing a bag: names, durable writes, JSON.
 enum BagFiles {
-    /// Writes one payload file from the view, `chunk` bytes at a time, hashing as it goes and telling
-    /// `wrote` the bytes written so far after each; the file is on disk when it returns.
+    /// Writes one payload file from the view, reading `chunk` bytes at a time, hashing as it goes and
+    /// telling `wrote` the bytes written so far after every MiB; the file is on disk when it returns.
     static func writePayload(
         _ path: String, view: ContentView, chunk: Int, read: BagWriter.Read, wrote: (Int64) -> Void
     ) throws -> (String, String, Int64) {
@@ -23,13 +23,20 @@ enum BagFiles {
         while offset < view.size {
             let bytes = try read(view, offset, Int(min(Int64(chunk), view.size - offset)))
             guard !bytes.isEmpty else {
-                throw BagError(message: "item \(view.item) ended at byte \(offset) of \(view.size); the bag was not written")
+                throw BagError(
+                    message: "item \(view.item) ended at byte \(offset) of \(view.size); the bag was not written")
             }
             sha256.update(bytes)
             sha512.update(bytes)
-            try writeAll(bytes, to: descriptor, path: path)
-            offset += Int64(bytes.count)
-            wrote(offset)
+            // Written a MiB at a time, so progress (and a crash test's kill) can land inside a read.
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + (1 << 20), bytes.count)
+                try writeAll(bytes[start..<end], to: descriptor, path: path)
+                offset += Int64(end - start)
+                start = end
+                wrote(offset)
+            }
         }
         guard fsync(descriptor) == 0 else { throw failure("flush", path) }
         return (sha256.finalize().hex, Hex.encode(sha512.finalize()), offset)
@@ -44,7 +51,7 @@ enum BagFiles {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw failure("create", path) }
         defer { close(descriptor) }
-        try writeAll(bytes, to: descriptor, path: path)
+        try writeAll(bytes[...], to: descriptor, path: path)
         guard fsync(descriptor) == 0 else { throw failure("flush", path) }
     }
 
@@ -72,9 +79,9 @@ enum BagFiles {
         text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
+    private static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32, path: String) throws {
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }

@@ -29,8 +29,9 @@ public struct BagWriter {
         public var bytes: Int64
     }
 
-    /// How much is read from the daemon at a time (one segment of the store).
-    static let chunk = 1 << 20
+    /// How much is read from the daemon at a time (the most `view.read` serves: 256 MiB measured at
+    /// 5.2–6.0 s this way, 5.5–8.5 s at 1 MiB, on a shared 2-core machine).
+    static let chunk = 4 << 20
 
     public let export: ExportView
     /// Who the bag is from (`Source-Organization`).
@@ -46,7 +47,7 @@ public struct BagWriter {
 
     /// Writes the bag at `target`, which must not exist.
     /// - Parameters:
-    ///   - progress: told each step (`partial PATH`, `payload PATH BYTES SIZE` per chunk, `tags`,
+    ///   - progress: told each step (`partial PATH`, `payload PATH BYTES SIZE` per MiB, `tags`,
     ///     `recorded`, `renamed PATH`) as it is done.
     ///   - announce: told of each abandoned partial found beside the target (removed, or why not).
     ///   - finish: records the finished bag (the daemon's `export.finish`); the bag is renamed into
