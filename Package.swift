@@ -111,9 +111,12 @@ let package = Package(
         // Every verb a person can ask for, authorised by one AccessPolicy and audited in one place.
         .target(
             name: "Operations",
-            dependencies: ["CustodyCore", "Catalog", "ControlProtocol", "EvidenceStore", "EvidenceCrypto", "Retention"],
+            dependencies: [
+                "CustodyCore", "Catalog", "ControlProtocol", "EvidenceStore", "EvidenceCrypto", "Retention", "ExportBag",
+            ],
             swiftSettings: strict),
-        // The export bag (BagIt, RFC 8493): written and checked by the CLI from what the daemon serves.
+        // The export bag (BagIt, RFC 8493): planned by the daemon (what it must hold), written and
+        // checked by the CLI.
         .target(
             name: "ExportBag", dependencies: ["CustodyCore", "EvidenceCrypto", "ControlProtocol"], swiftSettings: strict),
         // What both command-line tools share: the item filters and how items print.
@@ -233,6 +236,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "RetentionTests", dependencies: ["Retention"], swiftSettings: strict),
+        .testTarget(
+            name: "ExportBagTests",
+            dependencies: ["ExportBag", "ControlProtocol", "CustodyCore", "EvidenceCrypto", "CustodyTesting"],
+            swiftSettings: strict),
         .testTarget(
             name: "BackupsTests",
             dependencies: [

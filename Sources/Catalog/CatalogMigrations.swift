@@ -237,6 +237,9 @@ enum CatalogMigrations {
             // `NoteLimits` counts a person's recent notes on every note added.
             try db.execute(sql: "CREATE INDEX note_by_author ON note (author, at)")
         }
+        migrator.registerMigration("export binding: expected manifest and audit excerpt") { db in
+            try db.execute(sql: ExportBindingSchema.v1)
+        }
         return migrator
     }
 }

@@ -50,8 +50,17 @@ public struct ExportView: Codable, Sendable, Equatable {
     public var rejectReason: String?
     public var writtenBy: String?
     public var writtenAt: String?
-    /// SHA-256 of the bag's `manifest-sha256.txt`, as the writer reported it.
+    /// SHA-256 of the bag's `manifest-sha256.txt`, recorded when the bag was written: always the
+    /// expected one below (the daemon refuses any other).
     public var manifestSHA256: String?
+    /// SHA-256 of the `manifest-sha256.txt` the daemon decided the bag must have, recorded when the
+    /// export was first opened.
+    public var expectedManifestSHA256: String?
+    /// The audit chain's sequence number the bag's audit excerpts run to: each item's excerpt holds
+    /// exactly the item's entries up to it. Set at every opening, fixed when the bag is written.
+    public var excerptSeq: Int64?
+    /// `export.open`: the payload files the bag must hold, in `items` order.
+    public var payload: [ExportPayloadFile]?
     /// `export.open`: one content view per item, in `items` order, and each item's detail.
     public var views: [ContentView]?
     public var details: [ItemDetailView]?
@@ -72,7 +81,7 @@ public struct ExportView: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, items, recipient, purpose, state, views, details
+        case id, items, recipient, purpose, state, views, details, payload
         case requestedBy = "requested_by"
         case requestedAt = "requested_at"
         case approvedBy = "approved_by"
@@ -83,6 +92,8 @@ public struct ExportView: Codable, Sendable, Equatable {
         case writtenBy = "written_by"
         case writtenAt = "written_at"
         case manifestSHA256 = "manifest_sha256"
+        case expectedManifestSHA256 = "expected_manifest_sha256"
+        case excerptSeq = "excerpt_seq"
         case chainHead = "chain_head"
     }
 }

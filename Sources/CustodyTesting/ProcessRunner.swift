@@ -117,6 +117,11 @@ public final class LineReadingProcess {
         process.waitUntilExit()
     }
 
+    /// Sends `number` (SIGTERM, SIGINT…) without waiting: `wait()` then gives how it ended.
+    public func signal(_ number: Int32) {
+        Glibc.kill(process.processIdentifier, number)
+    }
+
     /// Waits for a normal end and returns the exit status.
     public func wait() -> Int32 {
         while nextLine() != nil {}

@@ -9,31 +9,11 @@ import Foundation
 
 /// The file-level work of writing a bag: names, durable writes, JSON.
 enum BagFiles {
-    /// A camera's file name as a payload name: no directories, no control characters, nothing that
-    /// needs escaping in a manifest line (CR, LF, `%`).
-    static func safeName(_ name: String, fallback: String) -> String {
-        let cleaned = String(name.unicodeScalars.map { scalar -> Character in
-            if scalar.value < 0x20 || scalar == "/" || scalar == "\\" || scalar == "%" || scalar.value == 0x7f { return "_" }
-            return Character(scalar)
-        })
-        let trimmed = cleaned.trimmingCharacters(in: .whitespaces)
-        return trimmed.isEmpty || trimmed == "." || trimmed == ".." ? fallback : trimmed
-    }
-
-    /// `name`, or `2-name`, `3-name`… when taken.
-    static func uniqueName(_ name: String, taken: inout Set<String>) -> String {
-        var candidate = name
-        var counter = 2
-        while taken.contains(candidate.lowercased()) {
-            candidate = "\(counter)-\(name)"
-            counter += 1
-        }
-        taken.insert(candidate.lowercased())
-        return candidate
-    }
-
-    /// Writes one payload file from the view, hashing as it goes; the file is on disk when it returns.
-    static func writePayload(_ path: String, view: ContentView, read: BagWriter.Read) throws -> (String, String, Int64) {
+    /// Writes one payload file from the view, reading `chunk` bytes at a time, hashing as it goes and
+    /// telling `wrote` the bytes written so far after every MiB; the file is on disk when it returns.
+    static func writePayload(
+        _ path: String, view: ContentView, chunk: Int, read: BagWriter.Read, wrote: (Int64) -> Void
+    ) throws -> (String, String, Int64) {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw failure("create", path) }
         defer { close(descriptor) }
@@ -41,14 +21,22 @@ enum BagFiles {
         let sha512 = SHA512Hasher()
         var offset: Int64 = 0
         while offset < view.size {
-            let bytes = try read(view, offset, Int(min(Int64(4 << 20), view.size - offset)))
+            let bytes = try read(view, offset, Int(min(Int64(chunk), view.size - offset)))
             guard !bytes.isEmpty else {
-                throw BagError(message: "item \(view.item) ended at byte \(offset) of \(view.size); the bag was not written")
+                throw BagError(
+                    message: "item \(view.item) ended at byte \(offset) of \(view.size); the bag was not written")
             }
             sha256.update(bytes)
             sha512.update(bytes)
-            try writeAll(bytes, to: descriptor, path: path)
-            offset += Int64(bytes.count)
+            // Written a MiB at a time, so progress (and a crash test's kill) can land inside a read.
+            var start = 0
+            while start < bytes.count {
+                let end = min(start + (1 << 20), bytes.count)
+                try writeAll(bytes[start..<end], to: descriptor, path: path)
+                offset += Int64(end - start)
+                start = end
+                wrote(offset)
+            }
         }
         guard fsync(descriptor) == 0 else { throw failure("flush", path) }
         return (sha256.finalize().hex, Hex.encode(sha512.finalize()), offset)
@@ -63,7 +51,7 @@ enum BagFiles {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         guard descriptor >= 0 else { throw failure("create", path) }
         defer { close(descriptor) }
-        try writeAll(bytes, to: descriptor, path: path)
+        try writeAll(bytes[...], to: descriptor, path: path)
         guard fsync(descriptor) == 0 else { throw failure("flush", path) }
     }
 
@@ -91,9 +79,9 @@ enum BagFiles {
         text.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
     }
 
-    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
+    private static func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: Int32, path: String) throws {
+        var offset = bytes.startIndex
+        while offset < bytes.endIndex {
             let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }

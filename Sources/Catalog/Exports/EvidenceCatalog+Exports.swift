@@ -29,7 +29,9 @@ extension EvidenceCatalog {
     public enum ExportStep: Sendable {
         case approval(until: Date)
         case rejection(reason: String)
-        case opening
+        /// An opening: the expected manifest is recorded the first time (and must be the same after);
+        /// the excerpt's end moves to the chain's head.
+        case opening(expectedManifestSHA256: String)
         case writing(manifestSHA256: String)
     }
 
@@ -56,19 +58,22 @@ extension EvidenceCatalog {
                         UPDATE export_request SET rejected_by = ?, rejected_at = ?, reject_reason = ?
                         WHERE id = ? AND approved_by IS NULL AND rejected_by IS NULL
                         """, arguments: [principal, now, reason, id])
-            case .opening:
+            case .opening(let expected):
                 try db.execute(
                     sql: """
-                        UPDATE export_request SET opened_by = coalesce(opened_by, ?), opened_at = coalesce(opened_at, ?)
+                        UPDATE export_request SET opened_by = coalesce(opened_by, ?), opened_at = coalesce(opened_at, ?),
+                            expected_manifest_sha256 = coalesce(expected_manifest_sha256, ?),
+                            excerpt_seq = (SELECT coalesce(max(seq), 0) FROM audit)
                         WHERE id = ? AND approved_by IS NOT NULL AND written_at IS NULL AND valid_until > ?
                             AND (opened_by IS NULL OR opened_by = ?)
-                        """, arguments: [principal, now, id, now, principal])
+                            AND (expected_manifest_sha256 IS NULL OR expected_manifest_sha256 = ?)
+                        """, arguments: [principal, now, expected, id, now, principal, expected])
             case .writing(let manifest):
                 try db.execute(
                     sql: """
                         UPDATE export_request SET written_at = ?, manifest_sha256 = ?
-                        WHERE id = ? AND opened_by = ? AND written_at IS NULL
-                        """, arguments: [now, manifest, id, principal])
+                        WHERE id = ? AND opened_by = ? AND written_at IS NULL AND expected_manifest_sha256 = ?
+                        """, arguments: [now, manifest, id, principal, manifest])
             }
             let changed = db.changesCount
             let export = try Self.export(id, in: db)
@@ -91,6 +96,11 @@ extension EvidenceCatalog {
         try read { db in
             try Int64.fetchAll(db, sql: "SELECT id FROM export_request ORDER BY id DESC").map { try Self.export($0, in: db) }
         }
+    }
+
+    /// The audit entry numbered `sequence`, if there is one.
+    public func auditEntry(_ sequence: Int64) throws -> AuditEntry? {
+        try read { db in try AuditEntry.fetchOne(db, sql: "SELECT * FROM audit WHERE seq = ?", arguments: [sequence]) }
     }
 
     /// The newest audit entry: the chain's head.

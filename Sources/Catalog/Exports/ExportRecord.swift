@@ -20,6 +20,10 @@ public struct ExportRecord: Sendable, Equatable {
     public var openedAt: Date?
     public var writtenAt: Date?
     public var manifestSHA256: String?
+    /// SHA-256 of the `manifest-sha256.txt` the daemon decided the bag must have (set when opened).
+    public var expectedManifestSHA256: String?
+    /// The chain's sequence number the bag's audit excerpts run to (set at each opening).
+    public var excerptSeq: Int64?
 
     /// Where the export stands at `now`.
     public func state(at now: Date) -> String {
@@ -48,5 +52,7 @@ public struct ExportRecord: Sendable, Equatable {
         openedAt = date("opened_at")
         writtenAt = date("written_at")
         manifestSHA256 = row["manifest_sha256"]
+        expectedManifestSHA256 = row["expected_manifest_sha256"]
+        excerptSeq = row["excerpt_seq"]
     }
 }

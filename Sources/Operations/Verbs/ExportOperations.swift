@@ -1,12 +1,15 @@
 import Catalog
 import ControlProtocol
 import CustodyCore
+import ExportBag
 import Foundation
 
 /// `export request/approve/reject/list/open/finish` (DESIGN §14): evidence leaves the store only to
 /// a named recipient for a stated purpose, after an administrator other than the requester approved,
 /// once, within the approval's window. The bag itself is written by the client (`custody export
-/// write`) from content views the opening grants; the daemon records the bag's manifest hash.
+/// write`) from content views the opening grants, but the daemon decides what it must hold (DESIGN
+/// §15): the payload files and their `item.stored` hashes, the manifest's hash, how far the audit
+/// excerpts run. It records a bag only with that manifest.
 extension Operations {
     /// How long an approval lasts unless the approver says otherwise.
     static let exportWindow: TimeInterval = 7 * 86_400
@@ -70,20 +73,26 @@ extension Operations {
         return .answer(id: context.request.id) { $0.exports = exports.map { Self.exportView($0, at: context.now) } }
     }
 
-    /// Opens an approved export, once: one content view per item, each item's detail and audit trail
-    /// with its chain hashes, and the chain's head.
+    /// Opens an approved export, once: the payload files the bag must hold, one content view per
+    /// item, each item's detail and audit trail with its chain hashes up to the excerpt's end, and the
+    /// chain's entry there.
     func openExport(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let export = try catalog.export(try Self.exportNumber(arguments, of: "export open"))
         _ = try requireContent()
         let allowance = try context.authorize(.writeExport, .export(requestedBy: export.requestedBy))
+        let payload = try exportPayload(export)
         let head = try catalog.auditHead()
         let opened = try catalog.takeExportStep(
-            export.id, .opening, by: context.principal.key, at: context.now,
+            export.id, .opening(expectedManifestSHA256: BagPlan.manifestSHA256(payload)), by: context.principal.key,
+            at: context.now,
             events: [
                 allowance.event(
                     .exportOpened, ["export": "\(export.id)", "chain_head_seq": head.map { "\($0.sequence)" } ?? "0"])
             ], actor: allowance.actor)
         var view = Self.exportView(opened, at: context.now)
+        // Each item's excerpt ends where the chain stood when this opening was recorded, so the
+        // custodian can tell a complete excerpt from one with lines dropped.
+        let excerpt = opened.excerptSeq ?? 0
         var contentViews: [ContentView] = []
         var details: [ItemDetailView] = []
         for id in opened.items {
@@ -97,16 +106,20 @@ extension Operations {
             details.append(
                 ItemDetailView(
                     item: ItemView(record), metadata: try catalog.mediaMetadata(for: record.id),
-                    audit: try catalog.auditEntries(for: record.id).map(AuditEntryView.init)))
+                    audit: try catalog.auditEntries(for: record.id).filter { $0.sequence <= excerpt }
+                        .map(AuditEntryView.init)))
         }
         view.views = contentViews
         view.details = details
-        view.chainHead = try catalog.auditHead().map(AuditEntryView.init)
+        view.payload = payload
+        view.chainHead = try catalog.auditEntry(excerpt).map(AuditEntryView.init)
         return .answer(id: context.request.id) { $0.export = view }
     }
 
-    /// Records that the bag was written, with the SHA-256 of its `manifest-sha256.txt`; ends the
-    /// export's views.
+    /// Records that the bag was written, with the SHA-256 of its `manifest-sha256.txt`, which must be
+    /// the one the daemon expected when it opened the export; ends the export's views.
+    /// - Throws: `ControlError.badRequest` for any other manifest: nothing is recorded as written and
+    ///   the refusal is audited (`request.failed`, with the manifest sent).
     func finishExport(_ arguments: ControlArguments, _ context: OperationContext) throws -> ControlResponse {
         let export = try catalog.export(try Self.exportNumber(arguments, of: "export finish"))
         let manifest = try Self.required(arguments.manifest, "manifest", of: "export finish").lowercased()
@@ -114,6 +127,16 @@ extension Operations {
             throw ControlError(code: .badRequest, message: "--manifest must be the 64 hex digits of a SHA-256")
         }
         let allowance = try context.authorize(.writeExport, .export(requestedBy: export.requestedBy))
+        guard let expected = export.expectedManifestSHA256 else {
+            throw ControlError(
+                code: .badRequest, message: "export \(export.id) is not opened; `custody export write` opens it first")
+        }
+        guard manifest == expected else {
+            throw ControlError(
+                code: .badRequest,
+                message: "export \(export.id): the bag's manifest-sha256.txt hashes to \(manifest), not the \(expected) "
+                    + "custodyd decided; the bag is not recorded as written (write it with `custody export write`)")
+        }
         let ended = views.close(export: export.id)
         let written = try catalog.takeExportStep(
             export.id, .writing(manifestSHA256: manifest), by: context.principal.key, at: context.now,
@@ -148,6 +171,8 @@ extension Operations {
         view.writtenBy = export.writtenAt == nil ? nil : export.openedBy
         view.writtenAt = export.writtenAt.map(Timestamps.rfc3339)
         view.manifestSHA256 = export.manifestSHA256
+        view.expectedManifestSHA256 = export.expectedManifestSHA256
+        view.excerptSeq = export.excerptSeq
         return view
     }
 }
