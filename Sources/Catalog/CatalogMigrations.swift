@@ -218,6 +218,9 @@ enum CatalogMigrations {
         migrator.registerMigration("supervision: items' latest review outcome and categories") { db in
             try db.execute(sql: ReportSchema.v1)
         }
+        migrator.registerMigration("item states: an item's deletion on its row, the queue of live items") { db in
+            try db.execute(sql: ItemStateSchema.v1)
+        }
         return migrator
     }
 }
