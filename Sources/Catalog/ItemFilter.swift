@@ -55,7 +55,8 @@ public struct ItemFilter: Sendable, Equatable {
     /// Creates a filter.
     public init(
         deviceID: String? = nil, ingestedFrom: Date? = nil, ingestedBefore: Date? = nil,
-        sha256Prefix: String? = nil, state: ItemLifecycle.State? = nil, recordedFrom: Date? = nil, recordedBefore: Date? = nil,
+        sha256Prefix: String? = nil, state: ItemLifecycle.State? = nil, recordedFrom: Date? = nil,
+        recordedBefore: Date? = nil,
         officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100,
         flagged: Bool? = nil
     ) {

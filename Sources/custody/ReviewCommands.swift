@@ -25,7 +25,9 @@ struct ReviewCommand: ParsableCommand {
                     entry.claim.map { "\($0.reviewer) until \($0.expiresAt)" } ?? "-",
                 ]
             }
-            for line in Table.lines(header: ["ITEM", "STATE", "VERIFIED", "OFFICER", "UNIT", "CLAIMED"], rows: rows) { print(line) }
+            for line in Table.lines(header: ["ITEM", "STATE", "VERIFIED", "OFFICER", "UNIT", "CLAIMED"], rows: rows) {
+                print(line)
+            }
         }
     }
 

@@ -1,9 +1,10 @@
-@testable import Catalog
 import CustodyCore
 import CustodyTesting
 import Foundation
 import GRDB
 import Testing
+
+@testable import Catalog
 
 /// One item state (`ItemLifecycle`) through an item's whole deletion: derived on the record, kept by
 /// triggers on the row's `deletion_state`/`deletion_at`, filtered on by `--item-state`, and a trashed
@@ -32,7 +33,8 @@ import Testing
     func state() throws -> (ItemLifecycle, row: (String?, Int64?), listedAs: [ItemLifecycle.State]) {
         let record = try catalog.item(matching: item.description)
         let row = try queue.read { db in
-            try Row.fetchOne(db, sql: "SELECT deletion_state, deletion_at FROM item WHERE id = ?", arguments: [item.description])!
+            try Row.fetchOne(
+                db, sql: "SELECT deletion_state, deletion_at FROM item WHERE id = ?", arguments: [item.description])!
         }
         let listed = try ItemLifecycle.State.allCases.filter { state in
             var filter = ItemFilter()
@@ -88,7 +90,8 @@ import Testing
         #expect(try catalog.reviewFacts(for: item, at: Date()).claim == nil)
         #expect(throws: CatalogError.self) { try claim() }
         #expect(
-            try catalog.claimNext(scope: .all, for: "account:rita", lease: 60, at: Date(), events: { _ in [] }, by: root)
+            try catalog.claimNext(
+                scope: .all, for: "account:rita", lease: 60, at: Date(), events: { _ in [] }, by: root)
                 == nil)
         var pending = ItemFilter()
         pending.reviewState = "pending"
@@ -156,7 +159,9 @@ import Testing
         var filter = ItemFilter()
         filter.ingestedFrom = Date(timeIntervalSince1970: 0)
         let report = try filter.matching().filter(sql: ItemStateSchema.notShredded)
-            .select(sql: "id, officer_id, unit_id, recorded_at, ingested_at, review_state, category_list, review_outcome")
+            .select(
+                sql: "id, officer_id, unit_id, recorded_at, ingested_at, review_state, category_list, review_outcome"
+            )
             .asRequest(of: Row.self)
         let reportPlan = try queue.read { db in
             let statement = try report.makePreparedRequest(db).statement

@@ -13,7 +13,8 @@ import Testing
 /// item goes through due, deletion requested, trashed, restored, trashed again and shredded, and at
 /// each step `list` (text, `--json`, `--item-state`), `show`, the review queue, `review next`, a claim,
 /// `cat` and the report's figures say the same thing. Root only (useradd, setpriv).
-@Suite(.serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+@Suite(
+    .serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
 struct ItemStateEndToEndTests {
     typealias U = UnixUsers
 
@@ -73,14 +74,19 @@ struct ItemStateEndToEndTests {
         try U.ensureUser("cte-admin2", groups: ["custody-admin"])
         let station = try DockStation()
         try station.configure(wipe: false, controlGroup: U.socketGroup, allowedGroups: [U.socketGroup])
-        // Recorded on 1 May 2024: past `uncategorized`'s six months, so a retention pass marks them due.
         for index in 0..<2 {
             try station.directory.write(
                 testBytes(count: 20_000, seed: UInt64(index + 31)),
                 to: "card/DEV0001_P1_2024050110000\(index)_000\(index).MP4")
         }
-        let imported = try custodyd("import", "--state", station.state, "--device", "READER9", station.directory.file("card"))
+        let imported = try custodyd(
+            "import", "--state", station.state, "--device", "READER9", station.directory.file("card"))
         #expect(imported.status == 0, "\(imported.stderr)")
+        // Due dates a day in the past (the catalog's real periods are months: a test cannot wait for
+        // one), then the daemon's retention pass marks them due.
+        try DatabaseQueue(path: station.state + "/catalog.sqlite").write { db in
+            try db.execute(sql: "UPDATE item SET due_at = ?", arguments: [Date().catalogMilliseconds - 86_400_000])
+        }
         let pass = try custodyd("retention", "run", "--state", station.state)
         #expect(pass.status == 0 && pass.stdout.hasPrefix("2 items marked due"), "\(pass.stdout)\(pass.stderr)")
         chmod(station.directory.path, 0o755)
@@ -137,7 +143,7 @@ struct ItemStateEndToEndTests {
                 db, sql: "SELECT detail FROM audit WHERE action = 'review.released' AND item_id = ?",
                 arguments: [sight.item])
         }
-        #expect(released.count == 1 && released[0].contains("account:cte-carol"), "\(released)")
+        #expect(released.count == 1 && released[0].contains("\"reviewer\":\"R1\""), "\(released)")
         report = try sight.report()
         #expect(report["items"] as? Int == 2)
 
@@ -146,8 +152,10 @@ struct ItemStateEndToEndTests {
         try sight.expect("verified", words: "verified", queued: true)
 
         // Trashed again, by the catalog's own steps with no grace period (the daemon's configuration
-        // allows no less than a day, so a test could not reach the shred), then shredded.
+        // allows no less than a day, so a test could not reach the shred), then shredded by the
+        // daemon's passes run now, before the daemon starts again.
         let alice = AuditActor(uid: 0, name: "account:cte-admin")
+        var custodydShow = ""
         try restart {
             let steps = try EvidenceCatalog(path: station.state + "/catalog.sqlite", actor: alice)
             let request = try steps.requestDeletion(
@@ -157,10 +165,7 @@ struct ItemStateEndToEndTests {
             _ = try steps.approveDeletion(
                 request.id, who: "account:cte-admin2", at: Date(),
                 events: { [AuditEvent(action: .deletionApproved, detail: ["deletion": "\($0.id)"])] }, by: alice)
-        }
-        try sight.expect("trashed", words: "trashed (shred after", queued: false)
-        var custodydShow = ""
-        try restart {
+            #expect(try steps.item(matching: sight.item).lifecycle.state == .trashed)
             let shred = try custodyd("retention", "run", "--state", station.state)
             #expect(shred.stdout.contains("1 shredded"), "\(shred.stdout)\(shred.stderr)")
             custodydShow = try custodyd("show", "--state", station.state, sight.item).stdout
@@ -176,7 +181,8 @@ struct ItemStateEndToEndTests {
         #expect(shown?["metadata"] == nil && shown?["review"] == nil)
         let text = try ok("cte-admin", "show", sight.item).stdout
         #expect(!text.contains("\ndue ") && !text.contains("review             pending") && text.contains("receipt"))
-        #expect(custodydShow.contains("shredded at") && !custodydShow.contains("object             "), "\(custodydShow)")
+        #expect(
+            custodydShow.contains("shredded at") && !custodydShow.contains("object             "), "\(custodydShow)")
         let claimed = try U.custody(as: "cte-carol", socket: socket, "review", "claim", sight.item)
         #expect(claimed.status != 0 && claimed.stderr.contains("shredded"), "\(claimed.stderr)")
         let gone = try U.custody(as: "cte-admin", socket: socket, "cat", sight.item)

@@ -94,7 +94,8 @@ extension EvidenceCatalog {
                 else { throw CatalogError(code: .notFound, message: "no item \(item) to delete; see `custody list`") }
                 if due["shredded"] as Bool {
                     throw CatalogError(
-                        code: .invalidQuery, message: "item \(item) was shredded already; there is nothing left to delete")
+                        code: .invalidQuery,
+                        message: "item \(item) was shredded already; there is nothing left to delete")
                 }
                 if due["held"] as Bool {
                     throw CatalogError(

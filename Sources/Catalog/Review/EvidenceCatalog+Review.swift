@@ -207,15 +207,19 @@ extension EvidenceCatalog {
         _ item: String, for reviewer: String, assignedBy: String?, lease: TimeInterval, at now: Date, in db: Database
     ) throws -> ClaimRecord {
         guard lease > 0 else { throw CatalogError(code: .invalidQuery, message: "a claim's lease must be longer than zero") }
-        let row = try Row.fetchOne(db, sql: "SELECT review_state, deletion_state FROM item WHERE id = ?", arguments: [item])
+        let row = try Row.fetchOne(
+            db, sql: "SELECT review_state, deletion_state FROM item WHERE id = ?", arguments: [item])
         let state: String? = row?["review_state"]
         switch row?["deletion_state"] as String? {
         case "trashed":
             throw CatalogError(
                 code: .invalidQuery,
-                message: "item \(item) is in the trash: nobody reviews it unless an administrator restores it with `custody deletion restore`")
+                message:
+                    "item \(item) is in the trash: nobody reviews it unless an administrator restores it with `custody deletion restore`"
+            )
         case "shredded":
-            throw CatalogError(code: .invalidQuery, message: "item \(item) was shredded: there is nothing left to review")
+            throw CatalogError(
+                code: .invalidQuery, message: "item \(item) was shredded: there is nothing left to review")
         default: break
         }
         guard state == "pending" else {

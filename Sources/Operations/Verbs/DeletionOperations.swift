@@ -127,12 +127,16 @@ extension Operations {
             let until = lifecycle.shredAfter.map { " until \(Timestamps.rfc3339($0))" } ?? ""
             throw ControlError(
                 code: .badRequest,
-                message: "item \(item) is in the trash\(until), then shredded: nobody may read it; an administrator may restore it before then with `custody deletion restore \(item)`")
+                message:
+                    "item \(item) is in the trash\(until), then shredded: nobody may read it; an administrator may restore it before then with `custody deletion restore \(item)`"
+            )
         case .shredded:
             let when = lifecycle.shreddedAt.map { " on \(Timestamps.rfc3339($0))" } ?? ""
             throw ControlError(
                 code: .badRequest,
-                message: "item \(item) was shredded\(when): its key and content are gone for good (unrecoverable); `custody show \(item)` shows its tombstone")
+                message:
+                    "item \(item) was shredded\(when): its key and content are gone for good (unrecoverable); `custody show \(item)` shows its tombstone"
+            )
         default: return
         }
     }
