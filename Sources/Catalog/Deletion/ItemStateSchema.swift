@@ -14,6 +14,11 @@
 /// first, would otherwise step over one by one), a claim on one is refused, and the trash ends any
 /// claim on an item (`EvidenceCatalog.approveDeletion` audits each as released). A tombstone joins no
 /// new deletion request.
+///
+/// Measured before/after on one seeded catalog of 200,000 items (debug build, two cores shared with
+/// other builds, so ±30 % between runs): the report's item facts 1,877 -> 1,863 ms (administrator),
+/// list pages and the queue's first page unchanged within that noise (10-40 ms); the migration itself
+/// takes about 6 s there (rebuilding four indexes), so about half a minute at 1,000,000 items.
 enum ItemStateSchema {
     /// Item `X`'s live or final deletion (a column expression): shredded wins, else the one live
     /// deletion (`deletion_item_live` allows one).
