@@ -125,6 +125,21 @@ import Testing
         #expect(try catalog.items(matching: due).isEmpty)
     }
 
+    @Test func aStateIsNamedByItsStableNameOrItsWords() {
+        #expect(ItemLifecycle.State(named: "deletion requested") == .deletionRequested)
+        #expect(ItemLifecycle.State(named: "Deletion-Requested") == .deletionRequested)
+        #expect(ItemLifecycle.State(named: "deletion_requested") == .deletionRequested)
+        #expect(ItemLifecycle.State(named: "TRASHED") == .trashed)
+        #expect(ItemLifecycle.State(named: "gone") == nil)
+        #expect(ItemLifecycle.State.deletionRequested.words == "deletion requested")
+        // A deletion outranks a due mark, a due mark the ingest state.
+        let due = ItemLifecycle(ingest: .verified, dueMarked: true, deletion: nil, deletionAt: nil)
+        #expect(due.state == .due && due.isLive)
+        let trashed = ItemLifecycle(ingest: .verified, dueMarked: true, deletion: .trashed, deletionAt: Date())
+        #expect(trashed.state == .trashed && trashed.shredAfter != nil && !trashed.isLive)
+        #expect(ItemLifecycle(ingest: .stored, dueMarked: false, deletion: nil, deletionAt: nil).state == .stored)
+    }
+
     @Test func theRowsDeletionStateIsOnlyTheDerivedOne() throws {
         #expect(throws: DatabaseError.self) {
             try queue.write { try $0.execute(sql: "UPDATE item SET deletion_state = 'trashed', deletion_at = 1") }
