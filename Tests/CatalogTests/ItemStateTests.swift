@@ -125,6 +125,36 @@ import Testing
         #expect(try catalog.items(matching: due).isEmpty)
     }
 
+    /// A catalog with deletions before the migration: its backfill gives every item the columns the
+    /// triggers keep (a requested, a trashed, a restored and a shredded item; one never deleted).
+    @Test func theMigrationFillsInTheColumnsOfDeletionsMadeBeforeIt() throws {
+        let items = try (2...5).map { try ReviewSchemaTests.verifiedItem(in: catalog, seed: UInt64($0)) }
+        func ask(_ items: [EvidenceID]) throws -> Int64 {
+            try catalog.requestDeletion(
+                of: items, reason: "recorded by mistake", notDue: true, grace: 0, who: "account:alice", at: Date(),
+                events: { _ in [] }, by: root
+            ).id
+        }
+        _ = try approve(try ask(Array(items[1...3])))
+        _ = try catalog.restoreFromTrash(items[2], who: "account:bob", at: Date(), events: { _ in [] }, by: root)
+        let at = Date().addingTimeInterval(1)
+        _ = try catalog.shred(try catalog.itemsToShred(at: at).filter { $0.id == items[3] }, at: at) { item, request in
+            [.itemShredded(item, request: request)]
+        }
+        _ = try ask([items[0]])
+        let kept = "SELECT id, deletion_state, deletion_at FROM item ORDER BY id"
+        let before = try queue.read { try Row.fetchAll($0, sql: kept) }
+        #expect(Set(before.map { $0["deletion_state"] as String? }) == [nil, "requested", "trashed", "shredded"])
+        let after = try queue.write { db in
+            // The catalog as it was before the migration, then the migration's backfill.
+            try db.execute(sql: "DROP TRIGGER item_deletion_state_derived")
+            try db.execute(sql: "UPDATE item SET deletion_state = NULL, deletion_at = NULL")
+            try db.execute(sql: ItemStateSchema.backfill)
+            return try Row.fetchAll(db, sql: kept)
+        }
+        #expect(after == before)
+    }
+
     @Test func aStateIsNamedByItsStableNameOrItsWords() {
         #expect(ItemLifecycle.State(named: "deletion requested") == .deletionRequested)
         #expect(ItemLifecycle.State(named: "Deletion-Requested") == .deletionRequested)

@@ -43,13 +43,19 @@ enum ItemStateSchema {
     /// An item that is not a tombstone (the report's counts; the due filters).
     static let notShredded = "deletion_state IS NOT 'shredded'"
 
+    /// The columns of every item a deletion reached, as the triggers would have kept them: what the
+    /// migration fills in for a catalog that already has deletions.
+    static let backfill = """
+        UPDATE item SET deletion_state = \(derivedState("item.id")), deletion_at = \(derivedAt("item.id"))
+            WHERE id IN (SELECT item_id FROM deletion_item);
+        """
+
     static let v1 = """
         ALTER TABLE item ADD COLUMN deletion_state TEXT
             CHECK (deletion_state IS NULL OR deletion_state IN ('requested', 'trashed', 'shredded'));
         ALTER TABLE item ADD COLUMN deletion_at INTEGER
             CHECK ((deletion_at IS NOT NULL) = (deletion_state IS NOT NULL AND deletion_state <> 'requested'));
-        UPDATE item SET deletion_state = \(derivedState("item.id")), deletion_at = \(derivedAt("item.id"))
-            WHERE id IN (SELECT item_id FROM deletion_item);
+        \(backfill)
         CREATE INDEX item_by_deletion_state ON item (deletion_state, ingested_at, id) WHERE deletion_state IS NOT NULL;
 
         CREATE TRIGGER item_deletion_state_derived BEFORE UPDATE OF deletion_state, deletion_at ON item
