@@ -240,6 +240,9 @@ enum CatalogMigrations {
         migrator.registerMigration("export binding: expected manifest and audit excerpt") { db in
             try db.execute(sql: ExportBindingSchema.v1)
         }
+        migrator.registerMigration("item states: an item's deletion on its row, the queue of live items") { db in
+            try db.execute(sql: ItemStateSchema.v1)
+        }
         return migrator
     }
 }

@@ -12,8 +12,8 @@ public struct ItemFilter: Sendable, Equatable {
     public var ingestedBefore: Date?
     /// Only items whose plaintext SHA-256 starts with these hex digits.
     public var sha256Prefix: String?
-    /// Only items in this state.
-    public var state: ItemState?
+    /// Only items in this state (`ItemLifecycle`: a trashed item is `trashed`, not `verified`).
+    public var state: ItemLifecycle.State?
     /// Only items recorded at or after this instant.
     public var recordedFrom: Date?
     /// Only items recorded before this instant.
@@ -56,7 +56,8 @@ public struct ItemFilter: Sendable, Equatable {
     /// Creates a filter.
     public init(
         deviceID: String? = nil, ingestedFrom: Date? = nil, ingestedBefore: Date? = nil,
-        sha256Prefix: String? = nil, state: ItemState? = nil, recordedFrom: Date? = nil, recordedBefore: Date? = nil,
+        sha256Prefix: String? = nil, state: ItemLifecycle.State? = nil, recordedFrom: Date? = nil,
+        recordedBefore: Date? = nil,
         officerID: String? = nil, kind: MediaMetadata.Kind? = nil, hasLocation: Bool? = nil, limit: Int = 100,
         flagged: Bool? = nil
     ) {
@@ -151,7 +152,7 @@ public struct ItemFilter: Sendable, Equatable {
             request = request.filter(
                 ItemRecord.Columns.sha256 >= bounds.lower && ItemRecord.Columns.sha256 <= bounds.upper)
         }
-        if let state { request = request.filter(ItemRecord.Columns.state == state.rawValue) }
+        if let state { request = request.filter(sql: Self.condition(for: state)) }
         if let officerID { request = request.filter(ItemRecord.Columns.officerID == officerID.uppercased()) }
         if let kind { request = request.filter(ItemRecord.Columns.mediaKind == kind.rawValue) }
         if let hasLocation { request = request.filter(ItemRecord.Columns.hasLocation == (hasLocation ? 1 : 0)) }
@@ -170,6 +171,8 @@ public struct ItemFilter: Sendable, Equatable {
         var request = request
         if let dueBefore { request = request.filter(ItemRecord.Columns.dueAt < dueBefore.catalogMilliseconds) }
         if let dueAfter { request = request.filter(ItemRecord.Columns.dueAt >= dueAfter.catalogMilliseconds) }
+        // A tombstone's due date no longer applies: it is deleted.
+        if dueBefore != nil || dueAfter != nil { request = request.filter(sql: ItemStateSchema.notShredded) }
         if let category {
             if category == "uncategorized" {
                 request = request.filter(sql: "NOT EXISTS (SELECT 1 FROM item_category WHERE item_id = item.id)")
@@ -183,8 +186,11 @@ public struct ItemFilter: Sendable, Equatable {
             let live = "EXISTS (SELECT 1 FROM review_claim WHERE item_id = item.id AND expires_at > ?)"
             let now = now.catalogMilliseconds
             switch reviewState {
-            case "pending": request = request.filter(sql: "review_state = 'pending' AND NOT \(live)", arguments: [now])
-            case "claimed": request = request.filter(sql: "review_state = 'pending' AND \(live)", arguments: [now])
+            // Trashed and shredded items are pending nobody's review (the queue's indexes hold none).
+            case "pending":
+                request = request.filter(sql: "\(ItemStateSchema.queued) AND NOT \(live)", arguments: [now])
+            case "claimed":
+                request = request.filter(sql: "\(ItemStateSchema.queued) AND \(live)", arguments: [now])
             case "reviewed": request = request.filter(ItemRecord.Columns.reviewState == "reviewed")
             default:
                 throw CatalogError(
@@ -214,6 +220,19 @@ public struct ItemFilter: Sendable, Equatable {
                 fixityFailed ? ItemRecord.Columns.fixityFailedAt != nil : ItemRecord.Columns.fixityFailedAt == nil)
         }
         return request
+    }
+
+    /// The SQL condition of one item state: `ItemLifecycle`'s derivation, as the item row's columns say
+    /// it (a deletion outranks a due mark, a due mark the ingest state).
+    static func condition(for state: ItemLifecycle.State) -> String {
+        switch state {
+        case .stored: return "item.state = 'stored' AND deletion_state IS NULL"
+        case .verified: return "item.state = 'verified' AND due_marked_at IS NULL AND deletion_state IS NULL"
+        case .due: return "due_marked_at IS NOT NULL AND deletion_state IS NULL"
+        case .deletionRequested: return "deletion_state = 'requested'"
+        case .trashed: return "deletion_state = 'trashed'"
+        case .shredded: return "deletion_state = 'shredded'"
+        }
     }
 
     /// A scope of several units (and the caller's own items) as one filter per unit and one for the

@@ -34,6 +34,17 @@ public struct ItemRecord: Sendable, Equatable {
     public var sightings: [ItemSighting] = []
     /// Review and retention as materialised on the item (DESIGN §12); not written by `insert`.
     public var review = StoredReview()
+    /// When a retention pass marked it due (DESIGN §13); not written by `insert`.
+    public var dueMarkedAt: Date?
+    /// Its deletion as the item row keeps it (`ItemStateSchema`), and when the grace period ends
+    /// (trashed) or when it was shredded; not written by `insert`.
+    public var deletion: ItemLifecycle.Deletion?
+    public var deletionAt: Date?
+
+    /// Where the item stands, as people read it everywhere (`ItemLifecycle`).
+    public var lifecycle: ItemLifecycle {
+        ItemLifecycle(ingest: state, dueMarked: dueMarkedAt != nil, deletion: deletion, deletionAt: deletionAt)
+    }
 
     /// Creates a record.
     public init(
@@ -81,6 +92,8 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
         static let dueAt = Column("due_at")
         static let reviewState = Column("review_state")
         static let fixityFailedAt = Column("fixity_failed_at")
+        static let dueMarkedAt = Column("due_marked_at")
+        static let deletionState = Column("deletion_state")
     }
 
     public init(row: Row) throws {
@@ -108,6 +121,11 @@ extension ItemRecord: FetchableRecord, PersistableRecord {
                 flags: StoredAttribution.flags(fromJSON: flags))
         }
         if row.hasColumn("due_at") { review = StoredReview(row: row) }
+        if row.hasColumn("deletion_state") {
+            dueMarkedAt = (row["due_marked_at"] as Int64?).map(Date.init(catalogMilliseconds:))
+            deletion = (row["deletion_state"] as String?).flatMap(ItemLifecycle.Deletion.init)
+            deletionAt = (row["deletion_at"] as Int64?).map(Date.init(catalogMilliseconds:))
+        }
         if row.hasColumn("media_kind"), let kind = (row["media_kind"] as String?).flatMap(MediaMetadata.Kind.init) {
             media = MediaSummary(
                 kind: kind, recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),

@@ -44,7 +44,13 @@ public struct ItemView: Codable, Sendable, Equatable {
     }
 
     public var id: String
+    /// Where the item stands (`ItemLifecycle.State`'s stable names): `stored`, `verified`, `due`,
+    /// `deletion_requested`, `trashed`, `shredded`.
     public var state: String
+    /// Trashed: when its grace period ends and the shred takes it (RFC 3339). Absent otherwise.
+    public var shredAfter: String?
+    /// Shredded: when (RFC 3339). Absent otherwise.
+    public var shreddedAt: String?
     public var sha256: String
     public var ciphertextSHA256: String
     public var size: Int64
@@ -217,6 +223,8 @@ public struct ItemView: Codable, Sendable, Equatable {
         case dueAt = "due_at"
         case retentionCategory = "retention_category"
         case fixityFailedAt = "fixity_failed_at"
+        case shredAfter = "shred_after"
+        case shreddedAt = "shredded_at"
     }
 }
 

@@ -20,7 +20,9 @@ public struct ItemFilterOptions: ParsableArguments {
     @Option(name: .customLong("sha256"), help: "Only items whose SHA-256 starts with these hex digits.")
     public var sha256Prefix: String?
 
-    @Option(name: .customLong("item-state"), help: "Only items in this lifecycle state (stored, verified).")
+    @Option(
+        name: .customLong("item-state"),
+        help: "Only items in this state (stored, verified, due, deletion-requested, trashed, shredded).")
     public var itemState: String?
 
     @Option(name: .customLong("recorded-from"), help: "Only items recorded at or after this time.")
@@ -100,7 +102,9 @@ public struct ItemFilterOptions: ParsableArguments {
 /// How `list` prints items for people: a header row, aligned columns, then the count.
 public enum ItemListing {
     /// The column titles, in order.
-    public static let header = ["ID", "RECORDED", "OFFICER", "DEVICE", "KIND", "DURATION", "REVIEW", "CATEGORY", "DUE"]
+    public static let header = [
+        "ID", "STATE", "RECORDED", "OFFICER", "DEVICE", "KIND", "DURATION", "REVIEW", "CATEGORY", "DUE",
+    ]
 
     /// The lines for one page of `items`, times shown by `time`.
     public static func lines(_ items: [ItemView], time: TimeDisplay = .chosen(utc: false)) -> [String] {
@@ -153,6 +157,7 @@ public enum ItemListing {
     static func row(_ item: ItemView, time: TimeDisplay) -> [String] {
         [
             item.id,
+            ItemStateText.short(item, time: time),
             item.media?.recordedAt.map(time.text) ?? "-",
             item.attribution?.officer ?? item.media?.officer ?? "-",
             item.source.device ?? item.attribution?.fileNameDevice ?? "-",
@@ -160,7 +165,7 @@ public enum ItemListing {
             item.media?.durationSeconds.map(duration) ?? "-",
             item.reviewState ?? "-",
             item.retentionCategory ?? "-",
-            item.dueAt.map(time.day) ?? "never",
+            item.state == "shredded" ? "-" : item.dueAt.map(time.day) ?? "never",
         ]
     }
 
@@ -190,12 +195,13 @@ public enum ItemDetailText {
     ) -> [String] {
         var lines = [
             "id                 \(item.id)",
-            "state              \(tombstone == nil ? item.state : "shredded (a tombstone: no key, no content)")",
+            "state              \(ItemStateText.long(item, time: time))",
             "sha256             \(item.sha256)",
             "size               \(item.size)",
             "ciphertext sha256  \(item.ciphertextSHA256)",
         ]
-        if let objectPath { lines.append("object             \(objectPath)") }
+        // A tombstone's object is gone: no path pretends otherwise.
+        if let objectPath, item.state != "shredded" { lines.append("object             \(objectPath)") }
         lines += [
             "device             \(item.source.device ?? "-")",
             "source root        \(item.source.root)",
@@ -255,5 +261,31 @@ extension ItemDetailText {
             "  categories       \(tombstone.categories.isEmpty ? "-" : tombstone.categories.joined(separator: ", "))",
             "  receipt          custody deletion receipt \(tombstone.item)",
         ]
+    }
+}
+
+/// An item's state as people read it (`ItemLifecycle`), with the date that matters to it.
+public enum ItemStateText {
+    /// For a column: `verified`, `due`, `deletion requested`, `trashed (shred after 2026-12-22)`,
+    /// `shredded 2026-12-22`.
+    public static func short(_ item: ItemView, time: TimeDisplay) -> String {
+        switch item.state {
+        case "deletion_requested": return "deletion requested"
+        case "trashed": return "trashed" + (item.shredAfter.map { " (shred after \(time.day($0)))" } ?? "")
+        case "shredded": return "shredded" + (item.shreddedAt.map { " \(time.day($0))" } ?? "")
+        default: return item.state
+        }
+    }
+
+    /// For `show`: the state and what it means for the item's content.
+    public static func long(_ item: ItemView, time: TimeDisplay) -> String {
+        switch item.state {
+        case "trashed":
+            return "trashed (shred after \(item.shredAfter.map(time.text) ?? "?")): unreadable by everyone; "
+                + "an administrator may restore it until then (custody deletion restore \(item.id))"
+        case "shredded":
+            return "shredded\(item.shreddedAt.map { " at \(time.text($0))" } ?? "") (a tombstone: no key, no content)"
+        default: return short(item, time: time)
+        }
     }
 }

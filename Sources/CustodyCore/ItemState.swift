@@ -1,7 +1,8 @@
-/// Where an item stands in the evidence lifecycle (../shared/DESIGN.md §1).
+/// Where an item stands in ingest (../shared/DESIGN.md §1): the `item.state` column, which only ever
+/// moves from stored to verified.
 ///
-/// Only the states the store can hold today; review, retention and deletion states are added by the
-/// issues that build them.
+/// What a person reads is `ItemLifecycle`, which adds the retention and deletion states (due, deletion
+/// requested, trashed, shredded) on top of this one.
 public enum ItemState: String, Sendable, Codable, CaseIterable {
     /// The object is committed and its catalog row exists, but it has not yet been read back.
     case stored

@@ -7,7 +7,7 @@ extension ItemView {
     /// The view of `record`.
     public init(_ record: ItemRecord) {
         self.init(
-            id: record.id.description, state: record.state.rawValue, sha256: record.sha256.hex,
+            id: record.id.description, state: record.lifecycle.state.rawValue, sha256: record.sha256.hex,
             ciphertextSHA256: record.ciphertextSHA256.hex, size: record.size, ciphertextSize: record.ciphertextSize,
             source: Source(record.source),
             ingestedAt: Timestamps.rfc3339(record.ingestedAt), verifiedAt: record.verifiedAt.map(Timestamps.rfc3339),
@@ -31,10 +31,15 @@ extension ItemView {
                 session: $0.sessionID.description, clockOffsetSeconds: $0.clockOffset?.seconds,
                 clockOffsetMethod: $0.clockOffset?.method.rawValue)
         }
-        reviewState = record.review.state
-        dueAt = record.review.dueAt.map(Timestamps.rfc3339)
+        let lifecycle = record.lifecycle
+        shredAfter = lifecycle.shredAfter.map(Timestamps.rfc3339)
+        shreddedAt = lifecycle.shreddedAt.map(Timestamps.rfc3339)
         retentionCategory = record.review.category
         fixityFailedAt = record.review.fixityFailedAt.map(Timestamps.rfc3339)
+        // A tombstone is pending no review and due for nothing: it is deleted.
+        guard lifecycle.state != .shredded else { return }
+        reviewState = record.review.state
+        dueAt = record.review.dueAt.map(Timestamps.rfc3339)
     }
 
     private static func attribution(_ record: ItemRecord) -> Attribution? {

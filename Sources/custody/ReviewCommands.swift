@@ -19,12 +19,15 @@ struct ReviewCommand: ParsableCommand {
             if json { return try printJSON(queue) }
             let rows = queue.map { entry in
                 [
-                    entry.item.id, entry.item.verifiedAt ?? "-", entry.item.attribution?.officer ?? "-",
+                    entry.item.id, ItemStateText.short(entry.item, time: .chosen(utc: false)),
+                    entry.item.verifiedAt ?? "-", entry.item.attribution?.officer ?? "-",
                     entry.item.attribution?.unit ?? "-",
                     entry.claim.map { "\($0.reviewer) until \($0.expiresAt)" } ?? "-",
                 ]
             }
-            for line in Table.lines(header: ["ITEM", "VERIFIED", "OFFICER", "UNIT", "CLAIMED"], rows: rows) { print(line) }
+            for line in Table.lines(header: ["ITEM", "STATE", "VERIFIED", "OFFICER", "UNIT", "CLAIMED"], rows: rows) {
+                print(line)
+            }
         }
     }
 

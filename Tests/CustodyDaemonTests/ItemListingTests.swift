@@ -22,15 +22,19 @@ import Testing
     }
 
     @Test func theHeaderAndEveryRowShareTheColumnStarts() {
+        var trashed = item("22222222-bbbb", recorded: nil, officer: nil, seconds: 65.4, due: nil)
+        trashed.state = "trashed"
+        // The shred date in the local zone: already the 22nd in Shanghai.
+        trashed.shredAfter = "2026-12-21T18:00:00.000Z"
         let items = [
             item("11111111-aaaa", recorded: "2024-05-01T04:00:00.000Z", officer: "OF42", seconds: 3_723, due: "2025-05-01T04:00:00.000Z"),
-            item("22222222-bbbb", recorded: nil, officer: nil, seconds: 65.4, due: nil),
+            trashed,
         ]
         let lines = ItemListing.lines(items, time: shanghai)
         #expect(lines.count == 4)
-        #expect(lines[0] == "ID             RECORDED                    OFFICER  DEVICE  KIND   DURATION  REVIEW   CATEGORY      DUE")
-        #expect(lines[1] == "11111111-aaaa  2024-05-01 12:00:00 +08:00  OF42     CAM1    video  1:02:03   pending  traffic-stop  2025-05-01")
-        #expect(lines[2] == "22222222-bbbb  -                           -        CAM1    video  1:05      pending  -             never")
+        #expect(lines[0] == "ID             STATE                             RECORDED                    OFFICER  DEVICE  KIND   DURATION  REVIEW   CATEGORY      DUE")
+        #expect(lines[1] == "11111111-aaaa  verified                          2024-05-01 12:00:00 +08:00  OF42     CAM1    video  1:02:03   pending  traffic-stop  2025-05-01")
+        #expect(lines[2] == "22222222-bbbb  trashed (shred after 2026-12-22)  -                           -        CAM1    video  1:05      pending  -             never")
         #expect(lines[3] == "2 items")
         // Every column starts at the same offset in the header and the rows.
         for title in ItemListing.header.dropFirst() {

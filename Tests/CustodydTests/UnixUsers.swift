@@ -50,6 +50,11 @@ enum UnixUsers {
 
     /// Runs `custody … --json` as `user` and parses the answer.
     static func json(as user: String?, socket: String, _ arguments: String...) throws -> Any {
+        try json(as: user, socket: socket, arguments)
+    }
+
+    /// Runs `custody … --json` as `user` and parses the answer.
+    static func json(as user: String?, socket: String, _ arguments: [String]) throws -> Any {
         let custody = BuiltProducts.directory.appendingPathComponent("custody").path
         var command = ["--", custody] + arguments + ["--json", "--socket", socket]
         let result: ProcessResult

@@ -20,6 +20,9 @@ public struct DeletionRequestRecord: Sendable, Equatable, FetchableRecord {
     public var rejectionReason: String?
     /// The request's items and where each stands.
     public var items: [DeletionItemRecord] = []
+    /// The live review claims its approval ended, its items going to the trash (set by
+    /// `EvidenceCatalog.approveDeletion`, for its audit entries; empty otherwise).
+    public var endedClaims: [ClaimRecord] = []
 
     /// Neither approved nor rejected yet.
     public var isOpen: Bool { approvedBy == nil && rejectedBy == nil }

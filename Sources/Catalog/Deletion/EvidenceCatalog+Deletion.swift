@@ -89,9 +89,14 @@ extension EvidenceCatalog {
                     let due = try Row.fetchOne(
                         db,
                         sql:
-                            "SELECT due_marked_at IS NOT NULL AS due, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
+                            "SELECT due_marked_at IS NOT NULL AS due, deletion_state IS 'shredded' AS shredded, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
                         arguments: [item, item])
                 else { throw CatalogError(code: .notFound, message: "no item \(item) to delete; see `custody list`") }
+                if due["shredded"] as Bool {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message: "item \(item) was shredded already; there is nothing left to delete")
+                }
                 if due["held"] as Bool {
                     throw CatalogError(
                         code: .invalidQuery,
@@ -139,6 +144,15 @@ extension EvidenceCatalog {
                 )
             }
             let at = now.catalogMilliseconds
+            // The trash ends every claim on its items (`ItemStateSchema`); the live ones are audited
+            // as released with the approval.
+            let claims = try ClaimRecord.fetchAll(
+                db,
+                sql: """
+                    SELECT c.* FROM review_claim c JOIN deletion_item d ON d.item_id = c.item_id
+                    WHERE d.request_id = ? AND d.state = 'requested' AND c.expires_at > ? ORDER BY c.item_id
+                    """,
+                arguments: [id, at])
             try db.execute(
                 sql: "UPDATE deletion_request SET approved_by = ?, approved_at = ? WHERE id = ?",
                 arguments: [who, at, id])
@@ -149,7 +163,8 @@ extension EvidenceCatalog {
                     WHERE request_id = ? AND state = 'requested'
                     """,
                 arguments: [at, at, id, id])
-            let request = try Self.deletionRequest(id, in: db)
+            var request = try Self.deletionRequest(id, in: db)
+            request.endedClaims = claims
             try AuditChain.append(events(request), actor: actor, at: now, in: db)
             return request
         }
@@ -211,6 +226,22 @@ extension EvidenceCatalog {
                 db, sql: "SELECT 1 FROM deletion_item WHERE item_id = ? AND state IN ('trashed', 'shredded')",
                 arguments: [item.description])
                 ?? false
+        }
+    }
+
+    /// Where `item` stands (`ItemLifecycle`), read from its row alone: what a view asks before each
+    /// chunk it serves. Nil for an unknown item.
+    public func lifecycle(of item: EvidenceID) throws -> ItemLifecycle? {
+        try read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT state, due_marked_at, deletion_state, deletion_at FROM item WHERE id = ?",
+                    arguments: [item.description])
+            else { return nil }
+            return ItemLifecycle(
+                ingest: ItemState(rawValue: row["state"]) ?? .stored, dueMarked: row["due_marked_at"] != nil,
+                deletion: (row["deletion_state"] as String?).flatMap(ItemLifecycle.Deletion.init),
+                deletionAt: (row["deletion_at"] as Int64?).map(Date.init(catalogMilliseconds:)))
         }
     }
 

@@ -222,7 +222,21 @@ extension EvidenceCatalog {
         _ item: String, for reviewer: String, assignedBy: String?, lease: TimeInterval, at now: Date, in db: Database
     ) throws -> ClaimRecord {
         guard lease > 0 else { throw CatalogError(code: .invalidQuery, message: "a claim's lease must be longer than zero") }
-        let state = try String.fetchOne(db, sql: "SELECT review_state FROM item WHERE id = ?", arguments: [item])
+        let row = try Row.fetchOne(
+            db, sql: "SELECT review_state, deletion_state FROM item WHERE id = ?", arguments: [item])
+        let state: String? = row?["review_state"]
+        switch row?["deletion_state"] as String? {
+        case "trashed":
+            throw CatalogError(
+                code: .invalidQuery,
+                message:
+                    "item \(item) is in the trash: nobody reviews it unless an administrator restores it with `custody deletion restore`"
+            )
+        case "shredded":
+            throw CatalogError(
+                code: .invalidQuery, message: "item \(item) was shredded: there is nothing left to review")
+        default: break
+        }
         guard state == "pending" else {
             throw CatalogError(
                 code: .invalidQuery,
@@ -261,7 +275,7 @@ extension EvidenceCatalog {
             let hidden = restricted ? " AND NOT EXISTS (\(restrictedCategorySQL))" : ""
             return (
                 """
-                SELECT * FROM (SELECT * FROM item WHERE review_state = 'pending' AND \(condition)\(hidden)
+                SELECT * FROM (SELECT * FROM item WHERE \(ItemStateSchema.queued) AND \(condition)\(hidden)
                     AND \(extra.0) ORDER BY verified_at, id LIMIT ?)
                 """, values + extra.1 + [limit]
             )

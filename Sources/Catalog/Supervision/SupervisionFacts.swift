@@ -39,12 +39,15 @@ public struct SupervisionItemFacts: Sendable, Equatable {
 }
 
 extension EvidenceCatalog {
-    /// The facts of every item `filter` matches (its scope, period and filters; not its limit), in
-    /// one read so the figures are of one instant.
+    /// The facts of every item `filter` matches (its scope, period and filters; not its limit) but the
+    /// shredded ones, in one read so the figures are of one instant.
     public func supervisionFacts(matching filter: ItemFilter) throws -> [SupervisionItemFacts] {
         // The outcome and the categories are the item row's own columns (`ReportSchema`): the scan reads
         // the items in the order they were written, never each item's reviews and categories.
+        // Shredded items leave every count: a tombstone is neither pending, uncategorised nor unviewed
+        // evidence. Its deletion state is in the covering index (`ItemStateSchema`), so the scan stays on it.
         let request = try filter.matching()
+            .filter(sql: ItemStateSchema.notShredded)
             .select(
                 sql: """
                     id, officer_id, unit_id, recorded_at, ingested_at, review_state, category_list,

@@ -68,6 +68,12 @@ extension Operations {
                             "purge_after": request.items.compactMap(\.purgeAfter).min().map(Timestamps.rfc3339) ?? "",
                         ])
                 ]
+                    // The trash ended these reviewers' claims: each release on record.
+                    + request.endedClaims.map { claim in
+                        allowance.event(
+                            .reviewReleased, item: EvidenceID(claim.itemID),
+                            ["reviewer": claim.reviewer, "why": "trashed by deletion #\(request.id)"])
+                    }
             }, by: allowance.actor)
         return .answer(id: context.request.id) { $0.deletion = DeletionView(request) }
     }
@@ -112,12 +118,26 @@ extension Operations {
         return .answer(id: context.request.id) { $0.restored = DeletionItemView(restored) }
     }
 
-    /// Refuses an item in the trash to every view and export: only restore reaches it.
+    /// Refuses a trashed or shredded item to every view and export, saying which and until when: only
+    /// restore reaches a trashed one, nothing a shredded one.
     func requireNotTrashed(_ item: EvidenceID) throws {
-        if try catalog.isTrashed(item) {
+        guard let lifecycle = try catalog.lifecycle(of: item) else { return }
+        switch lifecycle.state {
+        case .trashed:
+            let until = lifecycle.shredAfter.map { " until \(Timestamps.rfc3339($0))" } ?? ""
             throw ControlError(
                 code: .badRequest,
-                message: "item \(item) is in the trash (an administrator may `custody deletion restore` it during the grace period) or already shredded")
+                message:
+                    "item \(item) is in the trash\(until), then shredded: nobody may read it; an administrator may restore it before then with `custody deletion restore \(item)`"
+            )
+        case .shredded:
+            let when = lifecycle.shreddedAt.map { " on \(Timestamps.rfc3339($0))" } ?? ""
+            throw ControlError(
+                code: .badRequest,
+                message:
+                    "item \(item) was shredded\(when): its key and content are gone for good (unrecoverable); `custody show \(item)` shows its tombstone"
+            )
+        default: return
         }
     }
 

@@ -47,12 +47,19 @@ extension Operations {
         let allowance = try context.authorize(.showItem, try resource(record), item: record.id)
         try allowance.record(.itemViewed, item: record.id)
         let trail = try catalog.auditEntries(for: record.id).map(AuditEntryView.init)
+        // A tombstone shows the tombstone: who deleted it, when, why, its receipt. Nothing that pretends
+        // the content exists (what probing found, a review pending, a due date); the audit trail keeps
+        // its history.
+        if record.lifecycle.state == .shredded {
+            var detail = ItemDetailView(item: ItemView(record), metadata: nil, audit: trail)
+            detail.tombstone = try catalog.tombstone(of: record.id).map(TombstoneView.init)
+            return .item(detail, id: context.request.id)
+        }
         let metadata = try catalog.mediaMetadata(for: record.id)
         var detail = ItemDetailView(item: ItemView(record), metadata: metadata, audit: trail)
         detail.review = ItemReviewView(
             try catalog.reviewFacts(for: record.id, at: context.now),
             decision: try catalog.retention(of: record.id, at: context.now))
-        if record.isTombstone { detail.tombstone = try catalog.tombstone(of: record.id).map(TombstoneView.init) }
         return .item(detail, id: context.request.id)
     }
 
@@ -120,10 +127,11 @@ extension ItemFilter {
             }
             return date
         }
-        var state: ItemState?
+        var state: ItemLifecycle.State?
         if let text = query.state {
-            guard let value = ItemState(rawValue: text) else {
-                throw ControlError(code: .badRequest, message: "state '\(text)' is not one of: stored, verified")
+            guard let value = ItemLifecycle.State(named: text) else {
+                throw ControlError(
+                    code: .badRequest, message: "item state '\(text)' is not one of: \(ItemLifecycle.State.namesList)")
             }
             state = value
         }
