@@ -50,7 +50,16 @@ struct CatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cat",
         abstract: "Write an item's plaintext to standard output, for a pipe (the view is audited).",
-        discussion: "Nothing is written to disk by custody; where the output goes is yours. The bytes are checked against the SHA-256 recorded at ingest.")
+        discussion: """
+            Nothing is written to disk by custody; where the output goes is yours. The bytes are checked \
+            against the SHA-256 recorded at ingest. custodyd decides access again before every 4 MiB it \
+            serves: if it ended mid-view (a grant expired or was revoked, the person left, the item was made \
+            restricted or moved to the trash), the output stops there.
+
+            Exit status: 0 every byte served and matching; 1 the bytes did not match the recorded SHA-256; \
+            2 refused (from the start or mid-view) or custodyd unreachable, with custodyd's reason on \
+            standard error.
+            """)
 
     @OptionGroup var socket: SocketOptions
 
@@ -86,6 +95,15 @@ struct PlayCommand: ParsableCommand {
             custody serves the recording to the player from 127.0.0.1 with a one-time URL, fetching each range \
             the player asks for from custodyd as it is asked for. --player takes a command; {url} in it is \
             replaced by the URL (else the URL is appended). It runs through /bin/sh.
+
+            custodyd decides access again before every range it serves. When it refuses one (a grant \
+            expired or was revoked, the person left, the item was made restricted or moved to the trash), \
+            the player gets an error status (403 refused, 404 gone, 500 other) or a cut-short body, nothing \
+            more is served, and custody prints custodyd's reason at once.
+
+            Exit status: 0 the player ended normally with nothing refused; 2 custodyd refused a range or \
+            the view (the reason is printed) or could not be reached; otherwise the player's own non-zero \
+            status.
             """)
 
     @OptionGroup var socket: SocketOptions
@@ -100,9 +118,12 @@ struct PlayCommand: ParsableCommand {
         let command = try player ?? Self.defaultPlayer()
         let reader = try ViewReader(socket: socket, item: id, mode: "play")
         defer { reader.close() }
-        let server = try LoopbackPlayback(view: reader.view) { offset, length in
-            try reader.read(at: offset, length: length)
-        }
+        let server = try LoopbackPlayback(
+            view: reader.view, fetch: { offset, length in try reader.read(at: offset, length: length) },
+            refused: { refusal in
+                // At once, not when the player exits: the person must know why the picture stopped.
+                FileHandle.standardError.write(Data("custody: playback stopped: \(refusal.message)\n".utf8))
+            })
         server.start()
         defer { server.stop() }
         let line = command.contains("{url}") ? command.replacingOccurrences(of: "{url}", with: server.url) : command + " " + server.url
@@ -113,6 +134,8 @@ struct PlayCommand: ParsableCommand {
         try process.run()
         process.waitUntilExit()
         FileHandle.standardError.write(Data("custody: served \(server.bytesServed) bytes\n".utf8))
+        // A refusal outranks whatever the player made of it: the bytes it wanted were not served.
+        if server.refusal != nil { throw ExitCode(2) }
         if process.terminationStatus != 0 { throw ExitCode(process.terminationStatus) }
     }
 
