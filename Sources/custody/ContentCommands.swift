@@ -81,7 +81,9 @@ struct CatCommand: ParsableCommand {
         let hash = hasher.finalize().hex
         guard offset == reader.view.size, hash == reader.view.sha256 else {
             FileHandle.standardError.write(
-                Data("custody: item \(reader.view.item) gave \(offset) bytes hashing to \(hash), not the \(reader.view.size) bytes of \(reader.view.sha256) recorded at ingest\n".utf8))
+                Data(
+                    "custody: item \(reader.view.item) gave \(offset) bytes hashing to \(hash), not the \(reader.view.size) bytes of \(reader.view.sha256) recorded at ingest\n"
+                        .utf8))
             throw ExitCode(1)
         }
     }
@@ -90,7 +92,8 @@ struct CatCommand: ParsableCommand {
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
-        abstract: "Play an item in mpv, ffplay or vlc, with seeking; no plaintext touches any disk (the view is audited).",
+        abstract:
+            "Play an item in mpv, ffplay or vlc, with seeking; no plaintext touches any disk (the view is audited).",
         discussion: """
             custody serves the recording to the player from 127.0.0.1 with a one-time URL, fetching each range \
             the player asks for from custodyd as it is asked for. --player takes a command; {url} in it is \
@@ -126,7 +129,9 @@ struct PlayCommand: ParsableCommand {
             })
         server.start()
         defer { server.stop() }
-        let line = command.contains("{url}") ? command.replacingOccurrences(of: "{url}", with: server.url) : command + " " + server.url
+        let line =
+            command.contains("{url}")
+            ? command.replacingOccurrences(of: "{url}", with: server.url) : command + " " + server.url
         FileHandle.standardError.write(Data("custody: playing \(reader.view.name) (\(reader.view.size) bytes)\n".utf8))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -142,7 +147,8 @@ struct PlayCommand: ParsableCommand {
     static func defaultPlayer() throws -> String {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for name in ["mpv", "ffplay", "vlc"] {
-            for directory in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
+            for directory in path.split(separator: ":")
+            where FileManager.default.isExecutableFile(atPath: "\(directory)/\(name)") {
                 return name
             }
         }

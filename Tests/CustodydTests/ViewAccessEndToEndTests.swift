@@ -12,7 +12,8 @@ import Testing
 /// restricted or moved to the trash — each end audited as `view.ended` with `access_ended` and the
 /// reason; an export approved before the change is refused at `export write`, naming the item; and
 /// `custody play` answers its player with an error status and exits non-zero saying why.
-@Suite(.serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+@Suite(
+    .serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
 struct ViewAccessEndToEndTests {
     typealias U = UnixUsers
 
@@ -24,93 +25,109 @@ struct ViewAccessEndToEndTests {
     /// 10 MiB of P1's (unit NORTH-1): three `view.read`s of 4 MiB for `custody cat`.
     static let size = 10 << 20
 
-    /// A libfaketime offset file the daemon's clock follows (`FAKETIME_TIMESTAMP_FILE`), so a test
-    /// moves it past a grant's `until` by rewriting the file instead of waiting.
-    struct FakeClock {
-        let file: String
+    /// Who reads: carol (R1), a reviewer of NORTH for 30 days and of SOUTH for 200, so that losing
+    /// the NORTH grant leaves her a reviewer who may no longer see the item; for `.expired`, bob (P2),
+    /// a reviewer of SOUTH for 200 days and of NORTH-1 until `until`, a few seconds ahead.
+    struct Reader {
+        var user: String
+        var badge: String
+        var until: Date?
 
-        /// The environment that puts `custodyd` on this clock; the monotonic clock stays real.
-        var environment: [String: String] {
-            [
-                "LD_PRELOAD": "libumockdev-preload.so.0 /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1",
-                "FAKETIME_TIMESTAMP_FILE": file, "FAKETIME_NO_CACHE": "1", "FAKETIME_DONT_FAKE_MONOTONIC": "1",
-            ]
+        func command(_ arguments: [String]) -> [String] {
+            ["--reuid", user, "--regid", U.socketGroup, "--init-groups", "--"] + arguments
         }
-
-        /// Moves the daemon's wall clock `days` ahead of the real one.
-        func set(days: Int) throws { try Data("+\(days)d\n".utf8).write(to: URL(fileURLWithPath: file)) }
     }
 
-    /// A daemon with the 10 MiB item imported, the people of `AccessEndToEndTests` registered, carol
-    /// (R1) a reviewer of NORTH for 30 days and of SOUTH for 200, so that losing the NORTH grant
-    /// leaves her a reviewer who may no longer see the item.
-    static func station(fakeClock: Bool = false) throws -> (
-        DockStation, DaemonProcess, clock: FakeClock?, item: String, sha256: String
-    ) {
+    /// How long the short grant lasts: enough for the dozen commands between its request and the
+    /// first reads on a loaded machine, after which the test waits once for its end.
+    static let shortGrant: TimeInterval = 40
+
+    /// A daemon with the 10 MiB item imported, the people of `AccessEndToEndTests` registered, and the
+    /// reader `change` needs.
+    static func station(for change: Change) throws -> (DockStation, DaemonProcess, Reader, item: String, sha256: String)
+    {
         try AccessEndToEndTests.prepareUsers()
         let station = try DockStation()
-        let clock = fakeClock ? FakeClock(file: station.directory.file("faketime-offset")) : nil
         try station.configure(wipe: false, controlGroup: U.socketGroup, allowedGroups: [U.socketGroup])
         let bytes = testBytes(count: size, seed: 23)
         try station.directory.write(bytes, to: "card/DEV0001_P1_20240501100000_0001.DAT")
-        let imported = try custodyd("import", "--state", station.state, "--device", "READER9", station.directory.file("card"))
+        let imported = try custodyd(
+            "import", "--state", station.state, "--device", "READER9", station.directory.file("card"))
         #expect(imported.status == 0, "\(imported.stderr)")
         chmod(station.directory.path, 0o755)
-        try clock?.set(days: 0)
-        let daemon = try station.start(environment: clock?.environment ?? [:])
+        let daemon = try station.start()
         try AccessEndToEndTests.seed(station.socket)
-        try grant(reviewer: "cte-carol", scope: "SOUTH", days: 200, socket: station.socket)
+        var reader = Reader(user: "cte-carol", badge: "R1")
+        if change == .expired {
+            reader = Reader(user: "cte-bob", badge: "P2")
+            try grant(
+                reviewer: reader.user, scope: "SOUTH", until: Date().addingTimeInterval(200 * 86_400),
+                socket: station.socket)
+            // Whole seconds: the grant's `until` is given to the second.
+            let until = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + shortGrant).rounded(.up))
+            try grant(reviewer: reader.user, scope: "NORTH-1", until: until, socket: station.socket)
+            reader.until = until
+        } else {
+            try grant(
+                reviewer: reader.user, scope: "SOUTH", until: Date().addingTimeInterval(200 * 86_400),
+                socket: station.socket)
+        }
         let listed = try U.json(as: nil, socket: station.socket, "list") as? [String: Any]
         let item = try #require((listed?["items"] as? [[String: Any]])?.first?["id"] as? String)
-        return (station, daemon, clock, item, sha256Hex(bytes))
+        return (station, daemon, reader, item, sha256Hex(bytes))
     }
 
     /// A reviewer grant for `user` over `scope`, through both approvals (root, then cte-admin).
     @discardableResult
-    static func grant(reviewer user: String, scope: String, days: Double, socket: String) throws -> Int {
-        let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(days * 86_400))
-        let requested = try U.json(
-            as: user, socket: socket, "grant", "request", "--role", "reviewer", "--scope", scope, "--reason", "duty",
-            "--until", until) as? [String: Any]
+    static func grant(reviewer user: String, scope: String, until: Date, socket: String) throws -> Int {
+        let requested =
+            try U.json(
+                as: user, socket: socket, "grant", "request", "--role", "reviewer", "--scope", scope, "--reason",
+                "duty",
+                "--until", ISO8601DateFormatter().string(from: until)) as? [String: Any]
         let number = try #require(requested?["id"] as? Int)
         #expect(try U.custody(as: nil, socket: socket, "grant", "approve", "\(number)").status == 0)
         #expect(try U.custody(as: "cte-admin", socket: socket, "grant", "approve", "\(number)").status == 0)
         return number
     }
 
-    /// An export of `item` requested by carol and approved by root, valid 90 days (past any clock move).
-    static func approvedExport(_ item: String, socket: String) throws -> Int {
-        let requested = try U.json(
-            as: "cte-carol", socket: socket, "export", "request", item, "--recipient", "Court", "--purpose", "appeal")
+    /// An export of `item` requested by `reader` and approved by root.
+    static func approvedExport(_ item: String, by reader: Reader, socket: String) throws -> Int {
+        let requested =
+            try U.json(
+                as: reader.user, socket: socket, "export", "request", item, "--recipient", "Court", "--purpose",
+                "appeal")
             as? [String: Any]
         let number = try #require(requested?["id"] as? Int)
-        let until = ISO8601DateFormatter().string(from: Date().addingTimeInterval(90 * 86_400))
-        #expect(try U.custody(as: nil, socket: socket, "export", "approve", "\(number)", "--until", until).status == 0)
+        #expect(try U.custody(as: nil, socket: socket, "export", "approve", "\(number)").status == 0)
         return number
     }
 
-    /// Ends carol's access to `item` the way `change` says, as an administrator would.
-    static func apply(_ change: Change, to item: String, socket: String, clock: FakeClock?) throws {
+    /// Ends `reader`'s access to `item` the way `change` says, as an administrator would.
+    static func apply(_ change: Change, to item: String, of reader: Reader, socket: String) throws {
         func custody(_ user: String?, _ arguments: String...) throws {
             let result = try U.custody(as: user, socket: socket, arguments)
             #expect(result.status == 0, "\(arguments): \(result.stderr)")
         }
         switch change {
         case .left:
-            try custody(nil, "person", "leave", "R1", "--reason", "transfer")
+            try custody(nil, "person", "leave", reader.badge, "--reason", "transfer")
         case .expired:
-            // Past the NORTH grant's 30 days, within the SOUTH grant's 200.
-            try #require(clock).set(days: 31)
+            // Once, to the instant the NORTH-1 grant ends (its SOUTH one stays): no polling.
+            Thread.sleep(until: try #require(reader.until).addingTimeInterval(0.5))
         case .revoked:
-            let grants = try U.json(as: nil, socket: socket, "grant", "list", "--person", "R1") as? [[String: Any]] ?? []
+            let grants =
+                try U.json(as: nil, socket: socket, "grant", "list", "--person", reader.badge) as? [[String: Any]] ?? []
             let north = try #require(grants.first { $0["scope"] as? String == "NORTH" }?["id"] as? Int)
             try custody(nil, "grant", "revoke", "\(north)", "--reason", "moved to traffic")
         case .restricted:
-            try custody(nil, "category", "add", "internal-affairs", "--retention", "permanent", "--access", "restricted")
+            try custody(
+                nil, "category", "add", "internal-affairs", "--retention", "permanent", "--access", "restricted")
             try custody(nil, "categorize", item, "internal-affairs")
         case .trashed:
-            let request = try U.json(
-                as: "cte-admin", socket: socket, "deletion", "request", item, "--not-due", "--reason", "duplicate")
+            let request =
+                try U.json(
+                    as: "cte-admin", socket: socket, "deletion", "request", item, "--not-due", "--reason", "duplicate")
                 as? [String: Any]
             let number = try #require(request?["id"] as? Int)
             try custody(nil, "deletion", "approve", "\(number)")
@@ -119,7 +136,8 @@ struct ViewAccessEndToEndTests {
 
     /// The `view.ended` entries with `outcome` `access_ended`, their details parsed.
     static func accessEnded(socket: String) throws -> [[String: String]] {
-        let entries = try U.json(as: nil, socket: socket, "audit", "log", "--action", "view.ended", "--limit", "1000")
+        let entries =
+            try U.json(as: nil, socket: socket, "audit", "log", "--action", "view.ended", "--limit", "1000")
             as? [[String: Any]] ?? []
         return entries.compactMap { entry in
             guard let text = entry["detail"] as? String,
@@ -132,7 +150,7 @@ struct ViewAccessEndToEndTests {
 
     @Test(arguments: Change.allCases)
     func anOpenViewAndAnExportBeingWrittenStopAtTheNextReadOnceAccessEnds(_ change: Change) throws {
-        let (station, daemon, clock, item, sha256) = try Self.station(fakeClock: change == .expired)
+        let (station, daemon, reader, item, sha256) = try Self.station(for: change)
         defer {
             daemon.signal(SIGTERM)
             _ = daemon.wait()
@@ -140,32 +158,37 @@ struct ViewAccessEndToEndTests {
         let socket = station.socket
         // Both exports approved while carol may see the item: one she is writing when access ends, one
         // she starts writing after.
-        let during = try Self.approvedExport(item, socket: socket)
-        let after = try Self.approvedExport(item, socket: socket)
+        let during = try Self.approvedExport(item, by: reader, socket: socket)
+        let after = try Self.approvedExport(item, by: reader, socket: socket)
 
         // Before any change she gets the whole item.
         let whole = try run(
             "/bin/sh",
-            ["-c", "setpriv --reuid cte-carol --regid \(U.socketGroup) --init-groups -- \(BuiltProducts.directory.path)/custody cat \(item) --socket \(socket) | sha256sum"])
+            [
+                "-c",
+                "setpriv --reuid \(reader.user) --regid \(U.socketGroup) --init-groups -- \(BuiltProducts.directory.path)/custody cat \(item) --socket \(socket) | sha256sum",
+            ])
         #expect(whole.stdout.hasPrefix(sha256), "\(whole.stdout) \(whole.stderr)")
 
         // `custody cat` blocks writing its first 4 MiB into the pipe until this test reads: one byte
         // read means the first `view.read` was served and the second not yet asked for.
         let cat = try InteractiveProcess(
             "/usr/bin/setpriv",
-            ["--reuid", "cte-carol", "--regid", U.socketGroup, "--init-groups", "--", BuiltProducts.directory.path + "/custody", "cat", item, "--socket", socket])
+            reader.command([BuiltProducts.directory.path + "/custody", "cat", item, "--socket", socket]))
         try #require(cat.waitForOutput(bytes: 1))
         // The writer of `during` has its first 1 MiB, and waits for a line before reading on.
         let script = station.directory.file("reader.py")
         try Data(Self.readerScript.utf8).write(to: URL(fileURLWithPath: script))
         chmod(script, 0o644)
         let writer = try InteractiveProcess(
-            "/usr/bin/setpriv",
-            ["--reuid", "cte-carol", "--regid", U.socketGroup, "--init-groups", "--", "/usr/bin/python3", script, socket, "\(during)"])
-        let first = try #require(writer.nextLine())
+            "/usr/bin/setpriv", reader.command(["/usr/bin/python3", script, socket, "\(during)"]))
+        guard let first = writer.nextLine() else {
+            Issue.record("the export's writer printed nothing: \(writer.finish().result.stderr)")
+            return
+        }
         #expect(first == "read 1048576", "\(first)")
 
-        try Self.apply(change, to: item, socket: socket, clock: clock)
+        try Self.apply(change, to: item, of: reader, socket: socket)
 
         // cat: the first 4 MiB, then refused with the reason, exit 2.
         let (catResult, catBytes) = cat.finish()
@@ -176,21 +199,23 @@ struct ViewAccessEndToEndTests {
 
         // The export's view: refused, then gone.
         try writer.send("go")
-        let refused = try #require(writer.nextLine())
-        #expect(refused.hasPrefix("error forbidden "), "\(refused)")
-        let gone = try #require(writer.nextLine())
-        #expect(gone.hasPrefix("error notFound no open view"), "\(gone)")
-        #expect(writer.finish().result.status == 0)
+        let refused = writer.nextLine()
+        let gone = writer.nextLine()
+        let (writerResult, _) = writer.finish()
+        #expect(refused?.hasPrefix("error forbidden ") == true, "\(refused ?? "") \(writerResult.stderr)")
+        #expect(gone?.hasPrefix("error notFound no open view") == true, "\(gone ?? "") \(writerResult.stderr)")
+        #expect(writerResult.status == 0, "\(writerResult.stderr)")
 
         // Each end on record, once, with the policy's reason.
         let ended = try Self.accessEnded(socket: socket)
         #expect(ended.count == 2, "\(ended)")
-        #expect(ended.contains { $0["mode"] == "cat" && $0["bytes"] == "\(4 << 20)" && $0["principal"] == "R1" })
+        #expect(
+            ended.contains { $0["mode"] == "cat" && $0["bytes"] == "\(4 << 20)" && $0["principal"] == reader.badge })
         #expect(ended.contains { $0["mode"] == "export" && $0["export"] == "\(during)" && $0["bytes"] == "\(1 << 20)" })
         let expected: String
         switch change {
         case .left: expected = "left"
-        case .expired, .revoked: expected = "outside what R1 may see"
+        case .expired, .revoked: expected = "outside what \(reader.badge) may see"
         case .restricted: expected = "restricted category"
         case .trashed: expected = "moved to the trash"
         }
@@ -200,8 +225,9 @@ struct ViewAccessEndToEndTests {
         // and nothing left on disk.
         let outbox = station.directory.file("outbox")
         try FileManager.default.createDirectory(atPath: outbox, withIntermediateDirectories: true)
-        _ = try run("/bin/chown", ["cte-carol", outbox])
-        let write = try U.custody(as: "cte-carol", socket: socket, "export", "write", "\(after)", "--to", outbox + "/bag")
+        _ = try run("/bin/chown", [reader.user, outbox])
+        let write = try U.custody(
+            as: reader.user, socket: socket, "export", "write", "\(after)", "--to", outbox + "/bag")
         #expect(write.status == 2, "\(write.stderr)")
         switch change {
         case .left:
@@ -214,7 +240,8 @@ struct ViewAccessEndToEndTests {
         // The refused opening did not use the export up: an administrator may still write it, unless
         // the item is in the trash.
         if change != .trashed {
-            let admin = try U.custody(as: nil, socket: socket, "export", "write", "\(after)", "--to", station.directory.file("admin-bag"))
+            let admin = try U.custody(
+                as: nil, socket: socket, "export", "write", "\(after)", "--to", station.directory.file("admin-bag"))
             #expect(admin.status == 0, "\(admin.stderr)")
         }
         let verified = try custodyd("audit", "verify", "--state", station.state)
@@ -222,7 +249,7 @@ struct ViewAccessEndToEndTests {
     }
 
     @Test func playAnswersItsPlayerWithAnErrorAndExitsNonZeroWhenTheItemIsTrashedMidView() throws {
-        let (station, daemon, _, item, _) = try Self.station()
+        let (station, daemon, reader, item, _) = try Self.station(for: .trashed)
         defer {
             daemon.signal(SIGTERM)
             _ = daemon.wait()
@@ -233,34 +260,44 @@ struct ViewAccessEndToEndTests {
         // The player's standard input and output are custody's: the test talks to it through them.
         let play = try InteractiveProcess(
             "/usr/bin/setpriv",
-            ["--reuid", "cte-carol", "--regid", U.socketGroup, "--init-groups", "--", BuiltProducts.directory.path + "/custody", "play", item, "--socket", station.socket, "--player", "python3 \(player) {url}"])
+            reader.command([
+                BuiltProducts.directory.path + "/custody", "play", item, "--socket", station.socket, "--player",
+                "python3 \(player) {url}",
+            ]))
         let first = try #require(play.nextLine())
         #expect(first == "206 100", "\(first)")
 
-        try Self.apply(.trashed, to: item, socket: station.socket, clock: nil)
+        try Self.apply(.trashed, to: item, of: reader, socket: station.socket)
 
         try play.send("go")
         let second = try #require(play.nextLine())
         #expect(second.hasPrefix("403 ") && second.contains("moved to the trash"), "\(second)")
         let (result, _) = play.finish()
         #expect(result.status == 2, "\(result.stderr)")
-        #expect(result.stderr.contains("playback stopped") && result.stderr.contains("moved to the trash"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("playback stopped") && result.stderr.contains("moved to the trash"),
+            "\(result.stderr)")
         let ended = try Self.accessEnded(socket: station.socket)
-        #expect(ended.count == 1 && ended.first?["mode"] == "play" && ended.first?["reason"]?.contains("trash") == true, "\(ended)")
+        #expect(
+            ended.count == 1 && ended.first?["mode"] == "play" && ended.first?["reason"]?.contains("trash") == true,
+            "\(ended)")
     }
 
     /// Opens export N as its writer would, reads 1 MiB, waits for a line, then reads twice more and
     /// prints each outcome: `read BYTES` or `error CODE MESSAGE`.
     static let readerScript = #"""
         import json, socket, sys
-        connection = socket.socket(socket.AF_UNIX)
-        connection.connect(sys.argv[1])
-        stream = connection.makefile("rb")
         def call(request):
+            # A connection per request: the daemon drops one left idle past its peer timeout, and a
+            # view belongs to the uid, not to the connection.
+            connection = socket.socket(socket.AF_UNIX)
+            connection.connect(sys.argv[1])
+            stream = connection.makefile("rb")
             request["v"] = 1
             connection.sendall((json.dumps(request) + "\n").encode())
             answer = json.loads(stream.readline())
             data = stream.read(answer.get("data_length", 0)) if answer.get("data_length") else b""
+            connection.close()
             if not answer["ok"]:
                 return "error %s %s" % (answer["error"]["code"], answer["error"]["message"])
             return answer, data

@@ -44,7 +44,9 @@ public final class LoopbackPlayback: Sendable {
     /// Binds 127.0.0.1 on a port the kernel picks.
     /// - Parameter refused: called once, on the serving thread, when the daemon first refuses a range.
     /// - Throws: `ControlClientError` when no loopback socket can be had.
-    public init(view: ContentView, fetch: @escaping Fetch, refused: @escaping @Sendable (Refusal) -> Void = { _ in }) throws {
+    public init(view: ContentView, fetch: @escaping Fetch, refused: @escaping @Sendable (Refusal) -> Void = { _ in })
+        throws
+    {
         self.view = view
         self.fetch = fetch
         self.refused = refused
@@ -57,7 +59,9 @@ public final class LoopbackPlayback: Sendable {
         address.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(descriptor, 16) == 0 else {
             close(descriptor)
@@ -185,7 +189,9 @@ public final class LoopbackPlayback: Sendable {
             stop(
                 Refusal(
                     status: "500 Internal Server Error",
-                    message: "custodyd served nothing at byte \(offset) of item \(view.item), short of its \(view.size) bytes"))
+                    message:
+                        "custodyd served nothing at byte \(offset) of item \(view.item), short of its \(view.size) bytes"
+                ))
         } catch {
             stop(Refusal(status: Self.status(for: error), message: "\(error)"))
         }
@@ -215,7 +221,9 @@ public final class LoopbackPlayback: Sendable {
     /// Answers with `refusal`'s status and its message as a text body.
     private func respond(_ connection: Int32, _ refusal: Refusal) {
         let body = Array("custody: \(refusal.message)\n".utf8)
-        let headers = ["Content-Type": "text/plain; charset=utf-8", "Content-Length": "\(body.count)", "Cache-Control": "no-store"]
+        let headers = [
+            "Content-Type": "text/plain; charset=utf-8", "Content-Length": "\(body.count)", "Cache-Control": "no-store",
+        ]
         guard respond(connection, status: refusal.status, headers: headers, body: true) else { return }
         _ = Self.send(body, to: connection)
     }
@@ -232,7 +240,9 @@ public final class LoopbackPlayback: Sendable {
     private static func send(_ bytes: [UInt8], to connection: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent < 0 {
                 if errno == EINTR { continue }
                 return false
@@ -276,7 +286,8 @@ struct HTTPRequestHead {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         return HTTPRequestHead(method: String(parts[0]), path: String(parts[1]), headers: headers)
     }

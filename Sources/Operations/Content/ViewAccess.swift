@@ -41,9 +41,13 @@ extension Operations {
         }
         if let number = view.export {
             let export = try catalog.export(number)
-            if case .deny(let reason) = AccessPolicy.decide(principal, .writeExport, .export(requestedBy: export.requestedBy)) {
+            if case .deny(let reason) = AccessPolicy.decide(
+                principal, .writeExport, .export(requestedBy: export.requestedBy))
+            {
                 return .failure(
-                    AccessEnd(reason: reason, message: "export \(number) may no longer be written by \(principal.key): \(reason)"))
+                    AccessEnd(
+                        reason: reason,
+                        message: "export \(number) may no longer be written by \(principal.key): \(reason)"))
             }
         }
         let record = try catalog.item(matching: id.description)
@@ -85,7 +89,9 @@ extension Operations {
             if case .restrictedItem = resource { why = refusal.message }
             throw ControlError(
                 code: .forbidden,
-                message: "export \(export) cannot be opened: item \(record.id) is refused (\(why)); ask for a new export without it")
+                message:
+                    "export \(export) cannot be opened: item \(record.id) is refused (\(why)); ask for a new export without it"
+            )
         }
         try requireNotTrashed(record.id)
     }
