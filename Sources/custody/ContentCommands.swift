@@ -14,10 +14,12 @@ import Synchronization
 /// serialised, so a player's parallel range requests take turns.
 final class ViewReader: Sendable {
     private let client: Mutex<ControlClient?>
+    private let socketPath: String
     let view: ContentView
 
     /// Opens a view of `item` in `mode` (`play` or `cat`).
     init(socket: SocketOptions, item: String, mode: String) throws {
+        socketPath = socket.path
         let client = try ControlClient(socketPath: socket.path)
         let response = try client.call(.operation(.viewOpen, ControlArguments(item: item, mode: mode)))
         guard let view = response.view else {
@@ -30,10 +32,19 @@ final class ViewReader: Sendable {
     /// `length` plaintext bytes at `offset`; fewer at the end.
     func read(at offset: Int64, length: Int) throws -> [UInt8] {
         try client.withLock { client in
-            guard let client else { throw ControlClientError(code: .connection, message: "the view is closed") }
-            return try client.call(
-                .operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
-            ).payload
+            guard let connected = client else {
+                throw ControlClientError(code: .connection, message: "the view is closed")
+            }
+            let request = ControlRequest.operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
+            do {
+                return try connected.call(request).payload
+            } catch let error as ControlClientError where error.code == .connection {
+                // The daemon drops a connection left idle past its peer timeout (a paused player, a
+                // slow pipe); the view is this uid's, not the connection's, so a new one reads on.
+                let fresh = try ControlClient(socketPath: socketPath)
+                client = fresh
+                return try fresh.call(request).payload
+            }
         }
     }
 
