@@ -35,7 +35,8 @@ final class ViewReader: Sendable {
             guard let connected = client else {
                 throw ControlClientError(code: .connection, message: "the view is closed")
             }
-            let request = ControlRequest.operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
+            let request = ControlRequest.operation(
+                .viewRead, ControlArguments(view: view.id, offset: offset, length: length))
             do {
                 return try connected.call(request).payload
             } catch let error as ControlClientError where error.code == .connection {

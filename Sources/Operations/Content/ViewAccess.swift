@@ -66,7 +66,7 @@ extension Operations {
         let why: String
         if case .item = resource, principal.unregisteredReason == nil, !principal.roles.isEmpty {
             why =
-                "no role \(principal.key) holds now covers it (a grant that did expired or was revoked); `custody whoami` shows the roles in force"
+                "no role \(principal.key) holds now covers it (the grant that covered it expired or was revoked); `custody whoami` shows the roles in force"
         } else {
             why = reason
         }
