@@ -7,7 +7,7 @@ CUSTODYD      = $(CURDIR)/.build/debug/custodyd
 APT_PACKAGES  = libssl-dev libsqlite3-dev sqlite3 pkg-config python3 python3-pip util-linux mount \
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev \
-                dosfstools mtools exfatprogs exfat-fuse fdisk chromium faketime
+                dosfstools mtools exfatprogs exfat-fuse fdisk chromium
 BENCH_PACKAGES = time
 
 .PHONY: deps build demo test check-units test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes fuzz-control clean
