@@ -11,9 +11,21 @@ import Synchronization
 /// content view as it is asked for; nothing is written to disk and nothing is cached beyond one
 /// chunk in flight. The URL carries a random token, so another local user cannot read the stream
 /// even though loopback is open to every process (the daemon's view also serves only this uid).
+///
+/// When the daemon refuses a range (access ended mid-view, the item moved to the trash), the player
+/// is never handed an empty success: a range not yet begun is answered with an error status, one
+/// under way is cut short, nothing more is served, and `refusal` says why for `custody play` to report.
 public final class LoopbackPlayback: Sendable {
     /// Fetches `length` bytes at `offset` of the view (the daemon's `view.read`).
     public typealias Fetch = @Sendable (_ offset: Int64, _ length: Int) throws -> [UInt8]
+
+    /// Why serving stopped: the HTTP status a player gets for it and the daemon's message.
+    public struct Refusal: Sendable, Equatable {
+        /// `403 Forbidden` (the daemon said forbidden), `404 Not Found` (gone: no such view or
+        /// item), `500 Internal Server Error` (anything else).
+        public var status: String
+        public var message: String
+    }
 
     /// The bytes fetched per daemon round trip.
     static let chunk = 1 << 20
@@ -26,12 +38,18 @@ public final class LoopbackPlayback: Sendable {
     public let port: UInt16
     private let served = Atomic<Int64>(0)
     private let stopping = Atomic<Bool>(false)
+    private let firstRefusal = Mutex<Refusal?>(nil)
+    private let refused: @Sendable (Refusal) -> Void
 
     /// Binds 127.0.0.1 on a port the kernel picks.
+    /// - Parameter refused: called once, on the serving thread, when the daemon first refuses a range.
     /// - Throws: `ControlClientError` when no loopback socket can be had.
-    public init(view: ContentView, fetch: @escaping Fetch) throws {
+    public init(view: ContentView, fetch: @escaping Fetch, refused: @escaping @Sendable (Refusal) -> Void = { _ in })
+        throws
+    {
         self.view = view
         self.fetch = fetch
+        self.refused = refused
         var generator = SystemRandomNumberGenerator()
         token = (0..<4).map { _ in String(format: "%016llx", generator.next() as UInt64) }.joined()
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -41,7 +59,9 @@ public final class LoopbackPlayback: Sendable {
         address.sin_addr.s_addr = in_addr_t(UInt32(0x7f00_0001).bigEndian)
         address.sin_port = 0
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(descriptor, 16) == 0 else {
             close(descriptor)
@@ -67,6 +87,9 @@ public final class LoopbackPlayback: Sendable {
 
     /// Plaintext bytes sent to players so far.
     public var bytesServed: Int64 { served.load(ordering: .relaxed) }
+
+    /// The daemon's first refusal, after which nothing more was served; nil while none came.
+    public var refusal: Refusal? { firstRefusal.withLock { $0 } }
 
     /// Serves on a thread of its own until `stop()`.
     public func start() {
@@ -106,6 +129,10 @@ public final class LoopbackPlayback: Sendable {
             respond(connection, status: "404 Not Found", headers: [:], body: false)
             return
         }
+        if let refusal {
+            respond(connection, refusal)
+            return
+        }
         guard request.method == "GET" || request.method == "HEAD" else {
             respond(connection, status: "405 Method Not Allowed", headers: ["Allow": "GET, HEAD"], body: false)
             return
@@ -125,16 +152,80 @@ public final class LoopbackPlayback: Sendable {
             headers["Content-Range"] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(size)"
         }
         headers["Content-Length"] = "\(range.count)"
-        guard respond(connection, status: status, headers: headers, body: request.method == "GET") else { return }
-        guard request.method == "GET" else { return }
-        var offset = range.lowerBound
-        while offset < range.upperBound, !stopping.load(ordering: .relaxed) {
-            let length = Int(min(Int64(Self.chunk), range.upperBound - offset))
-            guard let bytes = try? fetch(offset, length), !bytes.isEmpty else { return }
-            guard Self.send(bytes, to: connection) else { return }
-            served.add(Int64(bytes.count), ordering: .relaxed)
-            offset += Int64(bytes.count)
+        guard request.method == "GET" else {
+            respond(connection, status: status, headers: headers, body: false)
+            return
         }
+        // The first chunk is fetched before the status line, so a refusal of a range not yet begun
+        // reaches the player as an error status, not as a success with no body.
+        var offset = range.lowerBound
+        var pending: [UInt8] = []
+        if !range.isEmpty {
+            guard let first = fetchChunk(at: offset, upTo: range.upperBound) else {
+                if let refusal { respond(connection, refusal) }
+                return
+            }
+            pending = first
+        }
+        guard respond(connection, status: status, headers: headers, body: true) else { return }
+        while !pending.isEmpty {
+            guard Self.send(pending, to: connection) else { return }
+            served.add(Int64(pending.count), ordering: .relaxed)
+            offset += Int64(pending.count)
+            // Cut short once stopped or refused: the player sees fewer bytes than Content-Length said.
+            guard offset < range.upperBound, !stopping.load(ordering: .relaxed),
+                let next = fetchChunk(at: offset, upTo: range.upperBound)
+            else { return }
+            pending = next
+        }
+    }
+
+    /// The next chunk from the daemon, or nil once it refused (recorded, and serving stopped).
+    private func fetchChunk(at offset: Int64, upTo end: Int64) -> [UInt8]? {
+        let length = Int(min(Int64(Self.chunk), end - offset))
+        do {
+            let bytes = try fetch(offset, length)
+            if !bytes.isEmpty { return bytes }
+            stop(
+                Refusal(
+                    status: "500 Internal Server Error",
+                    message:
+                        "custodyd served nothing at byte \(offset) of item \(view.item), short of its \(view.size) bytes"
+                ))
+        } catch {
+            stop(Refusal(status: Self.status(for: error), message: "\(error)"))
+        }
+        return nil
+    }
+
+    /// Keeps the first refusal, tells the owner once, and stops serving.
+    private func stop(_ refusal: Refusal) {
+        let first = firstRefusal.withLock { kept -> Bool in
+            guard kept == nil else { return false }
+            kept = refusal
+            return true
+        }
+        stop()
+        if first { refused(refusal) }
+    }
+
+    /// The status for a failed fetch: what the daemon said, as HTTP says it.
+    static func status(for error: any Error) -> String {
+        switch (error as? ControlClientError)?.serverCode {
+        case .forbidden?: return "403 Forbidden"
+        case .notFound?: return "404 Not Found"
+        default: return "500 Internal Server Error"
+        }
+    }
+
+    /// Answers with `refusal`'s status and its message as a text body.
+    private func respond(_ connection: Int32, _ refusal: Refusal) {
+        let body = Array("custody: \(refusal.message)\n".utf8)
+        let headers = [
+            "Content-Type": "text/plain; charset=utf-8", "Content-Length": "\(body.count)", "Cache-Control": "no-store",
+        ]
+        guard respond(connection, status: refusal.status, headers: headers, body: true) else { return }
+        _ = Self.send(body, to: connection)
     }
 
     @discardableResult
@@ -149,7 +240,9 @@ public final class LoopbackPlayback: Sendable {
     private static func send(_ bytes: [UInt8], to connection: Int32) -> Bool {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             if sent < 0 {
                 if errno == EINTR { continue }
                 return false
@@ -193,7 +286,8 @@ struct HTTPRequestHead {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         return HTTPRequestHead(method: String(parts[0]), path: String(parts[1]), headers: headers)
     }

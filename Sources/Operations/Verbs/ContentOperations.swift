@@ -46,12 +46,21 @@ extension Operations {
         guard let view = views.use(token, uid: uid, at: context.now) else {
             throw ControlError(code: .notFound, message: "no open view \(token.prefix(8))…; open one with `view.open`")
         }
-        // Trashed while the view was open: no more bytes from it.
-        try requireNotTrashed(view.record.id)
-        guard offset < view.record.size else { return .data([], id: context.request.id) }
+        // Asked again before every chunk (DESIGN §15): what opened the view is not a ticket.
+        let record: ItemRecord
+        switch try currentRecord(of: view, for: context.principal) {
+        case .success(let current): record = current
+        case .failure(let ended):
+            if let closed = views.close(token, uid: uid) {
+                try audit(ended: closed, outcome: "access_ended", error: nil, reason: ended.reason, context)
+            }
+            throw ControlError(code: .forbidden, message: ended.message)
+        }
+        guard offset < record.size else { return .data([], id: context.request.id) }
         let bytes: [UInt8]
         do {
-            bytes = try content.read(view.record, at: offset, count: min(length, Int(view.record.size - offset)))
+            // The record as it is now: a key rotation since the view opened re-wrapped its data key.
+            bytes = try content.read(record, at: offset, count: min(length, Int(record.size - offset)))
         } catch {
             // Never an unauthenticated byte: the view ends here, on record.
             if let ended = views.close(token, uid: uid) { try? audit(ended: ended, outcome: "failed", error: "\(error)", context) }
@@ -72,10 +81,14 @@ extension Operations {
         return .answer(id: context.request.id) { $0.view = Self.contentView(view) }
     }
 
-    /// Audits the end of `view`: bytes served and how long it was open.
-    func audit(ended view: ContentViews.View, outcome: String, error: String?, _ context: OperationContext) throws {
+    /// Audits the end of `view`: bytes served and how long it was open, and why it ended if not closed.
+    func audit(
+        ended view: ContentViews.View, outcome: String, error: String?, reason: String? = nil,
+        _ context: OperationContext
+    ) throws {
         try catalog.audit(
-            [Self.endEvent(view, outcome: outcome, error: error, at: context.now)], by: context.principal.caller.actor)
+            [Self.endEvent(view, outcome: outcome, error: error, reason: reason, at: context.now)],
+            by: context.principal.caller.actor)
     }
 
     /// Ends the views nobody read for `ContentViews.idleLimit`, as abandoned.
@@ -86,13 +99,16 @@ extension Operations {
     }
 
     /// A view's `view.ended` entry: the bytes it served and the seconds it was open.
-    static func endEvent(_ view: ContentViews.View, outcome: String, error: String?, at now: Date) -> AuditEvent {
+    static func endEvent(
+        _ view: ContentViews.View, outcome: String, error: String?, reason: String? = nil, at now: Date
+    ) -> AuditEvent {
         var detail = [
             "view": view.number, "mode": view.mode, "outcome": outcome, "bytes": "\(view.bytes)",
             "seconds": String(format: "%.1f", now.timeIntervalSince(view.opened)), "principal": view.principal,
         ]
         detail["export"] = view.export.map { "\($0)" }
         detail["error"] = error
+        detail["reason"] = reason
         return AuditEvent(action: .viewEnded, itemID: view.record.id, detail: detail)
     }
 

@@ -80,6 +80,8 @@ extension Operations {
         let export = try catalog.export(try Self.exportNumber(arguments, of: "export open"))
         _ = try requireContent()
         let allowance = try context.authorize(.writeExport, .export(requestedBy: export.requestedBy))
+        // Each item decided now, as `show` would: the approval is not a ticket (DESIGN §15).
+        for id in export.items { try authorizeExportItem(id, of: export.id, context) }
         let payload = try exportPayload(export)
         let head = try catalog.auditHead()
         let opened = try catalog.takeExportStep(
