@@ -8,8 +8,14 @@ extension EvidenceCatalog {
     /// Marks items past their due date under no hold as due, and unmarks those held again or whose
     /// due date moved later. Works in rowid ranges of `batchSize`, one short transaction each, so a
     /// pass over a million items never holds the write lock long enough to stall ingest; `events`
-    /// gives the audit entries of each batch that changed something; `committed` is told of each
-    /// batch once it is on disk.
+    /// gives the audit entries of each batch that changed or skipped something; `committed` is told of
+    /// each such batch once it is on disk.
+    ///
+    /// A stored due date is not trusted: before an item is marked (or unmarked because its due date
+    /// moved later) its due date is recomputed from its categories, clock and holds
+    /// (`dueDateDisagreements`), and an item whose stored one disagrees is left as it is and reported
+    /// in `skipped`, so a due date edited in the catalog file never makes evidence due. Only those
+    /// candidates are recomputed, not every item of the batch.
     public func markDueItems(
         at now: Date, batchSize: Int64 = 1000, shouldStop: () -> Bool = { false },
         committed: (RetentionPassResult) -> Void = { _ in }, events: (RetentionPassResult) -> [AuditEvent]
@@ -18,32 +24,48 @@ extension EvidenceCatalog {
         var total = RetentionPassResult(marked: 0, cleared: 0)
         var low: Int64 = 0
         let held = DeletionSchema.held("item.id")
+        let at = now.catalogMilliseconds
         while low <= last, !shouldStop() {
             let high = low + batchSize
             let batch = try write { db in
+                // What the two updates below would change on the strength of due_at alone.
+                let candidates = try String.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id FROM item
+                        WHERE rowid >= ? AND rowid < ? AND NOT \(held)
+                          AND ((due_marked_at IS NULL AND due_at <= ?)
+                               OR (due_marked_at IS NOT NULL AND (due_at IS NULL OR due_at > ?)))
+                        """,
+                    arguments: [low, high, at, at])
+                let skipped = try Self.dueDateDisagreements(of: candidates, at: now, in: db)
+                let spared =
+                    skipped.isEmpty ? "" : " AND id NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
+                let sparedIDs = skipped.map(\.itemID)
                 try db.execute(
                     sql: """
                         UPDATE item SET due_marked_at = NULL
                         WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NOT NULL
-                          AND (due_at IS NULL OR due_at > ? OR \(held))
+                          AND (due_at IS NULL OR due_at > ? OR \(held))\(spared)
                         """,
-                    arguments: [low, high, now.catalogMilliseconds])
+                    arguments: StatementArguments([low, high, at] + sparedIDs))
                 let cleared = db.changesCount
                 try db.execute(
                     sql: """
                         UPDATE item SET due_marked_at = ?
-                        WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NULL AND due_at <= ? AND NOT \(held)
+                        WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NULL AND due_at <= ? AND NOT \(held)\(spared)
                         """,
-                    arguments: [now.catalogMilliseconds, low, high, now.catalogMilliseconds])
-                let result = RetentionPassResult(marked: db.changesCount, cleared: cleared)
-                if result.marked + result.cleared > 0 {
+                    arguments: StatementArguments([at, low, high, at] + sparedIDs))
+                let result = RetentionPassResult(marked: db.changesCount, cleared: cleared, skipped: skipped)
+                if result.marked + result.cleared > 0 || !skipped.isEmpty {
                     try AuditChain.append(events(result), actor: actor, at: now, in: db)
                 }
                 return result
             }
             total.marked += batch.marked
             total.cleared += batch.cleared
-            if batch.marked + batch.cleared > 0 { committed(batch) }
+            total.skipped += batch.skipped
+            if batch.marked + batch.cleared > 0 || !batch.skipped.isEmpty { committed(batch) }
             low = high
         }
         return total

@@ -214,8 +214,23 @@ extension EvidenceCatalog {
         _ ids: [String], uncategorized: RetentionPeriod? = nil, in db: Database,
         adjust: (inout [RetentionInput.Category]) -> Void = { _ in }
     ) throws -> [(id: String, currentDue: Date?, inputAfter: RetentionInput)] {
+        try storedRetention(of: ids, uncategorized: uncategorized, in: db).map { stored in
+            var input = stored.input
+            adjust(&input.categories)
+            // An item never evaluated (retention_clock NULL) has no due date to keep.
+            return (stored.id, stored.evaluated ? stored.storedDue : nil, input)
+        }
+    }
+
+    /// What each item's retention is computed from (its clock, categories and open holds), beside the
+    /// due date stored on it: the one place both are read, for the writes above and for the checks
+    /// that recompute a stored due date rather than trust it (`dueDateDisagreements`).
+    static func storedRetention(
+        of ids: [String], uncategorized: RetentionPeriod? = nil, in db: Database
+    ) throws -> [StoredRetention] {
         let fallback = try uncategorized ?? category(CategoryRecord.uncategorized, in: db).retention
-        let itemStatement = try db.cachedStatement(sql: "SELECT ingested_at, recorded_at, due_at, retention_clock FROM item WHERE id = ?")
+        let itemStatement = try db.cachedStatement(
+            sql: "SELECT ingested_at, recorded_at, due_at, retention_clock FROM item WHERE id = ?")
         let categoryStatement = try db.cachedStatement(
             sql: """
                 SELECT c.name, c.retention FROM item_category ic JOIN category c ON c.name = ic.category
@@ -230,23 +245,31 @@ extension EvidenceCatalog {
             guard let row = try Row.fetchOne(itemStatement, arguments: [id]) else {
                 throw CatalogError(code: .notFound, message: "no item \(id); see `custody list`")
             }
-            var categories = try Row.fetchAll(categoryStatement, arguments: [id]).compactMap { row in
-                RetentionPeriod(row["retention"] as String).map { RetentionInput.Category(name: row["name"], period: $0) }
+            let categories = try Row.fetchAll(categoryStatement, arguments: [id]).compactMap { row in
+                RetentionPeriod(row["retention"] as String).map {
+                    RetentionInput.Category(name: row["name"], period: $0)
+                }
             }
-            adjust(&categories)
             let holds = try Int64.fetchAll(holdStatement, arguments: [id])
             let clock = RetentionClock(
                 recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
                 ingestedAt: Date(catalogMilliseconds: row["ingested_at"]))
-            // An item never evaluated (retention_clock NULL) has no due date to keep.
-            let current: Date? = (row["retention_clock"] as String?) == nil
-                ? nil : (row["due_at"] as Int64?).map(Date.init(catalogMilliseconds:))
-            return (
-                id, current,
-                RetentionInput(clock: clock, categories: categories, uncategorized: fallback, holds: holds)
-            )
+            return StoredRetention(
+                id: id, storedDue: (row["due_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
+                evaluated: (row["retention_clock"] as String?) != nil,
+                input: RetentionInput(clock: clock, categories: categories, uncategorized: fallback, holds: holds))
         }
     }
+}
+
+/// One item's stored due date and what its retention is computed from.
+struct StoredRetention {
+    var id: String
+    /// `item.due_at` as stored (nil: never due).
+    var storedDue: Date?
+    /// Whether the item's retention was ever evaluated (`retention_clock` set).
+    var evaluated: Bool
+    var input: RetentionInput
 }
 
 extension ReviewSchema {
