@@ -15,7 +15,9 @@ extension EvidenceCatalog {
     /// moved later) its due date is recomputed from its categories, clock and holds
     /// (`dueDateDisagreements`), and an item whose stored one disagrees is left as it is and reported
     /// in `skipped`, so a due date edited in the catalog file never makes evidence due. Only those
-    /// candidates are recomputed, not every item of the batch.
+    /// candidates are recomputed, not every item of the batch, and in a read transaction before the
+    /// batch's write, so the write lock is held no longer than without the check; the write then
+    /// recomputes only a candidate whose due date changed in between (usually none).
     public func markDueItems(
         at now: Date, batchSize: Int64 = 1000, shouldStop: () -> Bool = { false },
         committed: (RetentionPassResult) -> Void = { _ in }, events: (RetentionPassResult) -> [AuditEvent]
@@ -25,20 +27,33 @@ extension EvidenceCatalog {
         var low: Int64 = 0
         let held = DeletionSchema.held("item.id")
         let at = now.catalogMilliseconds
+        // What the two updates below would change on the strength of due_at alone, with that due_at.
+        let candidateSQL = """
+            SELECT id, due_at FROM item
+            WHERE rowid >= ? AND rowid < ? AND NOT \(held)
+              AND ((due_marked_at IS NULL AND due_at <= ?)
+                   OR (due_marked_at IS NOT NULL AND (due_at IS NULL OR due_at > ?)))
+            ORDER BY rowid
+            """
+        func candidates(_ low: Int64, _ high: Int64, in db: Database) throws -> [(id: String, due: Int64?)] {
+            try Row.fetchAll(db, sql: candidateSQL, arguments: [low, high, at, at]).map { ($0["id"], $0["due_at"]) }
+        }
         while low <= last, !shouldStop() {
             let high = low + batchSize
+            let (seen, disagreeing) = try read { db in
+                let found = try candidates(low, high, in: db)
+                return (found, try Self.dueDateDisagreements(of: found.map(\.id), at: now, in: db))
+            }
             let batch = try write { db in
-                // What the two updates below would change on the strength of due_at alone.
-                let candidates = try String.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id FROM item
-                        WHERE rowid >= ? AND rowid < ? AND NOT \(held)
-                          AND ((due_marked_at IS NULL AND due_at <= ?)
-                               OR (due_marked_at IS NOT NULL AND (due_at IS NULL OR due_at > ?)))
-                        """,
-                    arguments: [low, high, at, at])
-                let skipped = try Self.dueDateDisagreements(of: candidates, at: now, in: db)
+                // A candidate new since the read, or whose due date moved since, is checked now.
+                let checked = Dictionary(seen.map { ($0.id, $0.due) }) { first, _ in first }
+                let current = try candidates(low, high, in: db)
+                let unchecked = current.filter { checked[$0.id] != .some($0.due) }.map(\.id)
+                let recheck = Set(unchecked)
+                let stillCandidates = Set(current.map(\.id))
+                let skipped =
+                    try disagreeing.filter { stillCandidates.contains($0.itemID) && !recheck.contains($0.itemID) }
+                    + Self.dueDateDisagreements(of: unchecked, at: now, in: db)
                 let spared =
                     skipped.isEmpty ? "" : " AND id NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
                 let sparedIDs = skipped.map(\.itemID)
