@@ -84,6 +84,12 @@ import Testing
             try #require(RFC3339.date(recomputed)).timeIntervalSince(now.addingTimeInterval(Self.day)).magnitude < 60,
             "\(recomputed)")
 
+        // verify --deep recomputes them too (these items have no objects: it fails them for that as well).
+        let deep = try fixture.run("verify", "--deep")
+        #expect(deep.status == 1)
+        #expect(deep.stdout.contains("DUE     \(fresh)  due_at: stored"), "\(deep.stdout)")
+        #expect(deep.stdout.contains("1 stored due dates are not the ones their retention gives"), "\(deep.stdout)")
+
         // The pass marks the untampered items and leaves the tampered one, saying so.
         let pass = try fixture.run("retention", "run")
         #expect(pass.status == 1, "\(pass.stdout) \(pass.stderr)")
