@@ -130,7 +130,7 @@ public struct FixityCheck {
         // The issue that added it: a due date edited in the catalog went unnoticed by `verify --deep`.
         // The deep check is the one an operator runs after a restore, so it recomputes every due date
         // too, as `audit verify` does (docs/retention.md); the shallow one stays a check of objects.
-        if deep { report.dueDates = try state.catalog.dueDateDisagreements(at: Date()) }
+        if deep { report.dueDates = try state.catalog.dueDateDisagreements() }
         var detail = [
             "checked": "\(report.checked)", "passed": "\(report.passed)", "problems": "\(report.problems.count)",
         ]

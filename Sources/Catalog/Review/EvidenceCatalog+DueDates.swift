@@ -35,13 +35,20 @@ public struct DueDateDisagreement: Sendable, Equatable, Encodable {
 }
 
 extension EvidenceCatalog {
-    /// Every item whose stored due date its retention does not give at `now`, read in pages of
-    /// `pageSize` rowids inside one read transaction (one consistent catalog, memory flat at millions
-    /// of items). Reads only, so it runs on a read-only copy (`audit verify`).
+    /// Every item whose stored due date its retention does not give, read in pages of `pageSize`
+    /// rowids inside one read transaction (one consistent catalog, memory flat at millions of items).
+    /// Reads only, so it runs on a read-only copy (`audit verify`).
+    ///
+    /// The check is made at `now`, by default the instant the read transaction began: never before a
+    /// change the transaction sees, as a floor pushed to 24 hours after a change is judged against the
+    /// check's instant (an instant captured earlier would call a change committed since a forgery).
     /// - Throws: `CatalogError` when the catalog cannot be read.
-    public func dueDateDisagreements(at now: Date, pageSize: Int64 = 1000) throws -> [DueDateDisagreement] {
+    public func dueDateDisagreements(at now: Date? = nil, pageSize: Int64 = 1000) throws -> [DueDateDisagreement] {
         try read { db in
             let last = try Int64.fetchOne(db, sql: "SELECT max(rowid) FROM item") ?? 0
+            // After the first read, which fixes the transaction's snapshot: every change it sees was
+            // made (and its instant taken) before this.
+            let now = now ?? Date()
             let page = try db.cachedStatement(sql: "SELECT id FROM item WHERE rowid >= ? AND rowid < ? ORDER BY rowid")
             var found: [DueDateDisagreement] = []
             var low: Int64 = 0

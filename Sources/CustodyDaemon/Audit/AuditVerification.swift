@@ -81,13 +81,12 @@ public struct AuditVerification {
     ///   - journal: Whether to read anchors from the systemd journal too.
     /// - Throws: `CatalogError` when the catalog cannot be read; `DaemonError.anchor` when an anchor
     ///   file or the journal cannot be read.
-    ///   - now: The instant stored due dates are recomputed at.
-    public func run(anchorFiles: [FilePath], journal: Bool, at now: Date = Date()) throws -> Report {
+    public func run(anchorFiles: [FilePath], journal: Bool) throws -> Report {
         let chain = try catalog.verifyAuditChain()
         var report = Report(
             entries: chain.entries, head: chain.headHash, firstBroken: chain.firstBroken?.sequence,
             reason: chain.firstBroken?.reason, discrepancies: try catalog.crossCheckAuditChain(),
-            dueDates: try catalog.dueDateDisagreements(at: now), anchorsChecked: 0, anchorProblems: [],
+            dueDates: try catalog.dueDateDisagreements(), anchorsChecked: 0, anchorProblems: [],
             malformedAnchorLines: [])
         var sources: [(String, [AuditAnchor])] = []
         for file in anchorFiles {
