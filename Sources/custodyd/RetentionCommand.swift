@@ -20,7 +20,9 @@ struct RetentionRunCommand: ParsableCommand {
         discussion: """
             What `custodyd run` does at start, for a dock kept off or a store just restored. Needs no key. \
             Refused while the daemon runs (it holds the store). Grace periods, holds and approvals are \
-            enforced by the catalog, at the real time; nothing is shredded early.
+            enforced by the catalog, at the real time; nothing is shredded early. An item whose stored \
+            due date is not the one its retention gives is neither marked nor unmarked: it is printed \
+            (SKIPPED), audited (retention.skipped), and the exit status is 1.
             """)
 
     @OptionGroup var options: StateOptions

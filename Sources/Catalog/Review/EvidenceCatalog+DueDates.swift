@@ -68,8 +68,8 @@ extension EvidenceCatalog {
     /// one, so a due date pushed to 24 hours after the change that shortened it (`Retention
     /// .minimumNotice`) is reproduced: it is never earlier than the rules give, and never later than
     /// 24 hours after `now`, which is after every change that could have set it. So a due date moved
-    /// earlier is always found, and one moved later unless it lies within 24 hours of `now` after the
-    /// rules' date. Instants are compared to the millisecond the catalog stores (a rounding apart
+    /// earlier is always found, and one moved later unless it lies between the rules' date and 24
+    /// hours after `now`. Instants are compared to the millisecond the catalog stores (a rounding apart
     /// is agreement).
     static func dueDateDisagreements(of ids: [String], at now: Date, in db: Database) throws
         -> [DueDateDisagreement]
