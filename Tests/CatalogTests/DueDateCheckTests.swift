@@ -63,6 +63,25 @@ import Testing
         #expect(pass.skipped.isEmpty && pass.marked == 2)
     }
 
+    @Test func anItemMarkedDueWhoseDueDateWasForgedIsNotDeleted() throws {
+        let item = try ReviewSchemaTests.verifiedItem(in: catalog, seed: 1)
+        let rules = try #require(try catalog.item(matching: item.description).review.dueAt)
+        // Marked due by a pass after its real due date; then someone writes a due date a year earlier.
+        #expect(try catalog.markDueItems(at: rules.addingTimeInterval(Self.day)) { _ in [] }.marked == 1)
+        try queue.write { db in
+            try db.execute(
+                sql: "UPDATE item SET due_at = ? WHERE id = ?",
+                arguments: [rules.addingTimeInterval(-365 * Self.day).catalogMilliseconds, item.description])
+        }
+        #expect {
+            try catalog.requestDeletion(
+                of: [item], reason: "retention period over", notDue: false, grace: 0, who: "account:alice", at: Date(),
+                events: { _ in [] }, by: root)
+        } throws: { error in
+            (error as? CatalogError)?.message.contains("is not the one its retention gives") == true
+        }
+    }
+
     @Test(arguments: [-400.0, -1, 2, 3650])
     func aDueDateWrittenByHandIsNamed(daysFromTheRules: Double) throws {
         let item = try ReviewSchemaTests.verifiedItem(in: catalog, seed: 1)

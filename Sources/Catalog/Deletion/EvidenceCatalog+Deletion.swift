@@ -104,7 +104,8 @@ extension EvidenceCatalog {
     /// Requests the deletion of `items`. An item not marked due is refused unless `notDue` says the
     /// request is a special deletion (its reason states why); the request records it.
     /// - Throws: `CatalogError.invalidQuery` for no items, a held item, an item already in a live
-    ///   deletion, or one not due without `notDue`; `.notFound` for an unknown item.
+    ///   deletion, one not due without `notDue`, or one marked due whose stored due date its retention
+    ///   does not give; `.notFound` for an unknown item.
     public func requestDeletion(
         of items: [EvidenceID], reason: String, notDue: Bool, grace: TimeInterval, who: String, at now: Date,
         events: (DeletionRequestRecord) -> [AuditEvent], by actor: AuditActor
@@ -135,6 +136,15 @@ extension EvidenceCatalog {
                         message: "item \(item) is under a hold; it cannot be deleted until the hold is released")
                 }
                 let wasDue: Bool = due["due"]
+                // A due mark is only as good as the due date behind it: one the rules do not give (a
+                // catalog edited outside Custody) deletes nothing.
+                if wasDue, let forged = try Self.dueDateDisagreements(of: [item], at: now, in: db).first {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message:
+                            "item \(item) is marked due, but its stored due date (\(forged.stored.map(RFC3339.string) ?? "never")) is not the one its retention gives (\(forged.recomputed.map(RFC3339.string) ?? "never")): the catalog was changed outside Custody; see `custodyd audit verify` and docs/retention.md"
+                    )
+                }
                 if !wasDue && !notDue {
                     throw CatalogError(
                         code: .invalidQuery,
