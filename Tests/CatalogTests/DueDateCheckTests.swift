@@ -82,6 +82,21 @@ import Testing
         }
     }
 
+    @Test func aDueMarkWrittenWithTheTriggerDroppedDeletesNothing() throws {
+        let item = try ReviewSchemaTests.verifiedItem(in: catalog, seed: 1)
+        try queue.write { db in
+            try db.execute(sql: "DROP TRIGGER item_due_mark_only_when_due")
+            try db.execute(sql: "UPDATE item SET due_marked_at = 1 WHERE id = ?", arguments: [item.description])
+        }
+        #expect {
+            try catalog.requestDeletion(
+                of: [item], reason: "retention period over", notDue: false, grace: 0, who: "account:alice", at: Date(),
+                events: { _ in [] }, by: root)
+        } throws: { error in
+            (error as? CatalogError)?.message.contains("is marked due before its due date") == true
+        }
+    }
+
     @Test(arguments: [-400.0, -1, 2, 3650])
     func aDueDateWrittenByHandIsNamed(daysFromTheRules: Double) throws {
         let item = try ReviewSchemaTests.verifiedItem(in: catalog, seed: 1)

@@ -127,7 +127,7 @@ extension EvidenceCatalog {
                     let due = try Row.fetchOne(
                         db,
                         sql:
-                            "SELECT due_marked_at IS NOT NULL AS due, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
+                            "SELECT due_marked_at IS NOT NULL AS due, due_at IS NULL OR due_at > due_marked_at AS early, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
                         arguments: [item, item])
                 else { throw CatalogError(code: .notFound, message: "no item \(item) to delete; see `custody list`") }
                 if due["held"] as Bool {
@@ -143,6 +143,14 @@ extension EvidenceCatalog {
                         code: .invalidQuery,
                         message:
                             "item \(item) is marked due, but its stored due date (\(forged.stored.map(RFC3339.string) ?? "never")) is not the one its retention gives (\(forged.recomputed.map(RFC3339.string) ?? "never")): the catalog was changed outside Custody; see `custodyd audit verify` and docs/retention.md"
+                    )
+                }
+                // What the schema's trigger refuses, in case the trigger was dropped with the file.
+                if wasDue, due["early"] as Bool {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message:
+                            "item \(item) is marked due before its due date: the mark was written outside Custody; see `custodyd audit verify` and docs/retention.md"
                     )
                 }
                 if !wasDue && !notDue {
