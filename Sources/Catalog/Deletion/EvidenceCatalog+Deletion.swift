@@ -44,6 +44,11 @@ extension EvidenceCatalog {
                 let found = try candidates(low, high, in: db)
                 return (found, try Self.dueDateDisagreements(of: found.map(\.id), at: now, in: db))
             }
+            // Nothing to mark or unmark when the batch was read: no write, as a pass that found it so.
+            guard !seen.isEmpty else {
+                low = high
+                continue
+            }
             let batch = try write { db in
                 // A candidate new since the read, or whose due date moved since, is checked now.
                 let checked = Dictionary(seen.map { ($0.id, $0.due) }) { first, _ in first }
