@@ -125,6 +125,13 @@ public enum Restore {
                 code: .restoreTargetInUse, message: "\(state) is not a directory; give an empty or new directory")
         }
         let names = try BackupFiles.list(state)
+        if names.contains("catalog.sqlite.restoring") && !names.contains("catalog.sqlite") {
+            throw BackupError(
+                code: .restoreTargetInUse,
+                message:
+                    "\(state) holds an interrupted restore (catalog.sqlite.restoring, no catalog.sqlite); a restore writes only into an empty or new directory: remove \(state) and run `custodyd restore` again (or give another --state)"
+            )
+        }
         guard names.isEmpty else {
             let what =
                 names.contains("catalog.sqlite")

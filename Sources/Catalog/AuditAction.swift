@@ -140,6 +140,9 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
     public static let reportViewed = AuditAction("report.viewed")
     /// A retention pass marked items due (or unmarked items held again); the counts in detail.
     public static let retentionMarked = AuditAction("retention.marked")
+    /// A retention pass left an item as it was because its stored due date is not the one its
+    /// retention gives (the catalog was edited outside Custody); detail `stored` and `recomputed`.
+    public static let retentionSkipped = AuditAction("retention.skipped")
     public static let deletionRequested = AuditAction("deletion.requested")
     public static let deletionApproved = AuditAction("deletion.approved")
     public static let deletionRejected = AuditAction("deletion.rejected")
@@ -177,7 +180,8 @@ public struct AuditAction: Sendable, Hashable, CustomStringConvertible {
         categoriesViewed, retentionPreviewed, categoryChanged, categoryRemoved, itemCategorized, itemUncategorized,
         holdPlaced, holdApplied, holdReleased, holdsViewed,
         reportViewed,
-        retentionMarked, deletionRequested, deletionApproved, deletionRejected, itemRestored, deletionsViewed,
+        retentionMarked, retentionSkipped, deletionRequested, deletionApproved, deletionRejected, itemRestored,
+        deletionsViewed,
         itemShredded,
         backupMade, backupPruned, backupRestored,
     ]

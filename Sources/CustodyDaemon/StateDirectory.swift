@@ -38,22 +38,16 @@ public struct StateDirectory: Sendable {
     /// The catalog file of a state directory.
     public static func catalogPath(in root: FilePath) -> FilePath { root.appending("catalog.sqlite") }
 
-    /// Creates a state directory: `objects/`, `tmp/`, a new KEK at `keyPath` and an empty catalog.
-    /// - Throws: `DaemonError.stateDirectory` when one already exists there; `.keyFile` when a key
-    ///   file is already at `keyPath`. Nothing is overwritten.
+    /// Creates a state directory: `objects/`, `tmp/`, a new KEK at `keyPath` and an empty catalog,
+    /// in an empty or absent directory (empty `objects/` and `tmp/` may be there: they hold nothing).
+    /// - Throws: `DaemonError.stateDirectory` when the directory holds any trace of a store (a
+    ///   catalog or its companions, a restore's catalog copy, objects, partial objects, the store
+    ///   lock, a key file), naming each; `.keyFile` when the only trace is a key file at `keyPath`.
+    ///   Nothing is created or changed then.
     public static func initialise(at root: FilePath, keyPath: FilePath, actor: AuditActor) throws -> StateDirectory {
         let catalogPath = Self.catalogPath(in: root)
-        guard !FileManager.default.fileExists(atPath: catalogPath.string) else {
-            throw DaemonError(
-                code: .stateDirectory,
-                message: "\(root) is already a Custody state directory; refusing to initialise it again")
-        }
-        if FileManager.default.fileExists(atPath: keyPath.string) {
-            throw DaemonError(
-                code: .keyFile,
-                message:
-                    "a key file already exists at \(keyPath); refusing to overwrite it (a lost KEK makes every item unreadable)"
-            )
+        if let refusal = try StoreTraces.find(in: root, keyPath: keyPath).refusal(root: root, keyPath: keyPath) {
+            throw refusal
         }
         let store = try EvidenceStore.create(at: root)
         let key = try KeyFile.create(at: keyPath)
@@ -78,6 +72,7 @@ public struct StateDirectory: Sendable {
     public static func open(
         at root: FilePath, keyPath: FilePath?, actor: AuditActor, readOnly: Bool = false
     ) throws -> StateDirectory {
+        try requireNoHalfStore(root)
         let store = try EvidenceStore(root: root)
         let path = catalogPath(in: root).string
         let catalog =
@@ -105,6 +100,31 @@ public struct StateDirectory: Sendable {
             )
         }
         return StateDirectory(root: root, store: store, catalog: catalog, keyEncryptionKey: key)
+    }
+
+    /// A restore interrupted before it gave the catalog its name leaves objects and the catalog's copy
+    /// but no catalog: never a store to open, nor one to initialise over (that would put a new key
+    /// over restored evidence); the fix is to run the restore again. Objects without any catalog are
+    /// evidence whose catalog is lost: the fix is a restore, never `init`.
+    /// - Throws: `DaemonError.stateDirectory` naming what is there and the fix.
+    static func requireNoHalfStore(_ root: FilePath) throws {
+        guard !FileManager.default.fileExists(atPath: catalogPath(in: root).string) else { return }
+        let restoring = root.appending(StoreTraces.restoringName)
+        if FileManager.default.fileExists(atPath: restoring.string) {
+            throw DaemonError(
+                code: .stateDirectory,
+                message:
+                    "\(root) holds an interrupted restore (\(restoring), no catalog.sqlite): it is not a usable store yet. Finish the restore: remove \(root) and run `custodyd restore --from SNAPSHOT --state \(root)` again (never `custodyd init` there)"
+            )
+        }
+        let objects = (try? FileManager.default.contentsOfDirectory(atPath: root.appending("objects").string)) ?? []
+        if !objects.isEmpty {
+            throw DaemonError(
+                code: .stateDirectory,
+                message:
+                    "\(root) holds evidence objects but no catalog.sqlite: its catalog is lost or was moved. Put the catalog back, or restore the newest backup into a new directory (`custodyd restore --from SNAPSHOT --state NEW`, docs/operations.md); never `custodyd init` there"
+            )
+        }
     }
 
     /// Takes the store lock, runs recovery, then calls `body`. The lock is released when it returns.

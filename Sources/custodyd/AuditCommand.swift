@@ -1,7 +1,9 @@
 import ArgumentParser
 import Catalog
 import CustodyCommandLine
+import CustodyCore
 import CustodyDaemon
+import Foundation
 import SystemPackage
 
 struct AuditCommand: ParsableCommand {
@@ -47,6 +49,11 @@ struct AuditVerifyCommand: ParsableCommand {
                 let field = found.field.map { " \($0):" } ?? ""
                 print("CATALOG  \(found.itemID ?? "(store)")\(field) \(found.problem)")
             }
+            for item in report.dueDates {
+                print(
+                    "DUE      \(item.itemID) due_at: stored \(Self.text(item.stored)), its categories, clock and holds give \(Self.text(item.recomputed))"
+                )
+            }
             for problem in report.anchorProblems {
                 print("ANCHOR   \(problem.source) entry \(problem.sequence): \(problem.problem)")
             }
@@ -57,9 +64,16 @@ struct AuditVerifyCommand: ParsableCommand {
             print(
                 report.discrepancies.isEmpty
                     ? "catalog agrees with the chain" : "\(report.discrepancies.count) catalog discrepancies")
+            print(
+                report.dueDates.isEmpty
+                    ? "every stored due date is the one its retention gives"
+                    : "\(report.dueDates.count) stored due dates are not the ones their retention gives (docs/retention.md)"
+            )
         }
         if !report.ok { throw ExitCode(1) }
     }
+
+    static func text(_ date: Date?) -> String { date.map(RFC3339.string) ?? "never" }
 }
 
 struct AuditAnchorCommand: ParsableCommand {

@@ -34,9 +34,21 @@ struct VerifyCommand: ParsableCommand {
             for problem in report.problems {
                 print("FAILED  \(problem.itemID ?? "(no item)")  \(problem.object)\n        \(problem.problem)")
             }
+            for item in report.dueDates {
+                print(
+                    "DUE     \(item.itemID)  due_at: stored \(AuditVerifyCommand.text(item.stored)), its categories, clock and holds give \(AuditVerifyCommand.text(item.recomputed))"
+                )
+            }
             print(
                 "\(report.checked) items checked\(deep ? " (deep)" : ""), \(report.passed) passed, \(report.problems.count) problems"
             )
+            if deep {
+                print(
+                    report.dueDates.isEmpty
+                        ? "every stored due date is the one its retention gives"
+                        : "\(report.dueDates.count) stored due dates are not the ones their retention gives (docs/retention.md)"
+                )
+            }
             if report.shredPending > 0 {
                 print(
                     "\(report.shredPending) objects of shredded items (keys erased) wait for removal: the next start, or `custodyd retention run`, removes them"

@@ -14,36 +14,23 @@ import Testing
     static let items = 3_500
     static let root = AuditActor(uid: 0, name: "root")
 
-    /// A store of `items` catalogued items; every third one's due date moved into the future, the
-    /// others' a day into the past (the catalog's real periods are months: a test cannot wait for
-    /// one). Returns the ids of the items past due, by rowid.
+    /// A store of `items` catalogued items; every third one (by rowid) ingested now and due tomorrow,
+    /// the others ingested ten days ago and due nine days ago (`PastDueItems`: the catalog's real
+    /// periods are months, and the pass recomputes a due date rather than trust one written by hand).
+    /// Returns the rowids of the items past due.
     static func prepare(_ name: String) throws -> (CLIFixture, pastDue: Set<Int64>) {
         let fixture = try CLIFixture(name)
         let catalog = try EvidenceCatalog(path: fixture.state + "/catalog.sqlite", actor: root)
-        let records = (0..<items).map { index in
-            ItemRecord(
-                id: EvidenceID(), state: .stored,
-                sha256: SHA256Digest(bytes: testBytes(count: 32, seed: UInt64(index)))!,
-                ciphertextSHA256: SHA256Digest(bytes: testBytes(count: 32, seed: UInt64(index) + 100_000))!, size: 10,
-                ciphertextSize: 90, wrappedKey: testBytes(count: 60, seed: UInt64(index) + 200_000),
-                source: SourceReference(
-                    deviceID: nil, root: "/import", path: RawPath("DCIM/\(index).mp4"), size: 10,
-                    modificationTimeNanoseconds: 5),
-                ingestedAt: Date(), verifiedAt: nil)
-        }
-        try catalog.recordStored(
-            records, events: records.map { AuditEvent(action: .itemStored, itemID: $0.id, detail: $0.storedFacts) })
-        try catalog.recordVerified(
-            records.map(\.id), events: records.map { AuditEvent(action: .itemVerified, itemID: $0.id) })
+        let now = Date()
+        _ = try PastDueItems.catalogue(
+            in: catalog,
+            ingested: (1...items).map { rowid in rowid % 3 == 0 ? now : now.addingTimeInterval(-10 * 86_400) },
+            changedAt: now.addingTimeInterval(-20 * 86_400))
         let queue = try DatabaseQueue(path: fixture.state + "/catalog.sqlite")
-        let now = Date().catalogMilliseconds
-        try queue.write { db in
-            try db.execute(
-                sql: "UPDATE item SET due_at = CASE WHEN rowid % 3 = 0 THEN ? ELSE ? END",
-                arguments: [now + 30 * 86_400_000, now - 86_400_000])
-        }
         let pastDue = try queue.read { db in
-            Set(try Int64.fetchAll(db, sql: "SELECT rowid FROM item WHERE due_at < ?", arguments: [now]))
+            Set(
+                try Int64.fetchAll(
+                    db, sql: "SELECT rowid FROM item WHERE due_at < ?", arguments: [now.catalogMilliseconds]))
         }
         return (fixture, pastDue)
     }

@@ -83,10 +83,14 @@ public struct RetentionPassResult: Sendable, Equatable {
     public var marked: Int
     /// Items that left `due`: held again, or their due date moved later.
     public var cleared: Int
+    /// Items the pass would have marked or unmarked but left alone, because their stored due date is
+    /// not the one their retention gives (a catalog edited outside Custody).
+    public var skipped: [DueDateDisagreement]
 
-    public init(marked: Int, cleared: Int) {
+    public init(marked: Int, cleared: Int, skipped: [DueDateDisagreement] = []) {
         self.marked = marked
         self.cleared = cleared
+        self.skipped = skipped
     }
 }
 

@@ -8,8 +8,16 @@ extension EvidenceCatalog {
     /// Marks items past their due date under no hold as due, and unmarks those held again or whose
     /// due date moved later. Works in rowid ranges of `batchSize`, one short transaction each, so a
     /// pass over a million items never holds the write lock long enough to stall ingest; `events`
-    /// gives the audit entries of each batch that changed something; `committed` is told of each
-    /// batch once it is on disk.
+    /// gives the audit entries of each batch that changed or skipped something; `committed` is told of
+    /// each such batch once it is on disk.
+    ///
+    /// A stored due date is not trusted: before an item is marked (or unmarked because its due date
+    /// moved later) its due date is recomputed from its categories, clock and holds
+    /// (`dueDateDisagreements`), and an item whose stored one disagrees is left as it is and reported
+    /// in `skipped`, so a due date edited in the catalog file never makes evidence due. Only those
+    /// candidates are recomputed, not every item of the batch, and in a read transaction before the
+    /// batch's write, so the write lock is held no longer than without the check; the write then
+    /// recomputes only a candidate whose due date changed in between (usually none).
     public func markDueItems(
         at now: Date, batchSize: Int64 = 1000, shouldStop: () -> Bool = { false },
         committed: (RetentionPassResult) -> Void = { _ in }, events: (RetentionPassResult) -> [AuditEvent]
@@ -18,32 +26,66 @@ extension EvidenceCatalog {
         var total = RetentionPassResult(marked: 0, cleared: 0)
         var low: Int64 = 0
         let held = DeletionSchema.held("item.id")
+        let at = now.catalogMilliseconds
+        // What the two updates below would change on the strength of due_at alone, with that due_at.
+        let candidateSQL = """
+            SELECT id, due_at FROM item
+            WHERE rowid >= ? AND rowid < ? AND NOT \(held)
+              AND ((due_marked_at IS NULL AND due_at <= ?)
+                   OR (due_marked_at IS NOT NULL AND (due_at IS NULL OR due_at > ?)))
+            ORDER BY rowid
+            """
+        func candidates(_ low: Int64, _ high: Int64, in db: Database) throws -> [(id: String, due: Int64?)] {
+            try Row.fetchAll(db, sql: candidateSQL, arguments: [low, high, at, at]).map { ($0["id"], $0["due_at"]) }
+        }
         while low <= last, !shouldStop() {
             let high = low + batchSize
+            let (seen, disagreeing) = try read { db in
+                let found = try candidates(low, high, in: db)
+                return (found, try Self.dueDateDisagreements(of: found.map(\.id), at: now, in: db))
+            }
+            // Nothing to mark or unmark when the batch was read: no write, as a pass that found it so.
+            guard !seen.isEmpty else {
+                low = high
+                continue
+            }
             let batch = try write { db in
+                // A candidate new since the read, or whose due date moved since, is checked now.
+                let checked = Dictionary(seen.map { ($0.id, $0.due) }) { first, _ in first }
+                let current = try candidates(low, high, in: db)
+                let unchecked = current.filter { checked[$0.id] != .some($0.due) }.map(\.id)
+                let recheck = Set(unchecked)
+                let stillCandidates = Set(current.map(\.id))
+                let skipped =
+                    try disagreeing.filter { stillCandidates.contains($0.itemID) && !recheck.contains($0.itemID) }
+                    + Self.dueDateDisagreements(of: unchecked, at: now, in: db)
+                let spared =
+                    skipped.isEmpty ? "" : " AND id NOT IN (\(skipped.map { _ in "?" }.joined(separator: ", ")))"
+                let sparedIDs = skipped.map(\.itemID)
                 try db.execute(
                     sql: """
                         UPDATE item SET due_marked_at = NULL
                         WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NOT NULL
-                          AND (due_at IS NULL OR due_at > ? OR \(held))
+                          AND (due_at IS NULL OR due_at > ? OR \(held))\(spared)
                         """,
-                    arguments: [low, high, now.catalogMilliseconds])
+                    arguments: StatementArguments([low, high, at] + sparedIDs))
                 let cleared = db.changesCount
                 try db.execute(
                     sql: """
                         UPDATE item SET due_marked_at = ?
-                        WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NULL AND due_at <= ? AND NOT \(held)
+                        WHERE rowid >= ? AND rowid < ? AND due_marked_at IS NULL AND due_at <= ? AND NOT \(held)\(spared)
                         """,
-                    arguments: [now.catalogMilliseconds, low, high, now.catalogMilliseconds])
-                let result = RetentionPassResult(marked: db.changesCount, cleared: cleared)
-                if result.marked + result.cleared > 0 {
+                    arguments: StatementArguments([at, low, high, at] + sparedIDs))
+                let result = RetentionPassResult(marked: db.changesCount, cleared: cleared, skipped: skipped)
+                if result.marked + result.cleared > 0 || !skipped.isEmpty {
                     try AuditChain.append(events(result), actor: actor, at: now, in: db)
                 }
                 return result
             }
             total.marked += batch.marked
             total.cleared += batch.cleared
-            if batch.marked + batch.cleared > 0 { committed(batch) }
+            total.skipped += batch.skipped
+            if batch.marked + batch.cleared > 0 || !batch.skipped.isEmpty { committed(batch) }
             low = high
         }
         return total
@@ -67,7 +109,8 @@ extension EvidenceCatalog {
     /// Requests the deletion of `items`. An item not marked due is refused unless `notDue` says the
     /// request is a special deletion (its reason states why); the request records it.
     /// - Throws: `CatalogError.invalidQuery` for no items, a held item, an item already in a live
-    ///   deletion, or one not due without `notDue`; `.notFound` for an unknown item.
+    ///   deletion, one not due without `notDue`, or one marked due whose stored due date its retention
+    ///   does not give; `.notFound` for an unknown item.
     public func requestDeletion(
         of items: [EvidenceID], reason: String, notDue: Bool, grace: TimeInterval, who: String, at now: Date,
         events: (DeletionRequestRecord) -> [AuditEvent], by actor: AuditActor
@@ -89,7 +132,7 @@ extension EvidenceCatalog {
                     let due = try Row.fetchOne(
                         db,
                         sql:
-                            "SELECT due_marked_at IS NOT NULL AS due, deletion_state IS 'shredded' AS shredded, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
+                            "SELECT due_marked_at IS NOT NULL AS due, deletion_state IS 'shredded' AS shredded, due_at IS NULL OR due_at > due_marked_at AS early, \(DeletionSchema.held("?")) AS held FROM item WHERE id = ?",
                         arguments: [item, item])
                 else { throw CatalogError(code: .notFound, message: "no item \(item) to delete; see `custody list`") }
                 if due["shredded"] as Bool {
@@ -103,6 +146,23 @@ extension EvidenceCatalog {
                         message: "item \(item) is under a hold; it cannot be deleted until the hold is released")
                 }
                 let wasDue: Bool = due["due"]
+                // A due mark is only as good as the due date behind it: one the rules do not give (a
+                // catalog edited outside Custody) deletes nothing.
+                if wasDue, let forged = try Self.dueDateDisagreements(of: [item], at: now, in: db).first {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message:
+                            "item \(item) is marked due, but its stored due date (\(forged.stored.map(RFC3339.string) ?? "never")) is not the one its retention gives (\(forged.recomputed.map(RFC3339.string) ?? "never")): the catalog was changed outside Custody; see `custodyd audit verify` and docs/retention.md"
+                    )
+                }
+                // What the schema's trigger refuses, in case the trigger was dropped with the file.
+                if wasDue, due["early"] as Bool {
+                    throw CatalogError(
+                        code: .invalidQuery,
+                        message:
+                            "item \(item) is marked due before its due date: the mark was written outside Custody; see `custodyd audit verify` and docs/retention.md"
+                    )
+                }
                 if !wasDue && !notDue {
                     throw CatalogError(
                         code: .invalidQuery,

@@ -214,39 +214,91 @@ extension EvidenceCatalog {
         _ ids: [String], uncategorized: RetentionPeriod? = nil, in db: Database,
         adjust: (inout [RetentionInput.Category]) -> Void = { _ in }
     ) throws -> [(id: String, currentDue: Date?, inputAfter: RetentionInput)] {
-        let fallback = try uncategorized ?? category(CategoryRecord.uncategorized, in: db).retention
-        let itemStatement = try db.cachedStatement(sql: "SELECT ingested_at, recorded_at, due_at, retention_clock FROM item WHERE id = ?")
-        let categoryStatement = try db.cachedStatement(
-            sql: """
-                SELECT c.name, c.retention FROM item_category ic JOIN category c ON c.name = ic.category
-                WHERE ic.item_id = ? ORDER BY c.name
-                """)
-        let holdStatement = try db.cachedStatement(
-            sql: """
-                SELECT hi.hold_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id
-                WHERE hi.item_id = ? AND h.released_at IS NULL
-                """)
-        return try ids.map { id in
-            guard let row = try Row.fetchOne(itemStatement, arguments: [id]) else {
-                throw CatalogError(code: .notFound, message: "no item \(id); see `custody list`")
-            }
-            var categories = try Row.fetchAll(categoryStatement, arguments: [id]).compactMap { row in
-                RetentionPeriod(row["retention"] as String).map { RetentionInput.Category(name: row["name"], period: $0) }
-            }
-            adjust(&categories)
-            let holds = try Int64.fetchAll(holdStatement, arguments: [id])
-            let clock = RetentionClock(
-                recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
-                ingestedAt: Date(catalogMilliseconds: row["ingested_at"]))
+        try storedRetention(of: ids, uncategorized: uncategorized, in: db).map { stored in
+            var input = stored.input
+            adjust(&input.categories)
             // An item never evaluated (retention_clock NULL) has no due date to keep.
-            let current: Date? = (row["retention_clock"] as String?) == nil
-                ? nil : (row["due_at"] as Int64?).map(Date.init(catalogMilliseconds:))
-            return (
-                id, current,
-                RetentionInput(clock: clock, categories: categories, uncategorized: fallback, holds: holds)
-            )
+            return (stored.id, stored.evaluated ? stored.storedDue : nil, input)
         }
     }
+
+    /// What each item's retention is computed from (its clock, categories and open holds), beside the
+    /// due date stored on it: the one place both are read, for the writes above and for the checks
+    /// that recompute a stored due date rather than trust it (`dueDateDisagreements`). Three queries
+    /// per `retentionChunk` items, not per item, since a check reads a million of them.
+    static func storedRetention(
+        of ids: [String], uncategorized: RetentionPeriod? = nil, in db: Database
+    ) throws -> [StoredRetention] {
+        let fallback = try uncategorized ?? category(CategoryRecord.uncategorized, in: db).retention
+        var stored: [StoredRetention] = []
+        stored.reserveCapacity(ids.count)
+        for start in stride(from: 0, to: ids.count, by: retentionChunk) {
+            let chunk = Array(ids[start..<min(start + retentionChunk, ids.count)])
+            let marks = databaseQuestionMarks(count: chunk.count)
+            let arguments = StatementArguments(chunk)
+            var items: [String: Row] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT id, ingested_at, recorded_at, due_at, retention_clock FROM item WHERE id IN (\(marks))",
+                arguments: arguments)
+            {
+                items[row["id"]] = row
+            }
+            var categories: [String: [RetentionInput.Category]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ic.item_id, c.name, c.retention FROM item_category ic JOIN category c ON c.name = ic.category
+                    WHERE ic.item_id IN (\(marks)) ORDER BY ic.item_id, c.name
+                    """,
+                arguments: arguments)
+            {
+                guard let period = RetentionPeriod(row["retention"] as String) else { continue }
+                categories[row["item_id"], default: []].append(
+                    RetentionInput.Category(name: row["name"], period: period))
+            }
+            var holds: [String: [Int64]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT hi.item_id, hi.hold_id FROM hold_item hi JOIN hold h ON h.id = hi.hold_id
+                    WHERE hi.item_id IN (\(marks)) AND h.released_at IS NULL
+                    """,
+                arguments: arguments)
+            {
+                holds[row["item_id"], default: []].append(row["hold_id"])
+            }
+            for id in chunk {
+                guard let row = items[id] else {
+                    throw CatalogError(code: .notFound, message: "no item \(id); see `custody list`")
+                }
+                let clock = RetentionClock(
+                    recordedAt: (row["recorded_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
+                    ingestedAt: Date(catalogMilliseconds: row["ingested_at"]))
+                stored.append(
+                    StoredRetention(
+                        id: id, storedDue: (row["due_at"] as Int64?).map(Date.init(catalogMilliseconds:)),
+                        evaluated: (row["retention_clock"] as String?) != nil,
+                        input: RetentionInput(
+                            clock: clock, categories: categories[id] ?? [], uncategorized: fallback,
+                            holds: holds[id] ?? [])))
+            }
+        }
+        return stored
+    }
+
+    /// How many items `storedRetention` reads per query: well under SQLite's limit on bound values.
+    static let retentionChunk = 500
+}
+
+/// One item's stored due date and what its retention is computed from.
+struct StoredRetention {
+    var id: String
+    /// `item.due_at` as stored (nil: never due).
+    var storedDue: Date?
+    /// Whether the item's retention was ever evaluated (`retention_clock` set).
+    var evaluated: Bool
+    var input: RetentionInput
 }
 
 extension ReviewSchema {

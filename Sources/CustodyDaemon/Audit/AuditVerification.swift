@@ -32,6 +32,8 @@ public struct AuditVerification {
         public var reason: String?
         /// Where the catalog disagrees with the chain.
         public var discrepancies: [AuditDiscrepancy]
+        /// Items whose stored due date is not the one their retention gives (docs/retention.md).
+        public var dueDates: [DueDateDisagreement]
         /// Anchors read, and those that no longer match.
         public var anchorsChecked: Int
         public var anchorProblems: [AnchorProblem]
@@ -40,12 +42,14 @@ public struct AuditVerification {
 
         /// True when nothing is wrong.
         public var ok: Bool {
-            firstBroken == nil && discrepancies.isEmpty && anchorProblems.isEmpty && malformedAnchorLines.isEmpty
+            firstBroken == nil && discrepancies.isEmpty && dueDates.isEmpty && anchorProblems.isEmpty
+                && malformedAnchorLines.isEmpty
         }
 
         enum CodingKeys: String, CodingKey {
             case entries, head, reason, discrepancies, ok
             case firstBroken = "first_broken"
+            case dueDates = "due_dates"
             case anchorsChecked = "anchors_checked"
             case anchorProblems = "anchor_problems"
             case malformedAnchorLines = "malformed_anchor_lines"
@@ -58,6 +62,7 @@ public struct AuditVerification {
             try container.encode(firstBroken, forKey: .firstBroken)
             try container.encode(reason, forKey: .reason)
             try container.encode(discrepancies, forKey: .discrepancies)
+            try container.encode(dueDates, forKey: .dueDates)
             try container.encode(anchorsChecked, forKey: .anchorsChecked)
             try container.encode(anchorProblems, forKey: .anchorProblems)
             try container.encode(malformedAnchorLines, forKey: .malformedAnchorLines)
@@ -80,8 +85,9 @@ public struct AuditVerification {
         let chain = try catalog.verifyAuditChain()
         var report = Report(
             entries: chain.entries, head: chain.headHash, firstBroken: chain.firstBroken?.sequence,
-            reason: chain.firstBroken?.reason, discrepancies: try catalog.crossCheckAuditChain(), anchorsChecked: 0,
-            anchorProblems: [], malformedAnchorLines: [])
+            reason: chain.firstBroken?.reason, discrepancies: try catalog.crossCheckAuditChain(),
+            dueDates: try catalog.dueDateDisagreements(), anchorsChecked: 0, anchorProblems: [],
+            malformedAnchorLines: [])
         var sources: [(String, [AuditAnchor])] = []
         for file in anchorFiles {
             let read = try AnchorFile.read(from: file)

@@ -16,6 +16,8 @@ public struct DeletionPassRun: Sendable {
         case interruptedFinished
         /// A retention batch committed its due marks.
         case marked(marked: Int, cleared: Int)
+        /// The retention pass left an item alone: its stored due date is not the one its retention gives.
+        case skipped(DueDateDisagreement)
         /// A shred step.
         case shred(ShredProgress)
     }
@@ -24,6 +26,8 @@ public struct DeletionPassRun: Sendable {
     public struct Result: Sendable, Equatable {
         public var marked: Int
         public var cleared: Int
+        /// Items left alone because their stored due date disagrees with their retention.
+        public var skipped: [DueDateDisagreement]
         public var shredded: Int
     }
 
@@ -47,12 +51,19 @@ public struct DeletionPassRun: Sendable {
             catalog: state.catalog, store: state.store, logger: logger, stop: stop, progress: { events(.shred($0)) })
         events(.interruptedFinished)
         let now = Date()
-        let retention = try RetentionService.run(catalog: state.catalog, at: now, stop: stop) {
-            events(.marked(marked: $0.marked, cleared: $0.cleared))
+        let retention = try RetentionService.run(catalog: state.catalog, at: now, stop: stop) { batch in
+            if batch.marked + batch.cleared > 0 { events(.marked(marked: batch.marked, cleared: batch.cleared)) }
+            for item in batch.skipped {
+                logger.warning(
+                    "retention pass skipped an item whose stored due date its retention does not give",
+                    metadata: item.logMetadata)
+                events(.skipped(item))
+            }
         }
         let shredded = try ShredService.run(
             catalog: state.catalog, store: state.store, at: now, logger: logger, stop: stop,
             progress: { events(.shred($0)) })
-        return Result(marked: retention.marked, cleared: retention.cleared, shredded: shredded)
+        return Result(
+            marked: retention.marked, cleared: retention.cleared, skipped: retention.skipped, shredded: shredded)
     }
 }

@@ -1,4 +1,5 @@
 import Catalog
+import CustodyCore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -33,9 +34,17 @@ struct RetentionService: Service {
     static func pass(catalog: EvidenceCatalog, at now: Date, logger: Logger, stop: StopSignal) {
         do {
             let result = try run(catalog: catalog, at: now, stop: stop)
+            for item in result.skipped {
+                logger.warning(
+                    "retention pass skipped an item whose stored due date its retention does not give; see `custodyd audit verify`",
+                    metadata: item.logMetadata)
+            }
             logger.info(
                 "retention pass finished",
-                metadata: ["retention.marked": "\(result.marked)", "retention.cleared": "\(result.cleared)"])
+                metadata: [
+                    "retention.marked": "\(result.marked)", "retention.cleared": "\(result.cleared)",
+                    "retention.skipped": "\(result.skipped.count)",
+                ])
         } catch {
             logger.error("retention pass failed; retried at the next pass", metadata: ["error": "\(error)"])
         }
@@ -50,9 +59,35 @@ extension RetentionService {
         catalog: EvidenceCatalog, at now: Date, stop: StopSignal, committed: (RetentionPassResult) -> Void = { _ in }
     ) throws -> RetentionPassResult {
         try catalog.markDueItems(at: now, shouldStop: { stop.isRaised }, committed: committed) { batch in
-            [AuditEvent(action: .retentionMarked, detail: ["marked": "\(batch.marked)", "cleared": "\(batch.cleared)"])]
+            let marked =
+                batch.marked + batch.cleared > 0
+                ? [
+                    AuditEvent(
+                        action: .retentionMarked, detail: ["marked": "\(batch.marked)", "cleared": "\(batch.cleared)"])
+                ] : []
+            return marked + batch.skipped.map(\.auditEvent)
         }
     }
+}
+
+extension DueDateDisagreement {
+    /// The `retention.skipped` entry of an item the pass left alone.
+    var auditEvent: AuditEvent {
+        var detail = ["stored": Self.text(stored), "recomputed": Self.text(recomputed)]
+        detail["reason"] = "the stored due date is not the one the item's categories, clock and holds give"
+        return AuditEvent(action: .retentionSkipped, itemID: EvidenceID(itemID), detail: detail)
+    }
+
+    /// How the item appears in the journal.
+    var logMetadata: Logger.Metadata {
+        [
+            "item.id": "\(itemID)", "item.due_at": "\(Self.text(stored))",
+            "retention.recomputed": "\(Self.text(recomputed))",
+        ]
+    }
+
+    /// An instant as RFC 3339, or `never`.
+    static func text(_ date: Date?) -> String { date.map(RFC3339.string) ?? "never" }
 }
 
 /// ServiceLifecycle logs each service by its description: a name, not its configuration.
