@@ -180,13 +180,13 @@ struct ExportBindingEndToEndTests {
             try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "export.written")
             as? [[String: Any]] ?? []
         #expect(written.count == 2)
-        #expect(!written.contains { ($0["detail"] as? String)?.contains(zeros) == true })
+        #expect(!written.contains { ($0["detail_text"] as? String)?.contains(zeros) == true })
         let failed =
             try U.json(as: nil, socket: station.socket, "audit", "log", "--action", "request.failed", "--limit", "1000")
             as? [[String: Any]] ?? []
         #expect(
             failed.contains {
-                let text = $0["detail"] as? String ?? ""
+                let text = $0["detail_text"] as? String ?? ""
                 return text.contains("\"request\":\"export.finish\"") && text.contains(zeros)
                     && text.contains("\"export\":\"\(third)\"")
             }, "\(failed)")

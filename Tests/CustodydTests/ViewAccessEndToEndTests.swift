@@ -140,7 +140,7 @@ struct ViewAccessEndToEndTests {
             try U.json(as: nil, socket: socket, "audit", "log", "--action", "view.ended", "--limit", "1000")
             as? [[String: Any]] ?? []
         return entries.compactMap { entry in
-            guard let text = entry["detail"] as? String,
+            guard let text = entry["detail_text"] as? String,
                 let detail = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: String],
                 detail["outcome"] == "access_ended"
             else { return nil }
