@@ -87,9 +87,17 @@ public enum AccessPolicy {
         /// names nobody, so a refusal does not tell an officer whose recording an id is.
         case denyUnseen(reason: String, message: String)
 
-        public var isAllowed: Bool {
-            if case .allow = self { return true }
-            return false
+        public var isAllowed: Bool { denial == nil }
+
+        /// Why not, when denied: the reason for the audit record and the message for the caller (the
+        /// same text for a plain denial); nil when allowed. Code that only needs "allowed or not" asks
+        /// this, never one denial case, so a new kind of denial cannot pass for an allowance.
+        public var denial: (reason: String, message: String)? {
+            switch self {
+            case .allow: return nil
+            case .deny(let reason): return (reason, reason)
+            case .denyUnseen(let reason, let message): return (reason, message)
+            }
         }
     }
 

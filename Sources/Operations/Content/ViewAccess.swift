@@ -41,19 +41,18 @@ extension Operations {
         }
         if let number = view.export {
             let export = try catalog.export(number)
-            if case .deny(let reason) = AccessPolicy.decide(
-                principal, .writeExport, .export(requestedBy: export.requestedBy))
-            {
+            if let denial = AccessPolicy.decide(principal, .writeExport, .export(requestedBy: export.requestedBy)).denial {
                 return .failure(
                     AccessEnd(
-                        reason: reason,
-                        message: "export \(number) may no longer be written by \(principal.key): \(reason)"))
+                        reason: denial.reason,
+                        message: "export \(number) may no longer be written by \(principal.key): \(denial.message)"))
             }
         }
         let record = try catalog.item(matching: id.description)
         let resource = try resource(record)
-        if case .deny(let reason) = AccessPolicy.decide(principal, .viewContent, resource) {
-            return .failure(AccessEnd(reason: reason, message: Self.endedMessage(id, for: principal, resource, reason)))
+        if let denial = AccessPolicy.decide(principal, .viewContent, resource).denial {
+            return .failure(
+                AccessEnd(reason: denial.reason, message: Self.endedMessage(id, for: principal, resource, denial.message)))
         }
         return .success(record)
     }
