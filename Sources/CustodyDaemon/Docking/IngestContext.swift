@@ -15,11 +15,14 @@ public struct IngestContext: Sendable {
     public let keyEncryptionKey: KeyEncryptionKey
     public let board: BayBoard
     public let logger: Logger
+    /// Where ingest and fixity count what happened (docs/metrics.md); `.off` counts nothing.
+    public let metrics: DaemonMetrics
 
     public init(
         store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, board: BayBoard,
-        logger: Logger
+        logger: Logger, metrics: DaemonMetrics = .off
     ) {
+        self.metrics = metrics
         self.store = store
         self.catalog = catalog
         self.keyEncryptionKey = keyEncryptionKey

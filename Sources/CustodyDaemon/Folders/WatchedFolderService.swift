@@ -117,7 +117,7 @@ private final class FolderWatcher: Sendable {
     /// Ingests the settled files; returns those now in a verified item (not to be taken again).
     private func ingest(_ ready: Set<RawPath>, stop: StopSignal) -> [RawPath] {
         let volume = DropFolderVolume(root: folder.path, settled: ready)
-        let progress = BayProgress(board: context.board, bay: bay, kind: .folder)
+        let progress = BayProgress(board: context.board, bay: bay, kind: .folder, metrics: context.metrics)
         context.board.update(bay, kind: .folder) { status in
             status = BayStatus(id: bay, kind: .folder, phase: .ingesting)
             status.profile = folder.name
