@@ -41,7 +41,8 @@ import Testing
                 } else {
                     let parts = line.split(separator: " ")
                     try #require(parts.count == 2, "not a sample line: \(line)")
-                    samples[String(parts[0])] = try #require(Double(parts[1]), "\(line)")
+                    let value: Double = try #require(Double(String(parts[1])), "not a number: \(line)")
+                    samples[String(parts[0])] = value
                 }
             }
         }

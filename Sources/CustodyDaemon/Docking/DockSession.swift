@@ -133,7 +133,9 @@ final class DockSession: Sendable {
         let volume = FilteredVolume.mediaFolders(opened, profile.mediaFolders)
         let progress = BayProgress(board: board, bay: bay, kind: .device, metrics: context.metrics)
         let (files, bytes) = try progress.start(counting: volume)
-        logger.info("ingesting", metadata: ["bay": "\(bay)", "device.serial": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
+        logger.info(
+            "ingesting",
+            metadata: ["bay": "\(bay)", "device.serial": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify

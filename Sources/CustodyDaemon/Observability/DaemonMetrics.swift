@@ -12,10 +12,10 @@ public final class DaemonMetrics: Sendable {
     /// Where the samples are kept; nil when metrics are off.
     private let registry: PrometheusCollectorRegistry?
     private let factory: any MetricsFactory
-    private let itemsIngested: Counter
-    private let bytesIngested: Counter
-    private let ingestFailures: Counter
-    private let fixityFailures: Counter
+    private let itemsIngested: CoreMetrics.Counter
+    private let bytesIngested: CoreMetrics.Counter
+    private let ingestFailures: CoreMetrics.Counter
+    private let fixityFailures: CoreMetrics.Counter
     /// Label values of labelled gauges set before, so one that is gone now reads 0 rather than its
     /// last value.
     private let seenLabels = Mutex([MetricName: Set<String>]())
@@ -28,11 +28,11 @@ public final class DaemonMetrics: Sendable {
     private init(registry: PrometheusCollectorRegistry?) {
         self.registry = registry
         factory = registry.map { DescribedPrometheusFactory(registry: $0) } ?? NOOPMetricsHandler.instance
-        itemsIngested = Counter(label: MetricName.itemsIngested.rawValue, factory: factory)
-        bytesIngested = Counter(label: MetricName.bytesIngested.rawValue, factory: factory)
-        ingestFailures = Counter(
+        itemsIngested = CoreMetrics.Counter(label: MetricName.itemsIngested.rawValue, factory: factory)
+        bytesIngested = CoreMetrics.Counter(label: MetricName.bytesIngested.rawValue, factory: factory)
+        ingestFailures = CoreMetrics.Counter(
             label: MetricName.verifyFailures.rawValue, dimensions: [("check", "ingest")], factory: factory)
-        fixityFailures = Counter(
+        fixityFailures = CoreMetrics.Counter(
             label: MetricName.verifyFailures.rawValue, dimensions: [("check", "fixity")], factory: factory)
     }
 
@@ -56,7 +56,7 @@ public final class DaemonMetrics: Sendable {
 
     /// Sets an unlabelled gauge.
     func set(_ name: MetricName, _ value: Double) {
-        Gauge(label: name.rawValue, factory: factory).record(value)
+        CoreMetrics.Gauge(label: name.rawValue, factory: factory).record(value)
     }
 
     /// Sets a gauge with one label to `values` (label value → sample); label values set before and
@@ -69,9 +69,9 @@ public final class DaemonMetrics: Sendable {
             return before.subtracting(values.keys)
         }
         for (value, sample) in values {
-            Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(sample)
+            CoreMetrics.Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(sample)
         }
-        for value in missing { Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(0) }
+        for value in missing { CoreMetrics.Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(0) }
     }
 
     /// Brings the refusals counter up to `totals` (per action, since the daemon started).
@@ -85,7 +85,7 @@ public final class DaemonMetrics: Sendable {
             return increments
         }
         for (action, increment) in increments {
-            Counter(label: MetricName.refusals.rawValue, dimensions: [("action", action)], factory: factory)
+            CoreMetrics.Counter(label: MetricName.refusals.rawValue, dimensions: [("action", action)], factory: factory)
                 .increment(by: increment)
         }
     }
