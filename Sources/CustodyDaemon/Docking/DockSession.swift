@@ -139,7 +139,9 @@ final class DockSession: Sendable {
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
-        let summary = try context.importer(assumedZone: zone).importVolume(
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "device.serial"] = "\(serial)"
+        let summary = try context.importer(assumedZone: zone, logger: sessionLogger).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
             shouldStop: { stop.isRaised || departed.isRaised },
             dock: DockFacts(

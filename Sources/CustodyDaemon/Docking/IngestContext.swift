@@ -40,10 +40,11 @@ public struct IngestContext: Sendable {
     static let batchLimits = Importer.BatchLimits(files: 64, bytes: 32 << 20)
 
     /// An importer whose prober assumes `zone` for local times stored without one and corrects
-    /// recorded-at times by the device's measured clock offset, when there is one.
-    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil) -> Importer {
+    /// recorded-at times by the device's measured clock offset, when there is one. It logs to
+    /// `logger` (a session's, whose lines carry its `bay` and `device.serial`), else the daemon's.
+    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil, logger: Logger? = nil) -> Importer {
         Importer(
-            store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger,
+            store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger ?? self.logger,
             limits: Self.batchLimits,
             prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset))
     }
