@@ -30,11 +30,12 @@ struct Custodyd: ParsableCommand {
 
     static func main() {
         let environment = ProcessInfo.processInfo.environment
-        // Under systemd each line carries its priority, so the journal can take notices too and
-        // `journalctl -p warning` still shows only what matters; a terminal gets warnings and worse.
+        // Under systemd each line carries its priority, so the journal can take everything from info
+        // up and `journalctl -p warning` still shows only what matters; a terminal (a local command)
+        // gets warnings and worse.
         let journal = JournalLogHandler.isJournalStream(descriptor: STDERR_FILENO, environment: environment)
         let level =
-            environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (journal ? .notice : .warning)
+            environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (journal ? .info : .warning)
         LoggingSystem.bootstrap { label in
             var handler = JournalLogHandler(label: label, format: journal ? .journal : .plain)
             handler.logLevel = level
