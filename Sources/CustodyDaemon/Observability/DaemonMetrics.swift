@@ -71,7 +71,9 @@ public final class DaemonMetrics: Sendable {
         for (value, sample) in values {
             CoreMetrics.Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(sample)
         }
-        for value in missing { CoreMetrics.Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(0) }
+        for value in missing {
+            CoreMetrics.Gauge(label: name.rawValue, dimensions: [(label, value)], factory: factory).record(0)
+        }
     }
 
     /// Brings the refusals counter up to `totals` (per action, since the daemon started).

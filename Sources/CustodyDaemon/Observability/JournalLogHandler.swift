@@ -23,9 +23,13 @@ public struct JournalLogHandler: LogHandler {
         case plain
     }
 
+    /// The lowest level written.
     public var logLevel: Logger.Level = .info
+    /// Fields every line of this handler carries (a session's `bay`, say).
     public var metadata: Logger.Metadata = [:]
+    /// The logger's label, which starts each message (`custodyd`).
     public let label: String
+    /// Journal or plain lines.
     public let format: Format
     /// The descriptor written to (standard error unless a test gives a file).
     private let descriptor: Int32
@@ -60,11 +64,13 @@ public struct JournalLogHandler: LogHandler {
         }
     }
 
+    /// One field of `metadata`.
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
+    /// Writes one line for `event`: the handler's fields, then the event's (which win), then its error.
     public func log(event: LogEvent) {
         var merged = metadata
         if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }

@@ -15,7 +15,10 @@ public enum MetricName: String, CaseIterable, Sendable {
 
     /// The Prometheus type.
     public enum Kind: String, Sendable {
-        case counter, gauge
+        /// Only grows (from 0 at each start of the daemon).
+        case counter
+        /// A value now.
+        case gauge
     }
 
     /// The metric's type.

@@ -7,8 +7,12 @@ import ServiceLifecycle
 /// What the control socket contributes to the metrics: its open connections and the refusals
 /// counted so far, per audit action.
 public struct ControlObservation: Sendable {
+    /// Connections open now.
     public var connections: Int
+    /// Refusals counted since the daemon started, by audit action.
     public var refusals: [String: Int]
+
+    /// An observation.
 
     public init(connections: Int, refusals: [String: Int]) {
         self.connections = connections
