@@ -13,14 +13,23 @@ public final class DaemonProcess {
     public let logPath: String
 
     /// Starts `custodyd run --config CONFIG` with `environment` added to this process's environment.
-    public init(config: String, environment: [String: String], logPath: String) throws {
+    /// With `journalStream`, its standard error (the log file) is announced as the journal's stream,
+    /// as systemd does: `JOURNAL_STREAM` holds the file's device and inode.
+    public init(config: String, environment: [String: String], logPath: String, journalStream: Bool = false) throws {
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
+        var environment = environment
+        if journalStream, let log {
+            var info = stat()
+            guard fstat(log.fileDescriptor, &info) == 0 else { throw FixtureFailure(message: "fstat \(logPath)") }
+            environment["JOURNAL_STREAM"] = "\(info.st_dev):\(info.st_ino)"
+        }
         process.executableURL = URL(fileURLWithPath: BuiltProducts.custodyd)
         process.arguments = ["run", "--config", config]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: logPath)
+        process.standardError = log
         process.standardInput = FileHandle.nullDevice
         let exited = self.exited
         process.terminationHandler = { _ in exited.signal() }

@@ -175,8 +175,9 @@ public final class DockStation {
             """
     }
 
-    /// Starts `custodyd run` with `environment` added, and waits for `READY=1`.
-    public func start(environment extra: [String: String] = [:]) throws -> DaemonProcess {
+    /// Starts `custodyd run` with `environment` added, and waits for `READY=1`; with `journalStream`,
+    /// its log file is announced as the journal's stream (`JOURNAL_STREAM`).
+    public func start(environment extra: [String: String] = [:], journalStream: Bool = false) throws -> DaemonProcess {
         daemonCount += 1
         let listener = try NotifyListener(path: directory.file("notify-\(daemonCount).sock"))
         notify = listener
@@ -186,7 +187,7 @@ public final class DockStation {
                 "NOTIFY_SOCKET": listener.path, "LD_PRELOAD": "libumockdev-preload.so.0",
                 "UMOCKDEV_DIR": testbed.rootDirectory, "CUSTODY_LOG_LEVEL": "info",
             ].merging(extra) { $1 },
-            logPath: directory.file("daemon-\(daemonCount).log"))
+            logPath: directory.file("daemon-\(daemonCount).log"), journalStream: journalStream)
         self.daemon = daemon
         guard listener.waitFor("READY=1") else {
             throw FixtureFailure(message: "custodyd never said READY=1:\n\(daemon.log)")

@@ -153,6 +153,9 @@ public struct Operations: Sendable {
     /// Counts a connection the socket refuses (`reason`: in no allowed group, or which limit), without
     /// writing anything: the control server decides on its accept thread, cheaply, and writes with
     /// `recordRefusedConnection` elsewhere when the answer is `record`.
+    /// Every refusal counted so far, by audit action (docs/metrics.md, `custody_refusals_total`).
+    public func refusalTotals() -> [String: Int] { refusals.totals() }
+
     public func countRefusedConnection(_ caller: Caller, reason: String) -> RefusalLog.Decision {
         refusals.refused(
             Self.connectionKey(caller, reason), at: clock(), event: Self.connectionRefusal(caller, reason),

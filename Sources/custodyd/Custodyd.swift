@@ -29,11 +29,16 @@ struct Custodyd: ParsableCommand {
     )
 
     static func main() {
+        let environment = ProcessInfo.processInfo.environment
+        // Under systemd each line carries its priority, so the journal can take everything from info
+        // up and `journalctl -p warning` still shows only what matters; a terminal (a local command)
+        // gets warnings and worse.
+        let journal = JournalLogHandler.isJournalStream(descriptor: STDERR_FILENO, environment: environment)
+        let level =
+            environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? (journal ? .info : .warning)
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel =
-                ProcessInfo.processInfo.environment["CUSTODY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-                ?? .warning
+            var handler = JournalLogHandler(label: label, format: journal ? .journal : .plain)
+            handler.logLevel = level
             return handler
         }
         do {

@@ -202,7 +202,7 @@ import Testing
         ("[[watches]]\npath = \"/x\"", 1, "unknown table [[watches]]; did you mean [[watch]]?"),
         (
             "[logging]\nlevel = \"debug\"", 1,
-            "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity], [audit], [review], [notes], [deletion], [backup])"
+            "unknown table [logging] (tables are [store], [ingest], [control], [devices], [[watch]], [fixity], [audit], [review], [notes], [deletion], [backup], [metrics])"
         ),
         ("store = \"/x\"", 1, #"key "store" at the top level must be a table ([store]), not the string "/x""#),
         ("state_directory = \"/x\"", 1, #"unknown key "state_directory" at the top level; it belongs in [store]"#),

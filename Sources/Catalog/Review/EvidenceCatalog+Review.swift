@@ -294,3 +294,11 @@ extension EvidenceCatalog {
         return (sql, branches.flatMap(\.1) + [limit])
     }
 }
+
+extension EvidenceCatalog {
+    /// How many items wait for review (pending, claimed or not), whoever may see them: the review
+    /// backlog of docs/metrics.md.
+    public func reviewBacklog() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM item WHERE \(ItemStateSchema.queued)") ?? 0 }
+    }
+}

@@ -13,6 +13,7 @@ final class BayProgress {
     private let board: BayBoard
     private let bay: String
     private let kind: BayStatus.Kind
+    private let metrics: DaemonMetrics
     private let started = ContinuousClock.now
     /// Bytes of the files whose reading finished, and of the file being read.
     private var finishedBytes: Int64 = 0
@@ -22,8 +23,9 @@ final class BayProgress {
     private var lastPublished = ContinuousClock.now
     private static let interval = Duration.milliseconds(100)
 
-    init(board: BayBoard, bay: String, kind: BayStatus.Kind) {
+    init(board: BayBoard, bay: String, kind: BayStatus.Kind, metrics: DaemonMetrics = .off) {
         self.board = board
+        self.metrics = metrics
         self.bay = bay
         self.kind = kind
     }
@@ -60,7 +62,8 @@ final class BayProgress {
         case .progress(_, let bytes):
             currentBytes = bytes
             publish(force: false) { _ in }
-        case .verified:
+        case .verified(_, _, _, let size):
+            metrics.ingested(bytes: size)
             publish(force: true) { status in
                 status.verified += 1
                 status.filesDone += 1
@@ -72,6 +75,7 @@ final class BayProgress {
                 status.filesDone += 1
             }
         case .failed(let path, let reason):
+            metrics.ingestFailed()
             publish(force: true) { status in
                 status.failed += 1
                 status.filesDone += 1

@@ -45,6 +45,11 @@ extension DaemonConfiguration {
                 )
             }
         }
+        if let metrics, !Self.isDirectory(metrics.textfileDirectory) {
+            problems.append(
+                "[metrics] textfile_dir: \(metrics.textfileDirectory) is not a directory; create it (node_exporter's --collector.textfile.directory) first"
+            )
+        }
         return problems
     }
 

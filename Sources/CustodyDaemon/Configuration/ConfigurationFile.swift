@@ -94,7 +94,27 @@ public enum ConfigurationFile {
                     "key \"lifetime_days\" in [backup] is shorter than \"schedule_hours\": each scheduled backup would be pruned before the next is made; keep snapshots at least as long as the time between backups"
             )
         }
+        configuration.metrics = try metrics(top.section("metrics", known: ConfigurationSchema.metrics))
         return configuration
+    }
+
+    private static func metrics(_ section: ConfigurationSection) throws -> DaemonConfiguration.Metrics? {
+        let directory = try section.absolutePath("textfile_dir")
+        let interval = try section.number(
+            "interval_seconds", mustBe: "a number of seconds from 1 to 3600", where: { $0 >= 1 && $0 <= 3600 })
+        guard let directory else {
+            if interval != nil {
+                throw ConfigurationError(
+                    code: .invalidValue, line: section.table.line,
+                    detail:
+                        "[metrics] has \"interval_seconds\" but no \"textfile_dir\": metrics are written only into a directory; add textfile_dir (node_exporter's --collector.textfile.directory)"
+                )
+            }
+            return nil
+        }
+        var metrics = DaemonConfiguration.Metrics(textfileDirectory: directory)
+        if let interval { metrics.intervalSeconds = interval }
+        return metrics
     }
 
     private static func control(_ section: ConfigurationSection) throws -> DaemonConfiguration.Control {

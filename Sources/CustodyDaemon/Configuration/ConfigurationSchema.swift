@@ -10,6 +10,7 @@ enum ConfigurationSchema {
         .table("notes"),
         .table("deletion"),
         .table("backup"),
+        .table("metrics"),
     ]
     static let store: [Key] = [.value("state_directory"), .value("key_file")]
     static let ingest: [Key] = [.value("time_zone")]
@@ -37,6 +38,7 @@ enum ConfigurationSchema {
     static let notes: [Key] = [.value("max_bytes"), .value("per_minute"), .value("per_hour"), .value("bytes_per_day")]
     static let deletion: [Key] = [.value("grace_days"), .value("retention_pass_hours"), .value("services")]
     static let backup: [Key] = [.value("lifetime_days"), .value("directory"), .value("schedule_hours")]
+    static let metrics: [Key] = [.value("textfile_dir"), .value("interval_seconds")]
 
     private static let tables: [(header: String, keys: [Key])] = [
         ("[store]", store), ("[ingest]", ingest), ("[control]", control), ("[devices]", devices),
@@ -45,6 +47,7 @@ enum ConfigurationSchema {
         ("[notes]", notes),
         ("[deletion]", deletion),
         ("[backup]", backup),
+        ("[metrics]", metrics),
     ]
 
     /// The headers of the tables that have `key` as a value key: `["[devices]", "[fixity]"]` for `enabled`.

@@ -44,6 +44,8 @@ import SystemPackage
 ///   wrapped key of an item shredded after it was made (0: until the next prune); `directory`
 ///   (String, absolute; default none): where the daemon backs up on its own, then prunes, every
 ///   `schedule_hours` (number, more than 0, at most 8760; default 24).
+/// - `[metrics]` `textfile_dir` (String, absolute; default none: no metrics): where `custody.prom` is
+///   written for node_exporter's textfile collector; `interval_seconds` (number 1…3600; default 60).
 public struct DaemonConfiguration: Sendable {
     /// The state directory: store and catalog.
     public var stateDirectory: FilePath
@@ -72,6 +74,17 @@ public struct DaemonConfiguration: Sendable {
     public var deletion = Deletion()
     /// Backups' settings (docs/operations.md, "Backups").
     public var backup = Backup()
+    /// Where and how often metrics are written (docs/metrics.md); nil writes none.
+    public var metrics: Metrics?
+
+    /// The metrics file's settings.
+    public struct Metrics: Sendable, Equatable {
+        /// node_exporter's textfile directory, where `custody.prom` is replaced.
+        public var textfileDirectory: FilePath
+        /// Time between two writes.
+        public var intervalSeconds: Double = 60
+        public init(textfileDirectory: FilePath) { self.textfileDirectory = textfileDirectory }
+    }
 
     /// Backups' settings.
     public struct Backup: Sendable, Equatable {

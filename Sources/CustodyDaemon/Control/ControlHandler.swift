@@ -44,6 +44,14 @@ public protocol ControlHandler: Sendable {
     /// Writes the entries owed for refusals only counted: with `dueOnly`, those whose minute is over
     /// (the server asks every minute); else all (when it stops).
     func recordOwedRefusals(dueOnly: Bool) throws
+
+    /// Every refusal counted so far, by audit action, for the metrics; must be cheap.
+    func refusalTotals() -> [String: Int]
+}
+
+extension ControlHandler {
+    /// A handler that keeps no refusal counts reports none.
+    public func refusalTotals() -> [String: Int] { [:] }
 }
 
 /// The daemon's handler: `Operations` over the catalog for every request, the daemon's closures for
@@ -101,6 +109,8 @@ public struct CatalogControlHandler: ControlHandler {
     }
 
     public func recordOwedRefusals(dueOnly: Bool) throws { try operations.recordOwedRefusals(dueOnly: dueOnly) }
+
+    public func refusalTotals() -> [String: Int] { operations.refusalTotals() }
 }
 
 extension PrincipalResolver {

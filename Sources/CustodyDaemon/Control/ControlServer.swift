@@ -71,6 +71,12 @@ public final class ControlServer: Service, Sendable {
         state = Mutex(State(table: ConnectionTable(limits: ConnectionTable.Limits(configuration))))
     }
 
+    /// Its open connections and the refusals its handler counted, for the metrics.
+    public func currentObservation() -> ControlObservation {
+        ControlObservation(
+            connections: state.withLock { $0.table.connections.count }, refusals: handler.refusalTotals())
+    }
+
     /// Binds the socket and serves until graceful shutdown or cancellation.
     /// - Throws: `ControlServerError` when the socket cannot be set up: the path is not a socket or a
     ///   live daemon's, a configured group does not exist, a socket call fails.

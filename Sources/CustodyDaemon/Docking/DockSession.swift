@@ -131,13 +131,17 @@ final class DockSession: Sendable {
                 metadata: ["clock.file": "\(clockFile)", "clock.offset_seconds": "\(offset?.seconds ?? 0)"])
         }
         let volume = FilteredVolume.mediaFolders(opened, profile.mediaFolders)
-        let progress = BayProgress(board: board, bay: bay, kind: .device)
+        let progress = BayProgress(board: board, bay: bay, kind: .device, metrics: context.metrics)
         let (files, bytes) = try progress.start(counting: volume)
-        logger.info("ingesting", metadata: ["device": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
+        logger.info(
+            "ingesting",
+            metadata: ["bay": "\(bay)", "device.serial": "\(serial)", "files": "\(files)", "bytes": "\(bytes)"])
         let stop = self.stop
         let departed = self.departed
         let wipe = profile.wipeAfterVerify
-        let summary = try context.importer(assumedZone: zone).importVolume(
+        var sessionLogger = logger
+        sessionLogger[metadataKey: "device.serial"] = "\(serial)"
+        let summary = try context.importer(assumedZone: zone, logger: sessionLogger).importVolume(
             volume, deviceID: serial, wipe: wipe, events: { progress.record($0) },
             shouldStop: { stop.isRaised || departed.isRaised },
             dock: DockFacts(

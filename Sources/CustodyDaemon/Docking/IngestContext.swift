@@ -15,11 +15,14 @@ public struct IngestContext: Sendable {
     public let keyEncryptionKey: KeyEncryptionKey
     public let board: BayBoard
     public let logger: Logger
+    /// Where ingest and fixity count what happened (docs/metrics.md); `.off` counts nothing.
+    public let metrics: DaemonMetrics
 
     public init(
         store: EvidenceStore, catalog: EvidenceCatalog, keyEncryptionKey: KeyEncryptionKey, board: BayBoard,
-        logger: Logger
+        logger: Logger, metrics: DaemonMetrics = .off
     ) {
+        self.metrics = metrics
         self.store = store
         self.catalog = catalog
         self.keyEncryptionKey = keyEncryptionKey
@@ -37,10 +40,11 @@ public struct IngestContext: Sendable {
     static let batchLimits = Importer.BatchLimits(files: 64, bytes: 32 << 20)
 
     /// An importer whose prober assumes `zone` for local times stored without one and corrects
-    /// recorded-at times by the device's measured clock offset, when there is one.
-    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil) -> Importer {
+    /// recorded-at times by the device's measured clock offset, when there is one. It logs to
+    /// `logger` (a session's, whose lines carry its `bay` and `device.serial`), else the daemon's.
+    func importer(assumedZone: TimeZone, deviceClockOffset: TimeInterval? = nil, logger: Logger? = nil) -> Importer {
         Importer(
-            store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger,
+            store: store, catalog: catalog, keyEncryptionKey: keyEncryptionKey, logger: logger ?? self.logger,
             limits: Self.batchLimits,
             prober: MediaProber(assumedZone: assumedZone, deviceClockOffset: deviceClockOffset))
     }

@@ -85,9 +85,10 @@ private final class Scrub: Sendable {
                     } catch {
                         failed += 1
                         mismatches += 1
+                        context.metrics.fixityFailed()
                         logger.critical(
                             "stored object does not match its recorded hash",
-                            metadata: ["item": "\(item.id)", "error": "\(error)"])
+                            metadata: ["item.id": "\(item.id)", "error": "\(error)"])
                         // Marked on the item with its audit entry, so the failure survives restarts.
                         try context.catalog.recordFixityFailure(
                             item.id, at: Date(),

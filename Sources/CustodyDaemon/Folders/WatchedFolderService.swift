@@ -53,6 +53,9 @@ private final class FolderWatcher: Sendable {
         self.folder = folder
         self.context = context
         self.timeZone = timeZone
+        // Every line about this folder's files (a file not ingested) names its bay.
+        var logger = logger
+        logger[metadataKey: "bay"] = "\(bay)"
         self.logger = logger
         self.bay = bay
     }
@@ -117,7 +120,7 @@ private final class FolderWatcher: Sendable {
     /// Ingests the settled files; returns those now in a verified item (not to be taken again).
     private func ingest(_ ready: Set<RawPath>, stop: StopSignal) -> [RawPath] {
         let volume = DropFolderVolume(root: folder.path, settled: ready)
-        let progress = BayProgress(board: context.board, bay: bay, kind: .folder)
+        let progress = BayProgress(board: context.board, bay: bay, kind: .folder, metrics: context.metrics)
         context.board.update(bay, kind: .folder) { status in
             status = BayStatus(id: bay, kind: .folder, phase: .ingesting)
             status.profile = folder.name
@@ -131,7 +134,7 @@ private final class FolderWatcher: Sendable {
         var phase = BayStatus.Phase.done
         var lastError: String?
         do {
-            let summary = try context.importer(assumedZone: timeZone).importVolume(
+            let summary = try context.importer(assumedZone: timeZone, logger: logger).importVolume(
                 volume, deviceID: folder.deviceID, wipe: folder.removeAfterVerify,
                 events: { event in
                     progress.record(event)

@@ -77,14 +77,25 @@ public struct Daemon: Sendable {
         try RegistryImport.importConfigured(configuration.devices.profiles.registry, into: state.catalog, logger: logger)
 
         let board = BayBoard(version: Self.version)
+        let metrics = configuration.metrics == nil ? DaemonMetrics.off : DaemonMetrics()
         let context = IngestContext(
-            store: state.store, catalog: state.catalog, keyEncryptionKey: key, board: board, logger: logger)
+            store: state.store, catalog: state.catalog, keyEncryptionKey: key, board: board, logger: logger,
+            metrics: metrics)
         // Started in this order, and shut down in the reverse: on SIGTERM the notifier says STOPPING=1,
         // then ingest stops at once (devices, then folders), the scrubber next, and the control socket
         // last, so `custody status` can follow the stop.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let control = try makeControlServer?(context)
         if let control { services.append(.init(service: control)) }
+        // Right after the control socket, so it stops after ingest and scrubbing and its last write
+        // on shutdown holds everything this run counted.
+        if let metricsConfiguration = configuration.metrics {
+            services.append(
+                .init(
+                    service: MetricsService(
+                        configuration: metricsConfiguration, metrics: metrics, board: board, catalog: state.catalog,
+                        control: { control?.observation() }, logger: logger)))
+        }
         if configuration.fixity.enabled {
             services.append(
                 .init(service: FixityScrubber(configuration: configuration.fixity, context: context, logger: logger)))
@@ -148,10 +159,18 @@ public protocol ControlSocketService: Service {
     /// Returns once the socket is bound and listening.
     /// - Throws: when the server failed to start.
     func listening() async throws
+
+    /// Its open connections and refusals counted, for the metrics; nil when it keeps none.
+    func observation() -> ControlObservation?
+}
+
+extension ControlSocketService {
+    public func observation() -> ControlObservation? { nil }
 }
 
 extension ControlServer: ControlSocketService {
     public func listening() async throws { try await waitUntilListening() }
+    public func observation() -> ControlObservation? { currentObservation() }
 }
 
 extension Daemon {

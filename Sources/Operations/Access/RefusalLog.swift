@@ -56,6 +56,8 @@ public final class RefusalLog: Sendable {
     /// The shortest time between two entries of one key.
     public let interval: TimeInterval
     private let windows = Mutex([Key: Window]())
+    /// Every refusal counted since the log was made, by the audit action that records it (metrics).
+    private let counted = Mutex([String: Int]())
     /// Past this many keys, windows with nothing owed whose interval is over are forgotten.
     private static let pruneThreshold = 4096
 
@@ -67,7 +69,8 @@ public final class RefusalLog: Sendable {
     /// Counts one refusal under `key` at `date`. `event` and `actor` are what would be written; they
     /// are kept (the latest of a key) for the entry owed.
     public func refused(_ key: Key, at date: Date, event: AuditEvent, actor: AuditActor) -> Decision {
-        windows.withLock { windows in
+        counted.withLock { $0[event.action.rawValue, default: 0] += 1 }
+        return windows.withLock { windows in
             if windows.count > Self.pruneThreshold {
                 windows = windows.filter {
                     $0.value.pending > 0 || date.timeIntervalSince($0.value.recorded) < interval
@@ -85,6 +88,10 @@ public final class RefusalLog: Sendable {
             return .counted
         }
     }
+
+    /// Every refusal counted so far, by audit action (`control.refused`, `access.denied`, …): the
+    /// daemon's `custody_refusals_total` (docs/metrics.md).
+    public func totals() -> [String: Int] { counted.withLock { $0 } }
 
     /// Puts back `refusals` refusals of `key` whose entry was due but could not be written, so they
     /// are counted into the next entry instead of lost.
