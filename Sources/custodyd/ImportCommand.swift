@@ -98,14 +98,20 @@ struct ImportCommand: ParsableCommand {
         }
         let streaming = events
         let printer = ImportEventPrinter(json: streaming, quiet: json)
+        let progress = ImportProgress(bar: ProgressBar.forStandardError(enabled: !streaming && !json), volume: volume)
+        // The bar's line ends before any message, the error's included.
+        defer { progress.finish() }
         let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
             if recovery != Recovery.Report() { printer.recovery(recovery) }
             let importer = Importer(
                 store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(),
                 logger: commandLogger,
                 limits: Importer.BatchLimits(files: batchFiles), prober: prober)
-            return try importer.importVolume(volume, deviceID: device, wipe: wipe, events: printer.print)
+            return try importer.importVolume(volume, deviceID: device, wipe: wipe) { event in
+                progress.record(event, print: printer.print)
+            }
         }
+        progress.finish()
         if streaming {
             try printer.summary(ImportSummaryView(summary))
         } else if json {
@@ -117,5 +123,49 @@ struct ImportCommand: ParsableCommand {
             )
         }
         if !summary.failures.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// Feeds an import's events to the progress bar: the bytes of the files read before, plus the
+/// current file's bytes so far. The total is the sum of the volume's file sizes, from a walk of its
+/// directories before the import (metadata only), made only when the bar is shown.
+final class ImportProgress {
+    private let bar: ProgressBar?
+    private var before: Int64 = 0
+    private var currentSize: Int64 = 0
+
+    init(bar: ProgressBar?, volume: any CameraVolume) {
+        self.bar = bar
+        guard let bar else { return }
+        var total: Int64 = 0
+        // A walk that fails here fails again in the import, which reports it.
+        try? volume.walk { item in
+            if case .file(let file) = item { total += file.size }
+        }
+        bar.setTotal(total)
+    }
+
+    /// Moves the bar for `event`, and prints the event's line (if any) through `print` above the bar.
+    func record(_ event: ImportEvent, print: (ImportEvent) -> Void) {
+        guard let bar else { return print(event) }
+        switch event {
+        case .reading(let path, let size):
+            before += currentSize
+            currentSize = size
+            bar.update(done: before, current: path.displayString)
+        case .progress(_, let bytes):
+            bar.update(done: before + bytes)
+        case .verified, .duplicate, .skipped, .failed, .wiped, .kept:
+            bar.interrupt { print(event) }
+        default:
+            print(event)
+        }
+    }
+
+    /// Ends the bar's line with the last frame.
+    func finish() {
+        guard let bar else { return }
+        bar.update(done: before + currentSize)
+        bar.finish()
     }
 }
