@@ -115,7 +115,8 @@ public final class ProgressBar: Sendable {
         }
         if shown { output.write("\r\u{1B}[K") }
         body()
-        fflush(stdout)
+        // The line goes out before the bar is drawn again below it.
+        fflush(nil)
     }
 
     /// Draws the last frame and ends its line; later updates draw nothing.
