@@ -84,7 +84,8 @@ struct BackupMakeCommand: ParsableCommand {
     static func feed(_ bar: ProgressBar) -> (BackupProgress) -> Void {
         { progress in
             bar.setTotal(progress.total)
-            bar.update(done: progress.bytes, current: "item " + progress.item)
+            // The id's first 8 characters, as `custody show` takes it: room for it beside the bar.
+            bar.update(done: progress.bytes, current: "item " + progress.item.prefix(8))
         }
     }
 

@@ -13,13 +13,9 @@ import Testing
             let bytes = (0..<(2 << 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             try fixture.put("DCIM/100MEDIA/CLIP\(index).MP4", bytes)
         }
-        let command = [BuiltProducts.custodyd, "import", "--state", fixture.state, fixture.source]
-            .map { "'\($0)'" }.joined(separator: " ")
-        let onTerminal = try run(
-            "/usr/bin/script", ["-qec", command, "/dev/null"],
-            environment: ProcessInfo.processInfo.environment.merging(["COLUMNS": "100"]) { $1 })
+        let onTerminal = try Self.onTerminal("import", "--state", fixture.state, fixture.source)
         #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
-        let frames = onTerminal.stdout.split(separator: "\r").filter { $0.contains("\u{1B}[K") && $0.contains("MiB") }
+        let frames = Self.frames(onTerminal.stdout)
         #expect(frames.count >= 2, "\(onTerminal.stdout.debugDescription)")
         #expect(frames.contains { $0.contains("/ 6.0 MiB") && $0.contains("CLIP") }, "\(frames)")
         #expect(frames.contains { $0.hasPrefix("100% [") && $0.contains("6.0 MiB / 6.0 MiB") }, "\(frames)")
@@ -32,5 +28,48 @@ import Testing
         #expect(result.stdout.contains("3 verified"))
         #expect(!result.stderr.contains("\r") && !result.stderr.contains("\u{1B}"), "\(result.stderr.debugDescription)")
         #expect(!result.stdout.contains("\r") && !result.stdout.contains("\u{1B}"))
+    }
+
+    @Test func backupAndRestoreOnATerminalDrawBarFramesAndPipedDrawNone() throws {
+        let fixture = try CLIFixture("progressBarBackup")
+        var generator = SplitMix64(seed: 2929)
+        for index in 1...2 {
+            try fixture.put(
+                "CLIP\(index).MP4", (0..<(3 << 20)).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+        }
+        #expect(try fixture.run("import", fixture.source).status == 0)
+        let made = try Self.onTerminal(
+            "backup", "make", "--state", fixture.state, "--to", fixture.directory.file("backup"))
+        #expect(made.status == 0, "\(made.stdout)")
+        // Every object copied, the last frame naming the item whose object it was.
+        #expect(Self.frames(made.stdout).contains { $0.hasPrefix("100% [") && $0.contains("item ") }, "\(made.stdout)")
+        let snapshot = try #require(
+            try FileManager.default.contentsOfDirectory(atPath: fixture.directory.file("backup")).first {
+                $0.hasPrefix("snapshot-")
+            })
+        let restored = try Self.onTerminal(
+            "restore", "--from", fixture.directory.file("backup/" + snapshot), "--state",
+            fixture.directory.file("restored"))
+        #expect(restored.status == 0, "\(restored.stdout)")
+        #expect(Self.frames(restored.stdout).contains { $0.hasPrefix("100% [") }, "\(restored.stdout)")
+
+        let piped = try custodyd(
+            "backup", "make", "--state", fixture.state, "--to", fixture.directory.file("backup2"))
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(!piped.stderr.contains("\r") && !piped.stderr.contains("\u{1B}"), "\(piped.stderr.debugDescription)")
+    }
+
+    /// Runs custodyd on a pseudo-terminal 100 columns wide; its standard output carries what the
+    /// command wrote to the terminal, standard output and standard error together.
+    static func onTerminal(_ arguments: String...) throws -> ProcessResult {
+        let command = ([BuiltProducts.custodyd] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        return try run(
+            "/usr/bin/script", ["-qec", command, "/dev/null"],
+            environment: ProcessInfo.processInfo.environment.merging(["COLUMNS": "100"]) { $1 })
+    }
+
+    /// The bar's frames in a terminal's output: what follows each `\r` up to clear-to-end-of-line.
+    static func frames(_ output: String) -> [Substring] {
+        output.split(separator: "\r").filter { $0.contains("\u{1B}[K") && $0.contains("B / ") }
     }
 }
