@@ -2,6 +2,10 @@ import CustodyTesting
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `custodyd import` on a terminal draws the progress bar on standard error; piped, it draws nothing.
 /// The terminal is a real pseudo-terminal: util-linux's `script` runs the command on one and copies
 /// what it wrote to its own standard output.
@@ -71,5 +75,45 @@ import Testing
     /// The bar's frames in a terminal's output: what follows each `\r` up to clear-to-end-of-line.
     static func frames(_ output: String) -> [Substring] {
         output.split(separator: "\r").filter { $0.contains("\u{1B}[K") && $0.contains("B / ") }
+    }
+}
+
+/// `custody export write` on a terminal draws the bar as the payload is written; piped, none. Run as
+/// carol (a reviewer, her own approved request) against a running daemon.
+@Suite(
+    .serialized, .enabled(if: geteuid() == 0, "creating Unix users and switching to them needs root (CI runs as root)"))
+struct ExportProgressEndToEndTests {
+    typealias U = UnixUsers
+
+    @Test func exportWriteOnATerminalDrawsBarFramesAndPipedDrawsNone() throws {
+        let (station, daemon, items) = try ContentEndToEndTests.stationWithItems()
+        defer {
+            daemon.signal(SIGTERM)
+            _ = daemon.wait()
+        }
+        let ids = items.values.map(\.0)
+        let outbox = try ExportBindingEndToEndTests.outbox(station)
+        let first = try ExportBindingEndToEndTests.approvedExport(station, ids, purpose: "progress on a terminal")
+        let custody = BuiltProducts.directory.appendingPathComponent("custody").path
+        let command = [
+            "/usr/bin/setpriv", "--reuid", ExportBindingEndToEndTests.carol, "--regid", U.socketGroup, "--init-groups",
+            "--", custody, "export", "write", "\(first)", "--to", outbox + "/bag", "--socket", station.socket,
+        ].map { "'\($0)'" }.joined(separator: " ")
+        let onTerminal = try run(
+            "/usr/bin/script", ["-qec", command, "/dev/null"],
+            environment: ProcessInfo.processInfo.environment.merging(["COLUMNS": "100"]) { $1 })
+        #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+        let frames = ProgressBarEndToEndTests.frames(onTerminal.stdout)
+        #expect(
+            frames.contains { $0.hasPrefix("100% [") && ($0.contains(".MP4") || $0.contains(".DAT")) },
+            "\(onTerminal.stdout)")
+        #expect(onTerminal.stdout.contains("export \(first): \(ids.count) files"))
+
+        let second = try ExportBindingEndToEndTests.approvedExport(station, ids, purpose: "progress piped")
+        let piped = try U.custody(
+            as: ExportBindingEndToEndTests.carol, socket: station.socket, "export", "write", "\(second)", "--to",
+            outbox + "/bag2")
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(!piped.stderr.contains("\r") && !piped.stderr.contains("\u{1B}"), "\(piped.stderr.debugDescription)")
     }
 }
