@@ -2,8 +2,7 @@
 # Both install what is missing (Debian packages, the Python test dependency), then build.
 
 SWIFT        ?= swift
-DEMO_STATE   ?= $(CURDIR)/demo/state
-CUSTODYD      = $(CURDIR)/.build/debug/custodyd
+DEMO_DIR     ?= $(CURDIR)/demo
 APT_PACKAGES  = libssl-dev libsqlite3-dev sqlite3 pkg-config python3 python3-pip util-linux mount \
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev \
@@ -19,14 +18,11 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## demo: import the demo camera volume in fixtures/ into a fresh demo state, list it, check fixity.
+## demo: custodyd run on a fresh demo state with a watched folder: the demo recordings dropped in and
+## verified, an officer and a reviewer and what each sees, an HTML report, verify --deep and audit
+## verify, the daemon stopped (scripts/demo.sh; DemoScriptTests runs it in `make test` too).
 demo: build
-	rm -rf $(DEMO_STATE)
-	$(CUSTODYD) init --state $(DEMO_STATE)
-	$(CUSTODYD) import --state $(DEMO_STATE) --device DEV0001 fixtures/demo-volume
-	$(CUSTODYD) list --state $(DEMO_STATE)
-	$(CUSTODYD) verify --deep --state $(DEMO_STATE)
-	$(CUSTODYD) audit verify --state $(DEMO_STATE)
+	DEMO_DIR=$(DEMO_DIR) CUSTODY_BIN=$(CURDIR)/.build/debug bash scripts/demo.sh
 
 ## test: every test (unit, integration, end-to-end, crash, interop); the systemd units first (fast).
 test: deps

@@ -75,14 +75,14 @@ public struct Backup {
     /// read back and hashed, and a damaged one copied again (a read of the whole backup disk, which
     /// at an agency's size takes hours, so not every run). What this run copies is always read back.
     /// `shouldStop` is asked between objects; when it says yes the backup ends with `.stopped`,
-    /// leaving no snapshot.
+    /// leaving no snapshot. `progress` is told the bytes of objects dealt with, as they move.
     /// - Throws: `BackupError`: `.busy` (another backup of the same directory), `.diskFull`,
     ///   `.missingObject` (an object of the store is gone), `.corruptObject` (a source or copied
     ///   object does not hash to the catalog's hash), `.io`; `CatalogError` when the snapshot or the
     ///   record cannot be written. On any failure no snapshot is left named as complete.
     public func make(
         into target: BackupDirectory, lifetime: TimeInterval, verifyExisting: Bool = false,
-        shouldStop: () -> Bool = { false }
+        shouldStop: () -> Bool = { false }, progress: (BackupProgress) -> Void = { _ in }
     ) throws -> Summary {
         let lock = try BackupLock(target)
         defer { withExtendedLifetime(lock) {} }
@@ -111,7 +111,8 @@ public struct Backup {
 
         let contents = try SnapshotContents(snapshot: partial, actor: catalog.actor)
         let copies = try copyObjects(
-            contents.objects, into: target, verifyExisting: verifyExisting, shouldStop: shouldStop)
+            contents.objects, into: target, verifyExisting: verifyExisting, shouldStop: shouldStop,
+            progress: progress)
         try target.objects.makeDurable()
         try verifyCopies(copies.copied, in: target)
 
@@ -144,8 +145,11 @@ public struct Backup {
     /// against the catalog, fsynced, renamed into place. A damaged copy already there is replaced.
     private func copyObjects(
         _ objects: [SnapshotContents.Object], into target: BackupDirectory, verifyExisting: Bool,
-        shouldStop: () -> Bool
+        shouldStop: () -> Bool, progress: (BackupProgress) -> Void
     ) throws -> (copied: [SnapshotContents.Object], repaired: Int) {
+        var counted = Set<SHA256Digest>()
+        let total = objects.reduce(Int64(0)) { counted.insert($1.hash).inserted ? $0 + $1.size : $0 }
+        var done: Int64 = 0
         let verifier = ObjectVerifier(store: target.objects)
         var copied: [SnapshotContents.Object] = []
         var repaired = 0
@@ -160,6 +164,8 @@ public struct Backup {
                 if size == object.size,
                     !verifyExisting || (try? verifier.verifyObjectHash(object.hash, id: object.item)) != nil
                 {
+                    done += object.size
+                    progress(BackupProgress(bytes: done, total: total, item: "\(object.item)"))
                     continue
                 }
                 logger.warning(
@@ -170,10 +176,16 @@ public struct Backup {
             }
             let source = store.objectPath(for: object.hash)
             let partial = target.temporaryDirectory.appending(object.hash.hex + ".partial")
+            let start = done
+            var moved: Int64 = 0
             try BackupFiles.copyObject(
                 object, from: source, to: partial,
                 missing:
-                    "the object \(source) of item \(object.item) is missing from the store (shredded or removed since the snapshot?); run `custodyd verify`, then the backup again"
+                    "the object \(source) of item \(object.item) is missing from the store (shredded or removed since the snapshot?); run `custodyd verify`, then the backup again",
+                moved: {
+                    moved += $0
+                    progress(BackupProgress(bytes: start + moved, total: total, item: "\(object.item)"))
+                }
             ) { hash, length in
                 "the object \(source) of item \(object.item) does not match the catalog (SHA-256 \(hash.hex), \(length) bytes); run `custodyd verify` and restore it from an earlier backup"
             }
@@ -182,6 +194,7 @@ public struct Backup {
                 throw BackupFiles.writeError(Errno(rawValue: errno), path: destination)
             }
             copied.append(object)
+            done = start + object.size
         }
         return (copied, repaired)
     }

@@ -26,12 +26,14 @@ public enum Restore {
         public var bytes: Int64
     }
 
-    /// Restores the snapshot at `snapshotPath` (a file in a backup directory) into `state`.
+    /// Restores the snapshot at `snapshotPath` (a file in a backup directory) into `state`; `progress`
+    /// is told the bytes of objects copied, as they move.
     /// - Throws: `BackupError.notASnapshot`, `.restoreTargetInUse` (a directory that is not empty),
     ///   `.missingObject` / `.corruptObject` (the backup lacks or has damaged an object the snapshot
     ///   needs), `.diskFull`, `.io`; `CatalogError` when the snapshot fails its integrity check.
     public static func run(
-        snapshot snapshotPath: FilePath, into state: FilePath, actor: AuditActor, logger: Logger
+        snapshot snapshotPath: FilePath, into state: FilePath, actor: AuditActor, logger: Logger,
+        progress: (BackupProgress) -> Void = { _ in }
     ) throws -> Summary {
         guard let name = snapshotPath.lastComponent?.string, BackupDirectory.isSnapshotName(name),
             BackupFiles.size(of: snapshotPath) != nil
@@ -47,7 +49,8 @@ public enum Restore {
         try EvidenceCatalog.checkSnapshot(at: source.string)
         try requireEmpty(state)
         do {
-            return try restore(from: backup, snapshot: source, into: state, actor: actor, logger: logger)
+            return try restore(
+                from: backup, snapshot: source, into: state, actor: actor, logger: logger, progress: progress)
         } catch var error as BackupError {
             // What was copied is ciphertext and an unnamed catalog: harmless, but in the way.
             error.message += "; then remove \(state) and restore again"
@@ -57,7 +60,7 @@ public enum Restore {
 
     private static func restore(
         from backup: BackupDirectory, snapshot source: FilePath, into state: FilePath, actor: AuditActor,
-        logger: Logger
+        logger: Logger, progress: (BackupProgress) -> Void
     ) throws -> Summary {
         let store = try EvidenceStore.create(at: state)
         let restoring = state.appending("catalog.sqlite.restoring")
@@ -66,6 +69,9 @@ public enum Restore {
         let contents = try SnapshotContents(snapshot: restoring, actor: actor)
         var bytes = catalogCopy.length
         var seen = Set<SHA256Digest>()
+        var counted = Set<SHA256Digest>()
+        let total = contents.objects.reduce(Int64(0)) { counted.insert($1.hash).inserted ? $0 + $1.size : $0 }
+        var done: Int64 = 0
         var copied: [SnapshotContents.Object] = []
         for object in contents.objects where seen.insert(object.hash).inserted {
             let from = backup.objectPath(for: object.hash)
@@ -73,7 +79,11 @@ public enum Restore {
             try BackupFiles.copyObject(
                 object, from: from, to: partial,
                 missing:
-                    "the backup \(backup.root) has no object for item \(object.item) (\(from)); restore from another snapshot or backup"
+                    "the backup \(backup.root) has no object for item \(object.item) (\(from)); restore from another snapshot or backup",
+                moved: {
+                    done += $0
+                    progress(BackupProgress(bytes: done, total: total, item: "\(object.item)"))
+                }
             ) { _, _ in
                 "the backup's object \(from) of item \(object.item) is damaged (it does not hash to the catalog's hash); restore from another backup"
             }

@@ -49,12 +49,15 @@ public struct BagWriter {
     /// - Parameters:
     ///   - progress: told each step (`partial PATH`, `payload PATH BYTES SIZE` per MiB, `tags`,
     ///     `recorded`, `renamed PATH`) as it is done.
+    ///   - payloadWritten: told, as each MiB of payload is written, the payload file's path in the bag
+    ///     and the bytes of all payload files written so far (a progress bar's count).
     ///   - announce: told of each abandoned partial found beside the target (removed, or why not).
     ///   - finish: records the finished bag (the daemon's `export.finish`); the bag is renamed into
     ///     place only after it returns.
     /// - Throws: `BagError` naming the file and the fix; nothing is left under `target` or beside it then.
     public func write(
         to target: String, read: Read, progress: (String) -> Void = { _ in },
+        payloadWritten: (_ path: String, _ bytes: Int64) -> Void = { _, _ in },
         announce: (BagPartials.Abandoned) -> Void = { _ in }, finish: (Summary) throws -> Void
     ) throws -> Summary {
         guard let views = export.views, let details = export.details, let payload = export.payload,
@@ -85,7 +88,8 @@ public struct BagWriter {
         }
         do {
             let summary = try fill(
-                partial, views: views, details: details, payload: payload, read: read, progress: progress)
+                partial, views: views, details: details, payload: payload, read: read, progress: progress,
+                payloadWritten: payloadWritten)
             guard summary.manifestSHA256 == expected else {
                 throw BagError(
                     message: "the bag's manifest-sha256.txt hashes to \(summary.manifestSHA256), not the \(expected) "
@@ -120,14 +124,17 @@ public struct BagWriter {
 
     private func fill(
         _ root: String, views: [ContentView], details: [ItemDetailView], payload: [ExportPayloadFile], read: Read,
-        progress: (String) -> Void
+        progress: (String) -> Void, payloadWritten: (String, Int64) -> Void
     ) throws -> Summary {
         var manifest512: [ExportPayloadFile] = []
         var total: Int64 = 0
         for ((view, detail), file) in zip(zip(views, details), payload) {
             let (sha256, sha512, size) = try BagFiles.writePayload(
                 root + "/" + file.path, view: view, chunk: Self.chunk, read: read
-            ) { written in progress("payload \(file.path) \(written) \(view.size)") }
+            ) { written in
+                progress("payload \(file.path) \(written) \(view.size)")
+                payloadWritten(file.path, total + written)
+            }
             guard sha256 == file.sha256 else {
                 throw BagError(
                     message: "item \(view.item) read back with SHA-256 \(sha256), not the \(file.sha256) its "

@@ -105,29 +105,41 @@ struct ExportCommand: ParsableCommand {
             }
             var written: ExportView?
             let writer = BagWriter(export: opened, agency: agency, version: CustodyRelease.version)
+            // On a terminal, without --json or the step lines: a bar of the payload's bytes.
+            let bar = ProgressBar.forStandardError(
+                total: opened.views?.reduce(0) { $0 + $1.size } ?? 0, enabled: !json && !progress)
             // Ctrl-C or SIGTERM while plaintext is being written stops at the next MiB and removes the partial.
             Interruption.catchSignals()
-            let summary = try writer.write(
-                to: to,
-                read: { view, offset, length in
-                    try Self.stopIfInterrupted()
-                    return try client.call(
-                        .operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
-                    )
-                    .payload
-                },
-                progress: { step in
-                    guard progress else { return }
-                    print(step)
-                    fflush(nil)
-                },
-                announce: Self.announce,
-                finish: { summary in
-                    try Self.stopIfInterrupted()
-                    written = try client.call(
-                        .operation(.exportFinish, ControlArguments(export: export, manifest: summary.manifestSHA256))
-                    ).export
-                })
+            let summary: BagWriter.Summary
+            do {
+                summary = try writer.write(
+                    to: to,
+                    read: { view, offset, length in
+                        try Self.stopIfInterrupted()
+                        return try client.call(
+                            .operation(.viewRead, ControlArguments(view: view.id, offset: offset, length: length))
+                        )
+                        .payload
+                    },
+                    progress: { step in
+                        guard progress else { return }
+                        print(step)
+                        fflush(nil)
+                    },
+                    payloadWritten: { path, bytes in bar?.update(done: bytes, current: path) },
+                    announce: Self.announce,
+                    finish: { summary in
+                        try Self.stopIfInterrupted()
+                        written = try client.call(
+                            .operation(
+                                .exportFinish, ControlArguments(export: export, manifest: summary.manifestSHA256))
+                        ).export
+                    })
+            } catch {
+                bar?.finish()
+                throw error
+            }
+            bar?.finish()
             if json { return try printJSON(written) }
             print(
                 "export \(export): \(summary.files) files, \(summary.bytes) bytes in \(to); manifest-sha256.txt \(summary.manifestSHA256)"

@@ -63,8 +63,12 @@ struct BackupMakeCommand: ParsableCommand {
         let state = try options.open(needsKey: false)
         let backup = try BackupDirectory.prepare(
             at: FilePath(options.absolute(target.target)), outside: state.root)
+        let bar = ProgressBar.forStandardError(enabled: !json)
+        // The bar's line ends before any message, the error's included.
+        defer { bar?.finish() }
         let summary = try Backup(catalog: state.catalog, store: state.store, logger: commandLogger)
-            .make(into: backup, lifetime: lifetime, verifyExisting: verifyAll)
+            .make(into: backup, lifetime: lifetime, verifyExisting: verifyAll, progress: bar.map(Self.feed) ?? { _ in })
+        bar?.finish()
         if json { return try printJSON(summary) }
         print("snapshot  \(summary.snapshot)")
         print(
@@ -74,6 +78,15 @@ struct BackupMakeCommand: ParsableCommand {
             "bytes     \(summary.bytes) written, every copy verified\(verifyAll ? ", and every object already there" : "")"
         )
         print("expires   \(RFC3339.string(summary.expiresAt)) (record \(summary.record))")
+    }
+
+    /// Moves `bar` with a backup's or a restore's counts.
+    static func feed(_ bar: ProgressBar) -> (BackupProgress) -> Void {
+        { progress in
+            bar.setTotal(progress.total)
+            // The id's first 8 characters, as `custody show` takes it: room for it beside the bar.
+            bar.update(done: progress.bytes, current: "item " + progress.item.prefix(8))
+        }
     }
 
     private func configuredLifetime() throws -> Double {
@@ -196,8 +209,12 @@ struct RestoreCommand: ParsableCommand {
         if let keyFile {
             try checkKey(FilePath(absolute(keyFile)), against: snapshotPath)
         }
+        let bar = ProgressBar.forStandardError(enabled: !json)
+        defer { bar?.finish() }
         let summary = try Restore.run(
-            snapshot: snapshotPath, into: FilePath(absolute(state)), actor: .currentProcess, logger: commandLogger)
+            snapshot: snapshotPath, into: FilePath(absolute(state)), actor: .currentProcess, logger: commandLogger,
+            progress: bar.map(BackupMakeCommand.feed) ?? { _ in })
+        bar?.finish()
         if json { return try printJSON(summary) }
         print("restored  \(summary.state) from \(summary.snapshot)")
         print("items     \(summary.items) (\(summary.objects) objects copied and verified, \(summary.bytes) bytes)")

@@ -98,14 +98,20 @@ struct ImportCommand: ParsableCommand {
         }
         let streaming = events
         let printer = ImportEventPrinter(json: streaming, quiet: json)
+        let progress = ImportProgress(bar: ProgressBar.forStandardError(enabled: !streaming && !json), volume: volume)
+        // The bar's line ends before any message, the error's included.
+        defer { progress.finish() }
         let summary = try state.withWriteAccess(logger: commandLogger) { recovery in
             if recovery != Recovery.Report() { printer.recovery(recovery) }
             let importer = Importer(
                 store: state.store, catalog: state.catalog, keyEncryptionKey: try state.requireKey(),
                 logger: commandLogger,
                 limits: Importer.BatchLimits(files: batchFiles), prober: prober)
-            return try importer.importVolume(volume, deviceID: device, wipe: wipe, events: printer.print)
+            return try importer.importVolume(volume, deviceID: device, wipe: wipe) { event in
+                progress.record(event, print: printer.print)
+            }
         }
+        progress.finish()
         if streaming {
             try printer.summary(ImportSummaryView(summary))
         } else if json {

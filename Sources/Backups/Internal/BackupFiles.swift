@@ -16,9 +16,10 @@ enum BackupFiles {
     /// - Throws: `BackupError.corruptObject`, and `copy`'s errors.
     static func copyObject(
         _ object: SnapshotContents.Object, from source: FilePath, to partial: FilePath,
-        missing: @autoclosure () -> String, damaged: (SHA256Digest, Int64) -> String
+        missing: @autoclosure () -> String, moved: (Int64) -> Void = { _ in },
+        damaged: (SHA256Digest, Int64) -> String
     ) throws {
-        let (hash, length) = try copy(source, to: partial, missing: missing())
+        let (hash, length) = try copy(source, to: partial, missing: missing(), moved: moved)
         guard hash == object.hash, length == object.size else {
             try remove(partial)
             throw BackupError(code: .corruptObject, message: damaged(hash, length))
@@ -27,10 +28,12 @@ enum BackupFiles {
 
     /// Copies `source` to a new file at `destination` (mode 0400, like the store's objects; 0600 with
     /// `writable`), hashing the bytes as they are read, and fsyncs it. Returns the SHA-256 and the
-    /// length. On failure nothing is left at `destination`.
+    /// length; `moved` is told each block's length as it is written. On failure nothing is left at
+    /// `destination`.
     /// - Throws: `BackupError.missingObject` when `source` is not there; `.diskFull`; `.io`.
     static func copy(
-        _ source: FilePath, to destination: FilePath, missing: @autoclosure () -> String, writable: Bool = false
+        _ source: FilePath, to destination: FilePath, missing: @autoclosure () -> String, writable: Bool = false,
+        moved: (Int64) -> Void = { _ in }
     ) throws -> (hash: SHA256Digest, length: Int64) {
         let input: FileDescriptor
         do {
@@ -72,6 +75,7 @@ enum BackupFiles {
                 throw writeError(error, path: destination)
             }
             length += Int64(count)
+            moved(Int64(count))
         }
         do {
             if !writable, fchmod(output.rawValue, 0o400) != 0 { throw Errno(rawValue: errno) }
