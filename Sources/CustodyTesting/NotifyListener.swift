@@ -49,10 +49,12 @@ public final class NotifyListener: @unchecked Sendable {
             throw FixtureFailure(message: "bind \(path): errno \(errno)")
         }
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe2(&pipeEnds, Int32(O_CLOEXEC)) == 0 else {
+        guard pipe(&pipeEnds) == 0 else {
             close(fd)
             throw FixtureFailure(message: "pipe: errno \(errno)")
         }
+        // Not inherited by the daemon the test starts.
+        for end in pipeEnds { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
         wake = (pipeEnds[0], pipeEnds[1])
         let inbox = inbox
         let stop = pipeEnds[0]
