@@ -6,10 +6,15 @@ DEMO_DIR     ?= $(CURDIR)/demo
 APT_PACKAGES  = libssl-dev libsqlite3-dev sqlite3 pkg-config python3 python3-pip util-linux mount \
                 libavformat-dev libavcodec-dev libavutil-dev ffmpeg libimage-exiftool-perl \
                 libusb-1.0-0-dev libudev-dev umockdev libumockdev-dev \
-                dosfstools mtools exfatprogs exfat-fuse fdisk chromium
+                dosfstools mtools exfatprogs exfat-fuse fdisk chromium \
+                dpkg-dev binutils lintian debootstrap
 BENCH_PACKAGES = time
+# make install: where (DESTDIR, a staging root, empty for this system) and under which prefix.
+DESTDIR      ?=
+PREFIX       ?= /usr
+RELEASE_BIN   = $(CURDIR)/.build/release
 
-.PHONY: deps build demo test check-units test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes fuzz-control clean
+.PHONY: deps build demo test check-units release install deb check-deb test-devices-umockdev bench fuzz-media fuzz-devices fuzz-volumes fuzz-control clean
 
 ## deps: install the Debian packages and the Python package the build and tests use (root or sudo).
 deps:
@@ -31,11 +36,31 @@ test: deps
 	bash scripts/swift-test-counting-skips.sh "main pass" $(SWIFT) test --skip-build --no-parallel
 	bash scripts/swift-test-counting-skips.sh "umockdev pass" umockdev-wrapper $(SWIFT) test --skip-build --no-parallel --filter UMockdev
 	python3 -m pytest -q -p no:cacheprovider -p no:benchmark Tests/Interop
+	bash scripts/check-deb.sh $(SWIFT)
 
 ## check-units: systemd-analyze verify (must print nothing) and security (exposure at most 2.0) of
 ## systemd/custodyd.service; systemd-sysusers and systemd-tmpfiles over the other files in systemd/.
 check-units:
 	bash scripts/check-units.sh
+
+## release: custodyd and custody, optimised, the Swift runtime linked statically, the commit in --version.
+release: deps
+	bash scripts/build-release.sh $(SWIFT)
+
+## install: the release binaries, unit, sysusers, tmpfiles, udev rules, a commented
+## /etc/custody/custodyd.toml, man pages, completions and docs into DESTDIR (PREFIX=/usr). Starts nothing.
+install: release
+	DESTDIR=$(DESTDIR) PREFIX=$(PREFIX) bash scripts/install.sh $(RELEASE_BIN)
+
+## deb: the Debian package, .build/deb-out/custody_VERSION_ARCH.deb (install it with dpkg -i, then
+## docs/operations.md, "Installing as a service").
+deb: release
+	bash scripts/build-deb.sh $(RELEASE_BIN) .build/deb-out
+
+## check-deb: builds the package, runs lintian, installs it into a clean debootstrap root and checks it
+## there (scripts/check-deb.sh); part of make test.
+check-deb: deps
+	bash scripts/check-deb.sh $(SWIFT)
 
 ## test-devices-umockdev: the real libusb/libudev code against the fake devices in fixtures/devices.
 ## umockdev's preload library must be in the process from its start, hence umockdev-wrapper; outside

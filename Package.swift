@@ -45,6 +45,8 @@ let package = Package(
             providers: [.apt(["libudev-dev"])]
         ),
         .target(name: "CSystemShims"),
+        // The commit the binaries were built from, as a C define (BuildVersion, `--version`).
+        .target(name: "CBuildInfo"),
 
         // Libraries, lowest layer first (see ../shared/DESIGN.md §3).
         .target(name: "CustodyCore", swiftSettings: strict),
@@ -125,7 +127,8 @@ let package = Package(
         .target(
             name: "CustodyCommandLine",
             dependencies: [
-                "ControlProtocol", "CustodyCore", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ControlProtocol", "CustodyCore", "CBuildInfo",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

@@ -5,7 +5,7 @@
 #   - `systemd-analyze security --offline=true` scores custodyd.service above MAX_EXPOSURE (1.1);
 #   - the unit allows core dumps (LimitCORE=0 missing): a core would hold the keys;
 #   - systemd-sysusers or systemd-tmpfiles reject their files, or applying them into a scratch root does
-#     not give the user, group and directory the unit and the udev rules rely on.
+#     not give the user, the groups (custody, custody-admin) and the directory the unit and the udev rules rely on.
 # Installs the Debian package `systemd` when its tools are missing (not scripts/install-deps.sh: that
 # one also installs Python packages, and a bare machine has no python3).
 set -euo pipefail
@@ -84,6 +84,7 @@ unexpected=$(printf '%s\n' "$sysusers_output" | grep -v -e '^Creating group ' -e
 grep -q '^custody:x:[0-9]*:[0-9]*:[^:]*:/var/lib/custody:/usr/sbin/nologin$' "$files/etc/passwd" ||
     fail "$sysusers: no system user custody with home /var/lib/custody and no login shell"
 grep -q '^custody:x:[0-9]*:$' "$files/etc/group" || fail "$sysusers: no group custody"
+grep -q '^custody-admin:x:[0-9]*:$' "$files/etc/group" || fail "$sysusers: no group custody-admin"
 tmpfiles_output=$(systemd-tmpfiles --root="$files" --create "$PWD/$tmpfiles" 2>&1) ||
     fail "systemd-tmpfiles $tmpfiles: $tmpfiles_output"
 [ -z "$tmpfiles_output" ] || fail "systemd-tmpfiles $tmpfiles: $tmpfiles_output"

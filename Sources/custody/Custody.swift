@@ -1,5 +1,6 @@
 import ArgumentParser
 import ControlProtocol
+import CustodyCommandLine
 import CustodyCore
 import Foundation
 
@@ -13,6 +14,7 @@ struct Custody: ParsableCommand {
         discussion: """
             Exit status: 0 success; 2 a failure (no daemon, refused, a protocol mismatch); 64 bad usage.
             """,
+        version: BuildVersion.description,
         subcommands: [
             StatusCommand.self, ListCommand.self, ShowCommand.self, WhoAmICommand.self, PersonCommand.self,
             UnitCommand.self, GrantCommand.self, DeviceCommand.self, AuditCommand.self, PlayCommand.self,

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Catalog
+import CustodyCommandLine
 import CustodyCore
 import CustodyDaemon
 import EvidenceCrypto
@@ -20,6 +21,7 @@ struct Custodyd: ParsableCommand {
             Exit status: 0 success; 1 the command ran but found problems (files not ingested, items \
             failing verification, a broken audit chain); 2 a failure that stopped the command; 64 bad usage.
             """,
+        version: BuildVersion.description,
         subcommands: [
             InitCommand.self, RunCommand.self, ImportCommand.self, VerifyCommand.self, ListCommand.self,
             ShowCommand.self,
