@@ -7,14 +7,14 @@ public final class InteractiveProcess {
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
-    private var buffer = Data()
-    private var outputBytes = 0
+    private var lines: OutputLines
     private let errors = ErrorsBox()
     private let group = DispatchGroup()
 
     /// Starts `executable` with `arguments`, `environment` added to this process's.
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let errorPipe = Pipe()
+        lines = OutputLines(output.fileHandleForReading)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -30,29 +30,14 @@ public final class InteractiveProcess {
     /// Reads standard output until at least `count` bytes of it have arrived in all; false if it
     /// ended first. The bytes stay buffered for `nextLine` and `finish`.
     public func waitForOutput(bytes count: Int) -> Bool {
-        while outputBytes < count {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return false }
-            buffer.append(chunk)
-            outputBytes += chunk.count
+        while lines.bytesRead < count {
+            if !lines.readMore() { return false }
         }
         return true
     }
 
     /// The next line of standard output, or nil at its end.
-    public func nextLine() -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 0x0a) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return line
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
-            outputBytes += chunk.count
-        }
-    }
+    public func nextLine() -> String? { lines.nextLine() }
 
     /// Writes `line` and a newline to the child's standard input.
     public func send(_ line: String) throws {
@@ -63,15 +48,13 @@ public final class InteractiveProcess {
     /// what was not yet taken by `nextLine`; `outputBytes` counts all of it.
     public func finish() -> (result: ProcessResult, outputBytes: Int) {
         try? input.fileHandleForWriting.close()
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
-        buffer.append(rest)
-        outputBytes += rest.count
+        lines.readToEnd()
         group.wait()
         process.waitUntilExit()
         let result = ProcessResult(
-            status: process.terminationStatus, stdout: String(decoding: buffer, as: UTF8.self),
+            status: process.terminationStatus, stdout: String(decoding: lines.pending, as: UTF8.self),
             stderr: String(decoding: errors.data, as: UTF8.self))
-        return (result, outputBytes)
+        return (result, lines.bytesRead)
     }
 }
 

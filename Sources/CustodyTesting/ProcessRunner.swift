@@ -78,11 +78,12 @@ public final class LineReadingProcess {
     private let process = Process()
     private let output = Pipe()
     private let input: Pipe?
-    private var buffer = Data()
+    private var lines: OutputLines
 
     /// Starts `executable`; standard error goes to /dev/null, and standard input is a pipe for
     /// `send` when `acceptsInput`, else /dev/null.
     public init(_ executable: String, _ arguments: [String], acceptsInput: Bool = false) throws {
+        lines = OutputLines(output.fileHandleForReading)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = output
@@ -98,18 +99,7 @@ public final class LineReadingProcess {
     }
 
     /// The next line, or nil at end of output.
-    public func nextLine() -> String? {
-        while true {
-            if let newline = buffer.firstIndex(of: 0x0a) {
-                let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-                buffer.removeSubrange(buffer.startIndex...newline)
-                return line
-            }
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { return nil }
-            buffer.append(chunk)
-        }
-    }
+    public func nextLine() -> String? { lines.nextLine() }
 
     /// Sends SIGKILL and reaps the process.
     public func kill() {
